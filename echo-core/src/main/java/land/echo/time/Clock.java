@@ -1,0 +1,18 @@
+package land.echo.time;
+
+/**
+ * A monotonic source of time in nanoseconds, injected so that tests can run on virtual time.
+ *
+ * <p>Implementations must be thread-safe. Values are only meaningful as differences, like
+ * {@link System#nanoTime()}.
+ */
+@FunctionalInterface
+public interface Clock {
+  /** Returns the current value of this monotonic clock, in nanoseconds. */
+  long nanoTime();
+
+  /** Returns the clock backed by {@link System#nanoTime()}. */
+  static Clock system() {
+    return System::nanoTime;
+  }
+}

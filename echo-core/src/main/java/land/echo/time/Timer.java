@@ -1,0 +1,31 @@
+package land.echo.time;
+
+import java.time.Duration;
+
+/**
+ * Runs an action once after a delay; injected so that tests can run on virtual time.
+ *
+ * <p>Implementations must be thread-safe. Actions must be short: they typically resubmit work to
+ * the scheduler rather than doing it.
+ */
+public interface Timer {
+  /**
+   * Schedules {@code action} to run once, {@code delay} from now.
+   *
+   * @return a handle whose {@link Cancellable#cancel()} prevents the action if it has not yet run
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
+  Cancellable schedule(Duration delay, Runnable action);
+
+  /** A scheduled action that can be withdrawn. */
+  @FunctionalInterface
+  interface Cancellable {
+    /**
+     * Withdraws the action if it has not yet run.
+     *
+     * @return true if this call prevented the action from running
+     */
+    boolean cancel();
+  }
+}
