@@ -10,4 +10,5 @@ module land.echo.core {
 
   exports land.echo;
   exports land.echo.time;
+  exports land.echo.scheduler;
 }

@@ -1,0 +1,475 @@
+package land.echo.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import land.echo.Priority;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Echo's priority-aware work-stealing executor: a fixed set of platform worker threads, each with
+ * a local queue per {@link Priority}, plus a global injection queue per priority.
+ *
+ * <p>Thread-safe. Semantics, in short (details in {@code docs/scheduler.md}):
+ *
+ * <ul>
+ *   <li>A task submitted from one of this scheduler's workers goes to that worker's local queue;
+ *       from any other thread, to the global queue of its priority. Idle workers steal about half
+ *       of a random peer's queue, highest priority first.
+ *   <li>Priority is strict across phases: before running a task of some priority, a worker looks
+ *       for more urgent work in its own queues, the global queues and its peers' queues.
+ *   <li>Starvation bound: every K-th task a worker picks ({@link
+ *       SchedulerConfig#starvationInterval()}, default 61) is chosen by a fairness pick that
+ *       prefers lower priorities. While LOW work is queued, at least one of every 2K tasks a worker
+ *       starts is LOW work, and the oldest task of each LOW source starts within 4K picks of a
+ *       worker, however much HIGH work keeps arriving. NORMAL has the same bound.
+ *   <li>Idle workers park; a submission wakes at most one, and only if no worker is already
+ *       searching for work. There is no polling.
+ *   <li>A task that throws does not kill its worker: the failure goes to {@link
+ *       SchedulerConfig#uncaughtTaskHandler()} and the worker continues.
+ *   <li>{@link #shutdown()} rejects new submissions and still runs every accepted task, blocking
+ *       and named-queue tasks included. {@link #shutdownNow()} interrupts running tasks and returns
+ *       the never-started ones, highest priority first.
+ * </ul>
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p><b>Worker states</b> (after cats-effect's {@code WorkStealingThreadPool} and Tokio's idle
+ * protocol; {@link Worker} and {@link IdleWorkers} implement them):
+ *
+ * <ol>
+ *   <li>RUNNING: awake, counted in {@code unparked}; picks and runs tasks ({@link
+ *       Worker#findWork}).
+ *   <li>SEARCHING: a pick found nothing; counted in {@code unparked} and {@code searching}; scans
+ *       every queue again. On finding work it goes back to 1, and if it was the last searcher it
+ *       signals (wakes one parked worker if nobody else searches), handing the search on.
+ *   <li>PARKED: found nothing while searching; pushed on the sleepers stack, both counts
+ *       decremented in one atomic add. If it was the last searcher it re-checks every queue after
+ *       the decrement and signals if it sees work (possibly waking itself). Then {@code
+ *       LockSupport.park} until {@code notified}.
+ *   <li>WOKEN: a signal popped it, added it to both counts and set {@code notified}: it resumes in
+ *       state 2.
+ *   <li>RETIRED: after {@link #shutdown()}, a worker in state 3 retires when no external
+ *       submission is in flight ({@link SubmissionGate}) and no queue holds work; after {@link
+ *       #shutdownNow()}, at once. Every retirement wakes the other parked workers so they
+ *       re-check.
+ * </ol>
+ *
+ * <p><b>No lost wake-ups.</b> A submission publishes its task with a volatile write (the ring's
+ * {@code tail}, or the CAS of {@link ConcurrentLinkedQueue#offer}) and then reads the idle word
+ * with a volatile read; a worker changes the idle word with an atomic add and then scans the
+ * queues with volatile reads. Volatile accesses are sequentially consistent, so for a task t and
+ * the submitter's read r of the word: (a) if r saw a searcher, the last searcher to stop does so
+ * after r; if it parks, its re-check runs after its decrement and sees t (unless t was taken); if
+ * it found other work, it signals, and the woken worker's scan sees t; (b) if r saw every worker
+ * unparked, any worker that parks later must first search, after r, and sees t; (c) otherwise r
+ * wakes a parked worker itself, re-checking under the sleepers lock.
+ *
+ * <p><b>Costs on the hot path.</b> Per task: one CAS on the worker's own ring head (uncontended
+ * unless a thief is stealing), a volatile write of its own tail on submission, a volatile read of
+ * the idle word, and the priority look-ahead described in {@link Worker} (volatile reads of
+ * rarely written lines). No shared counter is written per task; statistics are owner-written
+ * opaque fields; submissions from outside the workers also touch a per-thread stripe of {@link
+ * SubmissionGate}.
+ *
+ * <p><b>Shutdown.</b> The run state only grows: RUNNING, SHUTDOWN, STOP, TERMINATED. External
+ * submissions enter the gate, check the state, push, and leave; a worker retires only after
+ * reading the state as shut down, then the gate as quiescent, then every queue as empty, so a
+ * submission that saw RUNNING has pushed its task before the worker's final scan. Workers check
+ * the state before pushing locally; a worker drains its own ring before retiring. Termination is
+ * reported when every worker retired and no blocking task is outstanding.
+ */
+public final class EchoScheduler extends AbstractExecutorService {
+  static final int RUNNING = 0;
+  static final int SHUTDOWN = 1;
+  static final int STOP = 2;
+  static final int TERMINATED = 3;
+
+  private static final Logger LOG = LoggerFactory.getLogger(EchoScheduler.class);
+
+  final SchedulerConfig config;
+  final ConcurrentLinkedQueue<Runnable>[] global;
+  final Worker[] workers;
+  final IdleWorkers idle;
+  private final SubmissionGate gate = new SubmissionGate();
+  private final BlockingLane blocking;
+  private final Map<String, NamedQueue> namedQueues;
+  private final AtomicInteger runState = new AtomicInteger(RUNNING);
+  private final AtomicInteger liveWorkers;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  @SuppressWarnings("unchecked")
+  private EchoScheduler(SchedulerConfig config) {
+    this.config = config;
+    int n = config.workers();
+    this.global = new ConcurrentLinkedQueue[Priority.COUNT];
+    for (int p = 0; p < Priority.COUNT; p++) {
+      global[p] = new ConcurrentLinkedQueue<>();
+    }
+    this.idle = new IdleWorkers(n);
+    this.blocking = new BlockingLane(this, config.blockingLimit());
+    Map<String, NamedQueue> queues = new LinkedHashMap<>();
+    config.namedQueues().forEach((name, limit) -> queues.put(name, new NamedQueue(this, name, limit)));
+    this.namedQueues = Collections.unmodifiableMap(queues);
+    this.workers = new Worker[n];
+    this.liveWorkers = new AtomicInteger(n);
+    WorkerThread[] threads = new WorkerThread[n];
+    for (int i = 0; i < n; i++) {
+      workers[i] = new Worker(this, i, config.starvationInterval());
+      threads[i] = new WorkerThread(this, workers[i], config.threadNamePrefix() + i);
+    }
+    for (WorkerThread thread : threads) {
+      thread.start();
+    }
+    if (LOG.isInfoEnabled()) {
+      LOG.info("Echo scheduler started: {}", config);
+    }
+  }
+
+  /** Creates a scheduler with {@link SchedulerConfig#defaults()} and starts its workers. */
+  public static EchoScheduler create() {
+    return new EchoScheduler(SchedulerConfig.defaults());
+  }
+
+  /** Creates a scheduler with {@code config} and starts its workers. */
+  public static EchoScheduler create(SchedulerConfig config) {
+    return new EchoScheduler(Objects.requireNonNull(config, "config"));
+  }
+
+  /** Returns true if the calling thread is a worker of some Echo scheduler. */
+  public static boolean isWorkerThread() {
+    return Thread.currentThread() instanceof WorkerThread;
+  }
+
+  /** Returns the number of worker threads. */
+  public int workerCount() {
+    return workers.length;
+  }
+
+  /**
+   * Runs {@code task} on a worker at {@link Priority#NORMAL}.
+   *
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  @Override
+  public void execute(Runnable task) {
+    execute(task, Priority.NORMAL);
+  }
+
+  /**
+   * Runs {@code task} on a worker at {@code priority}.
+   *
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  public void execute(Runnable task, Priority priority) {
+    Objects.requireNonNull(task, "task");
+    int level = Objects.requireNonNull(priority, "priority").ordinal();
+    Worker worker = currentWorker();
+    if (worker != null) {
+      if (runState.get() != RUNNING) {
+        throw rejected(task);
+      }
+      worker.pushLocal(task, level);
+      idle.signalWork();
+      return;
+    }
+    int stripe = gate.enter();
+    try {
+      if (runState.get() != RUNNING) {
+        throw rejected(task);
+      }
+      global[level].offer(task);
+    } finally {
+      leaveGate(stripe);
+    }
+    idle.signalWork();
+  }
+
+  /**
+   * Runs {@code task} on a new virtual thread, never on a worker. When {@link
+   * SchedulerConfig#blockingLimit()} is positive and that many blocking tasks run, the task waits;
+   * waiting tasks start highest priority first, oldest first within a priority.
+   *
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  public void executeBlocking(Runnable task, Priority priority) {
+    Objects.requireNonNull(task, "task");
+    blocking.submit(task, Objects.requireNonNull(priority, "priority").ordinal());
+  }
+
+  /**
+   * Returns the named queue declared with {@code name}.
+   *
+   * @throws IllegalArgumentException if no queue of that name was declared in the config
+   */
+  public NamedQueue queue(String name) {
+    NamedQueue queue = namedQueues.get(Objects.requireNonNull(name, "name"));
+    if (queue == null) {
+      throw new IllegalArgumentException(
+          "unknown named queue '" + name + "'; declared: " + namedQueues.keySet());
+    }
+    return queue;
+  }
+
+  /** Returns a live snapshot of queue lengths, running and completed tasks, steals and idleness. */
+  public SchedulerStats stats() {
+    long[] queued = new long[Priority.COUNT];
+    for (int p = 0; p < Priority.COUNT; p++) {
+      long n = global[p].size() + blocking.waitingAt(p);
+      for (Worker w : workers) {
+        n += w.local[p].size();
+      }
+      for (NamedQueue q : namedQueues.values()) {
+        n += q.waitingAt(p);
+      }
+      queued[p] = n;
+    }
+    long running = 0;
+    long completed = 0;
+    long failed = blocking.failed();
+    long steals = 0;
+    long now = System.nanoTime();
+    List<Long> busy = new ArrayList<>(workers.length);
+    for (Worker w : workers) {
+      long done = w.completed();
+      running += Math.max(0, w.started() - done); // completed read first: never negative
+      completed += done;
+      failed += w.failed();
+      steals += w.steals();
+      busy.add(w.busyNanos(now));
+    }
+    return new SchedulerStats(workers.length, queued[0], queued[1], queued[2], (int) running,
+        completed, failed, steals, idle.parkedCount(), blocking.runningCount(),
+        blocking.completed(), busy);
+  }
+
+  /**
+   * Starts an orderly shutdown: new submissions are rejected; every task already accepted still
+   * runs, including waiting blocking and named-queue tasks. Does not wait; see {@link
+   * #awaitTermination}.
+   */
+  @Override
+  public void shutdown() {
+    if (advanceTo(SHUTDOWN) && LOG.isInfoEnabled()) {
+      LOG.info("Echo scheduler shutting down; queued tasks will still run");
+    }
+    idle.wakeAll();
+    tryTerminate();
+  }
+
+  /**
+   * Stops at once: rejects new submissions, interrupts running tasks (worker and blocking), and
+   * returns the tasks that never started, highest priority first. A task whose submission races
+   * with this call is either rejected, returned, or run.
+   */
+  @Override
+  public List<Runnable> shutdownNow() {
+    advanceTo(STOP);
+    while (!gate.isQuiescent()) {
+      Thread.onSpinWait(); // in-flight submissions are a few instructions from pushing
+    }
+    List<Runnable> unstarted = new ArrayList<>();
+    Consumer<Runnable> sink = task -> unstarted.add(unwrap(task));
+    for (int p = 0; p < Priority.COUNT; p++) {
+      for (Runnable task; (task = global[p].poll()) != null; ) {
+        sink.accept(task);
+      }
+      for (Worker w : workers) {
+        w.local[p].drainTo(sink);
+      }
+      for (NamedQueue q : namedQueues.values()) {
+        q.stopAndDrain(p, sink);
+      }
+      blocking.stopAndDrain(p, sink);
+    }
+    idle.wakeAll();
+    for (Worker w : workers) {
+      w.thread().interrupt();
+    }
+    blocking.interruptAll();
+    if (LOG.isInfoEnabled()) {
+      LOG.info("Echo scheduler stopped; {} queued tasks returned unrun", unstarted.size());
+    }
+    tryTerminate();
+    return unstarted;
+  }
+
+  /** Returns true once {@link #shutdown()} or {@link #shutdownNow()} was called. */
+  @Override
+  public boolean isShutdown() {
+    return runState.get() != RUNNING;
+  }
+
+  /** Returns true once shut down and every worker and blocking task has finished. */
+  @Override
+  public boolean isTerminated() {
+    return runState.get() == TERMINATED;
+  }
+
+  /** Waits until terminated or the timeout elapses; returns whether it terminated. */
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  @Override
+  public String toString() {
+    String state = switch (runState.get()) {
+      case RUNNING -> "running";
+      case SHUTDOWN -> "shutting down";
+      case STOP -> "stopping";
+      default -> "terminated";
+    };
+    return "EchoScheduler[" + state + ", workers=" + workers.length + "]";
+  }
+
+  // ---- package-private plumbing for Worker, NamedQueue and BlockingLane ----
+
+  int runState() {
+    return runState.get();
+  }
+
+  /** Accepts a named-queue task: a permit dispatches it now, otherwise it waits in the queue. */
+  void submitNamed(NamedQueue queue, Runnable task, int level) {
+    Worker worker = currentWorker();
+    if (worker != null) {
+      if (runState.get() != RUNNING) {
+        throw rejected(task);
+      }
+      NamedQueue.Entry entry = queue.admit(task, level);
+      if (entry != null) {
+        worker.pushLocal(entry, level);
+        idle.signalWork();
+      }
+      return;
+    }
+    int stripe = gate.enter();
+    try {
+      if (runState.get() != RUNNING) {
+        throw rejected(task);
+      }
+      NamedQueue.Entry entry = queue.admit(task, level);
+      if (entry == null) {
+        return;
+      }
+      global[level].offer(entry);
+    } finally {
+      leaveGate(stripe);
+    }
+    idle.signalWork();
+  }
+
+  /** Dispatches a task accepted earlier (a named queue's next task), even during shutdown. */
+  void dispatchAccepted(Runnable task, int level) {
+    Worker worker = currentWorker();
+    if (worker != null) {
+      worker.pushLocal(task, level);
+    } else {
+      int stripe = gate.enter();
+      try {
+        global[level].offer(task);
+      } finally {
+        leaveGate(stripe);
+      }
+    }
+    idle.signalWork();
+  }
+
+  private void leaveGate(int stripe) {
+    gate.exit(stripe);
+    if (runState.get() != RUNNING) {
+      idle.wakeAll(); // parked workers may be waiting for the gate to retire
+    }
+  }
+
+  /** Returns whether any worker queue holds a task (a racy scan of every queue). */
+  boolean hasWork() {
+    for (int p = 0; p < Priority.COUNT; p++) {
+      if (!global[p].isEmpty()) {
+        return true;
+      }
+      for (Worker w : workers) {
+        if (!w.local[p].isEmpty()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** After shutdown: whether a parked worker may retire (gate quiescent, then no work). */
+  boolean readyToRetire() {
+    return gate.isQuiescent() && !hasWork();
+  }
+
+  void workerRetired(Worker worker) {
+    idle.wakeAll();
+    if (liveWorkers.decrementAndGet() == 0) {
+      tryTerminate();
+    }
+  }
+
+  void tryTerminate() {
+    int state = runState.get();
+    if (state == RUNNING || state == TERMINATED) {
+      return;
+    }
+    if (liveWorkers.get() != 0 || blocking.outstanding() != 0) {
+      return;
+    }
+    if (runState.compareAndSet(state, TERMINATED)) {
+      terminated.countDown();
+      if (LOG.isInfoEnabled()) {
+        LOG.info("Echo scheduler terminated");
+      }
+    } else {
+      tryTerminate(); // the state moved (SHUTDOWN -> STOP); decide again
+    }
+  }
+
+  void reportFailure(Runnable task, Throwable failure) {
+    Runnable original = unwrap(task);
+    try {
+      config.uncaughtTaskHandler().accept(original, failure);
+    } catch (Throwable handlerFailure) {
+      LOG.error("uncaughtTaskHandler threw while reporting a failure of {}", original, handlerFailure);
+    }
+  }
+
+  RejectedExecutionException rejected(Runnable task) {
+    return new RejectedExecutionException(
+        "Echo scheduler is shut down; task rejected: " + unwrap(task));
+  }
+
+  private static Runnable unwrap(Runnable task) {
+    return task instanceof NamedQueue.Entry entry ? entry.task : task;
+  }
+
+  private Worker currentWorker() {
+    return Thread.currentThread() instanceof WorkerThread t && t.pool == this ? t.worker : null;
+  }
+
+  /** Moves the run state up to {@code target}; returns true if this call moved it. */
+  private boolean advanceTo(int target) {
+    for (;;) {
+      int state = runState.get();
+      if (state >= target) {
+        return false;
+      }
+      if (runState.compareAndSet(state, target)) {
+        return true;
+      }
+    }
+  }
+}

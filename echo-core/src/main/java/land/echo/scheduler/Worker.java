@@ -1,0 +1,362 @@
+package land.echo.scheduler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Queue;
+import java.util.concurrent.locks.LockSupport;
+import land.echo.Priority;
+
+/**
+ * One Echo worker: its local queues (one {@link SpmcLocalQueue} per priority), its pick loop and
+ * its statistics. Runs on its own platform {@link WorkerThread}.
+ *
+ * <p>Thread-safe under its contract: the loop and every non-volatile field belong to the worker's
+ * thread; other threads only steal from its queues, read its statistics racily, and set
+ * {@link #notified}/{@link #parked} through {@link IdleWorkers}.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>The numbered worker states and the memory-ordering argument are in {@link EchoScheduler}'s
+ * notes; this class implements them.
+ *
+ * <p><b>A pick</b> ({@link #findWork}) walks the levels HIGH, NORMAL, LOW and, at each, tries the
+ * local ring, then the global injector (moving a batch of up to {@value #GLOBAL_BATCH} into the
+ * local ring), then a steal of about half of a random peer's ring at that level. A lower level is
+ * therefore reached only after every source of every higher level looked empty: priority is
+ * strict across the local, global and peer phases. Looking costs, per higher level, one
+ * {@code isEmpty} of the local ring and of the injector and of each peer's ring, i.e. two
+ * volatile reads per ring of cache lines that are written only when that level is in use; no
+ * shared counter is written per task.
+ *
+ * <p><b>Fairness</b>: every K-th pick (K = {@code starvationInterval}) is a fairness pick that
+ * tries a preferred lower level first and the rest in priority order. Fairness picks cycle over
+ * four variants: prefer LOW then NORMAL, each with the global injector first and then with the
+ * local ring first. Hence while LOW work is queued, at least one in every 2K picks of each worker
+ * runs LOW work, and the oldest task of each LOW source (the injector, the worker's own ring)
+ * starts within 4K picks even under a continuous flood of HIGH work; the same holds for NORMAL.
+ *
+ * <p><b>Busy time</b> is measured per busy period (from the first task after being idle to the
+ * first pick that finds nothing), so the hot path pays no clock read per task.
+ */
+final class Worker implements Runnable {
+  /**
+   * Most tasks moved from a global injector into the local ring in one take: a quarter of the
+   * ring, so one take never fills it and peers still find a useful amount to steal.
+   */
+  static final int GLOBAL_BATCH = SpmcLocalQueue.CAPACITY / 4;
+
+  private static final int LEVELS = Priority.COUNT;
+  private static final long IDLE = Long.MIN_VALUE;
+  private static final VarHandle STARTED;
+  private static final VarHandle COMPLETED;
+  private static final VarHandle FAILED;
+  private static final VarHandle STEALS;
+  private static final VarHandle BUSY;
+  private static final VarHandle BUSY_SINCE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STARTED = lookup.findVarHandle(Worker.class, "started", long.class);
+      COMPLETED = lookup.findVarHandle(Worker.class, "completed", long.class);
+      FAILED = lookup.findVarHandle(Worker.class, "failed", long.class);
+      STEALS = lookup.findVarHandle(Worker.class, "steals", long.class);
+      BUSY = lookup.findVarHandle(Worker.class, "busyNanos", long.class);
+      BUSY_SINCE = lookup.findVarHandle(Worker.class, "busySince", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final int index;
+  final SpmcLocalQueue[] local = new SpmcLocalQueue[LEVELS];
+  private final EchoScheduler pool;
+  private final int fairnessInterval;
+  private WorkerThread thread;
+
+  /** Set by {@link IdleWorkers} when it wakes this worker; read by the parked worker. */
+  volatile boolean notified;
+  /** Whether this worker is on the sleepers stack; guarded by {@link IdleWorkers}' lock. */
+  boolean parked;
+
+  // Owner-only state.
+  private boolean searching;
+  /** True between {@link IdleWorkers#park} and consuming the wake-up (idle accounting is "parked"). */
+  private boolean afterPark;
+  private int untilFairPick;
+  private int fairRound;
+  private int seed;
+
+  // Statistics: written by the owner only (opaque stores, no fence), read racily by stats().
+  private long started;
+  private long completed;
+  private long failed;
+  private long steals;
+  private long busyNanos;
+  private long busySince = IDLE;
+
+  Worker(EchoScheduler pool, int index, int fairnessInterval) {
+    this.pool = pool;
+    this.index = index;
+    this.fairnessInterval = fairnessInterval;
+    this.untilFairPick = fairnessInterval;
+    this.seed = 0x9E3779B9 * (index + 1);
+    for (int p = 0; p < LEVELS; p++) {
+      local[p] = new SpmcLocalQueue();
+    }
+  }
+
+  void attach(WorkerThread thread) {
+    this.thread = thread;
+  }
+
+  Thread thread() {
+    return thread;
+  }
+
+  /** Pushes a task submitted on this worker's own thread to its local ring (owner only). */
+  void pushLocal(Runnable task, int level) {
+    SpmcLocalQueue queue = local[level];
+    Queue<Runnable> global = pool.global[level];
+    while (!queue.offer(task)) {
+      queue.spillHalfTo(global);
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      loop();
+    } finally {
+      pool.idle.retire(this, searching, afterPark);
+      pool.workerRetired(this);
+    }
+  }
+
+  private void loop() {
+    BUSY_SINCE.setOpaque(this, System.nanoTime());
+    for (;;) {
+      if (pool.runState() >= EchoScheduler.STOP) {
+        runLeftoversAfterStop();
+        return;
+      }
+      Runnable task = findWork();
+      if (task == null) {
+        endBusyPeriod();
+        task = awaitWork();
+        if (task == null) {
+          if (pool.runState() >= EchoScheduler.STOP) {
+            runLeftoversAfterStop();
+          }
+          return;
+        }
+        BUSY_SINCE.setOpaque(this, System.nanoTime());
+      }
+      runTask(task);
+    }
+  }
+
+  /** States 2 and 3: search, then park until woken; returns a task, or null to retire. */
+  private Runnable awaitWork() {
+    IdleWorkers idle = pool.idle;
+    idle.startSearching();
+    searching = true;
+    for (;;) {
+      Runnable task = findWork();
+      if (task != null) {
+        searching = false;
+        if (idle.stopSearching()) {
+          idle.signalWork(); // the last searcher hands the search on (see the notes)
+        }
+        return task;
+      }
+      boolean lastSearcher = idle.park(this);
+      searching = false;
+      afterPark = true;
+      if (lastSearcher && pool.hasWork()) {
+        idle.signalWork(); // may wake this very worker
+      }
+      if (pool.runState() != EchoScheduler.RUNNING && !notified && pool.readyToRetire()) {
+        return null;
+      }
+      while (!notified) {
+        if (pool.runState() >= EchoScheduler.STOP) {
+          return null;
+        }
+        Thread.interrupted(); // a stale interrupt must not turn park into a spin
+        LockSupport.park(this);
+      }
+      searching = true; // the waker counted this worker as searching
+      afterPark = false;
+      if (pool.runState() >= EchoScheduler.STOP) {
+        return null;
+      }
+    }
+  }
+
+  private void runLeftoversAfterStop() {
+    // Only tasks whose submission raced with shutdownNow can be here: run them rather than lose them.
+    for (int p = 0; p < LEVELS; p++) {
+      for (Runnable task; (task = local[p].poll()) != null; ) {
+        runTask(task);
+      }
+    }
+  }
+
+  private void runTask(Runnable task) {
+    STARTED.setOpaque(this, started + 1);
+    if (Thread.interrupted() && pool.runState() >= EchoScheduler.STOP) {
+      thread.interrupt(); // keep the shutdownNow interrupt; clear any other stale one
+    }
+    try {
+      task.run();
+    } catch (Throwable failure) {
+      FAILED.setOpaque(this, failed + 1);
+      pool.reportFailure(task, failure);
+    }
+    COMPLETED.setOpaque(this, completed + 1);
+  }
+
+  /** One pick: strict priority across local, global and peers, except every K-th pick. */
+  Runnable findWork() {
+    Runnable task;
+    if (untilFairPick <= 1) {
+      task = fairPick();
+      if (task != null) {
+        untilFairPick = fairnessInterval;
+      }
+    } else {
+      task = strictPick();
+      if (task != null) {
+        untilFairPick--;
+      }
+    }
+    return task;
+  }
+
+  private Runnable strictPick() {
+    for (int p = 0; p < LEVELS; p++) {
+      Runnable task = local[p].poll();
+      if (task == null) {
+        task = takeGlobal(p);
+        if (task == null) {
+          task = steal(p);
+        }
+      }
+      if (task != null) {
+        return task;
+      }
+    }
+    return null;
+  }
+
+  private Runnable fairPick() {
+    int round = fairRound++;
+    int preferred = (round & 1) == 0 ? Priority.LOW.ordinal() : Priority.NORMAL.ordinal();
+    boolean globalFirst = (round & 2) == 0;
+    Runnable task = takeAt(preferred, globalFirst);
+    for (int p = 0; p < LEVELS && task == null; p++) {
+      if (p != preferred) {
+        task = takeAt(p, globalFirst);
+      }
+    }
+    return task;
+  }
+
+  private Runnable takeAt(int p, boolean globalFirst) {
+    Runnable task = globalFirst ? takeGlobal(p) : local[p].poll();
+    if (task == null) {
+      task = globalFirst ? local[p].poll() : takeGlobal(p);
+    }
+    return task != null ? task : steal(p);
+  }
+
+  /** Takes the oldest global task at level p and moves up to GLOBAL_BATCH - 1 more locally. */
+  private Runnable takeGlobal(int p) {
+    Queue<Runnable> global = pool.global[p];
+    Runnable first = global.poll();
+    if (first == null) {
+      return null;
+    }
+    SpmcLocalQueue queue = local[p];
+    boolean moved = false;
+    for (int i = 1; i < GLOBAL_BATCH; i++) {
+      Runnable next = global.poll();
+      if (next == null) {
+        break;
+      }
+      if (!queue.offer(next)) {
+        global.offer(next); // ring full: leave it for others (rare; order within a level may bend)
+        break;
+      }
+      moved = true;
+    }
+    if (moved) {
+      pool.idle.signalWork(); // others may help with the batch
+    }
+    return first;
+  }
+
+  /** Steals about half of a random peer's ring at level p, starting from a random victim. */
+  private Runnable steal(int p) {
+    Worker[] workers = pool.workers;
+    int n = workers.length;
+    if (n == 1) {
+      return null;
+    }
+    int x = seed; // xorshift: cheap, owner-local randomness
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    seed = x;
+    int start = (x & Integer.MAX_VALUE) % n;
+    for (int i = 0; i < n; i++) {
+      Worker victim = workers[(start + i) % n];
+      if (victim == this || victim.local[p].isEmpty()) {
+        continue;
+      }
+      Runnable task = victim.local[p].stealInto(local[p]);
+      if (task != null) {
+        STEALS.setOpaque(this, steals + 1);
+        if (!local[p].isEmpty()) {
+          pool.idle.signalWork();
+        }
+        return task;
+      }
+    }
+    return null;
+  }
+
+  private void endBusyPeriod() {
+    long since = busySince;
+    if (since != IDLE) {
+      // IDLE first, then the sum with release: a reader that sees the new sum sees IDLE too, so a
+      // period is never counted twice (it may briefly be counted zero times).
+      BUSY_SINCE.setOpaque(this, IDLE);
+      BUSY.setRelease(this, busyNanos + (System.nanoTime() - since));
+    }
+  }
+
+  long started() {
+    return (long) STARTED.getOpaque(this);
+  }
+
+  long completed() {
+    return (long) COMPLETED.getOpaque(this);
+  }
+
+  long failed() {
+    return (long) FAILED.getOpaque(this);
+  }
+
+  long steals() {
+    return (long) STEALS.getOpaque(this);
+  }
+
+  /** Returns the busy nanoseconds so far, including the current busy period (read racily). */
+  long busyNanos(long now) {
+    long acc = (long) BUSY.getAcquire(this);
+    long since = (long) BUSY_SINCE.getOpaque(this);
+    return since == IDLE ? acc : acc + Math.max(0, now - since);
+  }
+}

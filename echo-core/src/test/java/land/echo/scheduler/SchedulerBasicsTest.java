@@ -1,0 +1,111 @@
+package land.echo.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.Priority;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class SchedulerBasicsTest {
+  private EchoScheduler scheduler;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void singleWorkerRunsQueuedTasksHighestPriorityFirstThenFifo() throws InterruptedException {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      blocked.countDown();
+      awaitQuietly(gate);
+    });
+    blocked.await();
+    List<String> order = new CopyOnWriteArrayList<>();
+    scheduler.execute(() -> order.add("low1"), Priority.LOW);
+    scheduler.execute(() -> order.add("normal1"), Priority.NORMAL);
+    scheduler.execute(() -> order.add("high1"), Priority.HIGH);
+    scheduler.execute(() -> order.add("low2"), Priority.LOW);
+    scheduler.execute(() -> order.add("high2"), Priority.HIGH);
+    scheduler.execute(() -> order.add("normal2"));
+    gate.countDown();
+
+    await().until(() -> order.size() == 6);
+    assertThat(order).containsExactly("high1", "high2", "normal1", "normal2", "low1", "low2");
+  }
+
+  @Test
+  void aThrowingTaskIsReportedAndItsWorkerKeepsRunning() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    List<Runnable> reportedTasks = new CopyOnWriteArrayList<>();
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1)
+        .uncaughtTaskHandler((task, failure) -> {
+          reportedTasks.add(task);
+          reported.add(failure);
+        }).build());
+    IllegalStateException boom = new IllegalStateException("boom");
+    Runnable thrower = () -> {
+      throw boom;
+    };
+    AtomicInteger after = new AtomicInteger();
+
+    scheduler.execute(thrower);
+    scheduler.execute(after::incrementAndGet);
+
+    await().until(() -> after.get() == 1);
+    assertThat(reported).containsExactly(boom);
+    assertThat(reportedTasks).containsExactly(thrower);
+    assertThat(scheduler.stats().failed()).isEqualTo(1);
+  }
+
+  @Test
+  void aThrowingUncaughtTaskHandlerDoesNotKillTheWorker() {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1)
+        .uncaughtTaskHandler((task, failure) -> {
+          throw new IllegalStateException("handler is broken");
+        }).build());
+    AtomicInteger after = new AtomicInteger();
+
+    scheduler.execute(() -> {
+      throw new IllegalArgumentException("task failed");
+    });
+    scheduler.execute(after::incrementAndGet);
+
+    await().until(() -> after.get() == 1);
+  }
+
+  @Test
+  void workersAreNamedDaemonPlatformThreads() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
+    Thread thread = scheduler.submit(Thread::currentThread).get();
+
+    assertThat(thread.getName()).matches("echo-worker-[01]");
+    assertThat(thread.isDaemon()).isTrue();
+    assertThat(thread.isVirtual()).isFalse();
+    assertThat(scheduler.submit(EchoScheduler::isWorkerThread).get()).isTrue();
+    assertThat(EchoScheduler.isWorkerThread()).isFalse();
+    assertThat(scheduler.workerCount()).isEqualTo(2);
+  }
+
+  static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package land.echo.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SchedulerConfigTest {
+
+  @Test
+  void defaultsUseAtLeastTwoWorkersAndTheDocumentedFairnessInterval() {
+    SchedulerConfig config = SchedulerConfig.defaults();
+
+    assertThat(config.workers())
+        .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(config.starvationInterval()).isEqualTo(61);
+    assertThat(config.blockingLimit()).isZero();
+    assertThat(config.namedQueues()).isEmpty();
+    assertThat(config.threadNamePrefix()).isEqualTo("echo-worker-");
+  }
+
+  @Test
+  void oneWorkerIsAllowed() {
+    assertThat(SchedulerConfig.builder().workers(1).build().workers()).isEqualTo(1);
+  }
+
+  @Test
+  void zeroOrNegativeWorkersAreRejectedNamingTheSetting() {
+    assertThatThrownBy(() -> SchedulerConfig.builder().workers(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("workers must be >= 1, was 0");
+    assertThatThrownBy(() -> SchedulerConfig.builder().workers(-3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("workers must be >= 1, was -3");
+  }
+
+  @Test
+  void negativeBlockingLimitAndNonPositiveStarvationIntervalAreRejected() {
+    assertThatThrownBy(() -> SchedulerConfig.builder().blockingLimit(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blockingLimit must be >= 0");
+    assertThatThrownBy(() -> SchedulerConfig.builder().starvationInterval(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("starvationInterval must be >= 1, was 0");
+  }
+
+  @Test
+  void namedQueuesAreValidatedAndKeptInDeclarationOrder() {
+    SchedulerConfig config =
+        SchedulerConfig.builder().namedQueue("db", 4).namedQueue("files", 1).build();
+    assertThat(config.namedQueues()).containsExactly(
+        java.util.Map.entry("db", 4), java.util.Map.entry("files", 1));
+
+    assertThatThrownBy(() -> SchedulerConfig.builder().namedQueue("db", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("named queue 'db' limit must be >= 1, was 0");
+    assertThatThrownBy(() -> SchedulerConfig.builder().namedQueue("db", 1).namedQueue("db", 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("named queue 'db' is already declared");
+    assertThatThrownBy(() -> SchedulerConfig.builder().namedQueue(" ", 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("named queue name must not be blank");
+  }
+
+  @Test
+  void unknownNamedQueueIsAnErrorNamingIt() {
+    EchoScheduler scheduler =
+        EchoScheduler.create(SchedulerConfig.builder().workers(1).namedQueue("db", 2).build());
+    try {
+      assertThatThrownBy(() -> scheduler.queue("files"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unknown named queue 'files'")
+          .hasMessageContaining("[db]");
+      assertThat(scheduler.queue("db").limit()).isEqualTo(2);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+}
