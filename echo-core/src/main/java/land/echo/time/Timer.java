@@ -18,6 +18,15 @@ public interface Timer {
    */
   Cancellable schedule(Duration delay, Runnable action);
 
+  /**
+   * Returns the shared system timer: one daemon platform thread named {@code echo-timer} (a {@code
+   * ScheduledThreadPoolExecutor} that removes cancelled actions at once), created on first use.
+   * Its actions must be short; an action that throws is logged and does not stop the timer.
+   */
+  static Timer system() {
+    return SystemTimer.INSTANCE;
+  }
+
   /** A scheduled action that can be withdrawn. */
   @FunctionalInterface
   interface Cancellable {

@@ -1,0 +1,304 @@
+package land.echo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * An immutable, re-runnable description of work that needs capability {@code C} and either fails
+ * with a domain error {@code E} or succeeds with a {@code T}.
+ *
+ * <p>Building an effect runs nothing; an {@link ApplicationRuntime} runs it, as many times as it is
+ * submitted. Effects are thread-safe values. Bodies come in three kinds: {@code compute} (CPU-bound,
+ * runs on a scheduler worker), {@code blocking} (runs on a virtual thread, never on a worker) and
+ * {@code async} (returns a {@code CompletionStage}). An exception thrown by a body or by a function
+ * passed to an operator becomes {@code Fault(Panic(exception))}, unless {@link #catching} turns it
+ * into a domain error; it never escapes into a worker.
+ *
+ * <p>Composition is stack-safe: chains and recursions of any depth through {@link #flatMap} and
+ * {@link #suspend} run in constant JVM stack.
+ *
+ * <pre>{@code
+ * ActionEffect<FileSystemReader, CommonError, Integer> size =
+ *     ActionEffect.<FileSystemReader, CommonError, byte[]>blocking(FileSystemReader.class, (fs, token) -> fs.read(path))
+ *         .map(bytes -> bytes.length)
+ *         .named("file.size");
+ * }</pre>
+ *
+ * @param <C> the capability the effect needs ({@code Void} for none)
+ * @param <E> the domain error type
+ * @param <T> the success type
+ */
+public abstract sealed class ActionEffect<C, E, T>
+    permits Node.Pure, Node.Fail, Node.Leaf, Node.Suspend, Node.Sleep, Node.Wrapper, Node.Parallel {
+
+  /** The node kind, one of the {@code Node} constants; the interpreter switches on it. */
+  final byte tag;
+
+  ActionEffect(byte tag) {
+    this.tag = tag;
+  }
+
+  // ---------------------------------------------------------------- construction
+
+  /** Returns an effect that succeeds with {@code value} (which may be null). */
+  public static <E, T> ActionEffect<Void, E, T> succeed(T value) {
+    return new Node.Pure<>(value);
+  }
+
+  /**
+   * Returns an effect that fails with the domain error {@code error}.
+   *
+   * @throws NullPointerException if {@code error} is null
+   */
+  public static <E, T> ActionEffect<Void, E, T> fail(E error) {
+    return new Node.Fail<>(Objects.requireNonNull(error, "error"));
+  }
+
+  /** Returns an effect that runs the CPU-bound {@code body} on a scheduler worker. */
+  public static <E, T> ActionEffect<Void, E, T> compute(TokenBody<T> body) {
+    return new Node.Compute<>(null, Objects.requireNonNull(body, "body"));
+  }
+
+  /** Returns an effect that runs the CPU-bound {@code body} on a worker, with the {@code capability} from the environment. */
+  public static <C, E, T> ActionEffect<C, E, T> compute(Class<C> capability, Body<C, T> body) {
+    return new Node.Compute<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
+  }
+
+  /**
+   * Returns an effect that runs the blocking {@code body} on a virtual thread, never on a worker;
+   * the thread is interrupted when the effect is cancelled.
+   */
+  public static <E, T> ActionEffect<Void, E, T> blocking(TokenBody<T> body) {
+    return new Node.Blocking<>(null, Objects.requireNonNull(body, "body"));
+  }
+
+  /** Returns an effect that runs the blocking {@code body} on a virtual thread, with the {@code capability}. */
+  public static <C, E, T> ActionEffect<C, E, T> blocking(Class<C> capability, Body<C, T> body) {
+    return new Node.Blocking<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
+  }
+
+  /**
+   * Returns an effect that starts asynchronous work with {@code body} and completes with its stage;
+   * the stage's future is cancelled when the effect is cancelled.
+   */
+  public static <E, T> ActionEffect<Void, E, T> async(AsyncTokenBody<T> body) {
+    return new Node.Async<>(null, Objects.requireNonNull(body, "body"));
+  }
+
+  /** Returns an effect that starts asynchronous work with {@code body} and the {@code capability}. */
+  public static <C, E, T> ActionEffect<C, E, T> async(Class<C> capability, AsyncBody<C, T> body) {
+    return new Node.Async<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
+  }
+
+  /**
+   * Returns an effect that builds its effect lazily, each time it runs; the way to write recursive
+   * effects. The built effect's capabilities are resolved when it is reached.
+   */
+  public static <E, T> ActionEffect<Void, E, T> suspend(
+      Supplier<? extends ActionEffect<?, ? extends E, ? extends T>> supplier) {
+    return new Node.Suspend<>(Objects.requireNonNull(supplier, "supplier"));
+  }
+
+  /**
+   * Returns an effect that succeeds with null after {@code duration} on the runtime's timer,
+   * occupying no thread meanwhile.
+   *
+   * @throws IllegalArgumentException if {@code duration} is negative
+   */
+  public static <E> ActionEffect<Void, E, Void> sleep(Duration duration) {
+    return new Node.Sleep<>(requireNonNegative(duration, "duration"));
+  }
+
+  /**
+   * Returns an effect that runs {@code effects} in parallel and succeeds with their values in order.
+   * The first failure or fault becomes the outcome at once and the siblings still running are
+   * cancelled.
+   *
+   * @throws IllegalArgumentException if {@code effects} is empty
+   */
+  public static <E, T> ActionEffect<Void, E, List<T>> all(
+      List<? extends ActionEffect<?, ? extends E, ? extends T>> effects) {
+    return new Node.Parallel<>(Node.ALL, requireEffects(effects, "all"));
+  }
+
+  /**
+   * Returns an effect that runs {@code effects} in parallel; the first to finish, whatever its
+   * outcome, decides the outcome and the losers are cancelled.
+   *
+   * @throws IllegalArgumentException if {@code effects} is empty
+   */
+  public static <E, T> ActionEffect<Void, E, T> race(
+      List<? extends ActionEffect<?, ? extends E, ? extends T>> effects) {
+    return new Node.Parallel<>(Node.RACE, requireEffects(effects, "race"));
+  }
+
+  /** Returns the race of {@code a} and {@code b}; see {@link #race(List)}. */
+  public static <E, T> ActionEffect<Void, E, T> race(
+      ActionEffect<?, ? extends E, ? extends T> a, ActionEffect<?, ? extends E, ? extends T> b) {
+    return race(List.of(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b")));
+  }
+
+  // ---------------------------------------------------------------- composition
+
+  /** Returns an effect that applies {@code f} to this effect's value. */
+  @SuppressWarnings("unchecked")
+  public <U> ActionEffect<C, E, U> map(Function<? super T, ? extends U> f) {
+    return new Node.Map<>(this, (Function<Object, Object>) Objects.requireNonNull(f, "f"));
+  }
+
+  /** Returns an effect that runs the effect {@code f} builds from this effect's value. */
+  @SuppressWarnings("unchecked")
+  public <U> ActionEffect<C, E, U> flatMap(
+      Function<? super T, ? extends ActionEffect<?, ? extends E, ? extends U>> f) {
+    return new Node.FlatMap<>(
+        this, (Function<Object, ? extends ActionEffect<?, ?, ?>>) Objects.requireNonNull(f, "f"), null);
+  }
+
+  /** Returns an effect whose domain error is {@code f} applied to this effect's; faults are unchanged. */
+  @SuppressWarnings("unchecked")
+  public <E2> ActionEffect<C, E2, T> mapError(Function<? super E, ? extends E2> f) {
+    Objects.requireNonNull(f, "f");
+    return new Node.Recover<>(this, e -> new Node.Fail<>(Objects.requireNonNull(f.apply((E) e), "mapError result")));
+  }
+
+  /** Returns an effect that succeeds with {@code f} applied to this effect's domain error, if it fails. */
+  @SuppressWarnings("unchecked")
+  public ActionEffect<C, E, T> recover(Function<? super E, ? extends T> f) {
+    Objects.requireNonNull(f, "f");
+    return new Node.Recover<>(this, e -> new Node.Pure<>(f.apply((E) e)));
+  }
+
+  /** Returns an effect that runs the effect {@code f} builds from this effect's domain error, if it fails. */
+  @SuppressWarnings("unchecked")
+  public <E2> ActionEffect<C, E2, T> orElse(
+      Function<? super E, ? extends ActionEffect<?, ? extends E2, ? extends T>> f) {
+    return new Node.Recover<>(
+        this, (Function<Object, ? extends ActionEffect<?, ?, ?>>) Objects.requireNonNull(f, "f"));
+  }
+
+  /**
+   * Returns an effect in which an exception of {@code type} thrown by a body (or an operator's
+   * function) inside this effect becomes the domain failure {@code toError(exception)} instead of
+   * a panic.
+   */
+  @SuppressWarnings("unchecked")
+  public <X extends Throwable> ActionEffect<C, E, T> catching(
+      Class<X> type, Function<? super X, ? extends E> toError) {
+    return new Node.Catching<>(
+        this, Objects.requireNonNull(type, "type"), (Function<Object, Object>) Objects.requireNonNull(toError, "toError"));
+  }
+
+  /** Returns an effect that runs this one, then {@code that}, and combines their values with {@code f}. */
+  @SuppressWarnings("unchecked")
+  public <U, R> ActionEffect<C, E, R> zip(
+      ActionEffect<?, ? extends E, ? extends U> that, BiFunction<? super T, ? super U, ? extends R> f) {
+    Objects.requireNonNull(that, "that");
+    Objects.requireNonNull(f, "f");
+    return new Node.FlatMap<>(
+        this, a -> that.map(b -> f.apply((T) a, (U) b)), that.requirements());
+  }
+
+  /**
+   * Returns an effect that runs {@code finalizer} after this one, whether it succeeds, fails or is
+   * cancelled. An exception from the finalizer turns a success or failure into a panic; during a
+   * fault it is added as suppressed or logged; it is never lost.
+   */
+  public ActionEffect<C, E, T> ensuring(Runnable finalizer) {
+    return new Node.Ensuring<>(this, Objects.requireNonNull(finalizer, "finalizer"));
+  }
+
+  /**
+   * Returns this effect under {@code name}, used by logs now and by metrics and traces later.
+   *
+   * @throws IllegalArgumentException if {@code name} is blank
+   */
+  public ActionEffect<C, E, T> named(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank");
+    }
+    return new Node.Named<>(this, name);
+  }
+
+  /**
+   * Returns an effect that ends with {@code Fault(TimedOut(duration))} if this one has not finished
+   * {@code duration} after it starts; this one is then cancelled (signalled, not awaited).
+   *
+   * @throws IllegalArgumentException if {@code duration} is negative
+   */
+  public ActionEffect<C, E, T> timeout(Duration duration) {
+    return new Node.Timeout<>(this, requireNonNegative(duration, "duration"));
+  }
+
+  /** Returns an effect that re-runs this one under {@code policy} until it succeeds or the policy gives up. */
+  public ActionEffect<C, E, T> retry(RetryPolicy policy) {
+    return new Node.Retry<>(this, Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * Returns the capability this effect's bodies receive, or {@code Void.class} if it needs none. Other
+   * capabilities reached inside (e.g. by {@code zip}) are checked at submission too.
+   */
+  @SuppressWarnings("unchecked")
+  public Class<C> capability() {
+    Class<?> primary = primary();
+    return (Class<C>) (primary == null ? Void.class : primary);
+  }
+
+  /**
+   * Returns this effect's name: the one given by {@link #named}, looked up through a few enclosing
+   * operators, or else the kind of node, e.g. {@code "flatMap"}.
+   */
+  public String name() {
+    ActionEffect<?, ?, ?> node = this;
+    for (int hops = 0; hops < 16; hops++) {
+      if (node instanceof Node.Named<?, ?, ?> named) {
+        return named.name;
+      }
+      if (!(node instanceof Node.Wrapper<?, ?, ?> wrapper)) {
+        break;
+      }
+      node = wrapper.source;
+    }
+    return Node.kind(tag);
+  }
+
+  @Override
+  public String toString() {
+    return "ActionEffect[" + name() + "]";
+  }
+
+  /** The capability bodies of this effect receive, or null; composite nodes cache it. */
+  Class<?> primary() {
+    return null;
+  }
+
+  /** The statically known capabilities of this subtree: null, a {@code Class} or a {@code Class[]}. */
+  Object requirements() {
+    return null;
+  }
+
+  private static Duration requireNonNegative(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(what + " must not be negative, was " + duration);
+    }
+    return duration;
+  }
+
+  private static List<? extends ActionEffect<?, ?, ?>> requireEffects(
+      List<? extends ActionEffect<?, ?, ?>> effects, String operator) {
+    Objects.requireNonNull(effects, "effects");
+    if (effects.isEmpty()) {
+      throw new IllegalArgumentException(operator + "() needs at least one effect");
+    }
+    for (int i = 0; i < effects.size(); i++) {
+      Objects.requireNonNull(effects.get(i), () -> "effects contains null");
+    }
+    return effects;
+  }
+}

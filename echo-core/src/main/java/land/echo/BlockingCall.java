@@ -1,0 +1,66 @@
+package land.echo;
+
+/**
+ * A blocking body submitted to the scheduler's virtual threads on behalf of a suspended {@link
+ * Fiber}; thread-safe.
+ *
+ * <p>The call's own thread is the only party that resumes the fiber, so cancellation only
+ * interrupts: {@link #interrupt()} interrupts the thread while the body runs (guarded by this
+ * object's monitor so that a late interrupt never reaches a thread that has moved on), and a call
+ * that starts after its fiber was cancelled does not run the body at all. The monitor is taken
+ * twice per blocking call, never on the compute path.
+ */
+final class BlockingCall implements Runnable {
+  private final Fiber<?, ?> fiber;
+  private final Node.Leaf<?, ?, ?> leaf;
+  private final Object capability;
+  private Thread thread;
+  private boolean interrupted;
+
+  BlockingCall(Fiber<?, ?> fiber, Node.Leaf<?, ?, ?> leaf, Object capability) {
+    this.fiber = fiber;
+    this.leaf = leaf;
+    this.capability = capability;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void run() {
+    synchronized (this) {
+      thread = Thread.currentThread();
+    }
+    Object r;
+    int m;
+    try {
+      CommonError cause = fiber.cancelCause();
+      if (cause != null) {
+        r = cause;
+        m = Fiber.FAULT;
+      } else {
+        r = leaf.capability == null
+            ? ((TokenBody<?>) leaf.body).run(fiber)
+            : ((Body) leaf.body).run(capability, fiber);
+        m = Fiber.VALUE;
+      }
+    } catch (Throwable t) {
+      r = fiber.faultOf(t);
+      m = Fiber.FAULT;
+    } finally {
+      synchronized (this) {
+        thread = null;
+      }
+      Thread.interrupted(); // a cancellation interrupt must not leak into whatever this thread does next
+    }
+    fiber.resume(r, m);
+  }
+
+  /** Interrupts the body if it is running; harmless before it starts or after it ends. */
+  void interrupt() {
+    synchronized (this) {
+      if (thread != null && !interrupted) {
+        interrupted = true;
+        thread.interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package land.echo;
+
+/**
+ * The work of an effect that needs capability {@code C}: given the capability and the effect's
+ * cancellation token, it returns a value or throws.
+ *
+ * <p>A thrown exception becomes {@code Fault(Panic(exception))} unless an enclosing {@link
+ * ActionEffect#catching} converts it to a domain error.
+ *
+ * @param <C> the capability type
+ * @param <T> the value type
+ */
+@FunctionalInterface
+public interface Body<C, T> {
+  /** Runs the work with {@code capability}, honouring {@code token} where it can. */
+  T run(C capability, CancellationToken token) throws Exception;
+}

@@ -1,0 +1,75 @@
+package land.echo;
+
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The cancellation signal of one running effect, passed to its bodies so that they can stop early.
+ *
+ * <p>A compute body polls {@link #isCancelled()} or calls {@link #throwIfCancelled()}; a body that
+ * waits on something else registers an action with {@link #onCancel(Runnable)}. Blocking bodies
+ * are also interrupted and async bodies have their future cancelled, so most bodies need not
+ * register anything. Implementations are thread-safe.
+ */
+public interface CancellationToken {
+
+  /** Returns true once the effect has been cancelled (by a caller, a timeout, a sibling or shutdown). */
+  boolean isCancelled();
+
+  /** Returns why the effect was cancelled, or empty while it has not been. */
+  Optional<String> reason();
+
+  /**
+   * Throws if the effect has been cancelled; a body may call this at convenient points.
+   *
+   * @throws CancellationException carrying the {@link #reason()} once cancelled
+   */
+  void throwIfCancelled();
+
+  /**
+   * Registers {@code action} to run once when the effect is cancelled; it runs at once, on the
+   * caller, if the effect is already cancelled. An exception thrown by the action is logged and
+   * does not affect the effect.
+   *
+   * @return a registration whose {@link Registration#close()} withdraws the action
+   */
+  Registration onCancel(Runnable action);
+
+  /** Returns a token that is never cancelled, for running bodies outside a runtime (e.g. in tests). */
+  static CancellationToken never() {
+    return NeverCancelled.INSTANCE;
+  }
+
+  /** A registered cancellation action; closing it withdraws the action. Thread-safe. */
+  @FunctionalInterface
+  interface Registration extends AutoCloseable {
+    /** Withdraws the action if it has not run yet; calling it again has no effect. */
+    @Override
+    void close();
+  }
+
+  /** The token of {@link #never()}. */
+  enum NeverCancelled implements CancellationToken {
+    /** The only instance. */
+    INSTANCE;
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public Optional<String> reason() {
+      return Optional.empty();
+    }
+
+    @Override
+    public void throwIfCancelled() {}
+
+    @Override
+    public Registration onCancel(Runnable action) {
+      java.util.Objects.requireNonNull(action, "action");
+      return () -> {};
+    }
+  }
+}

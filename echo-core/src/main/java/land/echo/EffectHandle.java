@@ -1,0 +1,42 @@
+package land.echo;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A submitted effect: its eventual {@link Outcome} and a way to cancel it.
+ *
+ * <p>Thread-safe. A handle completes exactly once, whatever happens: with the effect's outcome, or
+ * with {@code Fault(Cancelled)}, {@code Fault(TimedOut)} or {@code Fault(Rejected)}. Cancelling
+ * completes the handle at once; the effect is signalled and unwinds (running its finalizers) on
+ * its own, without the caller waiting for it.
+ *
+ * @param <E> the effect's domain error type
+ * @param <T> the effect's success type
+ */
+public interface EffectHandle<E, T> {
+
+  /** Returns a stage that completes (normally, never exceptionally) with the outcome. */
+  CompletionStage<Outcome<E, T>> outcome();
+
+  /** Waits for and returns the outcome. */
+  Outcome<E, T> join();
+
+  /**
+   * Cancels the effect with a default reason.
+   *
+   * @return true if this call cancelled it, false if the handle was already complete
+   */
+  boolean cancel();
+
+  /**
+   * Cancels the effect: the handle completes with {@code Fault(Cancelled(reason))} and the effect is
+   * signalled (a queued effect never starts; a running one sees its token, is interrupted if
+   * blocking, and runs its finalizers).
+   *
+   * @return true if this call cancelled it, false if the handle was already complete
+   */
+  boolean cancel(String reason);
+
+  /** Returns true once the outcome is known. */
+  boolean isDone();
+}

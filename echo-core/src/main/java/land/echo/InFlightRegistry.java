@@ -1,0 +1,81 @@
+package land.echo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The root fibers a runtime has submitted and not yet completed, so that shutdown can wait for and
+ * cancel them; thread-safe and lock-free on the common path.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>A fixed table of {@link #SLOTS} slots. {@link #add} CASes the fiber into the first free slot of
+ * up to {@link #PROBES} consecutive slots from a random start and returns the slot index, which the
+ * fiber keeps; {@link #remove} clears its own slot with a release store. Neither allocates, and
+ * concurrent submitters rarely touch the same cache line. When every probed slot is taken (more
+ * than a few thousand effects in flight) the fiber goes to an overflow {@code ConcurrentHashMap}
+ * key set, which allocates and locks per bin but only under that load. A {@code
+ * ConcurrentHashMap} for every root was the alternative; its node allocation and bin locks on
+ * removal are what this table avoids.
+ *
+ * <p>Memory ordering for shutdown: a submitter CASes its fiber in (a volatile write) and then reads
+ * the runtime's {@code closed} flag; shutdown writes {@code closed} and then scans. Both pairs are
+ * volatile accesses, so either the submitter sees {@code closed} (and rejects itself) or the scan
+ * sees the fiber.
+ */
+final class InFlightRegistry {
+  /** The slot of a fiber that was never registered. */
+  static final int NONE = -2;
+  /** The slot value of a fiber kept in the overflow set. */
+  static final int OVERFLOW = -1;
+  /** Table size: enough for typical in-flight counts (tens to thousands) without resizing. */
+  static final int SLOTS = 1 << 12;
+  /** Slots probed before overflowing: two cache lines of compressed references. */
+  static final int PROBES = 32;
+
+  private final AtomicReferenceArray<Fiber<?, ?>> slots = new AtomicReferenceArray<>(SLOTS);
+  private final Set<Fiber<?, ?>> overflow = ConcurrentHashMap.newKeySet();
+
+  /** Registers {@code fiber} and returns its slot ({@link #OVERFLOW} if it went to the overflow set). */
+  int add(Fiber<?, ?> fiber) {
+    int start = ThreadLocalRandom.current().nextInt();
+    for (int i = 0; i < PROBES; i++) {
+      int index = (start + i) & (SLOTS - 1);
+      if (slots.getPlain(index) == null && slots.compareAndSet(index, null, fiber)) {
+        return index;
+      }
+    }
+    overflow.add(fiber);
+    return OVERFLOW;
+  }
+
+  /** Unregisters {@code fiber}, which {@link #add} put into {@code slot}. */
+  void remove(Fiber<?, ?> fiber, int slot) {
+    if (slot >= 0) {
+      slots.setRelease(slot, null);
+    } else if (slot == OVERFLOW) {
+      overflow.remove(fiber);
+    }
+  }
+
+  /** Returns the registered fibers whose handles are not yet complete. */
+  List<Fiber<?, ?>> snapshot() {
+    List<Fiber<?, ?>> live = new ArrayList<>();
+    for (int i = 0; i < SLOTS; i++) {
+      Fiber<?, ?> fiber = slots.get(i);
+      if (fiber != null && !fiber.isDone()) {
+        live.add(fiber);
+      }
+    }
+    for (Fiber<?, ?> fiber : overflow) {
+      if (!fiber.isDone()) {
+        live.add(fiber);
+      }
+    }
+    return live;
+  }
+}

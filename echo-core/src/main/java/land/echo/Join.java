@@ -1,0 +1,162 @@
+package land.echo;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import land.echo.time.Timer;
+
+/**
+ * A parent {@link Fiber} suspended on child fibers: {@code all}, {@code race} or {@code timeout};
+ * thread-safe.
+ *
+ * <p>Children report through {@link #childDone}; one CAS on {@link #resumed} elects the single
+ * party that resumes the parent (the last successful child of {@code all}, the first failing one,
+ * the first child of a race, the timer of a timeout, or the parent's own cancellation). The
+ * winner then signals the other children; nobody waits for them (cancellation never
+ * back-pressures, see docs/semantics.md).
+ */
+abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
+  private static final VarHandle RESUMED;
+
+  static {
+    try {
+      RESUMED = MethodHandles.lookup().findVarHandle(Join.class, "resumed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Fiber<?, ?> parent;
+  final Fiber<?, ?>[] children;
+  private volatile int resumed;
+
+  Join(Fiber<?, ?> parent, int n) {
+    this.parent = parent;
+    this.children = new Fiber<?, ?>[n];
+  }
+
+  /** A child finished with register {@code r} in mode {@code m}. */
+  abstract void childDone(Fiber<?, ?> child, int m, Object r);
+
+  /** The parent was cancelled: signal every child and resume the parent with the cause. */
+  final void parentCancelled(CommonError cause) {
+    cancelChildren(cause, null);
+    tryResume(cause, Fiber.FAULT);
+  }
+
+  final boolean tryResume(Object r, int m) {
+    if (RESUMED.compareAndSet(this, 0, 1)) {
+      parent.resume(r, m);
+      return true;
+    }
+    return false;
+  }
+
+  final boolean isResumed() {
+    return resumed != 0;
+  }
+
+  final void cancelChildren(CommonError cause, Fiber<?, ?> except) {
+    for (Fiber<?, ?> child : children) {
+      if (child != except && child != null) {
+        child.signal(cause);
+      }
+    }
+  }
+
+  /** Succeeds when every child has; the first failure or fault wins and cancels the rest. */
+  static final class All extends Join {
+    private static final VarHandle REMAINING;
+
+    static {
+      try {
+        REMAINING = MethodHandles.lookup().findVarHandle(All.class, "remaining", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private final Object[] values;
+    private volatile int remaining;
+
+    All(Fiber<?, ?> parent, int n) {
+      super(parent, n);
+      this.values = new Object[n];
+      this.remaining = n;
+    }
+
+    @Override
+    void childDone(Fiber<?, ?> child, int m, Object r) {
+      if (m == Fiber.VALUE) {
+        values[child.index] = r;
+        // The decrement is a full fence: the last child sees every sibling's value.
+        if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+          tryResume(Collections.unmodifiableList(Arrays.asList(values)), Fiber.VALUE);
+        }
+      } else if (tryResume(r, m)) {
+        cancelChildren(new CommonError.Cancelled("a sibling in all() failed"), child);
+      }
+    }
+  }
+
+  /** The first child to finish decides; the others are cancelled. */
+  static final class Race extends Join {
+    Race(Fiber<?, ?> parent, int n) {
+      super(parent, n);
+    }
+
+    @Override
+    void childDone(Fiber<?, ?> child, int m, Object r) {
+      if (tryResume(r, m)) {
+        cancelChildren(new CommonError.Cancelled("lost the race"), child);
+      }
+    }
+  }
+
+  /** One child against a timer; the timer's {@link #run()} ends it with {@code TimedOut}. */
+  static final class Timeout extends Join implements Runnable {
+    private final Duration after;
+    private volatile Timer.Cancellable timer;
+
+    Timeout(Fiber<?, ?> parent, Duration after) {
+      super(parent, 1);
+      this.after = after;
+    }
+
+    void arm(Timer clock) {
+      Timer.Cancellable handle;
+      try {
+        handle = clock.schedule(after, this);
+      } catch (RuntimeException e) {
+        if (tryResume(new CommonError.Panic(e), Fiber.FAULT)) {
+          cancelChildren(new CommonError.Cancelled("the timeout could not be scheduled"), null);
+        }
+        return;
+      }
+      timer = handle;
+      if (isResumed()) {
+        handle.cancel();
+      }
+    }
+
+    @Override
+    public void run() {
+      CommonError timedOut = new CommonError.TimedOut(after);
+      if (tryResume(timedOut, Fiber.FAULT)) {
+        cancelChildren(timedOut, null);
+      }
+    }
+
+    @Override
+    void childDone(Fiber<?, ?> child, int m, Object r) {
+      if (tryResume(r, m)) {
+        Timer.Cancellable handle = timer;
+        if (handle != null) {
+          handle.cancel();
+        }
+      }
+    }
+  }
+}

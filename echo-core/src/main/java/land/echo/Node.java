@@ -1,0 +1,271 @@
+package land.echo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The node types of the effect tree, one per construction: the interpreter ({@link Fiber})
+ * dispatches on {@link ActionEffect#tag}.
+ *
+ * <p>Nodes are immutable and thread-safe. Composite nodes precompute the capabilities their subtree
+ * statically needs ({@link ActionEffect#requirements()}), so checking them at submission costs the
+ * same for a chain of any depth; bodies behind a {@code flatMap} function are checked when reached.
+ * A composite node is also its own continuation frame: the interpreter pushes the node itself, so a
+ * step allocates nothing beyond the user's nodes.
+ */
+final class Node {
+  static final byte PURE = 0;
+  static final byte FAIL = 1;
+  static final byte COMPUTE = 2;
+  static final byte BLOCKING = 3;
+  static final byte ASYNC = 4;
+  static final byte SUSPEND = 5;
+  static final byte SLEEP = 6;
+  static final byte MAP = 7;
+  static final byte FLAT_MAP = 8;
+  static final byte RECOVER = 9;
+  static final byte CATCHING = 10;
+  static final byte ENSURING = 11;
+  static final byte NAMED = 12;
+  static final byte ALL = 13;
+  static final byte RACE = 14;
+  static final byte TIMEOUT = 15;
+  static final byte RETRY = 16;
+
+  private static final String[] KINDS = {
+    "succeed", "fail", "compute", "blocking", "async", "suspend", "sleep", "map", "flatMap",
+    "recover", "catching", "ensuring", "named", "all", "race", "timeout", "retry"
+  };
+
+  private Node() {}
+
+  static String kind(byte tag) {
+    return KINDS[tag];
+  }
+
+  /** Returns the union of two requirement sets (null, a {@code Class} or a {@code Class[]}). */
+  static Object union(Object a, Object b) {
+    if (a == null || a == b) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    Class<?>[] left = a instanceof Class<?> c ? new Class<?>[] {c} : (Class<?>[]) a;
+    Class<?>[] right = b instanceof Class<?> c ? new Class<?>[] {c} : (Class<?>[]) b;
+    Class<?>[] merged = java.util.Arrays.copyOf(left, left.length + right.length);
+    int n = left.length;
+    outer:
+    for (Class<?> type : right) {
+      for (int i = 0; i < n; i++) {
+        if (merged[i] == type) {
+          continue outer;
+        }
+      }
+      merged[n++] = type;
+    }
+    return n == left.length ? a : java.util.Arrays.copyOf(merged, n);
+  }
+
+  static final class Pure<C, E, T> extends ActionEffect<C, E, T> {
+    final Object value;
+
+    Pure(Object value) {
+      super(PURE);
+      this.value = value;
+    }
+  }
+
+  static final class Fail<C, E, T> extends ActionEffect<C, E, T> {
+    final Object error;
+
+    Fail(Object error) {
+      super(FAIL);
+      this.error = error;
+    }
+  }
+
+  /** A body with or without a capability: {@code capability == null} means a token-only body. */
+  abstract static sealed class Leaf<C, E, T> extends ActionEffect<C, E, T>
+      permits Compute, Blocking, Async {
+    final Class<?> capability;
+    final Object body;
+
+    Leaf(byte tag, Class<?> capability, Object body) {
+      super(tag);
+      this.capability = capability;
+      this.body = body;
+    }
+
+    @Override
+    Class<?> primary() {
+      return capability;
+    }
+
+    @Override
+    Object requirements() {
+      return capability;
+    }
+  }
+
+  static final class Compute<C, E, T> extends Leaf<C, E, T> {
+    Compute(Class<?> capability, Object body) {
+      super(COMPUTE, capability, body);
+    }
+  }
+
+  static final class Blocking<C, E, T> extends Leaf<C, E, T> {
+    Blocking(Class<?> capability, Object body) {
+      super(BLOCKING, capability, body);
+    }
+  }
+
+  static final class Async<C, E, T> extends Leaf<C, E, T> {
+    Async(Class<?> capability, Object body) {
+      super(ASYNC, capability, body);
+    }
+  }
+
+  static final class Suspend<C, E, T> extends ActionEffect<C, E, T> {
+    final Supplier<? extends ActionEffect<?, ?, ?>> supplier;
+
+    Suspend(Supplier<? extends ActionEffect<?, ?, ?>> supplier) {
+      super(SUSPEND);
+      this.supplier = supplier;
+    }
+  }
+
+  static final class Sleep<C, E, T> extends ActionEffect<C, E, T> {
+    final Duration duration;
+
+    Sleep(Duration duration) {
+      super(SLEEP);
+      this.duration = duration;
+    }
+  }
+
+  /** A node wrapping one source effect; its requirements and primary capability are the source's unless widened. */
+  abstract static sealed class Wrapper<C, E, T> extends ActionEffect<C, E, T>
+      permits Map, FlatMap, Recover, Catching, Ensuring, Named, Timeout, Retry {
+    final ActionEffect<?, ?, ?> source;
+    private final Class<?> primary;
+    private final Object requirements;
+
+    Wrapper(byte tag, ActionEffect<?, ?, ?> source, Object extraRequirements) {
+      super(tag);
+      this.source = source;
+      this.primary = source.primary();
+      this.requirements = union(source.requirements(), extraRequirements);
+    }
+
+    @Override
+    Class<?> primary() {
+      return primary;
+    }
+
+    @Override
+    Object requirements() {
+      return requirements;
+    }
+  }
+
+  static final class Map<C, E, T> extends Wrapper<C, E, T> {
+    final Function<Object, Object> f;
+
+    Map(ActionEffect<?, ?, ?> source, Function<Object, Object> f) {
+      super(MAP, source, null);
+      this.f = f;
+    }
+  }
+
+  static final class FlatMap<C, E, T> extends Wrapper<C, E, T> {
+    final Function<Object, ? extends ActionEffect<?, ?, ?>> f;
+
+    /** {@code alsoRequires}: requirements of effects the function statically returns (e.g. zip's right side). */
+    FlatMap(ActionEffect<?, ?, ?> source, Function<Object, ? extends ActionEffect<?, ?, ?>> f, Object alsoRequires) {
+      super(FLAT_MAP, source, alsoRequires);
+      this.f = f;
+    }
+  }
+
+  /** Handles a domain failure of the source with {@code handler}. */
+  static final class Recover<C, E, T> extends Wrapper<C, E, T> {
+    final Function<Object, ? extends ActionEffect<?, ?, ?>> handler;
+
+    Recover(ActionEffect<?, ?, ?> source, Function<Object, ? extends ActionEffect<?, ?, ?>> handler) {
+      super(RECOVER, source, null);
+      this.handler = handler;
+    }
+  }
+
+  /** Converts a panic whose cause is a {@code type} into a domain failure. */
+  static final class Catching<C, E, T> extends Wrapper<C, E, T> {
+    final Class<? extends Throwable> type;
+    final Function<Object, Object> toError;
+
+    Catching(ActionEffect<?, ?, ?> source, Class<? extends Throwable> type, Function<Object, Object> toError) {
+      super(CATCHING, source, null);
+      this.type = type;
+      this.toError = toError;
+    }
+  }
+
+  static final class Ensuring<C, E, T> extends Wrapper<C, E, T> {
+    final Runnable finalizer;
+
+    Ensuring(ActionEffect<?, ?, ?> source, Runnable finalizer) {
+      super(ENSURING, source, null);
+      this.finalizer = finalizer;
+    }
+  }
+
+  static final class Named<C, E, T> extends Wrapper<C, E, T> {
+    final String name;
+
+    Named(ActionEffect<?, ?, ?> source, String name) {
+      super(NAMED, source, null);
+      this.name = name;
+    }
+  }
+
+  static final class Timeout<C, E, T> extends Wrapper<C, E, T> {
+    final Duration after;
+
+    Timeout(ActionEffect<?, ?, ?> source, Duration after) {
+      super(TIMEOUT, source, null);
+      this.after = after;
+    }
+  }
+
+  static final class Retry<C, E, T> extends Wrapper<C, E, T> {
+    final RetryPolicy policy;
+
+    Retry(ActionEffect<?, ?, ?> source, RetryPolicy policy) {
+      super(RETRY, source, null);
+      this.policy = policy;
+    }
+  }
+
+  /** A parallel fan-out ({@link #ALL}) or a race ({@link #RACE}) over {@code effects}. */
+  static final class Parallel<C, E, T> extends ActionEffect<C, E, T> {
+    final ActionEffect<?, ?, ?>[] effects;
+    private final Object requirements;
+
+    Parallel(byte tag, List<? extends ActionEffect<?, ?, ?>> effects) {
+      super(tag);
+      this.effects = effects.toArray(new ActionEffect<?, ?, ?>[0]);
+      Object reqs = null;
+      for (ActionEffect<?, ?, ?> effect : this.effects) {
+        reqs = union(reqs, effect.requirements());
+      }
+      this.requirements = reqs;
+    }
+
+    @Override
+    Object requirements() {
+      return requirements;
+    }
+  }
+}

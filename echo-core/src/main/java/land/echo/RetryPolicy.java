@@ -1,0 +1,203 @@
+package land.echo;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/**
+ * When and how often to re-run an effect that did not succeed: exponential backoff with an
+ * optional cap and jitter, restricted to the outcomes a predicate accepts.
+ *
+ * <p>Immutable and thread-safe. {@link #of(int, Duration)} is the original system's policy: up to
+ * {@code maxRetries} retries ({@code maxRetries + 1} attempts in total) waiting {@code d, 2d, 4d,
+ * ...} between them. When every attempt has failed the effect ends with {@code
+ * Fault(RetriesExhausted(attempts, lastFailure))}; an outcome the predicate rejects is returned
+ * unchanged at once. By default every failure and fault is retried except {@link
+ * CommonError.Cancelled} and {@link CommonError.InvalidArgument}.
+ */
+public final class RetryPolicy {
+  private static final Predicate<Outcome<?, ?>> DEFAULT_RETRY_ON = RetryPolicy::retriableByDefault;
+
+  private final int maxRetries;
+  private final Duration initialDelay;
+  private final double multiplier;
+  private final Duration maxDelay;
+  private final double jitter;
+  private final Predicate<Outcome<?, ?>> retryOn;
+
+  private RetryPolicy(Builder b) {
+    this.maxRetries = b.maxRetries;
+    this.initialDelay = b.initialDelay;
+    this.multiplier = b.multiplier;
+    this.maxDelay = b.maxDelay;
+    this.jitter = b.jitter;
+    this.retryOn = b.retryOn;
+  }
+
+  /**
+   * Returns the original system's policy: {@code maxRetries} retries with delays {@code
+   * initialDelay, 2 * initialDelay, 4 * initialDelay, ...}, no cap, no jitter.
+   *
+   * @throws IllegalArgumentException if {@code maxRetries} or {@code initialDelay} is negative
+   */
+  public static RetryPolicy of(int maxRetries, Duration initialDelay) {
+    return builder().maxRetries(maxRetries).initialDelay(initialDelay).build();
+  }
+
+  /** Returns a builder whose defaults are 3 retries, 100 ms initial delay and multiplier 2. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the maximum number of retries after the first attempt. */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /** Returns the delay before the first retry. */
+  public Duration initialDelay() {
+    return initialDelay;
+  }
+
+  /** Returns the factor each delay is multiplied by for the next retry. */
+  public double multiplier() {
+    return multiplier;
+  }
+
+  /** Returns the cap on any delay (after jitter). */
+  public Duration maxDelay() {
+    return maxDelay;
+  }
+
+  /** Returns the jitter fraction in {@code [0, 1]}: each delay varies by up to this fraction. */
+  public double jitter() {
+    return jitter;
+  }
+
+  /** Returns true if {@code outcome} (a failure or a fault) may be retried under this policy. */
+  public boolean retries(Outcome<?, ?> outcome) {
+    return retryOn.test(outcome);
+  }
+
+  /**
+   * Returns the delay before retry number {@code retry} (1 for the first retry) without jitter:
+   * {@code min(maxDelay, initialDelay * multiplier^(retry - 1))}.
+   *
+   * @throws IllegalArgumentException if {@code retry < 1}
+   */
+  public Duration baseDelay(int retry) {
+    if (retry < 1) {
+      throw new IllegalArgumentException("retry must be >= 1, was " + retry);
+    }
+    double nanos = initialDelay.toNanos() * Math.pow(multiplier, retry - 1);
+    return Duration.ofNanos((long) Math.min(nanos, maxDelay.toNanos()));
+  }
+
+  /**
+   * Returns the delay before retry number {@code retry}: the {@link #baseDelay(int)} varied by up to
+   * {@code jitter} in either direction, capped at {@link #maxDelay()}.
+   */
+  public Duration delay(int retry) {
+    Duration base = baseDelay(retry);
+    if (jitter == 0) {
+      return base;
+    }
+    double factor = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    return Duration.ofNanos((long) Math.min(base.toNanos() * factor, maxDelay.toNanos()));
+  }
+
+  @Override
+  public String toString() {
+    return "RetryPolicy[maxRetries=" + maxRetries + ", initialDelay=" + initialDelay + ", multiplier="
+        + multiplier + ", maxDelay=" + maxDelay + ", jitter=" + jitter + "]";
+  }
+
+  private static boolean retriableByDefault(Outcome<?, ?> outcome) {
+    return switch (outcome) {
+      case Outcome.Success<?, ?> s -> false;
+      case Outcome.Failure<?, ?> f -> !(f.error() instanceof CommonError.InvalidArgument);
+      case Outcome.Fault<?, ?> f ->
+          !(f.error() instanceof CommonError.Cancelled || f.error() instanceof CommonError.InvalidArgument);
+    };
+  }
+
+  /** Configures a {@link RetryPolicy}; validates in {@link #build()}. Not thread-safe. */
+  public static final class Builder {
+    private int maxRetries = 3;
+    private Duration initialDelay = Duration.ofMillis(100);
+    private double multiplier = 2;
+    private Duration maxDelay = Duration.ofNanos(Long.MAX_VALUE);
+    private double jitter;
+    private Predicate<Outcome<?, ?>> retryOn = DEFAULT_RETRY_ON;
+
+    private Builder() {}
+
+    /** Sets the maximum number of retries after the first attempt ({@code >= 0}). */
+    public Builder maxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /** Sets the delay before the first retry ({@code >= 0}). */
+    public Builder initialDelay(Duration initialDelay) {
+      this.initialDelay = initialDelay;
+      return this;
+    }
+
+    /** Sets the factor applied to the delay after each retry ({@code >= 1}; default 2). */
+    public Builder multiplier(double multiplier) {
+      this.multiplier = multiplier;
+      return this;
+    }
+
+    /** Sets the cap on any delay ({@code >= 0}; default: no cap). */
+    public Builder maxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+      return this;
+    }
+
+    /** Sets the jitter fraction in {@code [0, 1]} (default 0: exact delays). */
+    public Builder jitter(double jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * Sets which failures and faults are retried (default: all but {@code Cancelled} and {@code
+     * InvalidArgument}). Cancellation of the retrying effect itself always stops it.
+     */
+    public Builder retryOn(Predicate<Outcome<?, ?>> retryOn) {
+      this.retryOn = retryOn;
+      return this;
+    }
+
+    /**
+     * Returns the policy.
+     *
+     * @throws IllegalArgumentException naming the first invalid setting
+     * @throws NullPointerException if a duration or the predicate is null
+     */
+    public RetryPolicy build() {
+      Objects.requireNonNull(initialDelay, "initialDelay");
+      Objects.requireNonNull(maxDelay, "maxDelay");
+      Objects.requireNonNull(retryOn, "retryOn");
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+      }
+      if (initialDelay.isNegative()) {
+        throw new IllegalArgumentException("initialDelay must be >= 0, was " + initialDelay);
+      }
+      if (!(multiplier >= 1) || Double.isInfinite(multiplier)) {
+        throw new IllegalArgumentException("multiplier must be a finite number >= 1, was " + multiplier);
+      }
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("maxDelay must be >= 0, was " + maxDelay);
+      }
+      if (!(jitter >= 0 && jitter <= 1)) {
+        throw new IllegalArgumentException("jitter must be in [0, 1], was " + jitter);
+      }
+      return new RetryPolicy(this);
+    }
+  }
+}
