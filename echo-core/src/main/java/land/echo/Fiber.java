@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * retry} pushes a small {@link RetryState}. The registers are {@code r} (the node to evaluate, or
  * the current value, domain error or {@link CommonError} fault) and {@code m} (which of those it
  * is). No recursion: a chain or a recursion of any depth runs in constant JVM stack. After {@link
- * #YIELD_AFTER} evaluation steps the fiber re-submits itself, so higher-priority work queued
+ * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so higher-priority work queued
  * meanwhile pre-empts it at effect granularity.
  *
  * <p><b>States.</b> A fiber is RUNNING (inside {@code runLoop} on exactly one thread), QUEUED (in
@@ -152,18 +152,19 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     int budget = YIELD_AFTER;
     try {
       while (true) {
+        // A cancelled fiber unwinds to the end without yielding: it only runs finalizers now.
+        if (--budget <= 0 && cancelCause == null) {
+          reg = r;
+          mode = m;
+          submit();
+          return null;
+        }
         if (m == EVAL) {
           CommonError cause = cancelCause;
           if (cause != null) {
             r = cause;
             m = FAULT;
             continue;
-          }
-          if (--budget == 0) {
-            reg = r;
-            mode = EVAL;
-            submit();
-            return null;
           }
           ActionEffect<?, ?, ?> e = (ActionEffect<?, ?, ?>) r;
           switch (e.tag) {

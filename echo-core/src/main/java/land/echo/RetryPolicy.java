@@ -191,6 +191,13 @@ public final class RetryPolicy {
       if (!(multiplier >= 1) || Double.isInfinite(multiplier)) {
         throw new IllegalArgumentException("multiplier must be a finite number >= 1, was " + multiplier);
       }
+      Duration longest = Duration.ofNanos(Long.MAX_VALUE);
+      if (initialDelay.compareTo(longest) > 0) {
+        throw new IllegalArgumentException("initialDelay must be at most " + longest + ", was " + initialDelay);
+      }
+      if (maxDelay.compareTo(longest) > 0) {
+        maxDelay = longest;
+      }
       if (maxDelay.isNegative()) {
         throw new IllegalArgumentException("maxDelay must be >= 0, was " + maxDelay);
       }

@@ -31,7 +31,7 @@ final class ShutdownSequence {
     LOG.info("Initiating graceful shutdown of services (deadline {})...", deadline);
     core.closed = true;
     List<Fiber<?, ?>> inFlight = core.registry.snapshot();
-    if (!inFlight.isEmpty()) {
+    if (!inFlight.isEmpty() && !deadline.isZero()) {
       CompletableFuture<Void> drained = CompletableFuture.allOf(inFlight.toArray(CompletableFuture<?>[]::new));
       CompletableFuture<Void> expired = new CompletableFuture<>();
       Timer.Cancellable timer = core.timer.schedule(deadline, () -> expired.complete(null));

@@ -1,0 +1,245 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class CancellationTest {
+  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  @Test
+  void cancelCompletesTheHandleAtOnceWithTheReason() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      started.countDown();
+      new CountDownLatch(1).await(); // only an interrupt ends this
+      return 1;
+    }));
+    started.await();
+    assertThat(handle.cancel("user pressed stop")).isTrue();
+    assertThat(handle.isDone()).isTrue();
+    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("user pressed stop")));
+  }
+
+  @Test
+  void cancellingACompletedHandleReturnsFalseAndKeepsTheOutcome() {
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.succeed(7));
+    assertThat(handle.join().getOrThrow()).isEqualTo(7);
+    assertThat(handle.cancel()).isFalse();
+    assertThat(handle.join().getOrThrow()).isEqualTo(7);
+  }
+
+  @Test
+  void aBlockingBodyIsInterruptedWhenCancelled() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.complete(token.isCancelled());
+        throw e;
+      }
+      return 1;
+    }));
+    started.await();
+    handle.cancel();
+    assertThat(interrupted.get()).isTrue();
+  }
+
+  @Test
+  void aComputeBodySeesItsTokenCancelled() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> seen = new CompletableFuture<>();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+      started.countDown();
+      while (!token.isCancelled()) {
+        Thread.onSpinWait();
+      }
+      seen.complete(token.reason().orElseThrow());
+      token.throwIfCancelled();
+      return 1;
+    }));
+    started.await();
+    handle.cancel("enough");
+    assertThat(seen.get()).isEqualTo("enough");
+  }
+
+  @Test
+  void anAsyncBodysFutureIsCancelled() throws Exception {
+    CompletableFuture<String> remote = new CompletableFuture<>();
+    CountDownLatch started = new CountDownLatch(1);
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>async(token -> {
+      started.countDown();
+      return remote;
+    }));
+    started.await();
+    handle.cancel();
+    await().until(remote::isCancelled);
+  }
+
+  @Test
+  void onCancelActionsRunWhenCancelledAndNotAfterClose() throws Exception {
+    CountDownLatch registered = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      token.onCancel(() -> ran.add("kept"));
+      token.onCancel(() -> ran.add("withdrawn")).close();
+      token.onCancel(() -> {
+        throw new IllegalStateException("listener bug");
+      });
+      token.onCancel(() -> ran.add("after a failing one"));
+      registered.countDown();
+      new CountDownLatch(1).await();
+      return 1;
+    }));
+    registered.await();
+    handle.cancel();
+    assertThat(ran).containsExactly("kept", "after a failing one");
+    await().until(() -> runtime.stats().finalizerFailures() == 1);
+  }
+
+  @Test
+  void onCancelRunsAtOnceIfAlreadyCancelled() throws Exception {
+    AtomicReference<CancellationToken> tokenRef = new AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      tokenRef.set(token);
+      started.countDown();
+      new CountDownLatch(1).await();
+      return 1;
+    }));
+    started.await();
+    handle.cancel();
+    AtomicBoolean ran = new AtomicBoolean();
+    tokenRef.get().onCancel(() -> ran.set(true));
+    assertThat(ran).isTrue();
+  }
+
+  @Test
+  void ensuringRunsOnSuccess() {
+    AtomicInteger ran = new AtomicInteger();
+    assertThat(runtime.run(ActionEffect.succeed(1).ensuring(ran::incrementAndGet)).isSuccess()).isTrue();
+    assertThat(ran).hasValue(1);
+  }
+
+  @Test
+  void ensuringRunsOnFailure() {
+    AtomicInteger ran = new AtomicInteger();
+    assertThat(runtime.run(ActionEffect.<String, Integer>fail("x").ensuring(ran::incrementAndGet)))
+        .isEqualTo(new Outcome.Failure<>("x"));
+    assertThat(ran).hasValue(1);
+  }
+
+  @Test
+  void ensuringRunsOnCancellation() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finalized = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      started.countDown();
+      new CountDownLatch(1).await();
+      return 1;
+    }).ensuring(finalized::countDown));
+    started.await();
+    handle.cancel();
+    finalized.await();
+  }
+
+  @Test
+  void aFailingFinalizerTurnsSuccessIntoAPanicAndIsCounted() {
+    IllegalStateException broken = new IllegalStateException("close failed");
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).ensuring(() -> {
+      throw broken;
+    }));
+    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(broken)));
+    assertThat(runtime.stats().finalizerFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailingFinalizerDuringAPanicIsAddedAsSuppressed() {
+    IllegalStateException first = new IllegalStateException("body");
+    IllegalStateException second = new IllegalStateException("finalizer");
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+      throw first;
+    }).ensuring(() -> {
+      throw second;
+    }));
+    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(first)));
+    assertThat(first.getSuppressed()).containsExactly(second);
+  }
+
+  @Test
+  void cancellingAParentCancelsTheChildrenOfAll() throws Exception {
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    CountDownLatch bothInterrupted = new CountDownLatch(2);
+    ActionEffect<Void, String, Integer> child = ActionEffect.blocking(token -> {
+      bothStarted.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        bothInterrupted.countDown();
+        throw e;
+      }
+      return 1;
+    });
+    EffectHandle<String, List<Integer>> handle = runtime.submit(ActionEffect.all(List.of(child, child)));
+    bothStarted.await();
+    handle.cancel();
+    bothInterrupted.await();
+  }
+
+  @Test
+  void cancellingAParentCancelsWorkForkedInsideAFlatMap() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    ActionEffect<Void, String, Integer> inner = ActionEffect.blocking(token -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw e;
+      }
+      return 1;
+    });
+    EffectHandle<String, Integer> handle = runtime.submit(
+        ActionEffect.<String, Integer>succeed(1).flatMap(x -> ActionEffect.race(inner, inner)));
+    started.await();
+    handle.cancel();
+    interrupted.await();
+  }
+
+  @Test
+  void aCancelledHandlesFutureReportsCancelledAndCannotBeCompletedByCallers() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      started.countDown();
+      new CountDownLatch(1).await();
+      return 1;
+    }));
+    started.await();
+    CompletableFuture<Outcome<String, Integer>> future = handle.outcome().toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> future.complete(new Outcome.Success<>(2)))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(future.cancel(true)).isTrue();
+    assertThat(handle.join()).isInstanceOf(Outcome.Fault.class);
+    assertThat(future.thenApply(Outcome::isSuccess).join()).isFalse();
+  }
+}

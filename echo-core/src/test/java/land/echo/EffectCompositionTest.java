@@ -1,0 +1,215 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EffectCompositionTest {
+  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  @Test
+  void succeedYieldsItsValue() {
+    assertThat(runtime.run(ActionEffect.succeed("v"))).isEqualTo(new Outcome.Success<>("v"));
+  }
+
+  @Test
+  void succeedMayCarryNull() {
+    assertThat(runtime.run(ActionEffect.succeed(null))).isEqualTo(new Outcome.Success<>(null));
+  }
+
+  @Test
+  void failYieldsTheSameDomainErrorInstance() {
+    CommonError.FileSystemNotFound error = new CommonError.FileSystemNotFound("/missing");
+    Outcome<CommonError, String> outcome = runtime.run(ActionEffect.<CommonError, String>fail(error));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, f -> assertThat(f.error()).isSameAs(error));
+  }
+
+  @Test
+  void mapTransformsTheValue() {
+    assertThat(runtime.run(ActionEffect.<String, Integer>succeed(20).map(x -> x + 1)).getOrThrow()).isEqualTo(21);
+  }
+
+  @Test
+  void flatMapSequencesEffects() {
+    ActionEffect<Void, String, Integer> effect =
+        ActionEffect.<String, Integer>compute(token -> 6).flatMap(x -> ActionEffect.compute(token -> x * 7));
+    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(42);
+  }
+
+  @Test
+  void mapIsSkippedOnFailure() {
+    AtomicInteger calls = new AtomicInteger();
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>fail("bad").map(calls::addAndGet));
+    assertThat(outcome).isEqualTo(new Outcome.Failure<>("bad"));
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void mapErrorTransformsOnlyTheDomainError() {
+    assertThat(runtime.run(ActionEffect.<String, Integer>fail("bad").mapError(String::length)))
+        .isEqualTo(new Outcome.Failure<>(3));
+  }
+
+  @Test
+  void recoverTurnsAFailureIntoAValue() {
+    assertThat(runtime.run(ActionEffect.<String, Integer>fail("bad").recover(String::length)).getOrThrow()).isEqualTo(3);
+  }
+
+  @Test
+  void orElseRunsTheFallbackEffect() {
+    ActionEffect<Void, String, Integer> effect =
+        ActionEffect.<String, Integer>fail("bad").orElse(e -> ActionEffect.compute(token -> e.length() * 10));
+    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(30);
+  }
+
+  @Test
+  void recoverDoesNotHandleFaults() {
+    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
+      throw new IllegalStateException("boom");
+    }).recover(e -> -1);
+    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Fault.class);
+  }
+
+  @Test
+  void zipCombinesTwoValuesInOrder() {
+    ActionEffect<Void, String, String> effect =
+        ActionEffect.<String, String>succeed("a").zip(ActionEffect.<String, Integer>succeed(1), (a, b) -> a + b);
+    assertThat(runtime.run(effect).getOrThrow()).isEqualTo("a1");
+  }
+
+  @Test
+  void aBodyExceptionBecomesAPanicFaultCarryingIt() {
+    IllegalStateException boom = new IllegalStateException("boom");
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+      throw boom;
+    }));
+    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(boom)));
+  }
+
+  @Test
+  void aWorkerSurvivesAPanicAndRunsTheNextEffect() {
+    for (int i = 0; i < 10; i++) {
+      runtime.run(ActionEffect.<String, Integer>compute(token -> {
+        throw new Error("fatal-looking");
+      }));
+    }
+    assertThat(runtime.run(ActionEffect.<String, Integer>compute(token -> 5)).getOrThrow()).isEqualTo(5);
+  }
+
+  @Test
+  void anExceptionInAMapFunctionBecomesAPanic() {
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).map(x -> {
+      throw new ArithmeticException("map");
+    }));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class,
+        f -> assertThat(f.error()).isInstanceOfSatisfying(CommonError.Panic.class,
+            p -> assertThat(p.cause()).isInstanceOf(ArithmeticException.class)));
+  }
+
+  @Test
+  void aFlatMapReturningNullIsAPanicNamingTheProblem() {
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).flatMap(x -> null));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class,
+        f -> assertThat(f.error().message()).contains("flatMap function returned null"));
+  }
+
+  @Test
+  void catchingTurnsTheChosenExceptionIntoADomainFailure() {
+    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>blocking(token -> {
+      throw new IOException("disk on fire");
+    }).catching(IOException.class, e -> "io: " + e.getMessage());
+    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Failure<>("io: disk on fire"));
+  }
+
+  @Test
+  void catchingLeavesOtherExceptionsAsPanics() {
+    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
+      throw new UncheckedIOException(new IOException("x"));
+    }).catching(IllegalArgumentException.class, e -> "never");
+    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Fault.class);
+  }
+
+  @Test
+  void aCaughtFailureCanBeRecovered() {
+    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
+      throw new NumberFormatException("nan");
+    }).catching(NumberFormatException.class, Throwable::getMessage).recover(String::length);
+    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(3);
+  }
+
+  @Test
+  void effectsAreReRunnable() {
+    AtomicInteger runs = new AtomicInteger();
+    ActionEffect<Void, String, Integer> effect = ActionEffect.compute(token -> runs.incrementAndGet());
+    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(1);
+    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(2);
+  }
+
+  @Test
+  void asyncBodyCompletesWithItsStage() {
+    ActionEffect<Void, String, String> effect = ActionEffect.async(token ->
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> "later"));
+    assertThat(runtime.run(effect).getOrThrow()).isEqualTo("later");
+  }
+
+  @Test
+  void asyncStageFailingBecomesAPanicWithTheUnwrappedCause() {
+    IllegalStateException cause = new IllegalStateException("remote");
+    ActionEffect<Void, String, String> effect =
+        ActionEffect.async(token -> java.util.concurrent.CompletableFuture.failedFuture(cause));
+    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(cause)));
+  }
+
+  @Test
+  void blockingBodyRunsOffTheWorkers() {
+    Outcome<String, Boolean> outcome = runtime.run(ActionEffect.<String, Boolean>blocking(
+        token -> Thread.currentThread().isVirtual() && !land.echo.scheduler.EchoScheduler.isWorkerThread()));
+    assertThat(outcome.getOrThrow()).isTrue();
+  }
+
+  @Test
+  void computeBodyRunsOnAWorker() {
+    Outcome<String, Boolean> outcome = runtime.run(ActionEffect.<String, Boolean>blocking(token -> true)
+        .flatMap(x -> ActionEffect.compute(token -> land.echo.scheduler.EchoScheduler.isWorkerThread())));
+    assertThat(outcome.getOrThrow()).isTrue();
+  }
+
+  @Test
+  void namedEffectReportsItsNameThroughEnclosingOperators() {
+    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>succeed(1).named("index.file");
+    assertThat(effect.name()).isEqualTo("index.file");
+    assertThat(effect.map(x -> x).name()).isEqualTo("index.file");
+    assertThat(ActionEffect.succeed(1).name()).isEqualTo("succeed");
+  }
+
+  @Test
+  void blankNamesAreRejected() {
+    assertThatThrownBy(() -> ActionEffect.succeed(1).named(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+  }
+
+  @Test
+  void capabilityOfAComposedEffectIsItsBodysCapability() {
+    ActionEffect<FileSystemReader, String, Integer> effect =
+        ActionEffect.<FileSystemReader, String, String>compute(FileSystemReader.class, (fs, token) -> "x")
+            .map(String::length);
+    assertThat(effect.capability()).isEqualTo(FileSystemReader.class);
+    assertThat(ActionEffect.succeed(1).capability()).isEqualTo(Void.class);
+  }
+
+  @Test
+  void emptyAllIsRejectedWithAClearMessage() {
+    assertThatThrownBy(() -> ActionEffect.all(java.util.List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all()");
+  }
+}

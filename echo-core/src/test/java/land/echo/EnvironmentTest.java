@@ -1,0 +1,126 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentTest {
+  /** A fake file system: a map of paths to contents; anything else is missing. */
+  private static final class FakeReader implements FileSystemReader {
+    private final Map<String, String> files;
+
+    FakeReader(Map<String, String> files) {
+      this.files = files;
+    }
+
+    @Override
+    public String read(String path) throws NoSuchFileException {
+      String text = files.get(path);
+      if (text == null) {
+        throw new NoSuchFileException(path);
+      }
+      return text;
+    }
+  }
+
+  private interface Clipboard {
+    String paste();
+  }
+
+  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime(
+      Environment.builder().with(FileSystemReader.class, new FakeReader(Map.of("/a.txt", "hello"))).build());
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  private static ActionEffect<FileSystemReader, CommonError, String> read(String path) {
+    return ActionEffect.<FileSystemReader, CommonError, String>blocking(FileSystemReader.class, (fs, token) -> fs.read(path))
+        .catching(NoSuchFileException.class, e -> CommonError.fromIOException(e, path, "read"))
+        .named("file.read");
+  }
+
+  @Test
+  void theEffectReceivesTheRegisteredCapability() {
+    assertThat(runtime.run(read("/a.txt"))).isEqualTo(new Outcome.Success<>("hello"));
+  }
+
+  @Test
+  void aDomainErrorFromTheCapabilityComesBackUnchangedWithItsPath() {
+    Outcome<CommonError, String> outcome = runtime.run(read("/missing.txt"));
+    assertThat(outcome).isEqualTo(new Outcome.Failure<>(new CommonError.FileSystemNotFound("/missing.txt")));
+  }
+
+  @Test
+  void aMissingCapabilityFailsAtSubmissionWithoutRunningAnything() {
+    AtomicBoolean ran = new AtomicBoolean();
+    ActionEffect<Clipboard, String, String> direct = ActionEffect.<Clipboard, String, String>compute(Clipboard.class, (c, token) -> {
+      ran.set(true);
+      return c.paste();
+    }).map(s -> s + "!");
+    EffectHandle<String, String> handle = runtime.submit(direct);
+    assertThat(handle.isDone()).as("completed during submit").isTrue();
+    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.CapabilityMissing(Clipboard.class.getName())));
+    assertThat(((Outcome.Fault<?, ?>) handle.join()).error().message()).contains(Clipboard.class.getName());
+    assertThat(ran).isFalse();
+  }
+
+  @Test
+  void aMissingCapabilityInsideAllOrZipIsAlsoCaughtAtSubmission() {
+    ActionEffect<Clipboard, String, String> needsClipboard = ActionEffect.compute(Clipboard.class, (c, token) -> c.paste());
+    EffectHandle<String, List<String>> all = runtime.submit(ActionEffect.all(List.of(ActionEffect.succeed("x"), needsClipboard)));
+    assertThat(all.isDone()).isTrue();
+    EffectHandle<String, String> zipped = runtime.submit(
+        ActionEffect.<String, String>succeed("a").zip(needsClipboard, String::concat));
+    assertThat(zipped.isDone()).isTrue();
+    assertThat(zipped.join()).isEqualTo(new Outcome.Fault<>(new CommonError.CapabilityMissing(Clipboard.class.getName())));
+  }
+
+  @Test
+  void aCapabilityReachedThroughFlatMapIsResolvedWhenReached() {
+    AtomicBoolean firstStepRan = new AtomicBoolean();
+    ActionEffect<Void, String, String> later = ActionEffect.<String, Integer>compute(token -> {
+      firstStepRan.set(true);
+      return 1;
+    }).flatMap(x -> ActionEffect.<Clipboard, String, String>compute(Clipboard.class, (c, token) -> c.paste()));
+    assertThat(runtime.run(later)).isEqualTo(new Outcome.Fault<>(new CommonError.CapabilityMissing(Clipboard.class.getName())));
+    assertThat(firstStepRan).isTrue();
+  }
+
+  @Test
+  void requireNamesTheMissingType() {
+    assertThatThrownBy(() -> Environment.empty().require(Clipboard.class))
+        .isInstanceOf(MissingCapabilityException.class)
+        .hasMessageContaining(Clipboard.class.getName());
+  }
+
+  @Test
+  void findReturnsEmptyForAMissingType() {
+    assertThat(runtime.environment().find(Clipboard.class)).isEmpty();
+    assertThat(runtime.environment().find(FileSystemReader.class)).isPresent();
+  }
+
+  @Test
+  void toBuilderDerivesAnEnvironmentWithoutChangingTheOriginal() {
+    Environment base = runtime.environment();
+    Environment extended = base.toBuilder().with(Clipboard.class, () -> "clip").build();
+    assertThat(extended.require(Clipboard.class).paste()).isEqualTo("clip");
+    assertThat(base.find(Clipboard.class)).isEmpty();
+  }
+
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void registeringAnInstanceOfTheWrongTypeIsRejected() {
+    Environment.Builder builder = Environment.builder();
+    assertThatThrownBy(() -> builder.with((Class) Clipboard.class, "not a clipboard"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Clipboard.class.getName());
+  }
+}

@@ -1,0 +1,133 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ParallelEffectsTest {
+  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  @Test
+  void allCollectsValuesInInputOrder() {
+    List<ActionEffect<Void, String, Integer>> effects = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      int n = i;
+      effects.add(i % 2 == 0 ? ActionEffect.compute(token -> n) : ActionEffect.blocking(token -> n));
+    }
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      expected.add(i);
+    }
+    assertThat(runtime.run(ActionEffect.all(effects)).getOrThrow()).isEqualTo(expected);
+  }
+
+  @Test
+  void allFailsWithTheFirstFailureAndCancelsItsSiblings() throws Exception {
+    CountDownLatch siblingStarted = new CountDownLatch(1);
+    CountDownLatch siblingInterrupted = new CountDownLatch(1);
+    ActionEffect<Void, String, Integer> slow = ActionEffect.blocking(token -> {
+      siblingStarted.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        siblingInterrupted.countDown();
+        throw e;
+      }
+      return 1;
+    });
+    ActionEffect<Void, String, Integer> failing = ActionEffect.<String, Integer>blocking(token -> {
+      siblingStarted.await();
+      return 0;
+    }).flatMap(x -> ActionEffect.fail("broken"));
+    Outcome<String, List<Integer>> outcome = runtime.run(ActionEffect.all(List.of(slow, failing)));
+    assertThat(outcome).isEqualTo(new Outcome.Failure<>("broken"));
+    siblingInterrupted.await();
+  }
+
+  @Test
+  void allOfASingleEffectIsAListOfOne() {
+    assertThat(runtime.run(ActionEffect.all(List.of(ActionEffect.succeed("x")))).getOrThrow()).containsExactly("x");
+  }
+
+  @Test
+  void nestedAllsFormATree() {
+    List<ActionEffect<Void, String, Integer>> leaves = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      leaves.add(ActionEffect.succeed(1));
+    }
+    ActionEffect<Void, String, Integer> ten = ActionEffect.<String, Integer>all(leaves).map(l -> l.stream().mapToInt(x -> x).sum());
+    List<ActionEffect<Void, String, Integer>> tens = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      tens.add(ten);
+    }
+    ActionEffect<Void, String, Integer> hundred = ActionEffect.<String, Integer>all(tens).map(l -> l.stream().mapToInt(x -> x).sum());
+    assertThat(runtime.run(hundred).getOrThrow()).isEqualTo(100);
+  }
+
+  @Test
+  void raceReturnsTheFirstToFinishAndCancelsTheLoser() throws Exception {
+    CountDownLatch loserStarted = new CountDownLatch(1);
+    CountDownLatch loserInterrupted = new CountDownLatch(1);
+    ActionEffect<Void, String, String> loser = ActionEffect.blocking(token -> {
+      loserStarted.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        loserInterrupted.countDown();
+        throw e;
+      }
+      return "loser";
+    });
+    ActionEffect<Void, String, String> winner = ActionEffect.blocking(token -> {
+      loserStarted.await();
+      return "winner";
+    });
+    assertThat(runtime.run(ActionEffect.race(loser, winner)).getOrThrow()).isEqualTo("winner");
+    loserInterrupted.await();
+  }
+
+  @Test
+  void raceLoserComputeBodySeesItsToken() throws Exception {
+    CountDownLatch loserStarted = new CountDownLatch(1);
+    AtomicBoolean sawCancel = new AtomicBoolean();
+    CountDownLatch loserDone = new CountDownLatch(1);
+    ActionEffect<Void, String, String> loser = ActionEffect.compute(token -> {
+      loserStarted.countDown();
+      while (!token.isCancelled()) {
+        Thread.onSpinWait();
+      }
+      sawCancel.set(true);
+      loserDone.countDown();
+      return "loser";
+    });
+    ActionEffect<Void, String, String> winner = ActionEffect.blocking(token -> {
+      loserStarted.await();
+      return "winner";
+    });
+    assertThat(runtime.run(ActionEffect.race(loser, winner)).getOrThrow()).isEqualTo("winner");
+    loserDone.await();
+    assertThat(sawCancel).isTrue();
+  }
+
+  @Test
+  void aFailureCanWinARace() {
+    ActionEffect<Void, String, String> fails = ActionEffect.fail("first");
+    ActionEffect<Void, String, String> never = ActionEffect.blocking(token -> {
+      new CountDownLatch(1).await();
+      return "never";
+    });
+    assertThat(runtime.run(ActionEffect.race(fails, never))).isEqualTo(new Outcome.Failure<>("first"));
+  }
+}

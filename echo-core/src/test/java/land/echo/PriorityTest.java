@@ -1,0 +1,82 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class PriorityTest {
+  private final ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), TestRuntimes.scheduler(1));
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  /** Occupies the only worker until the returned latch is released. */
+  private CountDownLatch occupyTheWorker() throws InterruptedException {
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+      busy.countDown();
+      release.await();
+      return 0;
+    }));
+    busy.await();
+    return release;
+  }
+
+  @Test
+  void queuedHighRunsBeforeQueuedNormalBeforeQueuedLow() throws Exception {
+    CountDownLatch release = occupyTheWorker();
+    List<Priority> order = new CopyOnWriteArrayList<>();
+    EffectHandle<String, Boolean> low = runtime.submit(ActionEffect.compute(token -> order.add(Priority.LOW)), Priority.LOW);
+    EffectHandle<String, Boolean> normal = runtime.submit(ActionEffect.compute(token -> order.add(Priority.NORMAL)));
+    EffectHandle<String, Boolean> high = runtime.submit(ActionEffect.compute(token -> order.add(Priority.HIGH)), Priority.HIGH);
+    release.countDown();
+    low.join();
+    normal.join();
+    high.join();
+    assertThat(order).containsExactly(Priority.HIGH, Priority.NORMAL, Priority.LOW);
+  }
+
+  @Test
+  void runHonoursItsPriorityArgument() throws Exception {
+    CountDownLatch release = occupyTheWorker();
+    List<String> order = new CopyOnWriteArrayList<>();
+    EffectHandle<String, Boolean> low = runtime.submit(ActionEffect.compute(token -> order.add("low")), Priority.LOW);
+    Thread highCaller = Thread.ofVirtual().start(() -> runtime.run(ActionEffect.compute(token -> order.add("high")), Priority.HIGH));
+    org.awaitility.Awaitility.await().until(() -> runtime.scheduler().stats().queued(Priority.HIGH) == 1);
+    release.countDown();
+    highCaller.join();
+    low.join();
+    assertThat(order).containsExactly("high", "low");
+  }
+
+  @Test
+  void aLongLowPriorityChainYieldsToHighPriorityWork() throws Exception {
+    CountDownLatch lowStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ActionEffect<Void, String, Integer> chain = ActionEffect.<String, Integer>compute(token -> {
+      lowStarted.countDown();
+      release.await();
+      return 0;
+    });
+    int steps = 200 * Fiber.YIELD_AFTER;
+    for (int i = 0; i < steps; i++) {
+      chain = chain.map(x -> x + 1);
+    }
+    EffectHandle<String, Integer> low = runtime.submit(chain, Priority.LOW);
+    lowStarted.await();
+    EffectHandle<String, String> high = runtime.submit(ActionEffect.succeed("interactive"), Priority.HIGH);
+    release.countDown();
+    assertThat(high.join().getOrThrow()).isEqualTo("interactive");
+    assertThat(low.isDone()).as("the low chain was pre-empted, not run to the end first").isFalse();
+    assertThat(low.join().getOrThrow()).isEqualTo(steps);
+  }
+}

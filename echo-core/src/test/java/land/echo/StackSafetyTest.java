@@ -1,0 +1,72 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class StackSafetyTest {
+  private static final int DEPTH = 1_000_000;
+  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  @Test
+  void aMillionStepFlatMapChainRuns() {
+    ActionEffect<Void, String, Integer> chain = ActionEffect.succeed(0);
+    for (int i = 0; i < DEPTH; i++) {
+      chain = chain.flatMap(x -> ActionEffect.succeed(x + 1));
+    }
+    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(DEPTH);
+  }
+
+  @Test
+  void aMillionStepMapChainRuns() {
+    ActionEffect<Void, String, Integer> chain = ActionEffect.succeed(0);
+    for (int i = 0; i < DEPTH; i++) {
+      chain = chain.map(x -> x + 1);
+    }
+    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(DEPTH);
+  }
+
+  @Test
+  void aMillionDeepRecursionThroughSuspendAndMapRuns() {
+    assertThat(runtime.run(countDown(DEPTH)).getOrThrow()).isEqualTo(DEPTH);
+  }
+
+  @Test
+  void aMillionDeepTailRecursionThroughFlatMapRuns() {
+    assertThat(runtime.run(loop(DEPTH, 0)).getOrThrow()).isEqualTo(DEPTH);
+  }
+
+  @Test
+  void aMillionNestedEnsuringFinalizersAllRun() {
+    int[] ran = {0};
+    ActionEffect<Void, String, Integer> chain = ActionEffect.succeed(1);
+    for (int i = 0; i < DEPTH; i++) {
+      chain = chain.ensuring(() -> ran[0]++);
+    }
+    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(1);
+    assertThat(ran[0]).isEqualTo(DEPTH);
+  }
+
+  /** Non-tail recursion: every level leaves a map frame on the interpreter's own stack. */
+  private static ActionEffect<Void, String, Integer> countDown(int n) {
+    if (n == 0) {
+      return ActionEffect.succeed(0);
+    }
+    return ActionEffect.<String, Integer>suspend(() -> countDown(n - 1)).map(x -> x + 1);
+  }
+
+  private static ActionEffect<Void, String, Integer> loop(int n, int acc) {
+    if (n == 0) {
+      return ActionEffect.succeed(acc);
+    }
+    return ActionEffect.<String, Integer>succeed(acc + 1).flatMap(next -> loop(n - 1, next));
+  }
+}
