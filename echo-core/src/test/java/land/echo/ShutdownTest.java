@@ -1,0 +1,236 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ShutdownTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(1);
+  private final VirtualTime time = new VirtualTime();
+
+  private ApplicationRuntime.Builder builder(int workers) {
+    return ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(workers)).clock(time).timer(time);
+  }
+
+  private static ActionEffect<Void, String, Integer> blockUntil(CountDownLatch release, CountDownLatch started) {
+    return ActionEffect.blocking(token -> {
+      started.countDown();
+      release.await();
+      return 1;
+    });
+  }
+
+  @Test
+  void submissionsAfterShutdownCompleteAtOnceWithRejected() {
+    ApplicationRuntime runtime = builder(1).build();
+    runtime.shutdown(Duration.ZERO);
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.succeed(1));
+    assertThat(handle.isDone()).isTrue();
+    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
+    assertThat(runtime.isShutdown()).isTrue();
+    assertThat(runtime.stats().rejected()).isEqualTo(1);
+  }
+
+  @Test
+  void inFlightEffectsMayFinishBeforeTheDeadline() throws Exception {
+    ApplicationRuntime runtime = builder(2).build();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submit(blockUntil(release, started));
+    started.await();
+    CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    await().until(() -> time.pendingTimers() == 1);
+    assertThat(report).isNotDone();
+    release.countDown();
+    assertThat(report.get().completed()).isEqualTo(1);
+    assertThat(report.get().cancelled()).isZero();
+    assertThat(handle.join().getOrThrow()).isEqualTo(1);
+  }
+
+  @Test
+  void whateverRemainsAtTheDeadlineIsCancelledAndInterrupted() throws Exception {
+    ApplicationRuntime runtime = builder(2).build();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw e;
+      }
+      return 1;
+    }));
+    started.await();
+    CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(DEADLINE.minusNanos(1));
+    assertThat(handle.isDone()).isFalse();
+    time.advance(Duration.ofNanos(1));
+    assertThat(report.get().cancelled()).isEqualTo(1);
+    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Fault.class,
+        f -> assertThat(f.error()).isInstanceOf(CommonError.Cancelled.class));
+    interrupted.await();
+  }
+
+  @Test
+  void aQueuedEffectCancelledAtTheDeadlineNeverStarts() throws Exception {
+    ApplicationRuntime runtime = builder(1).build();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+      started.countDown();
+      release.await();
+      return 1;
+    }));
+    started.await();
+    AtomicBoolean queuedRan = new AtomicBoolean();
+    EffectHandle<String, Integer> queued = runtime.submit(ActionEffect.compute(token -> {
+      queuedRan.set(true);
+      return 2;
+    }));
+    CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(DEADLINE);
+    await().until(queued::isDone);
+    release.countDown();
+    assertThat(report.get().cancelled()).isEqualTo(2);
+    assertThat(runtime.scheduler().isTerminated()).isTrue();
+    assertThat(queuedRan).isFalse();
+  }
+
+  @Test
+  void hooksRunInRegistrationOrderAfterTheEffectsAndBeforeTheSchedulerStops() {
+    List<String> order = new CopyOnWriteArrayList<>();
+    ApplicationRuntime[] holder = new ApplicationRuntime[1];
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
+        .shutdownHook("first", DEADLINE, () -> order.add("first, scheduler stopped=" + holder[0].scheduler().isShutdown()))
+        .shutdownHook("second", DEADLINE, () -> order.add("second"))
+        .shutdownHook("third", DEADLINE, () -> order.add("third"))
+        .build();
+    holder[0] = runtime;
+    ShutdownReport report = runtime.shutdown(DEADLINE);
+    assertThat(order).containsExactly("first, scheduler stopped=false", "second", "third");
+    assertThat(report.hooks()).extracting(HookResult::name).containsExactly("first", "second", "third");
+    assertThat(report.hooks()).extracting(HookResult::status).containsOnly(HookResult.Status.COMPLETED);
+    assertThat(report.failure()).isEmpty();
+    assertThat(runtime.scheduler().isShutdown()).isTrue();
+  }
+
+  @Test
+  void everyHookIsAttemptedAndFailuresAreGatheredIntoOneError() {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
+        .shutdownHook("cocoon", DEADLINE, () -> {
+          ran.add("cocoon");
+          throw new IllegalStateException("sidecar unreachable");
+        })
+        .shutdownHook("terminals", DEADLINE, () -> ran.add("terminals"))
+        .shutdownHook("state", DEADLINE, () -> {
+          ran.add("state");
+          throw new java.io.IOException("disk full");
+        })
+        .build();
+    ShutdownReport report = runtime.shutdown(DEADLINE);
+    assertThat(ran).containsExactly("cocoon", "terminals", "state");
+    assertThat(report.hooks()).extracting(HookResult::status).containsExactly(
+        HookResult.Status.FAILED, HookResult.Status.COMPLETED, HookResult.Status.FAILED);
+    CommonError.ShutdownFailed failure = report.failure().orElseThrow();
+    assertThat(failure.failures()).hasSize(2);
+    assertThat(failure.failures().get(0)).contains("cocoon").contains("sidecar unreachable");
+    assertThat(failure.failures().get(1)).contains("state").contains("disk full");
+    assertThat(failure.message()).startsWith("Shutdown completed with 2 errors");
+  }
+
+  @Test
+  void aHookThatOverrunsItsTimeoutIsInterruptedAndTheNextOneStillRuns() throws Exception {
+    CountDownLatch hanging = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    Duration hookTimeout = Duration.ofSeconds(5);
+    ApplicationRuntime runtime = builder(1)
+        .shutdownHook("terminals", hookTimeout, () -> {
+          hanging.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+          }
+        })
+        .shutdownHook("flush", hookTimeout, () -> ran.add("flush"))
+        .build();
+    CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    hanging.await();
+    await().until(() -> time.nextDelay().equals(Optional.of(hookTimeout)));
+    time.advance(hookTimeout.minusNanos(1));
+    assertThat(report).isNotDone();
+    time.advance(Duration.ofNanos(1));
+    ShutdownReport done = report.get();
+    interrupted.await();
+    assertThat(done.hooks()).extracting(HookResult::status)
+        .containsExactly(HookResult.Status.TIMED_OUT, HookResult.Status.COMPLETED);
+    assertThat(done.failure().orElseThrow().failures()).containsExactly(
+        "Shutdown hook 'terminals' timed out after PT5S");
+    assertThat(ran).containsExactly("flush");
+  }
+
+  @Test
+  void shuttingDownTwiceIsHarmlessAndReturnsTheSameReport() {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
+        .shutdownHook("once", DEADLINE, () -> ran.add("once")).build();
+    ShutdownReport first = runtime.shutdown(DEADLINE);
+    ShutdownReport second = runtime.shutdown(Duration.ZERO);
+    runtime.close();
+    assertThat(second).isSameAs(first);
+    assertThat(ran).containsExactly("once");
+  }
+
+  @Test
+  void concurrentShutdownCallsShareOneRun() throws Exception {
+    CountDownLatch hookEntered = new CountDownLatch(1);
+    CountDownLatch releaseHook = new CountDownLatch(1);
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
+        .shutdownHook("slow", Duration.ofMinutes(1), () -> {
+          hookEntered.countDown();
+          releaseHook.await();
+        }).build();
+    CompletableFuture<ShutdownReport> first = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    hookEntered.await();
+    CompletableFuture<ShutdownReport> second = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    releaseHook.countDown();
+    assertThat(second.get()).isSameAs(first.get());
+  }
+
+  @Test
+  void aNegativeDeadlineIsRejected() {
+    ApplicationRuntime runtime = builder(1).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.shutdown(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deadline");
+    runtime.shutdown(Duration.ZERO);
+  }
+
+  @Test
+  void hookRegistrationValidatesItsArguments() {
+    ApplicationRuntime.Builder builder = ApplicationRuntime.builder();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.shutdownHook(" ", DEADLINE, () -> { }))
+        .hasMessageContaining("name");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.shutdownHook("x", Duration.ZERO, () -> { }))
+        .hasMessageContaining("timeout");
+    org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("scheduler");
+  }
+}
