@@ -1,0 +1,199 @@
+package land.echo.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import land.echo.ShutdownReport;
+import land.echo.cli.demo.DemoCounters;
+import land.echo.cli.demo.DemoReport;
+import land.echo.cli.demo.DemoRun;
+import land.echo.cli.demo.EchoWorkload;
+import land.echo.cli.demo.FlakySymbolService;
+import land.echo.cli.demo.ForkJoinWorkload;
+import land.echo.cli.demo.ProgressBar;
+import land.echo.cli.demo.SourceIndex;
+import land.echo.cli.demo.SourceTree;
+import land.echo.cli.demo.Workload;
+import land.echo.cli.demo.WorkloadResult;
+import land.echo.cli.demo.WorkloadSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code echo demo}: an editor backend's workload on real sources, on one Echo runtime, with a
+ * progress bar and a closing report; {@code --compare} runs it a second time on a plain
+ * ForkJoinPool and prints both side by side.
+ *
+ * <p>Not thread-safe; picocli runs one command per invocation.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs an editor backend's workload in process on real sources (the JDK's lib/src.zip, or this",
+        "repository's sources when the archive is missing):",
+        "  LOW     background indexing of every file: blocking read + CPU-bound tokenizing",
+        "  HIGH    interactive queries on the partly built index, each under a timeout",
+        "  NORMAL  calls to a flaky in-process service (30% fail), with retries and backoff",
+        "and reports files indexed per second, interactive latency p50/p99, retries and timeouts."})
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final int MAX_SECONDS = 3_600;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--seconds", paramLabel = "N", defaultValue = "20",
+      description = "How long each run lasts at most, in seconds (1..3600; default ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--source", paramLabel = "PATH",
+      description = "A directory or .zip of Java sources to index (default: <java.home>/lib/src.zip).")
+  Path source;
+
+  @Option(names = "--compare",
+      description = "Run the workload twice, on Echo and on a plain ForkJoinPool, and compare.")
+  boolean compare;
+
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Worker threads for both runs (default: available processors, at least 2).")
+  Integer workers;
+
+  private final boolean terminal;
+  private final Path javaHome;
+  private final Optional<Path> echoHome;
+
+  /**
+   * Creates the command.
+   *
+   * @param terminal whether output is an interactive terminal
+   * @param javaHome the JDK home whose {@code lib/src.zip} is the default source
+   * @param echoHome the repository checkout used when that archive is missing
+   */
+  public DemoCommand(boolean terminal, Path javaHome, Optional<Path> echoHome) {
+    this.terminal = terminal;
+    this.javaHome = javaHome;
+    this.echoHome = echoHome;
+  }
+
+  /** Runs the demo; returns 0, or 1 if the Echo run lost work (which would be a bug). */
+  @Override
+  public Integer call() throws Exception {
+    if (seconds < 1 || seconds > MAX_SECONDS) {
+      throw usage("--seconds must be between 1 and " + MAX_SECONDS + ", was " + seconds);
+    }
+    if (workers != null && workers < 1) {
+      throw usage("--workers must be at least 1, was " + workers);
+    }
+    int parallelism = workers != null ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
+    Path path = sourcePath();
+    PrintWriter out = spec.commandLine().getOut();
+    try (SourceTree tree = openTree(path)) {
+      if (tree.files().isEmpty()) {
+        throw usage("--source: no .java files found in " + path);
+      }
+      WorkloadSettings settings = WorkloadSettings.defaults(Duration.ofSeconds(seconds), parallelism);
+      printHeader(out, tree, settings);
+      WorkloadResult echo = runOnce(out, tree, settings, EchoWorkload::new);
+      if (!compare) {
+        out.println();
+        out.print(DemoReport.single(echo));
+        out.println();
+        out.println(shutdownLine(echo));
+        out.flush();
+        return echo.lost() == 0 ? 0 : 1;
+      }
+      System.gc(); // start the second run without the first run's index on the heap
+      WorkloadResult forkJoin = runOnce(out, tree, settings, ForkJoinWorkload::new);
+      out.println();
+      out.print(DemoReport.sideBySide(echo, forkJoin));
+      out.println("Both runs did the same work: the same files, query and service mix, timeouts and retry");
+      out.println("schedule. Echo ran queries at HIGH, service calls at NORMAL and indexing at LOW; the");
+      out.println("ForkJoinPool has no priorities, so a query waits behind queued indexing work.");
+      out.println(shutdownLine(echo));
+      out.flush();
+      return echo.lost() == 0 ? 0 : 1;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("echo demo: cannot read sources at " + path + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private Path sourcePath() {
+    if (source != null) {
+      if (!Files.exists(source)) {
+        throw usage("--source: no such file or directory: " + source);
+      }
+      return source;
+    }
+    return SourceTree.locateDefault(javaHome, echoHome).orElseThrow(() -> usage(
+        "no sources to index: " + javaHome.resolve("lib").resolve("src.zip") + " is missing"
+            + (echoHome.isPresent() ? " and " + echoHome.get() + " is not a directory" : "")
+            + "; pass --source PATH (a directory or .zip of Java sources)"));
+  }
+
+  private SourceTree openTree(Path path) throws IOException {
+    try {
+      return SourceTree.open(path);
+    } catch (IllegalArgumentException e) {
+      throw usage("--source: " + e.getMessage());
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private void printHeader(PrintWriter out, SourceTree tree, WorkloadSettings s) {
+    out.printf(Locale.ROOT, "Echo demo: an editor backend on %s%n", tree.description());
+    out.printf(Locale.ROOT, "  %d workers, up to %d s per run%s%n", s.parallelism(), s.duration().toSeconds(),
+        compare ? ", on Echo and then on a plain ForkJoinPool" : "");
+    out.printf(Locale.ROOT, "  LOW     indexing every file (blocking read, then tokenizing), %d files in flight%n",
+        s.indexingWindow());
+    out.printf(Locale.ROOT, "  HIGH    %d interactive queries/s, %d ms budget each%n",
+        1_000 / Math.max(1, s.queryInterval().toMillis()), s.queryTimeout().toMillis());
+    out.printf(Locale.ROOT, "  NORMAL  %d symbol-service requests/s, %.0f%% of calls fail, up to %d retries from %d ms%n",
+        1_000 / Math.max(1, s.serviceInterval().toMillis()), s.serviceFailureRate() * 100, s.maxRetries(),
+        s.initialBackoff().toMillis());
+    out.println();
+    out.flush();
+  }
+
+  private WorkloadResult runOnce(PrintWriter out, SourceTree tree, WorkloadSettings settings,
+      Function<DemoRun, Workload> variant) throws InterruptedException {
+    SourceIndex index = new SourceIndex();
+    FlakySymbolService service = new FlakySymbolService(
+        index, settings.serviceFailureRate(), () -> ThreadLocalRandom.current().nextDouble());
+    DemoRun run = new DemoRun(tree, index, service, new DemoCounters(), settings);
+    Workload workload = variant.apply(run);
+    ProgressBar progress = new ProgressBar(out, terminal, workload.label(), tree.files().size(),
+        settings.duration(), run.counters(), run::retriesSoFar, System::nanoTime);
+    progress.start();
+    try {
+      return workload.run();
+    } finally {
+      progress.stop();
+      lastShutdown = workload instanceof EchoWorkload echo ? echo.shutdownReport() : lastShutdown;
+    }
+  }
+
+  private ShutdownReport lastShutdown;
+
+  private String shutdownLine(WorkloadResult echo) {
+    ShutdownReport report = lastShutdown;
+    String runtime = report == null ? "" : String.format(Locale.ROOT,
+        "%,d in flight finished during shutdown, %,d cancelled at the deadline; ", report.completed(), report.cancelled());
+    return String.format(Locale.ROOT, "Echo runtime shut down: %s%,d submitted, %,d completed, %,d lost.",
+        runtime, echo.submitted(), echo.completed(), echo.lost());
+  }
+}

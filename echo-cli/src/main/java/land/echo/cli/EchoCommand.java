@@ -1,0 +1,75 @@
+package land.echo.cli;
+
+import java.io.Console;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code echo} command: the entry point of the CLI, dispatching to its subcommands
+ * ({@code demo}). The {@code ./echo} launcher routes {@code echo bench} to the echo-bench module
+ * before this class is involved.
+ *
+ * <p>Not thread-safe; picocli runs one command per invocation.
+ */
+@Command(
+    name = "echo",
+    mixinStandardHelpOptions = true,
+    version = "echo 0.1.0-SNAPSHOT",
+    description = "Echo: declarative effects on a priority-aware work-stealing scheduler.",
+    footer = {"", "./echo bench [ARGS...] runs the JMH benchmark suite (module echo-bench)."})
+public final class EchoCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  /** Creates the top-level command; subcommands are added by {@link #commandLine}. */
+  public EchoCommand() {}
+
+  /** Fails with a usage error: a subcommand is required. */
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "Missing command: try 'echo demo' or 'echo demo --help'");
+  }
+
+  /**
+   * Builds the command line with its subcommands.
+   *
+   * @param terminal whether standard output is an interactive terminal (progress redraws in place)
+   * @param javaHome the running JDK's home, where {@code lib/src.zip} is looked for
+   * @param echoHome this repository's checkout, the fallback sources, if known
+   */
+  public static CommandLine commandLine(boolean terminal, Path javaHome, Optional<Path> echoHome) {
+    CommandLine cli = new CommandLine(new EchoCommand());
+    cli.addSubcommand("demo", new DemoCommand(terminal, javaHome, echoHome));
+    return cli;
+  }
+
+  /** Runs the CLI and exits with its exit code (2 for bad arguments). */
+  public static void main(String[] args) {
+    Optional<Path> echoHome = Optional.ofNullable(System.getProperty("echo.home")).map(Path::of);
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    System.exit(commandLine(isTerminal(), javaHome, echoHome).execute(args));
+  }
+
+  /** Returns whether standard output is an interactive terminal. */
+  static boolean isTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    // Since JDK 22 System.console() exists even when output is redirected; isTerminal() tells.
+    try {
+      Method isTerminal = Console.class.getMethod("isTerminal");
+      return (Boolean) isTerminal.invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+}

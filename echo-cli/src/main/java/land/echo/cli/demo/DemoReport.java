@@ -1,0 +1,102 @@
+package land.echo.cli.demo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Formats demo results as a table: one column for {@code echo demo}, two side by side for
+ * {@code echo demo --compare}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class DemoReport {
+
+  private record Row(String name, Function<WorkloadResult, String> value) {}
+
+  private static final List<Row> ROWS = List.of(
+      new Row("elapsed", r -> String.format(Locale.ROOT, "%.1f s on %d workers", seconds(r.elapsed()), r.parallelism())),
+      new Row("files indexed (LOW)", r -> String.format(Locale.ROOT, "%,d / %,d", r.filesIndexed(), r.filesTotal())),
+      new Row("files indexed per second", r -> String.format(Locale.ROOT, "%,.0f", r.filesPerSecond())),
+      new Row("source read, identifiers", r -> String.format(Locale.ROOT, "%,.1f MB, %,d distinct",
+          r.bytesRead() / 1e6, r.distinctTokens())),
+      new Row("queries run (HIGH)", r -> String.format(Locale.ROOT, "%,d", r.queries())),
+      new Row("  answered in budget", r -> String.format(Locale.ROOT, "%,d", r.queriesAnswered())),
+      new Row("  timed out", r -> String.format(Locale.ROOT, "%,d", r.queryTimeouts())),
+      new Row("interactive latency p50", r -> millis(r.latency().p50())),
+      new Row("interactive latency p99", r -> millis(r.latency().p99())),
+      new Row("interactive latency max", r -> millis(r.latency().max())),
+      new Row("service requests (NORMAL)", r -> String.format(Locale.ROOT, "%,d", r.serviceRequests())),
+      new Row("  retries", r -> String.format(Locale.ROOT, "%,d", r.retries())),
+      new Row("  failed after retries", r -> String.format(Locale.ROOT, "%,d", r.serviceErrors())),
+      new Row("errors (index/query)", r -> String.format(Locale.ROOT, "%,d / %,d", r.indexingErrors(), r.queryErrors())),
+      new Row("work submitted", r -> String.format(Locale.ROOT, "%,d", r.submitted())),
+      new Row("  completed", r -> String.format(Locale.ROOT, "%,d (%,d cancelled at shutdown)",
+          r.completed(), r.cancelledAtShutdown())),
+      new Row("  lost", r -> String.format(Locale.ROOT, "%,d", r.lost())));
+
+  private DemoReport() {}
+
+  /** Formats one run's report. */
+  public static String single(WorkloadResult result) {
+    return table(List.of(result));
+  }
+
+  /** Formats two runs side by side, followed by the interactive p99 ratio. */
+  public static String sideBySide(WorkloadResult left, WorkloadResult right) {
+    StringBuilder sb = new StringBuilder(table(List.of(left, right)));
+    long leftP99 = Math.max(1, left.latency().p99().toNanos());
+    double ratio = right.latency().p99().toNanos() / (double) leftP99;
+    sb.append(String.format(Locale.ROOT, "%nInteractive p99: %s with priorities, %s without (%.1fx).%n",
+        millis(left.latency().p99()), millis(right.latency().p99()), ratio));
+    return sb.toString();
+  }
+
+  private static String table(List<WorkloadResult> results) {
+    int nameWidth = ROWS.stream().mapToInt(r -> r.name().length()).max().orElse(0) + 2;
+    int[] widths = new int[results.size()];
+    for (int i = 0; i < results.size(); i++) {
+      WorkloadResult result = results.get(i);
+      int w = result.label().length();
+      for (Row row : ROWS) {
+        w = Math.max(w, row.value().apply(result).length());
+      }
+      widths[i] = w + 3;
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(" ".repeat(nameWidth));
+    for (int i = 0; i < results.size(); i++) {
+      sb.append(pad(results.get(i).label(), widths[i]));
+    }
+    sb.append(System.lineSeparator());
+    for (Row row : ROWS) {
+      sb.append(String.format(Locale.ROOT, "%-" + nameWidth + "s", row.name()));
+      for (int i = 0; i < results.size(); i++) {
+        sb.append(pad(row.value().apply(results.get(i)), widths[i]));
+      }
+      sb.append(System.lineSeparator());
+    }
+    return sb.toString();
+  }
+
+  private static String pad(String s, int width) {
+    return " ".repeat(Math.max(0, width - s.length())) + s;
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+
+  /** Formats a latency in milliseconds with precision suited to its size. */
+  static String millis(Duration d) {
+    double ms = d.toNanos() / 1e6;
+    if (ms < 10) {
+      return String.format(Locale.ROOT, "%.2f ms", ms);
+    }
+    if (ms < 1000) {
+      return String.format(Locale.ROOT, "%.1f ms", ms);
+    }
+    return String.format(Locale.ROOT, "%,.0f ms", ms);
+  }
+}

@@ -1,0 +1,140 @@
+package land.echo.cli.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.CommonError;
+import land.echo.Environment;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.RetryPolicy;
+import land.echo.ShutdownReport;
+import land.echo.scheduler.EchoScheduler;
+import land.echo.scheduler.SchedulerConfig;
+
+/**
+ * The demo workload on one Echo {@link ApplicationRuntime} over an {@link EchoScheduler}: indexing
+ * at LOW priority (a blocking read on a virtual thread, then CPU-bound tokenizing on a worker),
+ * interactive queries at HIGH priority under {@code submitWithTimeout}, and symbol-service
+ * requests at NORMAL priority through {@code retry}.
+ *
+ * <p>The sources, the index and the service are capabilities registered on the runtime's
+ * {@link Environment}; the effects name the capability they need and receive it when they run.
+ *
+ * <p>Not thread-safe to run twice; see {@link Workload}.
+ */
+public final class EchoWorkload extends Workload {
+
+  private final ApplicationRuntime runtime;
+  private final RetryPolicy retryPolicy;
+  private volatile ShutdownReport shutdownReport;
+
+  /** Creates the workload, its scheduler of {@code run.settings().parallelism()} workers and its runtime. */
+  public EchoWorkload(DemoRun run) {
+    super(run);
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
+        .workers(run.settings().parallelism())
+        .threadNamePrefix("echo-demo-worker-")
+        .build());
+    Environment environment = Environment.builder()
+        .with(SourceTree.class, run.tree())
+        .with(SourceIndex.class, run.index())
+        .with(FlakySymbolService.class, run.service())
+        .build();
+    this.runtime = ApplicationRuntime.create(environment, scheduler);
+    this.retryPolicy = RetryPolicy.of(run.settings().maxRetries(), run.settings().initialBackoff());
+  }
+
+  @Override
+  public String label() {
+    return "Echo";
+  }
+
+  /** Returns the runtime's shutdown report once {@link #run()} has returned, else null. */
+  public ShutdownReport shutdownReport() {
+    return shutdownReport;
+  }
+
+  /** Returns the runtime this workload runs on (for its statistics). */
+  public ApplicationRuntime runtime() {
+    return runtime;
+  }
+
+  /** The effect that indexes one file: a blocking read, then tokenizing and indexing on a worker. */
+  static ActionEffect<SourceTree, CommonError, Integer> indexFile(SourceFile file, DemoCounters counters) {
+    return ActionEffect.<SourceTree, CommonError, byte[]>blocking(SourceTree.class, (tree, token) -> tree.read(file))
+        .catching(IOException.class, e -> CommonError.fromIOException(e, file.path(), "read"))
+        .flatMap(bytes -> {
+          counters.bytesRead.add(bytes.length);
+          return ActionEffect.<SourceIndex, CommonError, Integer>compute(SourceIndex.class, (index, token) -> {
+            Map<String, Integer> counts = JavaTokenizer.identifierCounts(new String(bytes, StandardCharsets.UTF_8));
+            index.add(file, counts);
+            return counts.size();
+          });
+        })
+        .named("index.file");
+  }
+
+  /** The effect that runs one interactive query against the index. */
+  static ActionEffect<SourceIndex, CommonError, Integer> query(InteractiveQuery query) {
+    return ActionEffect.<SourceIndex, CommonError, Integer>compute(SourceIndex.class, (index, token) -> query.runOn(index))
+        .named("query." + query.kind().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** The effect that makes one symbol-service call, its failure a domain error. */
+  static ActionEffect<FlakySymbolService, ServiceFailure, String> resolve(String symbol) {
+    return ActionEffect.<FlakySymbolService, ServiceFailure, String>compute(
+            FlakySymbolService.class, (service, token) -> service.resolve(symbol))
+        .catching(ServiceUnavailableException.class, e -> new ServiceFailure(FlakySymbolService.NAME, e.getMessage()))
+        .named("symbols.resolve");
+  }
+
+  @Override
+  protected void submitIndexing(SourceFile file, Runnable done) {
+    runtime.submit(indexFile(file, counters), Priority.LOW).outcome().whenComplete((outcome, failure) -> {
+      switch (outcome) {
+        case Outcome.Success<CommonError, Integer> s -> counters.filesIndexed.increment();
+        case Outcome.Fault<CommonError, Integer>(CommonError.Cancelled c) -> counters.indexingCancelled.increment();
+        case null, default -> counters.indexingErrors.increment();
+      }
+      done.run();
+    });
+  }
+
+  @Override
+  protected void submitQuery(InteractiveQuery query, long submitNanos) {
+    runtime.submitWithTimeout(query(query), run.settings().queryTimeout(), Priority.HIGH).outcome()
+        .whenComplete((outcome, failure) -> {
+          counters.queryLatency.record(System.nanoTime() - submitNanos);
+          switch (outcome) {
+            case Outcome.Success<CommonError, Integer> s -> counters.queriesAnswered.increment();
+            case Outcome.Fault<CommonError, Integer>(CommonError.TimedOut t) -> counters.queryTimeouts.increment();
+            case null, default -> counters.queryErrors.increment();
+          }
+          unitDone();
+        });
+  }
+
+  @Override
+  protected void submitServiceRequest(String symbol) {
+    runtime.submit(resolve(symbol).retry(retryPolicy), Priority.NORMAL).outcome()
+        .whenComplete((outcome, failure) -> {
+          if (outcome != null && outcome.isSuccess()) {
+            counters.serviceSucceeded.increment();
+          } else {
+            counters.serviceErrors.increment();
+          }
+          unitDone();
+        });
+  }
+
+  @Override
+  protected long shutdown(Duration grace) {
+    ShutdownReport report = runtime.shutdown(grace);
+    shutdownReport = report;
+    return report.cancelled();
+  }
+}

@@ -1,0 +1,68 @@
+package land.echo.cli.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A set of Java source files to index: the JDK's {@code lib/src.zip} or a directory tree.
+ *
+ * <p>Implementations are thread-safe: {@link #read(SourceFile)} may be called from many threads at
+ * once. Close the tree when done to release the archive.
+ */
+public sealed interface SourceTree extends AutoCloseable permits ZipSourceTree, DirectorySourceTree {
+
+  /** Returns the {@code .java} files of the tree, in a stable order, with ids 0..n-1. */
+  List<SourceFile> files();
+
+  /**
+   * Reads one file's bytes; a blocking call.
+   *
+   * @throws IOException when the file cannot be read
+   */
+  byte[] read(SourceFile file) throws IOException;
+
+  /** Returns a one-line description of where the sources come from. */
+  String description();
+
+  /** Closes the tree; reads after closing fail. */
+  @Override
+  void close() throws IOException;
+
+  /**
+   * Opens a source tree: a {@code .zip} or {@code .jar} archive, or a directory searched recursively.
+   *
+   * @throws IllegalArgumentException naming the path when it does not exist or is neither a zip
+   *     archive nor a directory
+   * @throws IOException when the path exists but cannot be read
+   */
+  static SourceTree open(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      return DirectorySourceTree.scan(path);
+    }
+    if (!Files.exists(path)) {
+      throw new IllegalArgumentException("source path does not exist: " + path);
+    }
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (Files.isRegularFile(path) && (name.endsWith(".zip") || name.endsWith(".jar"))) {
+      return ZipSourceTree.open(path);
+    }
+    throw new IllegalArgumentException(
+        "source path is neither a directory nor a .zip/.jar archive: " + path);
+  }
+
+  /**
+   * Finds the default sources: {@code <javaHome>/lib/src.zip} when that archive exists, else the
+   * directory {@code fallback} (this repository's checkout), if given and present.
+   */
+  static Optional<Path> locateDefault(Path javaHome, Optional<Path> fallback) {
+    Path archive = javaHome.resolve("lib").resolve("src.zip");
+    if (Files.isRegularFile(archive)) {
+      return Optional.of(archive);
+    }
+    return fallback.filter(Files::isDirectory);
+  }
+}
