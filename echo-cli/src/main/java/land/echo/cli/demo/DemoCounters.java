@@ -43,4 +43,6 @@ public final class DemoCounters {
 
   /** Interactive latency, submit to completion, of every query including timed-out ones. */
   public final LatencyRecorder queryLatency = new LatencyRecorder();
+  /** Interactive latency of the queries submitted while background indexing was running. */
+  public final LatencyRecorder queryLatencyWhileIndexing = new LatencyRecorder();
 }

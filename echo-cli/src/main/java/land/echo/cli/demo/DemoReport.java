@@ -17,17 +17,20 @@ public final class DemoReport {
 
   private static final List<Row> ROWS = List.of(
       new Row("elapsed", r -> String.format(Locale.ROOT, "%.1f s on %d workers", seconds(r.elapsed()), r.parallelism())),
-      new Row("files indexed (LOW)", r -> String.format(Locale.ROOT, "%,d / %,d", r.filesIndexed(), r.filesTotal())),
+      new Row("files indexed", r -> String.format(Locale.ROOT, "%,d / %,d", r.filesIndexed(), r.filesTotal())),
+      new Row("indexing time", r -> String.format(Locale.ROOT, "%.1f s", seconds(r.indexingTime()))),
       new Row("files indexed per second", r -> String.format(Locale.ROOT, "%,.0f", r.filesPerSecond())),
       new Row("source read, identifiers", r -> String.format(Locale.ROOT, "%,.1f MB, %,d distinct",
           r.bytesRead() / 1e6, r.distinctTokens())),
-      new Row("queries run (HIGH)", r -> String.format(Locale.ROOT, "%,d", r.queries())),
+      new Row("queries run", r -> String.format(Locale.ROOT, "%,d", r.queries())),
       new Row("  answered in budget", r -> String.format(Locale.ROOT, "%,d", r.queriesAnswered())),
       new Row("  timed out", r -> String.format(Locale.ROOT, "%,d", r.queryTimeouts())),
       new Row("interactive latency p50", r -> millis(r.latency().p50())),
       new Row("interactive latency p99", r -> millis(r.latency().p99())),
       new Row("interactive latency max", r -> millis(r.latency().max())),
-      new Row("service requests (NORMAL)", r -> String.format(Locale.ROOT, "%,d", r.serviceRequests())),
+      new Row("  p50 / p99 while indexing", r -> r.latencyWhileIndexing().count() == 0 ? "-"
+          : millis(r.latencyWhileIndexing().p50()) + " / " + millis(r.latencyWhileIndexing().p99())),
+      new Row("service requests", r -> String.format(Locale.ROOT, "%,d", r.serviceRequests())),
       new Row("  retries", r -> String.format(Locale.ROOT, "%,d", r.retries())),
       new Row("  failed after retries", r -> String.format(Locale.ROOT, "%,d", r.serviceErrors())),
       new Row("errors (index/query)", r -> String.format(Locale.ROOT, "%,d / %,d", r.indexingErrors(), r.queryErrors())),
@@ -43,14 +46,21 @@ public final class DemoReport {
     return table(List.of(result));
   }
 
-  /** Formats two runs side by side, followed by the interactive p99 ratio. */
+  /** Formats two runs side by side, followed by the interactive p99 with and without priorities. */
   public static String sideBySide(WorkloadResult left, WorkloadResult right) {
     StringBuilder sb = new StringBuilder(table(List.of(left, right)));
-    long leftP99 = Math.max(1, left.latency().p99().toNanos());
-    double ratio = right.latency().p99().toNanos() / (double) leftP99;
-    sb.append(String.format(Locale.ROOT, "%nInteractive p99: %s with priorities, %s without (%.1fx).%n",
-        millis(left.latency().p99()), millis(right.latency().p99()), ratio));
+    sb.append(System.lineSeparator());
+    sb.append(p99Line("Interactive p99", left.latency(), right.latency()));
+    if (left.latencyWhileIndexing().count() > 0 && right.latencyWhileIndexing().count() > 0) {
+      sb.append(p99Line("Interactive p99 while indexing", left.latencyWhileIndexing(), right.latencyWhileIndexing()));
+    }
     return sb.toString();
+  }
+
+  private static String p99Line(String what, LatencyRecorder.Summary with, LatencyRecorder.Summary without) {
+    double ratio = without.p99().toNanos() / (double) Math.max(1_000, with.p99().toNanos());
+    return String.format(Locale.ROOT, "%s: %s with priorities, %s without (%.0fx).%n",
+        what, millis(with.p99()), millis(without.p99()), ratio);
   }
 
   private static String table(List<WorkloadResult> results) {

@@ -105,10 +105,10 @@ public final class EchoWorkload extends Workload {
   }
 
   @Override
-  protected void submitQuery(InteractiveQuery query, long submitNanos) {
+  protected void submitQuery(InteractiveQuery query, long submitNanos, boolean whileIndexing) {
     runtime.submitWithTimeout(query(query), run.settings().queryTimeout(), Priority.HIGH).outcome()
         .whenComplete((outcome, failure) -> {
-          counters.queryLatency.record(System.nanoTime() - submitNanos);
+          recordQueryLatency(submitNanos, whileIndexing);
           switch (outcome) {
             case Outcome.Success<CommonError, Integer> s -> counters.queriesAnswered.increment();
             case Outcome.Fault<CommonError, Integer>(CommonError.TimedOut t) -> counters.queryTimeouts.increment();

@@ -68,12 +68,12 @@ public final class ForkJoinWorkload extends Workload {
   }
 
   @Override
-  protected void submitQuery(InteractiveQuery query, long submitNanos) {
+  protected void submitQuery(InteractiveQuery query, long submitNanos, boolean whileIndexing) {
     CompletableFuture
         .supplyAsync(() -> query.runOn(run.index()), pool)
         .orTimeout(run.settings().queryTimeout().toNanos(), TimeUnit.NANOSECONDS)
         .whenComplete((answers, failure) -> {
-          counters.queryLatency.record(System.nanoTime() - submitNanos);
+          recordQueryLatency(submitNanos, whileIndexing);
           if (failure == null) {
             counters.queriesAnswered.increment();
           } else if (unwrap(failure) instanceof TimeoutException) {

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The editor-backend workload, run on some executor: background indexing of every source file,
  * interactive queries at a fixed rate under a timeout, and symbol-service requests with retries at a
- * fixed rate, all at once, until the files are indexed or the time is up.
+ * fixed rate, all at once. Indexing stops when every file is indexed or at the deadline; queries
+ * and service requests go on until the deadline, so every variant runs for the same time.
  *
  * <p>This class owns the timing and the bookkeeping, identical for every variant; a subclass says
  * how one unit of each kind of work is submitted ({@link EchoWorkload} on an Echo runtime with
@@ -41,7 +42,9 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
   private final CountDownLatch indexingDone = new CountDownLatch(1);
   private final Object quiescence = new Object();
   private volatile boolean stopping;
+  private volatile boolean indexing = true;
   private boolean started;
+  private Duration indexingElapsed;
 
   /** Creates the workload over {@code run}. */
   protected Workload(DemoRun run) {
@@ -85,7 +88,7 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
         if (!stopping) {
           counters.submitted.increment();
           counters.queriesSubmitted.increment();
-          submitQuery(InteractiveQuery.random(random), System.nanoTime());
+          submitQuery(InteractiveQuery.random(random), System.nanoTime(), indexing);
         }
       }, 0, settings.queryInterval().toNanos(), TimeUnit.NANOSECONDS);
       generator.scheduleAtFixedRate(() -> {
@@ -102,16 +105,22 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
         indexingDone.countDown();
       }
       indexingDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      indexing = false;
+      indexingElapsed = Duration.ofNanos(System.nanoTime() - start);
+      // The rest of the run measures the interactive work on an otherwise idle executor.
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, deadline - System.nanoTime()));
     } finally {
+      indexing = false;
       stopping = true;
       generator.shutdownNow();
       generator.awaitTermination(settings.shutdownGrace().toNanos(), TimeUnit.NANOSECONDS);
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    Duration indexingTime = indexingElapsed != null ? indexingElapsed : elapsed;
     cancelled = shutdown(settings.shutdownGrace());
     awaitQuiescence(settings.shutdownGrace());
-    return WorkloadResult.of(label(), parallelism(), elapsed, files.size(), run.index(), run.service(),
-        counters, cancelled);
+    return WorkloadResult.of(label(), parallelism(), elapsed, indexingTime, files.size(), run.index(),
+        run.service(), counters, cancelled);
   }
 
   /**
@@ -122,11 +131,11 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
   protected abstract void submitIndexing(SourceFile file, Runnable done);
 
   /**
-   * Submits one interactive query under the run's query timeout. Must record its latency from
-   * {@code submitNanos} to completion, count it as answered, timed out or failed, then call
-   * {@link #unitDone()} exactly once.
+   * Submits one interactive query under the run's query timeout. Must record its latency with
+   * {@link #recordQueryLatency} when it completes, count it as answered, timed out or failed, then
+   * call {@link #unitDone()} exactly once.
    */
-  protected abstract void submitQuery(InteractiveQuery query, long submitNanos);
+  protected abstract void submitQuery(InteractiveQuery query, long submitNanos, boolean whileIndexing);
 
   /**
    * Submits one symbol-service request with the run's retry schedule. Must count it as succeeded
@@ -172,9 +181,18 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
     }
   }
 
-  /** Returns true once the run has passed its deadline or finished indexing. */
-  protected final boolean stopping() {
-    return stopping;
+  /** Returns true while background indexing is still running. */
+  protected final boolean indexing() {
+    return indexing;
+  }
+
+  /** Records one query's latency, in the overall histogram and, if indexing ran, in the contended one. */
+  protected final void recordQueryLatency(long submitNanos, boolean submittedWhileIndexing) {
+    long latency = System.nanoTime() - submitNanos;
+    counters.queryLatency.record(latency);
+    if (submittedWhileIndexing) {
+      counters.queryLatencyWhileIndexing.record(latency);
+    }
   }
 
   private void submitNextFile() {

@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param label what ran the workload ("Echo (priorities)", "ForkJoinPool")
  * @param parallelism worker threads
  * @param elapsed wall time from the start to the end of the load (before shutdown)
+ * @param indexingTime wall time from the start until indexing finished or was stopped
  * @param filesTotal files in the source tree
  * @param filesIndexed files added to the index
  * @param indexingErrors files that could not be indexed
@@ -20,6 +21,7 @@ import java.time.Duration;
  * @param queryTimeouts queries that ran out of budget
  * @param queryErrors queries that failed otherwise or were cancelled at shutdown
  * @param latency interactive latency, submit to completion, over all queries
+ * @param latencyWhileIndexing interactive latency of the queries submitted while indexing ran
  * @param serviceRequests symbol-service requests made
  * @param serviceCalls symbol-service calls made (first attempts plus retries)
  * @param serviceErrors requests that failed for good
@@ -31,6 +33,7 @@ public record WorkloadResult(
     String label,
     int parallelism,
     Duration elapsed,
+    Duration indexingTime,
     int filesTotal,
     long filesIndexed,
     long indexingErrors,
@@ -41,6 +44,7 @@ public record WorkloadResult(
     long queryTimeouts,
     long queryErrors,
     LatencyRecorder.Summary latency,
+    LatencyRecorder.Summary latencyWhileIndexing,
     long serviceRequests,
     long serviceCalls,
     long serviceErrors,
@@ -58,9 +62,9 @@ public record WorkloadResult(
     return submitted - completed;
   }
 
-  /** Returns files indexed per second of elapsed time. */
+  /** Returns files indexed per second of indexing time. */
   public double filesPerSecond() {
-    double seconds = elapsed.toNanos() / 1e9;
+    double seconds = indexingTime.toNanos() / 1e9;
     return seconds <= 0 ? 0 : filesIndexed / seconds;
   }
 
@@ -69,6 +73,7 @@ public record WorkloadResult(
       String label,
       int parallelism,
       Duration elapsed,
+      Duration indexingTime,
       int filesTotal,
       SourceIndex index,
       FlakySymbolService service,
@@ -78,6 +83,7 @@ public record WorkloadResult(
         label,
         parallelism,
         elapsed,
+        indexingTime,
         filesTotal,
         c.filesIndexed.sum(),
         c.indexingErrors.sum(),
@@ -88,6 +94,7 @@ public record WorkloadResult(
         c.queryTimeouts.sum(),
         c.queryErrors.sum(),
         c.queryLatency.summary(),
+        c.queryLatencyWhileIndexing.summary(),
         c.serviceRequests.sum(),
         service.calls(),
         c.serviceErrors.sum(),
