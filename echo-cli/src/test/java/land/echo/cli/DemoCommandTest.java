@@ -1,0 +1,157 @@
+package land.echo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import land.echo.cli.demo.TestSources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  /** Runs the CLI with a JDK home that has no src.zip and the given fallback checkout. */
+  private int run(Optional<Path> echoHome, String... args) throws Exception {
+    Path jdk = Files.createDirectories(tmp.resolve("jdk/lib"));
+    CommandLine cli = EchoCommand.commandLine(false, jdk.getParent(), echoHome);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private int run(String... args) throws Exception {
+    return run(Optional.empty(), args);
+  }
+
+  @Test
+  void nonNumericSecondsIsAUsageErrorNamingTheOption() throws Exception {
+    assertThat(run("demo", "--seconds", "abc")).isEqualTo(2);
+    assertThat(err.toString()).contains("--seconds").contains("abc");
+  }
+
+  @Test
+  void zeroOrNegativeSecondsIsAUsageError() throws Exception {
+    assertThat(run("demo", "--seconds", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--seconds must be between 1 and 3600, was 0");
+
+    assertThat(run("demo", "--seconds", "-3")).isEqualTo(2);
+    assertThat(err.toString()).contains("was -3");
+  }
+
+  @Test
+  void tooManySecondsIsAUsageError() throws Exception {
+    assertThat(run("demo", "--seconds", "100000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--seconds must be between 1 and 3600, was 100000");
+  }
+
+  @Test
+  void zeroWorkersIsAUsageError() throws Exception {
+    assertThat(run("demo", "--workers", "0", "--source", tmp.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--workers must be at least 1, was 0");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageErrorNamingIt() throws Exception {
+    assertThat(run("demo", "--bogus")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--bogus'");
+  }
+
+  @Test
+  void aMissingSourcePathIsAUsageErrorNamingIt() throws Exception {
+    Path missing = tmp.resolve("no-such-dir");
+
+    assertThat(run("demo", "--source", missing.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--source: no such file or directory").contains("no-such-dir");
+  }
+
+  @Test
+  void aSourceThatIsNeitherDirectoryNorArchiveIsAUsageError() throws Exception {
+    Path text = Files.writeString(tmp.resolve("notes.txt"), "x");
+
+    assertThat(run("demo", "--source", text.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("neither a directory nor a .zip/.jar archive").contains("notes.txt");
+  }
+
+  @Test
+  void aSourceWithoutJavaFilesIsAUsageError() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+
+    assertThat(run("demo", "--source", empty.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no .java files").contains("empty");
+  }
+
+  @Test
+  void noSourcesAnywhereIsAUsageErrorSuggestingSource() throws Exception {
+    assertThat(run(Optional.of(tmp.resolve("gone")), "demo")).isEqualTo(2);
+    assertThat(err.toString()).contains("src.zip is missing").contains("pass --source PATH");
+  }
+
+  @Test
+  void noCommandIsAUsageError() throws Exception {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing command");
+  }
+
+  @Test
+  void helpDescribesTheThreeKindsOfWork() throws Exception {
+    assertThat(run("demo", "--help")).isZero();
+    assertThat(out.toString()).contains("--seconds").contains("--source").contains("--compare")
+        .contains("LOW").contains("HIGH").contains("NORMAL");
+  }
+
+  @Test
+  @Timeout(60)
+  void aShortDemoOnTheFallbackSourcesReportsConsistentCounters() throws Exception {
+    Path checkout = TestSources.writeDirectory(Files.createDirectories(tmp.resolve("checkout")), 40);
+
+    int code = run(Optional.of(checkout), "demo", "--seconds", "2");
+
+    String report = out.toString();
+    assertThat(code).as(report + err).isZero();
+    assertThat(report).contains(checkout.toString()).contains("40 .java files");
+    assertThat(number(report, "files indexed\\s+(\\d+) / 40")).isEqualTo(40);
+    long queries = number(report, "queries run\\s+([\\d,]+)");
+    assertThat(queries).isPositive();
+    assertThat(number(report, "answered in budget\\s+([\\d,]+)") + number(report, "timed out\\s+([\\d,]+)"))
+        .isLessThanOrEqualTo(queries);
+    assertThat(number(report, "service requests\\s+([\\d,]+)")).isPositive();
+    assertThat(number(report, "\\n  lost\\s+([\\d,]+)")).isZero();
+    assertThat(report).containsPattern("Echo runtime shut down: .*, 0 lost\\.");
+  }
+
+  @Test
+  @Timeout(60)
+  void compareRunsBothVariantsAndPrintsTheP99WithAndWithoutPriorities() throws Exception {
+    Path sources = TestSources.writeZip(tmp.resolve("src.zip"), 30);
+
+    int code = run("demo", "--seconds", "1", "--compare", "--source", sources.toString());
+
+    String report = out.toString();
+    assertThat(code).as(report + err).isZero();
+    assertThat(report).contains("Echo").contains("ForkJoinPool")
+        .containsPattern("Interactive p99: [\\d.,]+ ms with priorities, [\\d.,]+ ms without");
+    Matcher files = Pattern.compile("files indexed\\s+(\\d+) / 30\\s+(\\d+) / 30").matcher(report);
+    assertThat(files.find()).as(report).isTrue();
+    assertThat(files.group(1)).isEqualTo("30");
+    assertThat(files.group(2)).isEqualTo("30");
+  }
+
+  private static long number(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as("'" + regex + "' in:\n" + text).isTrue();
+    return Long.parseLong(m.group(1).replace(",", ""));
+  }
+}
