@@ -23,6 +23,7 @@ import land.echo.cli.demo.SourceTree;
 import land.echo.cli.demo.Workload;
 import land.echo.cli.demo.WorkloadResult;
 import land.echo.cli.demo.WorkloadSettings;
+import land.echo.scheduler.SchedulerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,6 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
   private final boolean terminal;
   private final Path javaHome;
   private final Optional<Path> echoHome;
+  private ShutdownReport lastShutdown;
 
   /**
    * Creates the command.
@@ -95,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (workers != null && workers < 1) {
       throw usage("--workers must be at least 1, was " + workers);
     }
-    int parallelism = workers != null ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
+    int parallelism = workers != null ? workers : SchedulerConfig.defaultWorkers();
     Path path = sourcePath();
     PrintWriter out = spec.commandLine().getOut();
     try (SourceTree tree = openTree(path)) {
@@ -186,8 +188,6 @@ public final class DemoCommand implements Callable<Integer> {
       lastShutdown = workload instanceof EchoWorkload echo ? echo.shutdownReport() : lastShutdown;
     }
   }
-
-  private ShutdownReport lastShutdown;
 
   private String shutdownLine(WorkloadResult echo) {
     ShutdownReport report = lastShutdown;
