@@ -39,14 +39,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
-    mixinStandardHelpOptions = true,
     description = {
-        "Runs an editor backend's workload in process on real sources (the JDK's lib/src.zip, or this",
-        "repository's sources when the archive is missing):",
-        "  LOW     background indexing of every file: blocking read + CPU-bound tokenizing",
-        "  HIGH    interactive queries on the partly built index, each under a timeout",
-        "  NORMAL  calls to a flaky in-process service (30% fail), with retries and backoff",
-        "and reports files indexed per second, interactive latency p50/p99, retries and timeouts."})
+        "Runs an editor backend's workload in process on real sources: the JDK's",
+        "lib/src.zip, or this repository's sources when the archive is missing.",
+        "Three kinds of work share one Echo runtime:",
+        "  LOW     background indexing of every file (blocking read, then tokenizing)",
+        "  HIGH    interactive queries on the partly built index, under a timeout",
+        "  NORMAL  calls to a flaky in-process service (30%% fail), with retries",
+        "It ends with files indexed per second, interactive latency p50/p99,",
+        "and the numbers of retries and timeouts.",
+        ""})
 public final class DemoCommand implements Callable<Integer> {
 
   private static final int MAX_SECONDS = 3_600;
@@ -54,8 +56,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Option(names = "--seconds", paramLabel = "N", defaultValue = "20",
-      description = "How long each run lasts at most, in seconds (1..3600; default ${DEFAULT-VALUE}).")
+      description = "How long each run lasts, in seconds (1..3600; default ${DEFAULT-VALUE}).")
   int seconds;
 
   @Option(names = "--source", paramLabel = "PATH",
