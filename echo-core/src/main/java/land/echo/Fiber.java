@@ -88,12 +88,16 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   private static final Object CANCELLED_LISTENERS = new Object();
   private static final VarHandle CANCEL_CAUSE;
   private static final VarHandle LISTENERS;
+  private static final VarHandle POSITION;
+  /** {@link #position} of a root whose handle has been completed. */
+  private static final int CLAIMED = Integer.MIN_VALUE;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CANCEL_CAUSE = lookup.findVarHandle(Fiber.class, "cancelCause", CommonError.class);
       LISTENERS = lookup.findVarHandle(Fiber.class, "listeners", Object.class);
+      POSITION = lookup.findVarHandle(Fiber.class, "position", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -105,10 +109,11 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   final ActionEffect<?, ?, ?> effect;
   /** The join this child reports to, or null for a root. */
   final Join join;
-  /** This child's position in its join. */
-  final int index;
-  /** The registry slot of a root ({@link InFlightRegistry}). */
-  int slot = InFlightRegistry.NONE;
+  /**
+   * A child's index in its join; a root's {@link InFlightRegistry} slot until its handle is claimed
+   * for completion, then {@link #CLAIMED}. The CAS to {@code CLAIMED} elects the single completer.
+   */
+  private volatile int position;
   /** The whole-effect deadline of a root submitted with a timeout, or null. */
   volatile land.echo.time.Timer.Cancellable deadline;
 
@@ -126,7 +131,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     this.priority = priority;
     this.effect = effect;
     this.join = join;
-    this.index = index;
+    this.position = join == null ? InFlightRegistry.NONE : index;
     this.reg = effect;
   }
 
@@ -555,11 +560,9 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
    */
   boolean cancelWith(CommonError cause) {
     if (join == null) {
-      Outcome<E, T> fault = new Outcome.Fault<>(cause);
-      if (!super.complete(fault)) {
+      if (!completeRoot(new Outcome.Fault<>(cause))) {
         return false;
       }
-      core.rootCompleted(this, fault);
       signal(cause);
       return true;
     }
@@ -675,10 +678,37 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
 
   // ------------------------------------------------------------------ the handle
 
-  void completeRoot(Outcome<E, T> outcome) {
-    if (super.complete(outcome)) {
-      core.rootCompleted(this, outcome);
-    }
+  /**
+   * Completes a root's handle with {@code outcome} unless it is already complete; the runtime's
+   * book-keeping (counters, registry, logging) happens first, so it is visible to whoever the
+   * completion wakes. Safe from any thread.
+   *
+   * @return true if this call completed the handle
+   */
+  boolean completeRoot(Outcome<E, T> outcome) {
+    int slot;
+    do {
+      slot = position;
+      if (slot == CLAIMED) {
+        return false;
+      }
+    } while (!POSITION.compareAndSet(this, slot, CLAIMED));
+    core.rootCompleted(this, slot, outcome);
+    super.complete(outcome);
+    return true;
+  }
+
+  /**
+   * Records the registry slot of a root just registered; returns false if the root was completed
+   * concurrently (by shutdown), in which case the caller must unregister it.
+   */
+  boolean registered(int slot) {
+    return POSITION.compareAndSet(this, InFlightRegistry.NONE, slot);
+  }
+
+  /** A child's index in its join. */
+  int index() {
+    return position;
   }
 
   @Override

@@ -90,7 +90,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
     @Override
     void childDone(Fiber<?, ?> child, int m, Object r) {
       if (m == Fiber.VALUE) {
-        values[child.index] = r;
+        values[child.index()] = r;
         // The decrement is a full fence: the last child sees every sibling's value.
         if ((int) REMAINING.getAndAdd(this, -1) == 1) {
           tryResume(Collections.unmodifiableList(Arrays.asList(values)), Fiber.VALUE);

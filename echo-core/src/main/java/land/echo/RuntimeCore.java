@@ -66,7 +66,11 @@ final class RuntimeCore {
       fiber.completeRoot(new Outcome.Fault<>(new CommonError.CapabilityMissing(missing.getName())));
       return fiber;
     }
-    fiber.slot = registry.add(fiber);
+    int slot = registry.add(fiber);
+    if (!fiber.registered(slot)) {
+      registry.remove(fiber, slot); // shutdown completed it between the two steps
+      return fiber;
+    }
     if (closed) {
       fiber.completeRoot(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
       return fiber;
@@ -87,30 +91,30 @@ final class RuntimeCore {
     return fiber;
   }
 
-  /** Book-keeping for a root whose handle was just completed (exactly once) with {@code outcome}. */
-  void rootCompleted(Fiber<?, ?> fiber, Outcome<?, ?> outcome) {
-    registry.remove(fiber, fiber.slot);
+  /**
+   * Book-keeping for a root whose handle is about to be completed (exactly once: the caller won the
+   * claim) with {@code outcome}; {@code slot} is where the registry holds it.
+   */
+  void rootCompleted(Fiber<?, ?> fiber, int slot, Outcome<?, ?> outcome) {
+    registry.remove(fiber, slot);
     Timer.Cancellable deadline = fiber.deadline;
     if (deadline != null) {
       deadline.cancel();
     }
-    switch (outcome) {
-      case Outcome.Success<?, ?> s -> {
-        succeeded.increment();
-        if (LOG.isInfoEnabled()) {
-          LOG.info("Effect '{}' completed successfully", fiber.effect.name());
-        }
+    // instanceof rather than a pattern switch: this runs once per effect.
+    if (outcome instanceof Outcome.Success<?, ?>) {
+      succeeded.increment();
+      if (LOG.isInfoEnabled()) {
+        LOG.info("Effect '{}' completed successfully", fiber.effect.name());
       }
-      case Outcome.Failure<?, ?> f -> {
-        failed.increment();
-        if (LOG.isWarnEnabled()) {
-          LOG.warn("Effect '{}' completed with failure: {}", fiber.effect.name(), f.error());
-        }
+    } else if (outcome instanceof Outcome.Failure<?, ?> f) {
+      failed.increment();
+      if (LOG.isWarnEnabled()) {
+        LOG.warn("Effect '{}' completed with failure: {}", fiber.effect.name(), f.error());
       }
-      case Outcome.Fault<?, ?> f -> {
-        faulted.increment();
-        logFault(fiber, f.error());
-      }
+    } else {
+      faulted.increment();
+      logFault(fiber, ((Outcome.Fault<?, ?>) outcome).error());
     }
   }
 
