@@ -1,0 +1,123 @@
+package land.echo.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.CommonError;
+import land.echo.EffectHandle;
+import land.echo.Environment;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.RetryPolicy;
+import land.echo.ShutdownReport;
+import land.echo.scheduler.EchoScheduler;
+import land.echo.scheduler.SchedulerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The examples shown in the README, compiled and run so they cannot rot. Each method is one README
+ * section; keep the two in step.
+ */
+class ReadmeExamplesTest {
+
+  /** A capability: what an effect needs from the world. Tests pass a small fake. */
+  interface FileSystemReader {
+    byte[] read(Path path) throws IOException;
+  }
+
+  /** README: "A short complete example". */
+  static String lineCountReport(Path path) {
+    Environment environment =
+        Environment.builder().with(FileSystemReader.class, Files::readAllBytes).build();
+
+    try (ApplicationRuntime runtime =
+        ApplicationRuntime.create(environment, EchoScheduler.create())) {
+
+      ActionEffect<FileSystemReader, CommonError, Long> lineCount =
+          ActionEffect.<FileSystemReader, CommonError, byte[]>blocking(
+                  FileSystemReader.class, (fs, token) -> fs.read(path))
+              .catching(IOException.class,
+                  e -> CommonError.fromIOException(e, path.toString(), "read"))
+              .map(bytes -> new String(bytes, StandardCharsets.UTF_8).lines().count())
+              .named("file.lines");
+
+      Outcome<CommonError, Long> outcome =
+          runtime.runWithTimeout(lineCount, Duration.ofSeconds(2), Priority.HIGH);
+
+      return switch (outcome) {
+        case Outcome.Success<CommonError, Long> s -> "lines: " + s.value();
+        case Outcome.Failure<CommonError, Long> f -> "failed: " + f.error().message();
+        case Outcome.Fault<CommonError, Long> f -> "runtime fault: " + f.error().message();
+      };
+    }
+  }
+
+  @Test
+  void lineCountReportCountsLines(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("a.txt"), "one\ntwo\nthree\n");
+    assertThat(lineCountReport(file)).isEqualTo("lines: 3");
+  }
+
+  @Test
+  void lineCountReportPassesTheDomainErrorThrough(@TempDir Path dir) {
+    assertThat(lineCountReport(dir.resolve("missing.txt")))
+        .startsWith("failed: ")
+        .contains("missing.txt");
+  }
+
+  /** README: "Composing effects", "Priorities, timeouts, retries, cancellation". */
+  @Test
+  void composingAndRunning() {
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
+    try (ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), scheduler)) {
+      // Parallel fan-out; the first failure cancels the siblings.
+      ActionEffect<Void, String, List<Integer>> squares =
+          ActionEffect.all(List.of(1, 2, 3).stream()
+              .map(n -> ActionEffect.<String, Integer>compute(token -> n * n))
+              .toList());
+      ActionEffect<Void, String, Integer> sum =
+          squares.map(list -> list.stream().mapToInt(Integer::intValue).sum())
+              .ensuring(() -> System.out.println("sum finished"))
+              .named("squares.sum");
+      assertThat(runtime.run(sum, Priority.HIGH)).isEqualTo(new Outcome.Success<>(14));
+
+      // Retry with backoff: the original's d, 2d, 4d... plus a cap and jitter.
+      RetryPolicy policy = RetryPolicy.builder()
+          .maxRetries(3)
+          .initialDelay(Duration.ofMillis(10))
+          .maxDelay(Duration.ofMillis(100))
+          .jitter(0.2)
+          .build();
+      int[] calls = {0};
+      ActionEffect<Void, String, String> flaky =
+          ActionEffect.<String, Integer>compute(token -> ++calls[0])
+              .flatMap(n -> n < 3 ? ActionEffect.fail("busy") : ActionEffect.succeed("ok"));
+      assertThat(runtime.runWithRetry(flaky, policy)).isEqualTo(new Outcome.Success<>("ok"));
+
+      // A timeout cancels: the blocking body is interrupted, the caller gets TimedOut promptly.
+      ActionEffect<Void, String, String> slow = ActionEffect.blocking(token -> {
+        Thread.sleep(60_000);
+        return "never";
+      });
+      Outcome<String, String> timedOut = runtime.runWithTimeout(slow, Duration.ofMillis(50));
+      assertThat(timedOut)
+          .isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ofMillis(50))));
+
+      // submit returns a handle: a CompletionStage of the outcome, plus cancel().
+      EffectHandle<String, String> handle = runtime.submit(slow, Priority.LOW);
+      handle.cancel("user closed the editor");
+      assertThat(handle.join()).isInstanceOf(Outcome.Fault.class);
+
+      ShutdownReport report = runtime.shutdown(Duration.ofSeconds(5));
+      assertThat(report.failure()).isEmpty();
+    }
+  }
+}
