@@ -1,0 +1,58 @@
+package land.echo.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A description of the machine and JDK a suite ran on, read from {@code /proc} and system
+ * properties. An immutable value.
+ *
+ * @param cpu the CPU model, from {@code /proc/cpuinfo}
+ * @param processors the processors available to the JVM
+ * @param memory total memory, from {@code /proc/meminfo}
+ * @param os the operating system name, version and architecture
+ * @param jdk the Java version and VM
+ */
+record Machine(String cpu, int processors, String memory, String os, String jdk) {
+
+  /** Describes the current machine; fields that cannot be read say so. */
+  static Machine current() {
+    return new Machine(
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        totalMemory(),
+        System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")",
+        "Java " + System.getProperty("java.version") + ", " + System.getProperty("java.vm.name") + " "
+            + System.getProperty("java.vm.version") + " (" + System.getProperty("java.vm.vendor") + ")");
+  }
+
+  private static String cpuModel() {
+    for (String line : lines("/proc/cpuinfo")) {
+      if (line.startsWith("model name")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return "unknown (no model name in /proc/cpuinfo)";
+  }
+
+  private static String totalMemory() {
+    for (String line : lines("/proc/meminfo")) {
+      if (line.startsWith("MemTotal:")) {
+        long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+        return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+      }
+    }
+    return "unknown (no MemTotal in /proc/meminfo)";
+  }
+
+  private static List<String> lines(String file) {
+    try {
+      return Files.readAllLines(Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package land.echo.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * The JMH results of one suite run, looked up by benchmark method and parameter: medians of the
+ * primary score or of a secondary result, across all measurement iterations of all forks. Not
+ * thread-safe (filled and read by the runner's thread).
+ */
+final class Results {
+
+  private final List<RunResult> runs = new ArrayList<>();
+
+  /** Adds the results of one JMH run. */
+  void addAll(Collection<RunResult> results) {
+    runs.addAll(results);
+  }
+
+  /**
+   * Returns the median primary score of {@code method} (simple name, e.g.
+   * {@code SchedulingBenchmark.scheduling}) whose parameters include {@code params}.
+   */
+  OptionalDouble median(String method, Map<String, String> params) {
+    return find(method, params).stream().mapToDouble(r -> median(r.getPrimaryResult())).findFirst();
+  }
+
+  /** Returns the median of the secondary result {@code label} of the matching run. */
+  OptionalDouble secondaryMedian(String method, Map<String, String> params, String label) {
+    for (RunResult run : find(method, params)) {
+      Result<?> secondary = run.getSecondaryResults().get(label);
+      if (secondary != null) {
+        return OptionalDouble.of(median(secondary));
+      }
+    }
+    return OptionalDouble.empty();
+  }
+
+  /** Returns the unit of the primary score of the matching run, or {@code "?"}. */
+  String unit(String method, Map<String, String> params) {
+    return find(method, params).stream().map(r -> r.getPrimaryResult().getScoreUnit()).findFirst().orElse("?");
+  }
+
+  private static double median(Result<?> result) {
+    return result.getStatistics().getN() > 0 ? result.getStatistics().getPercentile(50) : result.getScore();
+  }
+
+  private List<RunResult> find(String method, Map<String, String> params) {
+    List<RunResult> matches = new ArrayList<>();
+    for (RunResult run : runs) {
+      String name = run.getParams().getBenchmark();
+      if (!name.endsWith("." + method)) {
+        continue;
+      }
+      boolean all = true;
+      for (Map.Entry<String, String> p : params.entrySet()) {
+        all &= p.getValue().equals(run.getParams().getParam(p.getKey()));
+      }
+      if (all) {
+        matches.add(run);
+      }
+    }
+    return matches;
+  }
+}

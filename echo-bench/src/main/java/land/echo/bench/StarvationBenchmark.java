@@ -1,0 +1,155 @@
+package land.echo.bench;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import land.echo.Priority;
+import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Starvation: continuous HIGH load for {@code windowMillis} ({@code 2 x workers} chains of HIGH
+ * tasks of {@code highMicros} busy work, each re-submitting itself from its worker, so HIGH work
+ * is always queued) plus a trickle of LOW tasks submitted from outside every
+ * {@code lowSpacingMillis}. Each LOW task records its submit-to-start wait; a LOW task that never
+ * gets a turn while the load lasts starts only when the load stops, so its wait shows the
+ * starvation. Published as {@code latency.low.*} (p50, p99, p99.9, max in microseconds) and
+ * {@code latency.lowStartedUnderLoad.count} (how many LOW tasks started while HIGH load lasted).
+ *
+ * <p>Compares Echo against a ThreadPoolExecutor on a PriorityBlockingQueue, which strictly prefers
+ * HIGH and therefore starves LOW for the whole window. Target: Echo's LOW maximum wait within the
+ * bound documented in {@code docs/scheduler.md}.
+ *
+ * <p>Run: {@code java -jar echo-bench/target/echo-bench.jar starvation}. Thread-safety: JMH state.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 5)
+@Fork(1)
+public class StarvationBenchmark {
+
+  /** The executor under test: Echo or the priority-queue anchor. */
+  @Param({Kinds.ECHO, Kinds.TPE_PRIORITY})
+  public String kind;
+
+  /** How long the HIGH load lasts, in milliseconds. */
+  @Param("2000")
+  public int windowMillis;
+
+  /** Interval between LOW submissions, in milliseconds. */
+  @Param("10")
+  public int lowSpacingMillis;
+
+  /** The default busy work of each HIGH task, in microseconds; the documented bound uses it. */
+  public static final String DEFAULT_HIGH_MICROS = "20";
+
+  /** Busy work of each HIGH task, in microseconds. */
+  @Param(DEFAULT_HIGH_MICROS)
+  public int highMicros;
+
+  private BenchExecutor executor;
+
+  /** Creates the executor under test. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    executor = Kinds.create(kind);
+  }
+
+  /** Shuts the executor down. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    executor.close();
+  }
+
+  /**
+   * Runs the load, trickles LOW tasks in, and publishes their waits.
+   *
+   * @return the number of LOW samples
+   * @throws InterruptedException if interrupted while waiting
+   */
+  @Benchmark
+  public long starvation() throws InterruptedException {
+    AtomicBoolean loadOn = new AtomicBoolean(true);
+    int chains = 2 * Kinds.workers();
+    CountDownLatch chainsDone = new CountDownLatch(chains);
+    long highNanos = TimeUnit.MICROSECONDS.toNanos(highMicros);
+    for (int i = 0; i < chains; i++) {
+      executor.execute(new HighChain(executor, loadOn, chainsDone, highNanos), Priority.HIGH);
+    }
+
+    int lowCount = windowMillis / lowSpacingMillis;
+    long[] waits = new long[lowCount];
+    boolean[] underLoad = new boolean[lowCount];
+    CountDownLatch lowDone = new CountDownLatch(lowCount);
+    long spacing = TimeUnit.MILLISECONDS.toNanos(lowSpacingMillis);
+    long next = System.nanoTime();
+    for (int i = 0; i < lowCount; i++) {
+      next += spacing;
+      for (long wait = next - System.nanoTime(); wait > 0; wait = next - System.nanoTime()) {
+        LockSupport.parkNanos(wait);
+      }
+      int sample = i;
+      long submitted = System.nanoTime();
+      executor.execute(() -> {
+        waits[sample] = System.nanoTime() - submitted;
+        underLoad[sample] = loadOn.get();
+        lowDone.countDown();
+      }, Priority.LOW);
+    }
+    loadOn.set(false);
+    if (!lowDone.await(5, TimeUnit.MINUTES) || !chainsDone.await(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException(kind + ": tasks still unfinished 5 minutes after the load stopped");
+    }
+
+    Histogram histogram = new Histogram(3);
+    int startedUnderLoad = 0;
+    for (int i = 0; i < lowCount; i++) {
+      histogram.recordValue(Math.max(0, waits[i]));
+      startedUnderLoad += underLoad[i] ? 1 : 0;
+    }
+    LatencyBoard.publishPercentiles("low", histogram);
+    LatencyBoard.publish("lowStartedUnderLoad.count", startedUnderLoad);
+    LatencyBoard.publish("lowSubmitted.count", lowCount);
+    return histogram.getTotalCount();
+  }
+
+  /** A HIGH task that keeps re-submitting itself while the load is on. */
+  private static final class HighChain implements Runnable {
+    private final BenchExecutor executor;
+    private final AtomicBoolean loadOn;
+    private final CountDownLatch done;
+    private final long busyNanos;
+
+    HighChain(BenchExecutor executor, AtomicBoolean loadOn, CountDownLatch done, long busyNanos) {
+      this.executor = executor;
+      this.loadOn = loadOn;
+      this.done = done;
+      this.busyNanos = busyNanos;
+    }
+
+    @Override
+    public void run() {
+      Spin.busy(busyNanos);
+      if (loadOn.get()) {
+        executor.execute(this, Priority.HIGH);
+      } else {
+        done.countDown();
+      }
+    }
+  }
+}

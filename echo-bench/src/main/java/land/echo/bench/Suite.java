@@ -1,0 +1,197 @@
+package land.echo.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import land.echo.bench.Row.Target;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.profile.Profiler;
+
+/**
+ * The catalogue of benchmarks the runner knows: for each, the JMH classes that implement it, the
+ * JMH settings of a full and of a quick run, and how its results become rows of the table with
+ * their targets (issue 3, "Targets"). Not instantiable; immutable.
+ */
+final class Suite {
+
+  /**
+   * JMH iteration settings.
+   *
+   * @param forks forked JVMs
+   * @param warmups warm-up iterations
+   * @param measurements measured iterations
+   * @param seconds length of a timed iteration, or 0 for single-shot benchmarks
+   */
+  record Settings(int forks, int warmups, int measurements, int seconds) {
+    @Override
+    public String toString() {
+      return forks + " fork(s), " + warmups + " warm-up + " + measurements + " measured iterations"
+          + (seconds > 0 ? " of " + seconds + " s" : " (single shot)");
+    }
+  }
+
+  /**
+   * One benchmark of the suite.
+   *
+   * @param name the name used on the command line
+   * @param classes the JMH classes run for it
+   * @param profilers extra JMH profilers it needs
+   * @param full settings of a full run
+   * @param quick settings of a {@code --quick} run
+   * @param rows turns the results into table rows
+   */
+  record Bench(
+      String name,
+      List<Class<?>> classes,
+      List<Class<? extends Profiler>> profilers,
+      Settings full,
+      Settings quick,
+      Function<Results, List<Row>> rows) {}
+
+  private static final List<String> EXECUTOR_ANCHORS = List.of(
+      Kinds.FJP_ASYNC, Kinds.FJP_SYNC, Kinds.TPE_FIXED, Kinds.TPE_PRIORITY, Kinds.VIRTUAL, Kinds.CE_WSTP, Kinds.ZIO);
+
+  /**
+   * The documented bound on LOW's wait under continuous HIGH load, in microseconds, for the
+   * starvation benchmark's parameters; see {@link #starvationRows}.
+   */
+  static final double STARVATION_BOUND_MICROS = StarvationBound.micros();
+
+  /** Every benchmark, in the order the runner runs them. */
+  static final List<Bench> ALL = List.of(
+      new Bench("scheduling", List.of(SchedulingBenchmark.class), List.of(),
+          new Settings(2, 3, 5, 0), new Settings(1, 1, 3, 0), Suite::schedulingRows),
+      new Bench("skynet", List.of(SkynetBenchmark.class), List.of(),
+          new Settings(2, 3, 5, 0), new Settings(1, 1, 3, 0), Suite::skynetRows),
+      new Bench("pingpong", List.of(PingPongBenchmark.class), List.of(),
+          new Settings(2, 3, 5, 0), new Settings(1, 1, 3, 0), Suite::pingPongRows),
+      new Bench("priority", List.of(PriorityIsolationBenchmark.class), List.of(LatencyProfiler.class),
+          new Settings(1, 1, 5, 0), new Settings(1, 1, 2, 0), Suite::priorityRows),
+      new Bench("starvation", List.of(StarvationBenchmark.class), List.of(LatencyProfiler.class),
+          new Settings(1, 1, 5, 0), new Settings(1, 1, 2, 0), Suite::starvationRows),
+      new Bench("overhead", List.of(EffectOverheadBenchmark.class, FlatMapBenchmark.class), List.of(),
+          new Settings(2, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::overheadRows),
+      new Bench("blocking", List.of(BlockingBurstBenchmark.class), List.of(),
+          new Settings(2, 3, 5, 0), new Settings(1, 1, 3, 0), Suite::blockingRows),
+      new Bench("allocation", List.of(AllocationBenchmark.class), List.of(GCProfiler.class),
+          new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::allocationRows));
+
+  private Suite() {}
+
+  /** Returns the benchmark called {@code name}. */
+  static Optional<Bench> byName(String name) {
+    return ALL.stream().filter(b -> b.name().equals(name)).findFirst();
+  }
+
+  /** Returns the names of all benchmarks. */
+  static List<String> names() {
+    return ALL.stream().map(Bench::name).toList();
+  }
+
+  private static List<Row> schedulingRows(Results r) {
+    return kindRows(r, "scheduling", "time per run (10,000 chains x 1,000)", "SchedulingBenchmark.scheduling",
+        EXECUTOR_ANCHORS, Map.of(Kinds.FJP_ASYNC, Target.ratioAtMost(1.0, "<= 1.00x (>= 1.0x FJP asyncMode)")));
+  }
+
+  private static List<Row> skynetRows(Results r) {
+    Target cf = Target.ratioAtMost(1.0, "<= 1.00x (>= 1.0x CF)");
+    Target ce = Target.ratioAtMost(1.0, "<= 1.00x (>= CE3)");
+    return kindRows(r, "skynet", "time per 1M-leaf tree", "SkynetBenchmark.skynet",
+        List.of("cf", "virtual", "ce3", "zio"), Map.of("cf", cf, "ce3", ce));
+  }
+
+  private static List<Row> pingPongRows(Results r) {
+    return kindRows(r, "pingpong", "time per 100,000 round trips", "PingPongBenchmark.pingPong",
+        EXECUTOR_ANCHORS, Map.of());
+  }
+
+  private static List<Row> priorityRows(Results r) {
+    String method = "PriorityIsolationBenchmark.priorityIsolation";
+    List<Row> rows = new ArrayList<>();
+    for (String pct : List.of("p50", "p99", "p99.9")) {
+      String label = "latency.high." + pct;
+      var echo = r.secondaryMedian(method, Map.of("kind", Kinds.ECHO), label);
+      if (pct.equals("p99")) {
+        rows.add(new Row("priority", "HIGH submit-to-start " + pct, "us", echo, "—", java.util.OptionalDouble.empty(),
+            Target.echoAtMost(1_000, "Echo HIGH p99 <= 1 ms")));
+      }
+      for (String anchor : EXECUTOR_ANCHORS) {
+        Target target = pct.equals("p99") && !anchor.equals(Kinds.TPE_PRIORITY)
+            ? Target.ratioAtMost(0.01, "<= 0.01x (anchor >= 100x worse)")
+            : null;
+        rows.add(new Row("priority", "HIGH submit-to-start " + pct, "us", echo, anchor,
+            r.secondaryMedian(method, Map.of("kind", anchor), label), target));
+      }
+    }
+    return rows;
+  }
+
+  private static List<Row> starvationRows(Results r) {
+    String method = "StarvationBenchmark.starvation";
+    List<Row> rows = new ArrayList<>();
+    var echoMax = r.secondaryMedian(method, Map.of("kind", Kinds.ECHO), "latency.low.max");
+    rows.add(new Row("starvation", "LOW max wait under HIGH load", "us", echoMax, "—", java.util.OptionalDouble.empty(),
+        Target.echoAtMost(STARVATION_BOUND_MICROS, "<= documented bound " + StarvationBound.describe())));
+    rows.add(new Row("starvation", "LOW max wait under HIGH load", "us", echoMax, Kinds.TPE_PRIORITY,
+        r.secondaryMedian(method, Map.of("kind", Kinds.TPE_PRIORITY), "latency.low.max"), null));
+    rows.add(new Row("starvation", "LOW p99 wait", "us",
+        r.secondaryMedian(method, Map.of("kind", Kinds.ECHO), "latency.low.p99"), Kinds.TPE_PRIORITY,
+        r.secondaryMedian(method, Map.of("kind", Kinds.TPE_PRIORITY), "latency.low.p99"), null));
+    rows.add(new Row("starvation", "LOW tasks started while HIGH load lasted (of 200)", "#",
+        r.secondaryMedian(method, Map.of("kind", Kinds.ECHO), "latency.lowStartedUnderLoad.count"), Kinds.TPE_PRIORITY,
+        r.secondaryMedian(method, Map.of("kind", Kinds.TPE_PRIORITY), "latency.lowStartedUnderLoad.count"), null));
+    return rows;
+  }
+
+  private static List<Row> overheadRows(Results r) {
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("overhead", "run(succeed(x)) round trip", r.unit("EffectOverheadBenchmark.echoRunPure", Map.of()),
+        r.median("EffectOverheadBenchmark.echoRunPure", Map.of()), "cf supplyAsync.join",
+        r.median("EffectOverheadBenchmark.cfSupplyAsyncJoin", Map.of()),
+        Target.ratioAtMost(1.2, "<= 1.20x CF")));
+    for (String depth : List.of("20", "1000")) {
+      Map<String, String> p = Map.of("depth", depth);
+      var echo = r.median("FlatMapBenchmark.echo", p);
+      String unit = r.unit("FlatMapBenchmark.echo", p);
+      rows.add(new Row("overhead", "flatMap chain depth " + depth, unit, echo, "zio",
+          r.median("FlatMapBenchmark.zio", p), Target.ratioAtMost(1.0, "<= 1.00x (>= ZIO)")));
+      rows.add(new Row("overhead", "flatMap chain depth " + depth, unit, echo, "ce3",
+          r.median("FlatMapBenchmark.ce3", p), Target.ratioAtMost(1.0, "<= 1.00x (>= CE3)")));
+    }
+    return rows;
+  }
+
+  private static List<Row> blockingRows(Results r) {
+    return kindRows(r, "blocking", "time per 10,000 x 10 ms blocking calls", "BlockingBurstBenchmark.blockingBurst",
+        List.of("virtual", "pool200"), Map.of("virtual", Target.ratioAtMost(1.2, "<= 1.20x VT")));
+  }
+
+  private static List<Row> allocationRows(Results r) {
+    String norm = "gc.alloc.rate.norm";
+    var cf = r.secondaryMedian("AllocationBenchmark.cfSupplyAsyncJoin", Map.of(), norm);
+    return List.of(
+        new Row("allocation", "bytes per run(compute(..))", "B/op",
+            r.secondaryMedian("AllocationBenchmark.echoRunCompute", Map.of(), norm), "cf supplyAsync.join", cf,
+            Target.ratioAtMost(1.5, "<= 1.50x CF bytes")),
+        new Row("allocation", "bytes per run(succeed(x))", "B/op",
+            r.secondaryMedian("AllocationBenchmark.echoRunPure", Map.of(), norm), "cf supplyAsync.join", cf, null));
+  }
+
+  private static List<Row> kindRows(
+      Results r, String bench, String metric, String method, List<String> anchors, Map<String, Target> targets) {
+    Map<String, String> echoParams = Map.of("kind", Kinds.ECHO);
+    var echo = r.median(method, echoParams);
+    String unit = r.unit(method, echoParams);
+    for (String anchor : anchors) {
+      unit = "?".equals(unit) ? r.unit(method, Map.of("kind", anchor)) : unit;
+    }
+    List<Row> rows = new ArrayList<>();
+    for (String anchor : anchors) {
+      Map<String, String> params = Map.of("kind", anchor);
+      rows.add(new Row(bench, metric, unit, echo, anchor, r.median(method, params), targets.get(anchor)));
+    }
+    return rows;
+  }
+}
