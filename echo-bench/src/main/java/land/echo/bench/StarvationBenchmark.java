@@ -47,12 +47,18 @@ public class StarvationBenchmark {
   @Param({Kinds.ECHO, Kinds.TPE_PRIORITY})
   public String kind;
 
+  /** The default length of the HIGH load, in milliseconds. */
+  public static final String DEFAULT_WINDOW_MILLIS = "2000";
+
+  /** The default interval between LOW submissions, in milliseconds. */
+  public static final String DEFAULT_LOW_SPACING_MILLIS = "10";
+
   /** How long the HIGH load lasts, in milliseconds. */
-  @Param("2000")
+  @Param(DEFAULT_WINDOW_MILLIS)
   public int windowMillis;
 
   /** Interval between LOW submissions, in milliseconds. */
-  @Param("10")
+  @Param(DEFAULT_LOW_SPACING_MILLIS)
   public int lowSpacingMillis;
 
   /** The default busy work of each HIGH task, in microseconds; the documented bound uses it. */

@@ -139,7 +139,9 @@ final class Suite {
     rows.add(new Row("starvation", "LOW p99 wait", "us",
         r.secondaryMedian(method, Map.of("kind", Kinds.ECHO), "latency.low.p99"), Kinds.TPE_PRIORITY,
         r.secondaryMedian(method, Map.of("kind", Kinds.TPE_PRIORITY), "latency.low.p99"), null));
-    rows.add(new Row("starvation", "LOW tasks started while HIGH load lasted (of 200)", "#",
+    rows.add(new Row("starvation", "LOW tasks started while HIGH load lasted (of "
+        + Integer.parseInt(StarvationBenchmark.DEFAULT_WINDOW_MILLIS) / Integer.parseInt(StarvationBenchmark.DEFAULT_LOW_SPACING_MILLIS)
+        + ")", "#",
         r.secondaryMedian(method, Map.of("kind", Kinds.ECHO), "latency.lowStartedUnderLoad.count"), Kinds.TPE_PRIORITY,
         r.secondaryMedian(method, Map.of("kind", Kinds.TPE_PRIORITY), "latency.lowStartedUnderLoad.count"), null));
     return rows;
