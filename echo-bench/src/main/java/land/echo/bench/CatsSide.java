@@ -18,6 +18,7 @@ final class CatsSide {
    * keeps in implicit scope on {@code Invariant}, which is declared as a {@code Monad} but is the
    * same object that implements {@code Traverse}.
    */
+  @SuppressWarnings("rawtypes") // List is higher-kinded: Traverse[List] has no Java type argument
   static final cats.Traverse<scala.collection.immutable.List> LIST_TRAVERSE = listTraverse();
 
   private CatsSide() {}
@@ -33,7 +34,7 @@ final class CatsSide {
     return io.unsafeRunSync(RUNTIME);
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static cats.Traverse<scala.collection.immutable.List> listTraverse() {
     Object instance = cats.Invariant.catsInstancesForList();
     if (!(instance instanceof cats.Traverse<?>)) {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import land.echo.Priority;
 import scala.Function0;
-import scala.Tuple2;
+import scala.Tuple3;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -116,7 +116,8 @@ public final class Kinds {
   }
 
   private static BenchExecutor catsPool(int n) {
-    Tuple2<WorkStealingThreadPool<?>, Function0<BoxedUnit>> created =
+    // The full overload (the shorter ones are deprecated); Scala's defaults for the rest.
+    Tuple3<WorkStealingThreadPool<?>, Object, Function0<BoxedUnit>> created =
         IORuntime.createWorkStealingComputeThreadPool(
             n,
             "ce-bench-compute",
@@ -125,9 +126,13 @@ public final class Kinds {
             failure -> {
               failure.printStackTrace();
               return BoxedUnit.UNIT;
-            });
+            },
+            IORuntime.createWorkStealingComputeThreadPool$default$6(),
+            IORuntime.createWorkStealingComputeThreadPool$default$7(),
+            IORuntime.createWorkStealingComputeThreadPool$default$8(),
+            IORuntime.createWorkStealingComputeThreadPool$default$9());
     WorkStealingThreadPool<?> pool = created._1();
-    Function0<BoxedUnit> shutdown = created._2();
+    Function0<BoxedUnit> shutdown = created._3();
     return new BenchExecutor() {
       @Override
       public void execute(Runnable task, Priority priority) {

@@ -34,6 +34,7 @@ public final class LatencyProfiler implements InternalProfiler {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // JMH declares the raw type
   public Collection<? extends Result> afterIteration(
       BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
     List<Result> results = new ArrayList<>();

@@ -101,7 +101,7 @@ public class SkynetBenchmark {
     return n == 1;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static CompletableFuture<Long> cf(long num, int size) {
     ForkJoinPool pool = ForkJoinPool.commonPool();
     if (size == 1) {
@@ -176,7 +176,7 @@ public class SkynetBenchmark {
     return IO.defer(() -> {
       scala.Function1<Object, IO<Long>> node = i -> ce(num + (long) (Integer) i * child, child);
       IO<scala.collection.immutable.List<Object>> all =
-          (IO) IO.parTraverse((Object) DIGITS, (scala.Function1) node, (cats.Traverse) CatsSide.LIST_TRAVERSE);
+          IO.parTraverse((Object) DIGITS, (scala.Function1) node, (cats.Traverse) CatsSide.LIST_TRAVERSE);
       return all.map(values -> {
         long sum = 0;
         scala.collection.Iterator<Object> it = values.iterator();
