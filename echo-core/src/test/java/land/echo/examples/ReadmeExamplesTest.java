@@ -120,4 +120,24 @@ class ReadmeExamplesTest {
       assertThat(report.failure()).isEmpty();
     }
   }
+
+  /** README: "The scheduler". */
+  @Test
+  void schedulerExample() throws InterruptedException {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
+    Runnable render = done::countDown;
+    Runnable index = done::countDown;
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
+        .workers(4)
+        .blockingLimit(64)
+        .namedQueue("indexer", 2)
+        .build());
+    scheduler.execute(render, Priority.HIGH);
+    scheduler.queue("indexer").execute(index, Priority.LOW);
+    assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    land.echo.scheduler.SchedulerStats stats = scheduler.stats();
+    assertThat(stats.workers()).isEqualTo(4);
+    scheduler.shutdown();
+    assertThat(scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+  }
 }
