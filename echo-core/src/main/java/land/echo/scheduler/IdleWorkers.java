@@ -25,6 +25,7 @@ final class IdleWorkers {
   private final ReentrantLock lock = new ReentrantLock();
   private final Worker[] sleepers;
   private int sleeperCount; // guarded by lock
+  private volatile long wakeUps; // written under lock
 
   IdleWorkers(int workerCount) {
     if (workerCount >= SEARCHING_MASK) {
@@ -61,6 +62,7 @@ final class IdleWorkers {
       woken.parked = false;
       state.getAndAdd(UNPARKED_ONE + SEARCHING_ONE);
       woken.notified = true;
+      wakeUps++;
     } finally {
       lock.unlock();
     }
@@ -146,6 +148,11 @@ final class IdleWorkers {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Returns how many times a signal woke a parked worker (shutdown wake-ups excluded). */
+  long wakeUps() {
+    return wakeUps;
   }
 
   /** Returns the number of workers neither running nor searching (parked or retired). */

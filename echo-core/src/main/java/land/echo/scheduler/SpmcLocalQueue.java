@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  *       ordered before the pusher's later volatile read of the idle state.
  *   <li>{@code head} only grows, by CAS. A consumer reads {@code head} (h), then {@code tail} (t),
  *       then the slots in {@code [h, h+n)}, then CASes {@code head} from h to h+n. The slots it
- *       read are the right ones if the CAS succeeds: the owner overwrites slot {@code i & MASK}
+ *       read are the right ones if the CAS succeeds: the owner overwrites slot {@code i & mask}
  *       only after reading {@code head > i - CAPACITY}, i.e. after some consumer moved
  *       {@code head} past the slot, and then a CAS expecting {@code head == h <= i} fails. Indices
  *       never repeat, so there is no ABA.
@@ -45,7 +45,6 @@ final class SpmcLocalQueue {
   /** Ring size; Tokio's and cats-effect's local-queue capacity (see the notes). */
   static final int CAPACITY = 256;
 
-  private static final int MASK = CAPACITY - 1;
   private static final VarHandle HEAD;
   private static final VarHandle TAIL;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Runnable[].class);
@@ -60,20 +59,37 @@ final class SpmcLocalQueue {
     }
   }
 
-  private final Runnable[] slots = new Runnable[CAPACITY];
+  private final Runnable[] slots;
+  private final int capacity;
+  private final int mask;
   @SuppressWarnings("unused") // accessed through HEAD
   private volatile long head;
   @SuppressWarnings("unused") // accessed through TAIL
   private volatile long tail;
 
+  /** Creates an empty ring of {@link #CAPACITY} slots. */
+  SpmcLocalQueue() {
+    this(CAPACITY);
+  }
+
+  /** Creates an empty ring of {@code capacity} slots, a power of two (small ones for tests). */
+  SpmcLocalQueue(int capacity) {
+    if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+      throw new IllegalArgumentException("capacity must be a power of two >= 2, was " + capacity);
+    }
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    this.slots = new Runnable[capacity];
+  }
+
   /** Appends {@code task} (owner only); returns false without change if the ring is full. */
   boolean offer(Runnable task) {
     long t = (long) TAIL.getOpaque(this);
     long h = (long) HEAD.getVolatile(this);
-    if (t - h >= CAPACITY) {
+    if (t - h >= capacity) {
       return false;
     }
-    SLOTS.setRelease(slots, (int) (t & MASK), task);
+    SLOTS.setRelease(slots, (int) (t & mask), task);
     TAIL.setVolatile(this, t + 1);
     return true;
   }
@@ -86,7 +102,7 @@ final class SpmcLocalQueue {
       if (h >= t) {
         return null;
       }
-      int index = (int) (h & MASK);
+      int index = (int) (h & mask);
       Runnable task = (Runnable) SLOTS.getAcquire(slots, index);
       if (HEAD.compareAndSet(this, h, h + 1)) {
         SLOTS.setOpaque(slots, index, null); // owner only: lets the finished task be collected
@@ -103,7 +119,7 @@ final class SpmcLocalQueue {
       if (h >= t) {
         return null;
       }
-      Runnable task = (Runnable) SLOTS.getAcquire(slots, (int) (h & MASK));
+      Runnable task = (Runnable) SLOTS.getAcquire(slots, (int) (h & mask));
       if (HEAD.compareAndSet(this, h, h + 1)) {
         return task;
       }
@@ -112,12 +128,12 @@ final class SpmcLocalQueue {
 
   /**
    * Moves about half of this ring's tasks (rounded up) into {@code dst} and returns the oldest of
-   * them, or null if this ring was empty or {@code dst} has no room; only {@code dst}'s owner may
-   * call this.
+   * them (that one is not put in {@code dst}), or null if this ring was empty; takes only one task
+   * if {@code dst} is full. Only {@code dst}'s owner may call this.
    */
   Runnable stealInto(SpmcLocalQueue dst) {
     long dt = (long) TAIL.getOpaque(dst);
-    long room = CAPACITY - (dt - (long) HEAD.getVolatile(dst));
+    long room = dst.capacity - (dt - (long) HEAD.getVolatile(dst));
     for (;;) {
       long h = (long) HEAD.getVolatile(this);
       long t = (long) TAIL.getVolatile(this);
@@ -126,10 +142,10 @@ final class SpmcLocalQueue {
         return null;
       }
       long take = Math.min(n - n / 2, room + 1);
-      Runnable first = (Runnable) SLOTS.getAcquire(slots, (int) (h & MASK));
+      Runnable first = (Runnable) SLOTS.getAcquire(slots, (int) (h & mask));
       for (long i = 1; i < take; i++) {
-        Runnable task = (Runnable) SLOTS.getAcquire(slots, (int) ((h + i) & MASK));
-        SLOTS.setRelease(dst.slots, (int) ((dt + i - 1) & MASK), task);
+        Runnable task = (Runnable) SLOTS.getAcquire(slots, (int) ((h + i) & mask));
+        SLOTS.setRelease(dst.slots, (int) ((dt + i - 1) & mask), task);
       }
       if (HEAD.compareAndSet(this, h, h + take)) {
         if (take > 1) {
@@ -145,7 +161,7 @@ final class SpmcLocalQueue {
    * returns how many tasks moved.
    */
   int spillHalfTo(Queue<Runnable> sink) {
-    Runnable[] batch = new Runnable[CAPACITY / 2];
+    Runnable[] batch = new Runnable[capacity / 2];
     for (;;) {
       long h = (long) HEAD.getVolatile(this);
       long t = (long) TAIL.getVolatile(this);
@@ -154,7 +170,7 @@ final class SpmcLocalQueue {
         return 0;
       }
       for (int i = 0; i < take; i++) {
-        batch[i] = (Runnable) SLOTS.getAcquire(slots, (int) ((h + i) & MASK));
+        batch[i] = (Runnable) SLOTS.getAcquire(slots, (int) ((h + i) & mask));
       }
       if (HEAD.compareAndSet(this, h, h + take)) {
         for (int i = 0; i < take; i++) {

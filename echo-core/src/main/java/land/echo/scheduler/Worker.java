@@ -165,7 +165,7 @@ final class Worker implements Runnable {
       Runnable task = findWork();
       if (task != null) {
         searching = false;
-        if (idle.stopSearching()) {
+        if (idle.stopSearching() && pool.hasWork()) {
           idle.signalWork(); // the last searcher hands the search on (see the notes)
         }
         return task;

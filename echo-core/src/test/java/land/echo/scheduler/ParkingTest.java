@@ -1,0 +1,79 @@
+package land.echo.scheduler;
+
+import static land.echo.scheduler.SchedulerBasicsTest.awaitQuietly;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ParkingTest {
+  private EchoScheduler scheduler;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    scheduler.shutdownNow();
+    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void idleWorkersParkAndASubmissionWakesOne() {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(4).build());
+    await().until(() -> scheduler.stats().parkedWorkers() == 4);
+    AtomicInteger ran = new AtomicInteger();
+
+    scheduler.execute(ran::incrementAndGet);
+
+    await().until(() -> ran.get() == 1);
+    await().until(() -> scheduler.stats().parkedWorkers() == 4);
+  }
+
+  @Test
+  void oneSubmissionIntoAnIdlePoolWakesExactlyOneWorker() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(4).build());
+    await().until(() -> scheduler.stats().parkedWorkers() == 4);
+    long before = scheduler.idle.wakeUps();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+
+    scheduler.execute(() -> {
+      started.countDown();
+      awaitQuietly(release);
+    });
+
+    started.await();
+    assertThat(scheduler.stats().parkedWorkers()).isEqualTo(3);
+    release.countDown();
+    await().until(() -> scheduler.stats().parkedWorkers() == 4);
+    assertThat(scheduler.idle.wakeUps() - before).isEqualTo(1);
+  }
+
+  @Test
+  void workersWakeForEachOfManySubmissionsSpacedByIdlePeriods() {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
+    AtomicInteger ran = new AtomicInteger();
+    for (int i = 1; i <= 20; i++) {
+      int expected = i;
+      await().pollInterval(Duration.ofMillis(1)).until(() -> scheduler.stats().parkedWorkers() == 2);
+      scheduler.execute(ran::incrementAndGet);
+      await().pollInterval(Duration.ofMillis(1)).until(() -> ran.get() == expected);
+    }
+  }
+
+  @Test
+  void aStaleInterruptLeftByATaskDoesNotReachTheNextTask() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    scheduler.submit(() -> Thread.currentThread().interrupt()).get();
+
+    boolean interruptedAtStart = scheduler.submit(() -> Thread.currentThread().isInterrupted()).get();
+
+    assertThat(interruptedAtStart).isFalse();
+    await().until(() -> scheduler.stats().parkedWorkers() == 1); // parks instead of spinning
+  }
+}

@@ -1,0 +1,171 @@
+package land.echo.scheduler;
+
+import static land.echo.scheduler.SchedulerBasicsTest.awaitQuietly;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.Priority;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class PriorityFairnessTest {
+  private static final int K = SchedulerConfig.DEFAULT_STARVATION_INTERVAL;
+  private EchoScheduler scheduler;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    scheduler.shutdownNow();
+    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void globalHighRunsBeforeLowAlreadyQueuedLocally() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    List<String> order = new CopyOnWriteArrayList<>();
+    CountDownLatch lowQueued = new CountDownLatch(1);
+    CountDownLatch highSubmitted = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      for (int i = 0; i < 10; i++) {
+        int n = i;
+        scheduler.execute(() -> order.add("low" + n), Priority.LOW); // local ring
+      }
+      lowQueued.countDown();
+      awaitQuietly(highSubmitted);
+    });
+    lowQueued.await();
+    scheduler.execute(() -> order.add("high"), Priority.HIGH); // global injector
+    highSubmitted.countDown();
+
+    await().until(() -> order.size() == 11);
+    assertThat(order.get(0)).isEqualTo("high");
+    assertThat(order.subList(1, 11)).containsExactly(
+        "low0", "low1", "low2", "low3", "low4", "low5", "low6", "low7", "low8", "low9");
+  }
+
+  @Test
+  void highQueuedAtAPeerRunsBeforeOwnLocalLow() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
+    List<String> order = new CopyOnWriteArrayList<>();
+    CyclicBarrier bothRunning = new CyclicBarrier(2);
+    CyclicBarrier bothQueued = new CyclicBarrier(2);
+    CountDownLatch releaseHighOwner = new CountDownLatch(1);
+    scheduler.execute(() -> { // occupies one worker, queues HIGH on its ring, stays busy
+      pass(bothRunning);
+      for (int i = 0; i < 5; i++) {
+        scheduler.execute(() -> order.add("high"), Priority.HIGH);
+      }
+      pass(bothQueued);
+      awaitQuietly(releaseHighOwner);
+    });
+    scheduler.execute(() -> { // the other worker: queues LOW locally, then picks next
+      pass(bothRunning);
+      for (int i = 0; i < 5; i++) {
+        scheduler.execute(() -> order.add("low"), Priority.LOW);
+      }
+      pass(bothQueued);
+    });
+
+    await().until(() -> order.size() == 10);
+    releaseHighOwner.countDown();
+    assertThat(order).containsExactly(
+        "high", "high", "high", "high", "high", "low", "low", "low", "low", "low");
+  }
+
+  @Test
+  void lowStartsWithinTwoKPicksUnderAContinuousHighFlood() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    AtomicInteger highRuns = new AtomicInteger();
+    AtomicInteger highRunsBeforeLow = new AtomicInteger(-1);
+    AtomicBoolean lowRan = new AtomicBoolean();
+    CountDownLatch release = new CountDownLatch(1);
+    occupyTheWorker(release);
+    scheduler.execute(() -> {
+      highRunsBeforeLow.set(highRuns.get());
+      lowRan.set(true);
+    }, Priority.LOW);
+    scheduler.execute(new Runnable() { // re-submits itself until LOW ran: a continuous flood
+      @Override
+      public void run() {
+        highRuns.incrementAndGet();
+        if (!lowRan.get()) {
+          scheduler.execute(this, Priority.HIGH);
+        }
+      }
+    }, Priority.HIGH);
+    release.countDown();
+
+    await().untilTrue(lowRan);
+    assertThat(highRunsBeforeLow.get()).isPositive().isLessThanOrEqualTo(2 * K);
+  }
+
+  @Test
+  void normalAndLowBothProgressUnderAContinuousHighFlood() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    AtomicInteger picks = new AtomicInteger();
+    AtomicInteger lowRuns = new AtomicInteger();
+    AtomicInteger normalRuns = new AtomicInteger();
+    AtomicInteger maxGapLow = new AtomicInteger();
+    AtomicInteger maxGapNormal = new AtomicInteger();
+    AtomicInteger lastLow = new AtomicInteger();
+    AtomicInteger lastNormal = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch release = new CountDownLatch(1);
+    occupyTheWorker(release);
+    for (int i = 0; i < 200; i++) {
+      scheduler.execute(() -> {
+        int now = picks.incrementAndGet();
+        if (lowRuns.incrementAndGet() <= 20) { // the first 20 all run during the flood
+          maxGapLow.accumulateAndGet(now - lastLow.getAndSet(now), Math::max);
+        }
+      }, Priority.LOW);
+      scheduler.execute(() -> {
+        int now = picks.incrementAndGet();
+        if (normalRuns.incrementAndGet() <= 20) {
+          maxGapNormal.accumulateAndGet(now - lastNormal.getAndSet(now), Math::max);
+        }
+      }, Priority.NORMAL);
+    }
+    scheduler.execute(new Runnable() {
+      @Override
+      public void run() {
+        picks.incrementAndGet();
+        if (!stop.get()) {
+          scheduler.execute(this, Priority.HIGH);
+        }
+      }
+    }, Priority.HIGH);
+    release.countDown();
+
+    await().until(() -> lowRuns.get() >= 20 && normalRuns.get() >= 20);
+    stop.set(true);
+    assertThat(maxGapLow.get()).isLessThanOrEqualTo(2 * K);
+    assertThat(maxGapNormal.get()).isLessThanOrEqualTo(2 * K);
+  }
+
+  /** Blocks the single worker until release, so that everything after queues up first. */
+  private void occupyTheWorker(CountDownLatch release) throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      running.countDown();
+      awaitQuietly(release);
+    });
+    running.await();
+  }
+
+  private static void pass(CyclicBarrier barrier) {
+    try {
+      barrier.await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
