@@ -72,8 +72,8 @@ public class SpmcLocalQueueLincheckTest {
   @Test
   void modelChecking() {
     new ModelCheckingOptions()
-        .iterations(15)
-        .invocationsPerIteration(300)
+        .iterations(10)
+        .invocationsPerIteration(200)
         .threads(3)
         .actorsPerThread(3)
         .actorsBefore(3)
@@ -84,8 +84,8 @@ public class SpmcLocalQueueLincheckTest {
   @Test
   void stress() {
     new StressOptions()
-        .iterations(15)
-        .invocationsPerIteration(600)
+        .iterations(10)
+        .invocationsPerIteration(500)
         .threads(3)
         .actorsPerThread(4)
         .actorsBefore(2)
