@@ -2,6 +2,7 @@ package land.echo.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +17,11 @@ import land.echo.cli.demo.DemoReport;
 import land.echo.cli.demo.DemoRun;
 import land.echo.cli.demo.EchoWorkload;
 import land.echo.cli.demo.FlakySymbolService;
+import land.echo.cli.demo.InteractiveQuery;
+import land.echo.cli.demo.JavaTokenizer;
 import land.echo.cli.demo.ForkJoinWorkload;
 import land.echo.cli.demo.ProgressBar;
+import land.echo.cli.demo.SourceFile;
 import land.echo.cli.demo.SourceIndex;
 import land.echo.cli.demo.SourceTree;
 import land.echo.cli.demo.Workload;
@@ -52,6 +56,8 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
   private static final int MAX_SECONDS = 3_600;
+  private static final int WARM_UP_FILES = 1_000;
+  private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(2);
 
   @Spec
   CommandSpec spec;
@@ -111,6 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       WorkloadSettings settings = WorkloadSettings.defaults(Duration.ofSeconds(seconds), parallelism);
       printHeader(out, tree, settings);
+      warmUp(tree);
       WorkloadResult echo = runOnce(out, tree, settings, EchoWorkload::new);
       if (!compare) {
         out.println();
@@ -174,6 +181,24 @@ public final class DemoCommand implements Callable<Integer> {
         s.initialBackoff().toMillis());
     out.println();
     out.flush();
+  }
+
+  /**
+   * Reads, tokenizes and indexes (into a throwaway index) up to {@link #WARM_UP_FILES} files on
+   * this thread, so the JIT has compiled the workload's own code before the first measured run;
+   * without it, the first of the two {@code --compare} runs would also measure compilation.
+   */
+  private static void warmUp(SourceTree tree) throws IOException {
+    SourceIndex scratch = new SourceIndex();
+    long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+    for (SourceFile file : tree.files()) {
+      if (file.id() >= WARM_UP_FILES || System.nanoTime() > deadline) {
+        break;
+      }
+      byte[] bytes = tree.read(file);
+      scratch.add(file, JavaTokenizer.identifierCounts(new String(bytes, StandardCharsets.UTF_8)));
+      InteractiveQuery.random(ThreadLocalRandom.current()).runOn(scratch);
+    }
   }
 
   private WorkloadResult runOnce(PrintWriter out, SourceTree tree, WorkloadSettings settings,
