@@ -58,6 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static final int MAX_SECONDS = 3_600;
   private static final int WARM_UP_FILES = 1_000;
   private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(2);
+  private static final Duration WARM_UP_RUN = Duration.ofSeconds(3);
 
   @Spec
   CommandSpec spec;
@@ -118,6 +119,16 @@ public final class DemoCommand implements Callable<Integer> {
       WorkloadSettings settings = WorkloadSettings.defaults(Duration.ofSeconds(seconds), parallelism);
       printHeader(out, tree, settings);
       warmUp(tree);
+      if (compare) {
+        // Whichever run came second would otherwise profit from the first: compiled code, a grown
+        // heap. Both variants run unmeasured first, so both measured runs start equally warm.
+        Duration warm = WARM_UP_RUN.compareTo(settings.duration()) < 0 ? WARM_UP_RUN : settings.duration();
+        out.printf(Locale.ROOT, "Warming up: each variant runs %d s unmeasured first.%n%n", warm.toSeconds());
+        out.flush();
+        WorkloadSettings warmSettings = WorkloadSettings.defaults(warm, parallelism);
+        runOnce(null, tree, warmSettings, EchoWorkload::new);
+        runOnce(null, tree, warmSettings, ForkJoinWorkload::new);
+      }
       WorkloadResult echo = runOnce(out, tree, settings, EchoWorkload::new);
       if (!compare) {
         out.println();
@@ -127,7 +138,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         return echo.lost() == 0 ? 0 : 1;
       }
-      System.gc(); // start the second run without the first run's index on the heap
       WorkloadResult forkJoin = runOnce(out, tree, settings, ForkJoinWorkload::new);
       out.println();
       out.print(DemoReport.sideBySide(echo, forkJoin));
@@ -201,21 +211,29 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** Runs one variant on a fresh index; shows progress on {@code out} unless it is null. */
   private WorkloadResult runOnce(PrintWriter out, SourceTree tree, WorkloadSettings settings,
       Function<DemoRun, Workload> variant) throws InterruptedException {
+    System.gc(); // start without the previous run's index on the heap
     SourceIndex index = new SourceIndex();
     FlakySymbolService service = new FlakySymbolService(
         index, settings.serviceFailureRate(), () -> ThreadLocalRandom.current().nextDouble());
     DemoRun run = new DemoRun(tree, index, service, new DemoCounters(), settings);
     Workload workload = variant.apply(run);
-    ProgressBar progress = new ProgressBar(out, terminal, workload.label(), tree.files().size(),
-        settings.duration(), run.counters(), run::retriesSoFar, System::nanoTime);
-    progress.start();
+    ProgressBar progress = out == null ? null : new ProgressBar(out, terminal, workload.label(),
+        tree.files().size(), settings.duration(), run.counters(), run::retriesSoFar, System::nanoTime);
+    if (progress != null) {
+      progress.start();
+    }
     try {
       return workload.run();
     } finally {
-      progress.stop();
-      lastShutdown = workload instanceof EchoWorkload echo ? echo.shutdownReport() : lastShutdown;
+      if (progress != null) {
+        progress.stop();
+        if (workload instanceof EchoWorkload echo) {
+          lastShutdown = echo.shutdownReport();
+        }
+      }
     }
   }
 

@@ -67,7 +67,7 @@ public final class DirectorySourceTree implements SourceTree {
 
   @Override
   public String description() {
-    return root + " (" + files.size() + " .java files)";
+    return root + String.format(java.util.Locale.ROOT, " (%,d .java files)", files.size());
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class ZipSourceTree implements SourceTree {
 
   @Override
   public String description() {
-    return archive + " (" + files.size() + " .java files)";
+    return archive + String.format(java.util.Locale.ROOT, " (%,d .java files)", files.size());
   }
 
   @Override
