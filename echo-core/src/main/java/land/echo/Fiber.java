@@ -52,13 +52,13 @@ import org.slf4j.LoggerFactory;
  * {@link #suspension} the run loop touches no fiber state again, because the fiber may already be
  * running elsewhere.
  *
- * <p><b>Cancellation</b> ({@link #signal}) CASes {@link #cancelCause} from null (the only write),
- * runs the user's {@code onCancel} actions, then acts on the current suspension: interrupts the
+ * <p><b>Cancellation</b> ({@link #signal}) CASes {@link #cancelState} from "live" (null or the
+ * chain of {@code onCancel} listeners) to the cause, once; runs the listeners it replaced, then acts on the current suspension: interrupts the
  * blocking thread, cancels the sleep's timer (and resumes the fiber), cancels the children of a
  * join (and resumes the parent), or cancels the async future (whose callback resumes the fiber).
  * The race with a fiber that is just suspending is a Dekker pattern on two volatiles: the fiber
- * writes {@code suspension} then reads {@code cancelCause}; the canceller writes {@code
- * cancelCause} then reads {@code suspension}; at least one of them sees the other and the
+ * writes {@code suspension} then reads {@code cancelState}; the canceller writes {@code
+ * cancelState} then reads {@code suspension}; at least one of them sees the other and the
  * suspension's own cancel is idempotent. A cancelled fiber converts its next evaluation step into
  * the fault, unwinds running only finalizers, and never retries. A root's handle is completed by
  * {@link #cancelWith} before the signal, so callers never wait for the victim (see
@@ -68,8 +68,9 @@ import org.slf4j.LoggerFactory;
  * FiberRuntime} (explicit continuation stack, auto-yield, a single callback object), simplified to
  * one kind of frame per operator.
  */
-final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
-    implements EffectHandle<E, T>, CancellationToken, Runnable, BiConsumer<Object, Throwable> {
+sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
+    implements EffectHandle<E, T>, CancellationToken, Runnable, BiConsumer<Object, Throwable>
+    permits Fiber.Timed {
 
   /**
    * Evaluation steps per scheduling quantum before the fiber yields its worker. 1024 is the value
@@ -83,11 +84,10 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   static final int FAILURE = 2;
   static final int FAULT = 3;
   private static final int DONE = 4;
+  private static final Priority[] PRIORITIES = Priority.values();
 
   private static final Logger LOG = LoggerFactory.getLogger(Fiber.class);
-  private static final Object CANCELLED_LISTENERS = new Object();
-  private static final VarHandle CANCEL_CAUSE;
-  private static final VarHandle LISTENERS;
+  private static final VarHandle CANCEL_STATE;
   private static final VarHandle POSITION;
   /** {@link #position} of a root whose handle has been completed. */
   private static final int CLAIMED = Integer.MIN_VALUE;
@@ -95,44 +95,65 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      CANCEL_CAUSE = lookup.findVarHandle(Fiber.class, "cancelCause", CommonError.class);
-      LISTENERS = lookup.findVarHandle(Fiber.class, "listeners", Object.class);
+      CANCEL_STATE = lookup.findVarHandle(Fiber.class, "cancelState", Object.class);
       POSITION = lookup.findVarHandle(Fiber.class, "position", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  // Field count matters: a root costs this object plus its Outcome ("bytes per effect" in echo-bench).
   final RuntimeCore core;
-  final Priority priority;
-  /** The effect this fiber was started with; for names in logs. */
-  final ActionEffect<?, ?, ?> effect;
-  /** The join this child reports to, or null for a root. */
-  final Join join;
+  /** For a root, the effect it was started with (for names in logs); for a child, its {@link Join}. */
+  private final Object link;
   /**
    * A child's index in its join; a root's {@link InFlightRegistry} slot until its handle is claimed
    * for completion, then {@link #CLAIMED}. The CAS to {@code CLAIMED} elects the single completer.
    */
   private volatile int position;
-  /** The whole-effect deadline of a root submitted with a timeout, or null. */
-  volatile land.echo.time.Timer.Cancellable deadline;
-
   private Object reg;
-  private int mode;
   private Object[] stack;
   private int sp;
+  private byte mode;
+  private final byte priority;
 
-  private volatile CommonError cancelCause;
-  private volatile Object listeners;
+  /**
+   * Null or a {@link Listener} chain while live; the cause ({@link CommonError}) once cancelled.
+   * One field for both keeps the fiber small; the hot path reads it once per evaluation step.
+   */
+  private volatile Object cancelState;
   private volatile Object suspension;
 
   Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?, ?> effect, Join join, int index) {
     this.core = core;
-    this.priority = priority;
-    this.effect = effect;
-    this.join = join;
+    this.priority = (byte) priority.ordinal();
+    this.link = join == null ? effect : join;
     this.position = join == null ? InFlightRegistry.NONE : index;
     this.reg = effect;
+  }
+
+  /** A root submitted with a whole-effect deadline; only such roots pay for the field. */
+  static final class Timed<E, T> extends Fiber<E, T> {
+    /** The deadline's timer entry, withdrawn when the handle completes first. */
+    volatile land.echo.time.Timer.Cancellable deadline;
+
+    Timed(RuntimeCore core, Priority priority, ActionEffect<?, ?, ?> effect) {
+      super(core, priority, effect, null, 0);
+    }
+  }
+
+  /** Returns the priority this fiber runs at. */
+  final Priority priority() {
+    return PRIORITIES[priority];
+  }
+
+  /** Returns the name of this fiber's effect (a child is named after its root), for logs. */
+  final String name() {
+    Object l = link;
+    for (int hops = 0; hops < 64 && l instanceof Join j; hops++) {
+      l = j.parent.link;
+    }
+    return l instanceof ActionEffect<?, ?, ?> e ? e.name() : "effect";
   }
 
   // ------------------------------------------------------------------ the run loop
@@ -158,15 +179,14 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     try {
       while (true) {
         // A cancelled fiber unwinds to the end without yielding: it only runs finalizers now.
-        if (--budget <= 0 && cancelCause == null) {
+        if (--budget <= 0 && !(cancelState instanceof CommonError)) {
           reg = r;
-          mode = m;
+          mode = (byte) m;
           submit();
           return null;
         }
         if (m == EVAL) {
-          CommonError cause = cancelCause;
-          if (cause != null) {
+          if (cancelState instanceof CommonError cause) {
             r = cause;
             m = FAULT;
             continue;
@@ -212,7 +232,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
             case Node.NAMED -> {
               Node.Named<?, ?, ?> named = (Node.Named<?, ?, ?>) e;
               if (LOG.isDebugEnabled()) {
-                LOG.debug("Running step '{}' at {}", named.name, priority);
+                LOG.debug("Running step '{}' at {}", named.name, priority());
               }
               r = named.source;
             }
@@ -295,7 +315,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
           Object frame = stack[--sp];
           stack[sp] = null;
           if (frame instanceof RetryState state) {
-            if (m == VALUE || cancelCause != null) {
+            if (m == VALUE || cancelState instanceof CommonError) {
               continue;
             }
             Outcome<?, ?> failed = outcomeOf(m, r);
@@ -398,7 +418,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
       }
     } catch (Throwable bug) {
       // Only a defect of the interpreter gets here; the effect must still complete, never be lost.
-      LOG.error("Interpreter failure in effect '{}'", effect.name(), bug);
+      LOG.error("Interpreter failure in effect '{}'", name(), bug);
       stack = null;
       sp = 0;
       finish(FAULT, new CommonError.Panic(bug));
@@ -419,10 +439,10 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   private void finish(int m, Object r) {
     mode = DONE;
     suspension = null;
-    if (join == null) {
-      completeRoot(outcomeOf(m, r));
-    } else {
+    if (link instanceof Join join) {
       join.childDone(this, m, r);
+    } else {
+      completeRoot(outcomeOf(m, r));
     }
   }
 
@@ -432,9 +452,9 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     SleepCall call = new SleepCall(this, resumeReg, resumeMode);
     suspension = call;
     if (LOG.isDebugEnabled()) {
-      LOG.debug("Effect '{}' sleeping {}", effect.name(), delay);
+      LOG.debug("Effect '{}' sleeping {}", name(), delay);
     }
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     if (cause != null) {
       call.cancel(cause);
       return;
@@ -446,14 +466,14 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   private CommonError startBlocking(Node.Leaf<?, ?, ?> leaf, Object cap) {
     BlockingCall call = new BlockingCall(this, leaf, cap);
     suspension = call;
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     if (cause != null) {
       // A blocking call is only ever resumed by its own thread, so nobody else can resume us here.
       suspension = null;
       return cause;
     }
     try {
-      core.scheduler.executeBlocking(call, priority);
+      core.scheduler.executeBlocking(call, priority());
       return null;
     } catch (RejectedExecutionException e) {
       suspension = null;
@@ -465,7 +485,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     Object waitingOn = future != null ? future : stage;
     suspension = waitingOn;
     stage.whenComplete(this);
-    if (cancelCause != null) {
+    if (cancelState instanceof CommonError) {
       cancelSuspension(waitingOn);
     }
   }
@@ -484,16 +504,16 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     int n = node.effects.length;
     Join j = node.tag == Node.ALL ? new Join.All(this, n) : new Join.Race(this, n);
     for (int i = 0; i < n; i++) {
-      j.children[i] = new Fiber<>(core, priority, node.effects[i], j, i);
+      j.children[i] = new Fiber<>(core, priority(), node.effects[i], j, i);
     }
     return startJoin(j);
   }
 
   private Fiber<?, ?> forkTimeout(Node.Timeout<?, ?, ?> node) {
     Join.Timeout j = new Join.Timeout(this, node.after);
-    j.children[0] = new Fiber<>(core, priority, node.source, j, 0);
+    j.children[0] = new Fiber<>(core, priority(), node.source, j, 0);
     suspension = j;
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     if (cause != null) {
       j.parentCancelled(cause);
       return null;
@@ -504,10 +524,10 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
 
   private Fiber<?, ?> startJoin(Join j) {
     if (LOG.isDebugEnabled()) {
-      LOG.debug("Effect '{}' forking {} children", effect.name(), j.children.length);
+      LOG.debug("Effect '{}' forking {} children", name(), j.children.length);
     }
     suspension = j;
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     if (cause != null) {
       j.parentCancelled(cause);
       return null;
@@ -523,14 +543,14 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   void resume(Object r, int m) {
     suspension = null;
     reg = r;
-    mode = m;
+    mode = (byte) m;
     submit();
   }
 
   /** Puts this fiber on the scheduler; if the scheduler refuses, unwinds it here as rejected. */
   void submit() {
     try {
-      core.scheduler.execute(this, priority);
+      core.scheduler.execute(this, priority());
     } catch (RejectedExecutionException e) {
       cancelWith(new CommonError.Rejected("the scheduler is shut down"));
       run();
@@ -538,7 +558,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   }
 
   void cancelSuspension(Object s) {
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     switch (s) {
       case BlockingCall call -> call.interrupt();
       case SleepCall call -> call.cancel(cause);
@@ -559,7 +579,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
    * @return true if this call completed the handle (root) or signalled the fiber (child)
    */
   boolean cancelWith(CommonError cause) {
-    if (join == null) {
+    if (!(link instanceof Join)) {
       if (!completeRoot(new Outcome.Fault<>(cause))) {
         return false;
       }
@@ -571,11 +591,14 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
 
   /** Signals cancellation to this fiber without touching its handle. Safe from any thread. */
   boolean signal(CommonError cause) {
-    if (!CANCEL_CAUSE.compareAndSet(this, null, cause)) {
-      return false;
-    }
-    Object head = LISTENERS.getAndSet(this, CANCELLED_LISTENERS);
-    if (head instanceof Listener first) {
+    Object state;
+    do {
+      state = cancelState;
+      if (state instanceof CommonError) {
+        return false;
+      }
+    } while (!CANCEL_STATE.compareAndSet(this, state, cause));
+    if (state instanceof Listener first) {
       runListeners(first);
     }
     Object s = suspension;
@@ -602,29 +625,29 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
       action.run();
     } catch (Throwable t) {
       core.finalizerFailures.increment();
-      LOG.warn("Cancellation action of effect '{}' failed", effect.name(), t);
+      LOG.warn("Cancellation action of effect '{}' failed", name(), t);
     }
   }
 
   /** Returns the cancellation cause, or null while the fiber is live. */
   CommonError cancelCause() {
-    return cancelCause;
+    return cancelState instanceof CommonError cause ? cause : null;
   }
 
   @Override
   public boolean isCancelled() {
-    return cancelCause != null;
+    return cancelState instanceof CommonError;
   }
 
   @Override
   public Optional<String> reason() {
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     return cause == null ? Optional.empty() : Optional.of(reasonOf(cause));
   }
 
   @Override
   public void throwIfCancelled() {
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     if (cause != null) {
       throw new CancellationException(reasonOf(cause));
     }
@@ -635,14 +658,14 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     Objects.requireNonNull(action, "action");
     Listener node = new Listener(action);
     while (true) {
-      Object head = listeners;
-      if (head == CANCELLED_LISTENERS) {
+      Object head = cancelState;
+      if (head instanceof CommonError) {
         runListener(action);
         node.closed = true;
         return node;
       }
       node.next = (Listener) head;
-      if (LISTENERS.compareAndSet(this, head, node)) {
+      if (CANCEL_STATE.compareAndSet(this, head, node)) {
         return node;
       }
     }
@@ -787,7 +810,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
 
   @Override
   public String toString() {
-    return "EffectHandle[" + effect.name() + ", " + priority + (isDone() ? ", " + join() : ", running") + "]";
+    return "EffectHandle[" + name() + ", " + priority() + (isDone() ? ", " + join() : ", running") + "]";
   }
 
   // ------------------------------------------------------------------ helpers
@@ -797,7 +820,7 @@ final class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
-    CommonError cause = cancelCause;
+    CommonError cause = cancelCause();
     if (cause != null
         && (t instanceof CancellationException
             || t instanceof InterruptedException

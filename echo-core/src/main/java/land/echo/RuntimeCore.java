@@ -56,7 +56,9 @@ final class RuntimeCore {
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
     }
-    Fiber<E, T> fiber = new Fiber<>(this, priority, effect, null, 0);
+    Fiber<E, T> fiber = timeout == null
+        ? new Fiber<>(this, priority, effect, null, 0)
+        : new Fiber.Timed<>(this, priority, effect);
     submitted.increment();
     if (LOG.isInfoEnabled()) {
       LOG.info("Submitting effect '{}' at {}", effect.name(), priority);
@@ -78,7 +80,7 @@ final class RuntimeCore {
     if (timeout != null) {
       CommonError timedOut = new CommonError.TimedOut(timeout);
       Timer.Cancellable deadline = timer.schedule(timeout, () -> fiber.cancelWith(timedOut));
-      fiber.deadline = deadline;
+      ((Fiber.Timed<E, T>) fiber).deadline = deadline;
       if (fiber.isDone()) {
         deadline.cancel();
       }
@@ -97,20 +99,22 @@ final class RuntimeCore {
    */
   void rootCompleted(Fiber<?, ?> fiber, int slot, Outcome<?, ?> outcome) {
     registry.remove(fiber, slot);
-    Timer.Cancellable deadline = fiber.deadline;
-    if (deadline != null) {
-      deadline.cancel();
+    if (fiber instanceof Fiber.Timed<?, ?> timed) {
+      Timer.Cancellable deadline = timed.deadline;
+      if (deadline != null) {
+        deadline.cancel();
+      }
     }
     // instanceof rather than a pattern switch: this runs once per effect.
     if (outcome instanceof Outcome.Success<?, ?>) {
       succeeded.increment();
       if (LOG.isInfoEnabled()) {
-        LOG.info("Effect '{}' completed successfully", fiber.effect.name());
+        LOG.info("Effect '{}' completed successfully", fiber.name());
       }
     } else if (outcome instanceof Outcome.Failure<?, ?> f) {
       failed.increment();
       if (LOG.isWarnEnabled()) {
-        LOG.warn("Effect '{}' completed with failure: {}", fiber.effect.name(), f.error());
+        LOG.warn("Effect '{}' completed with failure: {}", fiber.name(), f.error());
       }
     } else {
       faulted.increment();
@@ -123,29 +127,29 @@ final class RuntimeCore {
       case CommonError.Cancelled c -> {
         cancelled.increment();
         if (LOG.isInfoEnabled()) {
-          LOG.info("Effect '{}' cancelled: {}", fiber.effect.name(), c.reason());
+          LOG.info("Effect '{}' cancelled: {}", fiber.name(), c.reason());
         }
       }
       case CommonError.Rejected r -> {
         rejected.increment();
         if (LOG.isWarnEnabled()) {
-          LOG.warn("Effect '{}' rejected: {}", fiber.effect.name(), r.reason());
+          LOG.warn("Effect '{}' rejected: {}", fiber.name(), r.reason());
         }
       }
       case CommonError.TimedOut t -> {
         timedOut.increment();
         if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", fiber.effect.name(), t.message());
+          LOG.error("Effect '{}' failed: {}", fiber.name(), t.message());
         }
       }
       case CommonError.Panic p -> {
         if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", fiber.effect.name(), p.message(), p.cause());
+          LOG.error("Effect '{}' failed: {}", fiber.name(), p.message(), p.cause());
         }
       }
       default -> {
         if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", fiber.effect.name(), error.message());
+          LOG.error("Effect '{}' failed: {}", fiber.name(), error.message());
         }
       }
     }

@@ -216,6 +216,33 @@ class ShutdownTest {
   }
 
   @Test
+  void aSleepingEffectWhoseSchedulerWasStoppedCompletesAsRejectedWhenItWakes() {
+    ApplicationRuntime runtime = builder(1).build();
+    AtomicBoolean finalized = new AtomicBoolean();
+    EffectHandle<String, String> handle = runtime.submit(
+        ActionEffect.<String>sleep(DEADLINE).map(x -> "woke").ensuring(() -> finalized.set(true)));
+    await().until(() -> time.pendingTimers() == 1);
+    runtime.scheduler().shutdown();
+    time.advance(DEADLINE);
+    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the scheduler is shut down")));
+    assertThat(finalized).as("the fiber unwound where it was resumed").isTrue();
+    runtime.shutdown(Duration.ZERO);
+  }
+
+  @Test
+  void aBlockingEffectWhoseSchedulerWasStoppedCompletesAsRejectedWhenTheBodyReturns() throws Exception {
+    ApplicationRuntime runtime = builder(1).build();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submit(blockUntil(release, started).map(x -> x + 1));
+    started.await();
+    runtime.scheduler().shutdown();
+    release.countDown();
+    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the scheduler is shut down")));
+    runtime.shutdown(Duration.ZERO);
+  }
+
+  @Test
   void aNegativeDeadlineIsRejected() {
     ApplicationRuntime runtime = builder(1).build();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.shutdown(Duration.ofSeconds(-1)))
