@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
+    header = "Runs an editor backend's workload on real sources; reports latency.",
     description = {
         "Runs an editor backend's workload in process on real sources: the JDK's",
         "lib/src.zip, or this repository's sources when the archive is missing.",

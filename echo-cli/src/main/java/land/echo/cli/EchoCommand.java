@@ -1,6 +1,7 @@
 package land.echo.cli;
 
 import java.io.Console;
+import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code echo} command: the entry point of the CLI, dispatching to its subcommands
@@ -48,7 +50,19 @@ public final class EchoCommand implements Callable<Integer> {
   public static CommandLine commandLine(boolean terminal, Path javaHome, Optional<Path> echoHome) {
     CommandLine cli = new CommandLine(new EchoCommand());
     cli.addSubcommand("demo", new DemoCommand(terminal, javaHome, echoHome));
+    cli.setParameterExceptionHandler(EchoCommand::usageError);
     return cli;
+  }
+
+  /** Prints a usage error as one line naming the problem plus a pointer to --help; returns 2. */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println("echo: " + e.getMessage());
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** Runs the CLI and exits with its exit code (2 for bad arguments). */
