@@ -45,4 +45,6 @@ public final class DemoCounters {
   public final LatencyRecorder queryLatency = new LatencyRecorder();
   /** Interactive latency of the queries submitted while background indexing was running. */
   public final LatencyRecorder queryLatencyWhileIndexing = new LatencyRecorder();
+  /** Interactive latency of the queries submitted after indexing finished (an idle executor). */
+  public final LatencyRecorder queryLatencyAfterIndexing = new LatencyRecorder();
 }

@@ -28,8 +28,8 @@ public final class DemoReport {
       new Row("interactive latency p50", r -> millis(r.latency().p50())),
       new Row("interactive latency p99", r -> millis(r.latency().p99())),
       new Row("interactive latency max", r -> millis(r.latency().max())),
-      new Row("  p50 / p99 while indexing", r -> r.latencyWhileIndexing().count() == 0 ? "-"
-          : millis(r.latencyWhileIndexing().p50()) + " / " + millis(r.latencyWhileIndexing().p99())),
+      new Row("  p50 / p99 while indexing", r -> percentiles(r.latencyWhileIndexing())),
+      new Row("  p50 / p99 after indexing", r -> percentiles(r.latencyAfterIndexing())),
       new Row("service requests", r -> String.format(Locale.ROOT, "%,d", r.serviceRequests())),
       new Row("  retries", r -> String.format(Locale.ROOT, "%,d", r.retries())),
       new Row("  failed after retries", r -> String.format(Locale.ROOT, "%,d", r.serviceErrors())),
@@ -92,6 +92,10 @@ public final class DemoReport {
 
   private static String pad(String s, int width) {
     return " ".repeat(Math.max(0, width - s.length())) + s;
+  }
+
+  private static String percentiles(LatencyRecorder.Summary s) {
+    return s.count() == 0 ? "-" : millis(s.p50()) + " / " + millis(s.p99());
   }
 
   private static double seconds(Duration d) {

@@ -186,13 +186,14 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
     return indexing;
   }
 
-  /** Records one query's latency, in the overall histogram and, if indexing ran, in the contended one. */
+  /**
+   * Records one query's latency in the overall histogram and in the one for its phase: submitted
+   * while indexing ran (contended) or after (an otherwise idle executor).
+   */
   protected final void recordQueryLatency(long submitNanos, boolean submittedWhileIndexing) {
     long latency = System.nanoTime() - submitNanos;
     counters.queryLatency.record(latency);
-    if (submittedWhileIndexing) {
-      counters.queryLatencyWhileIndexing.record(latency);
-    }
+    (submittedWhileIndexing ? counters.queryLatencyWhileIndexing : counters.queryLatencyAfterIndexing).record(latency);
   }
 
   private void submitNextFile() {

@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param queryErrors queries that failed otherwise or were cancelled at shutdown
  * @param latency interactive latency, submit to completion, over all queries
  * @param latencyWhileIndexing interactive latency of the queries submitted while indexing ran
+ * @param latencyAfterIndexing interactive latency of the queries submitted after indexing finished
  * @param serviceRequests symbol-service requests made
  * @param serviceCalls symbol-service calls made (first attempts plus retries)
  * @param serviceErrors requests that failed for good
@@ -45,6 +46,7 @@ public record WorkloadResult(
     long queryErrors,
     LatencyRecorder.Summary latency,
     LatencyRecorder.Summary latencyWhileIndexing,
+    LatencyRecorder.Summary latencyAfterIndexing,
     long serviceRequests,
     long serviceCalls,
     long serviceErrors,
@@ -95,6 +97,7 @@ public record WorkloadResult(
         c.queryErrors.sum(),
         c.queryLatency.summary(),
         c.queryLatencyWhileIndexing.summary(),
+        c.queryLatencyAfterIndexing.summary(),
         c.serviceRequests.sum(),
         service.calls(),
         c.serviceErrors.sum(),

@@ -74,6 +74,6 @@ class DemoFormattingTest {
     LatencyRecorder.Summary latency = new LatencyRecorder.Summary(
         1000, Duration.ofMillis(1), Duration.ofMillis(p99Millis), Duration.ofMillis(p99Millis + 1));
     return new WorkloadResult(label, 2, Duration.ofSeconds(4), Duration.ofSeconds(2), 2000, 1500, 0, 10_000_000, 5000,
-        1000, 1000 - timeouts, timeouts, 0, latency, latency, 100, 140, 1, 2600, 2600, 0);
+        1000, 1000 - timeouts, timeouts, 0, latency, latency, latency, 100, 140, 1, 2600, 2600, 0);
   }
 }

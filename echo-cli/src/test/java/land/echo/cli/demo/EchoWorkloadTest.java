@@ -40,6 +40,8 @@ class EchoWorkloadTest {
       assertThat(result.queries()).isPositive();
       assertThat(result.queriesAnswered() + result.queryTimeouts() + result.queryErrors()).isEqualTo(result.queries());
       assertThat(result.latency().count()).isEqualTo(result.queries());
+      assertThat(result.latencyWhileIndexing().count() + result.latencyAfterIndexing().count())
+          .isEqualTo(result.queries());
       assertThat(result.serviceRequests()).isPositive();
       assertThat(run.counters().serviceSucceeded.sum() + result.serviceErrors()).isEqualTo(result.serviceRequests());
       assertThat(result.retries()).isEqualTo(service.failures() - result.serviceErrors());

@@ -38,6 +38,8 @@ class ForkJoinWorkloadTest {
       assertThat(result.queries()).isPositive();
       assertThat(result.queriesAnswered() + result.queryTimeouts() + result.queryErrors()).isEqualTo(result.queries());
       assertThat(result.latency().count()).isEqualTo(result.queries());
+      assertThat(result.latencyWhileIndexing().count() + result.latencyAfterIndexing().count())
+          .isEqualTo(result.queries());
       assertThat(result.serviceRequests()).isPositive();
       assertThat(run.counters().serviceSucceeded.sum() + result.serviceErrors()).isEqualTo(result.serviceRequests());
       assertThat(result.serviceCalls()).isEqualTo(service.calls());
