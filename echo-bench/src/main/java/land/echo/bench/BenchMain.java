@@ -70,6 +70,7 @@ public final class BenchMain {
     Results results = new Results();
     List<Suite.Bench> failed = new ArrayList<>();
     long started = System.nanoTime();
+    String loadBefore = Machine.loadAverage();
     for (Suite.Bench bench : arguments.benches()) {
       Suite.Settings settings = arguments.quick() ? bench.quick() : bench.full();
       out.println("== echo bench: " + bench.name() + " (" + settings + ")");
@@ -95,7 +96,8 @@ public final class BenchMain {
     long seconds = Math.round((System.nanoTime() - started) / 1e9);
     try {
       Files.createDirectories(arguments.out().toAbsolutePath().getParent());
-      Files.writeString(arguments.out(), Report.markdown(arguments, rows, Machine.current(), seconds));
+      Files.writeString(arguments.out(), Report.markdown(arguments, rows, Machine.current(), seconds,
+          loadBefore, Machine.loadAverage()));
       out.println("Written to " + arguments.out());
     } catch (IOException e) {
       System.err.println("echo bench: cannot write " + arguments.out() + ": " + e.getMessage());

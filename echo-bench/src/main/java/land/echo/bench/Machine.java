@@ -18,6 +18,19 @@ import java.util.Locale;
  */
 record Machine(String cpu, int processors, String memory, String os, String jdk) {
 
+  /**
+   * Returns the 1-, 5- and 15-minute load averages from {@code /proc/loadavg}, which say how much
+   * else the machine was doing while the suite ran.
+   */
+  static String loadAverage() {
+    List<String> lines = lines("/proc/loadavg");
+    if (lines.isEmpty()) {
+      return "unknown (no /proc/loadavg)";
+    }
+    String[] fields = lines.get(0).trim().split("\\s+");
+    return fields.length >= 3 ? fields[0] + " / " + fields[1] + " / " + fields[2] : lines.get(0).trim();
+  }
+
   /** Describes the current machine; fields that cannot be read say so. */
   static Machine current() {
     return new Machine(
