@@ -43,8 +43,11 @@ public class PingPongBenchmark {
   })
   public String kind;
 
-  /** Number of round trips (two hops each). */
-  @Param("100000")
+  /**
+   * Number of round trips (two hops each). A million keeps one operation at 50 ms or more for the
+   * fastest executor, long enough for a single-shot measurement on a noisy machine.
+   */
+  @Param("1000000")
   public int roundTrips;
 
   private BenchExecutor executor;

@@ -103,7 +103,7 @@ final class Suite {
   }
 
   private static List<Row> pingPongRows(Results r) {
-    return kindRows(r, "pingpong", "time per 100,000 round trips", "PingPongBenchmark.pingPong",
+    return kindRows(r, "pingpong", "time per 1,000,000 round trips", "PingPongBenchmark.pingPong",
         EXECUTOR_ANCHORS, Map.of());
   }
 
