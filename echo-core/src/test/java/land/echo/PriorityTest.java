@@ -62,6 +62,7 @@ class PriorityTest {
   void aLongLowPriorityChainYieldsToHighPriorityWork() throws Exception {
     CountDownLatch lowStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger lowSteps = new java.util.concurrent.atomic.AtomicInteger();
     ActionEffect<Void, String, Integer> chain = ActionEffect.<String, Integer>compute(token -> {
       lowStarted.countDown();
       release.await();
@@ -69,14 +70,21 @@ class PriorityTest {
     });
     int steps = 200 * Fiber.YIELD_AFTER;
     for (int i = 0; i < steps; i++) {
-      chain = chain.map(x -> x + 1);
+      chain = chain.map(x -> {
+        lowSteps.incrementAndGet();
+        return x + 1;
+      });
     }
     EffectHandle<String, Integer> low = runtime.submit(chain, Priority.LOW);
     lowStarted.await();
-    EffectHandle<String, String> high = runtime.submit(ActionEffect.succeed("interactive"), Priority.HIGH);
+    // The HIGH body records how far the LOW chain had got when the single worker ran it: it can
+    // only run when the LOW fiber yields its worker, which must happen long before the chain ends.
+    EffectHandle<String, Integer> high =
+        runtime.submit(ActionEffect.compute(token -> lowSteps.get()), Priority.HIGH);
     release.countDown();
-    assertThat(high.join().getOrThrow()).isEqualTo("interactive");
-    assertThat(low.isDone()).as("the low chain was pre-empted, not run to the end first").isFalse();
+    assertThat(high.join().getOrThrow())
+        .as("LOW steps done when HIGH ran: the low chain was pre-empted, not run to the end first")
+        .isLessThan(steps);
     assertThat(low.join().getOrThrow()).isEqualTo(steps);
   }
 }
