@@ -18,7 +18,8 @@ import land.echo.time.Timer;
  * effect's capabilities are checked at submission: a missing one completes the handle at once with
  * {@code Fault(CapabilityMissing)}. Every handle completes exactly once, whatever happens,
  * including shutdown. The runtime owns the scheduler it was given and shuts it down in {@link
- * #shutdown}.
+ * #shutdown}; shutting the scheduler down directly instead makes effects resumed afterwards
+ * complete with {@code Fault(Rejected)}, and {@code shutdownNow()} would drop queued effects.
  *
  * <pre>{@code
  * try (ApplicationRuntime runtime = ApplicationRuntime.create(environment, EchoScheduler.create())) {
@@ -50,7 +51,10 @@ public final class ApplicationRuntime implements AutoCloseable {
     return new Builder();
   }
 
-  /** Runs {@code effect} at {@code NORMAL} priority and waits for its outcome. */
+  /**
+   * Runs {@code effect} at {@code NORMAL} priority and waits for its outcome. It blocks the calling
+   * thread: inside an effect, compose with {@code flatMap} instead of calling {@code run}.
+   */
   public <C, E, T> Outcome<E, T> run(ActionEffect<C, E, T> effect) {
     return core.start(effect, Priority.NORMAL, null).join();
   }

@@ -27,9 +27,10 @@ public interface CancellationToken {
   void throwIfCancelled();
 
   /**
-   * Registers {@code action} to run once when the effect is cancelled; it runs at once, on the
-   * caller, if the effect is already cancelled. An exception thrown by the action is logged and
-   * does not affect the effect.
+   * Registers {@code action} to run once when the effect is cancelled, on the thread that cancels it
+   * (the caller of {@code cancel}, the timer thread for a timeout), so it must be short; it runs at
+   * once, on the caller, if the effect is already cancelled. An exception thrown by the action is
+   * logged and counted and does not affect the effect.
    *
    * @return a registration whose {@link Registration#close()} withdraws the action
    */
