@@ -1,0 +1,85 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Cancels effects of every suspending shape at random moments: whatever the interleaving, each
+ * handle completes exactly once and every effect that entered an {@code ensuring} scope runs its
+ * finalizer exactly once.
+ */
+@Timeout(120)
+class CancellationRaceTest {
+  private static final int ROUNDS = 10_000;
+
+  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+  private final AtomicInteger entered = new AtomicInteger();
+  private final AtomicInteger finalized = new AtomicInteger();
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  private ActionEffect<Void, String, Integer> shape(int kind) {
+    ActionEffect<Void, String, Integer> inner = switch (kind) {
+      case 0 -> ActionEffect.blocking(token -> {
+        LockSupport.parkNanos(10_000);
+        return 1;
+      });
+      case 1 -> ActionEffect.async(token -> CompletableFuture.supplyAsync(() -> 1));
+      case 2 -> ActionEffect.<String, Integer>all(List.of(ActionEffect.compute(token -> 1), ActionEffect.blocking(token -> 2)))
+          .map(List::size);
+      case 3 -> ActionEffect.race(ActionEffect.<String>sleep(Duration.ofMillis(1)).map(x -> 1), ActionEffect.compute(token -> 2));
+      case 4 -> ActionEffect.<String>sleep(Duration.ofMillis(1)).map(x -> 1).timeout(Duration.ofMillis(1));
+      default -> ActionEffect.<String, Integer>fail("x").retry(RetryPolicy.of(2, Duration.ofNanos(100_000)));
+    };
+    return ActionEffect.<String, Integer>compute(token -> entered.incrementAndGet())
+        .flatMap(x -> inner)
+        .ensuring(finalized::incrementAndGet);
+  }
+
+  @Test
+  void everyInterleavingCompletesOnceAndRunsStartedFinalizersOnce() {
+    SplittableRandom random = new SplittableRandom(42);
+    AtomicIntegerArray completions = new AtomicIntegerArray(ROUNDS);
+    for (int i = 0; i < ROUNDS; i++) {
+      int index = i;
+      EffectHandle<String, Integer> handle = runtime.submit(shape(random.nextInt(6)));
+      handle.outcome().whenComplete((outcome, error) -> completions.incrementAndGet(index));
+      for (int spin = random.nextInt(3_000); spin > 0; spin--) {
+        Thread.onSpinWait();
+      }
+      handle.cancel("race " + i);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> allOnce(completions));
+    // After shutdown no body can start, so the two counters can no longer move apart.
+    runtime.shutdown(Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(30)).until(() -> finalized.get() == entered.get());
+    for (int i = 0; i < ROUNDS; i++) {
+      assertThat(completions.get(i)).as("completions of handle %d", i).isEqualTo(1);
+    }
+    assertThat(runtime.stats().inFlight()).isZero();
+    assertThat(runtime.stats().finalizerFailures()).isZero();
+  }
+
+  private static boolean allOnce(AtomicIntegerArray completions) {
+    for (int i = 0; i < completions.length(); i++) {
+      if (completions.get(i) != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
