@@ -38,8 +38,16 @@ public abstract sealed class ActionEffect<C, E, T>
   /** The node kind, one of the {@code Node} constants; the interpreter switches on it. */
   final byte tag;
 
-  ActionEffect(byte tag) {
+  /**
+   * The capabilities this subtree statically needs: null, a {@code Class} or a {@code Class[]}. A
+   * body's node keeps its own capability here. A plain field rather than a virtual method so that
+   * building a composite node costs one field read (the flatMap-chain benchmarks build their chains).
+   */
+  final Object requirements;
+
+  ActionEffect(byte tag, Object requirements) {
     this.tag = tag;
+    this.requirements = requirements;
   }
 
   // ---------------------------------------------------------------- construction
@@ -199,7 +207,7 @@ public abstract sealed class ActionEffect<C, E, T>
     Objects.requireNonNull(that, "that");
     Objects.requireNonNull(f, "f");
     return new Node.FlatMap<>(
-        this, a -> that.map(b -> f.apply((T) a, (U) b)), that.requirements());
+        this, a -> that.map(b -> f.apply((T) a, (U) b)), that.requirements);
   }
 
   /**
@@ -245,8 +253,11 @@ public abstract sealed class ActionEffect<C, E, T>
    */
   @SuppressWarnings("unchecked")
   public Class<C> capability() {
-    Class<?> primary = primary();
-    return (Class<C>) (primary == null ? Void.class : primary);
+    ActionEffect<?, ?, ?> node = this;
+    while (node instanceof Node.Wrapper<?, ?, ?> wrapper) {
+      node = wrapper.source;
+    }
+    return (Class<C>) (node instanceof Node.Leaf<?, ?, ?> leaf && leaf.requirements != null ? leaf.requirements : Void.class);
   }
 
   /**
@@ -272,16 +283,6 @@ public abstract sealed class ActionEffect<C, E, T>
     return "ActionEffect[" + name() + "]";
   }
 
-  /** The capability bodies of this effect receive, or null; composite nodes cache it. */
-  Class<?> primary() {
-    return null;
-  }
-
-  /** The statically known capabilities of this subtree: null, a {@code Class} or a {@code Class[]}. */
-  Object requirements() {
-    return null;
-  }
-
   private static Duration requireNonNegative(Duration duration, String what) {
     Objects.requireNonNull(duration, what);
     if (duration.isNegative()) {
@@ -290,15 +291,16 @@ public abstract sealed class ActionEffect<C, E, T>
     return duration;
   }
 
-  private static List<? extends ActionEffect<?, ?, ?>> requireEffects(
+  private static ActionEffect<?, ?, ?>[] requireEffects(
       List<? extends ActionEffect<?, ?, ?>> effects, String operator) {
     Objects.requireNonNull(effects, "effects");
-    if (effects.isEmpty()) {
+    ActionEffect<?, ?, ?>[] copy = effects.toArray(new ActionEffect<?, ?, ?>[0]);
+    if (copy.length == 0) {
       throw new IllegalArgumentException(operator + "() needs at least one effect");
     }
-    for (int i = 0; i < effects.size(); i++) {
-      Objects.requireNonNull(effects.get(i), () -> "effects contains null");
+    for (ActionEffect<?, ?, ?> effect : copy) {
+      Objects.requireNonNull(effect, () -> operator + "() effects contain null");
     }
-    return effects;
+    return copy;
   }
 }

@@ -37,7 +37,7 @@ final class BlockingCall implements Runnable {
         r = cause;
         m = Fiber.FAULT;
       } else {
-        r = leaf.capability == null
+        r = leaf.capabilityType() == null
             ? ((TokenBody<?>) leaf.body).run(fiber)
             : ((Body) leaf.body).run(capability, fiber);
         m = Fiber.VALUE;

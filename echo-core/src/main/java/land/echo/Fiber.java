@@ -203,14 +203,15 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
             }
             case Node.COMPUTE -> {
               Node.Leaf<?, ?, ?> leaf = (Node.Leaf<?, ?, ?>) e;
+              Class<?> type = leaf.capabilityType();
               Object cap = null;
-              if (leaf.capability != null && (cap = core.environment.lookup(leaf.capability)) == null) {
-                r = missing(leaf.capability);
+              if (type != null && (cap = core.environment.lookup(type)) == null) {
+                r = missing(type);
                 m = FAULT;
                 break;
               }
               try {
-                r = leaf.capability == null ? ((TokenBody<?>) leaf.body).run(this) : ((Body) leaf.body).run(cap, this);
+                r = type == null ? ((TokenBody<?>) leaf.body).run(this) : ((Body) leaf.body).run(cap, this);
                 m = VALUE;
               } catch (Throwable t) {
                 r = faultOf(t);
@@ -253,9 +254,10 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
             }
             case Node.BLOCKING -> {
               Node.Leaf<?, ?, ?> leaf = (Node.Leaf<?, ?, ?>) e;
+              Class<?> type = leaf.capabilityType();
               Object cap = null;
-              if (leaf.capability != null && (cap = core.environment.lookup(leaf.capability)) == null) {
-                r = missing(leaf.capability);
+              if (type != null && (cap = core.environment.lookup(type)) == null) {
+                r = missing(type);
                 m = FAULT;
                 break;
               }
@@ -268,15 +270,16 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
             }
             case Node.ASYNC -> {
               Node.Leaf<?, ?, ?> leaf = (Node.Leaf<?, ?, ?>) e;
+              Class<?> type = leaf.capabilityType();
               Object cap = null;
-              if (leaf.capability != null && (cap = core.environment.lookup(leaf.capability)) == null) {
-                r = missing(leaf.capability);
+              if (type != null && (cap = core.environment.lookup(type)) == null) {
+                r = missing(type);
                 m = FAULT;
                 break;
               }
               CompletionStage<?> stage;
               try {
-                stage = leaf.capability == null
+                stage = type == null
                     ? ((AsyncTokenBody<?>) leaf.body).run(this)
                     : ((AsyncBody) leaf.body).run(cap, this);
                 Objects.requireNonNull(stage, "async body returned null");

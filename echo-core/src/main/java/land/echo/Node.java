@@ -1,7 +1,6 @@
 package land.echo;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -10,7 +9,7 @@ import java.util.function.Supplier;
  * dispatches on {@link ActionEffect#tag}.
  *
  * <p>Nodes are immutable and thread-safe. Composite nodes precompute the capabilities their subtree
- * statically needs ({@link ActionEffect#requirements()}), so checking them at submission costs the
+ * statically needs ({@link ActionEffect#requirements}), so checking them at submission costs the
  * same for a chain of any depth; bodies behind a {@code flatMap} function are checked when reached.
  * A composite node is also its own continuation frame: the interpreter pushes the node itself, so a
  * step allocates nothing beyond the user's nodes.
@@ -73,7 +72,7 @@ final class Node {
     final Object value;
 
     Pure(Object value) {
-      super(PURE);
+      super(PURE, null);
       this.value = value;
     }
   }
@@ -82,31 +81,27 @@ final class Node {
     final Object error;
 
     Fail(Object error) {
-      super(FAIL);
+      super(FAIL, null);
       this.error = error;
     }
   }
 
-  /** A body with or without a capability: {@code capability == null} means a token-only body. */
+  /**
+   * A body with or without a capability; the capability type is the node's {@link #requirements}
+   * ({@code null} means a token-only body).
+   */
   abstract static sealed class Leaf<C, E, T> extends ActionEffect<C, E, T>
       permits Compute, Blocking, Async {
-    final Class<?> capability;
     final Object body;
 
     Leaf(byte tag, Class<?> capability, Object body) {
-      super(tag);
-      this.capability = capability;
+      super(tag, capability);
       this.body = body;
     }
 
-    @Override
-    Class<?> primary() {
-      return capability;
-    }
-
-    @Override
-    Object requirements() {
-      return capability;
+    /** Returns the capability type the body receives, or null for a token-only body. */
+    final Class<?> capabilityType() {
+      return (Class<?>) requirements;
     }
   }
 
@@ -132,7 +127,7 @@ final class Node {
     final Supplier<? extends ActionEffect<?, ?, ?>> supplier;
 
     Suspend(Supplier<? extends ActionEffect<?, ?, ?>> supplier) {
-      super(SUSPEND);
+      super(SUSPEND, null);
       this.supplier = supplier;
     }
   }
@@ -141,33 +136,19 @@ final class Node {
     final Duration duration;
 
     Sleep(Duration duration) {
-      super(SLEEP);
+      super(SLEEP, null);
       this.duration = duration;
     }
   }
 
-  /** A node wrapping one source effect; its requirements and primary capability are the source's unless widened. */
+  /** A node wrapping one source effect; its requirements are the source's, widened by {@code extra}. */
   abstract static sealed class Wrapper<C, E, T> extends ActionEffect<C, E, T>
       permits Map, FlatMap, Recover, Catching, Ensuring, Named, Timeout, Retry {
     final ActionEffect<?, ?, ?> source;
-    private final Class<?> primary;
-    private final Object requirements;
 
     Wrapper(byte tag, ActionEffect<?, ?, ?> source, Object extraRequirements) {
-      super(tag);
+      super(tag, extraRequirements == null ? source.requirements : union(source.requirements, extraRequirements));
       this.source = source;
-      this.primary = source.primary();
-      this.requirements = union(source.requirements(), extraRequirements);
-    }
-
-    @Override
-    Class<?> primary() {
-      return primary;
-    }
-
-    @Override
-    Object requirements() {
-      return requirements;
     }
   }
 
@@ -251,21 +232,18 @@ final class Node {
   /** A parallel fan-out ({@link #ALL}) or a race ({@link #RACE}) over {@code effects}. */
   static final class Parallel<C, E, T> extends ActionEffect<C, E, T> {
     final ActionEffect<?, ?, ?>[] effects;
-    private final Object requirements;
 
-    Parallel(byte tag, List<? extends ActionEffect<?, ?, ?>> effects) {
-      super(tag);
-      this.effects = effects.toArray(new ActionEffect<?, ?, ?>[0]);
-      Object reqs = null;
-      for (ActionEffect<?, ?, ?> effect : this.effects) {
-        reqs = union(reqs, effect.requirements());
-      }
-      this.requirements = reqs;
+    Parallel(byte tag, ActionEffect<?, ?, ?>[] effects) {
+      super(tag, unionOf(effects));
+      this.effects = effects;
     }
 
-    @Override
-    Object requirements() {
-      return requirements;
+    private static Object unionOf(ActionEffect<?, ?, ?>[] effects) {
+      Object reqs = null;
+      for (ActionEffect<?, ?, ?> effect : effects) {
+        reqs = union(reqs, effect.requirements);
+      }
+      return reqs;
     }
   }
 }

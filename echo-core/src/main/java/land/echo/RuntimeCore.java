@@ -63,7 +63,7 @@ final class RuntimeCore {
     if (LOG.isInfoEnabled()) {
       LOG.info("Submitting effect '{}' at {}", effect.name(), priority);
     }
-    Class<?> missing = environment.firstMissing(effect.requirements());
+    Class<?> missing = environment.firstMissing(effect.requirements);
     if (missing != null) {
       fiber.completeRoot(new Outcome.Fault<>(new CommonError.CapabilityMissing(missing.getName())));
       return fiber;
