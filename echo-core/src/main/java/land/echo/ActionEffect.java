@@ -212,8 +212,9 @@ public abstract sealed class ActionEffect<C, E, T>
 
   /**
    * Returns an effect that runs {@code finalizer} after this one, whether it succeeds, fails or is
-   * cancelled. An exception from the finalizer turns a success or failure into a panic; during a
-   * fault it is added as suppressed or logged; it is never lost.
+   * cancelled, once the effect has started (an effect cancelled while still queued runs nothing).
+   * An exception from the finalizer turns a success or failure into a panic; during a fault it is
+   * added as suppressed or logged; it is never lost.
    */
   public ActionEffect<C, E, T> ensuring(Runnable finalizer) {
     return new Node.Ensuring<>(this, Objects.requireNonNull(finalizer, "finalizer"));

@@ -370,8 +370,14 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
             case Node.FLAT_MAP -> {
               if (m == VALUE) {
                 try {
-                  r = requireEffect(((Node.FlatMap<?, ?, ?>) node).f.apply(r), "flatMap function");
-                  m = EVAL;
+                  Object next = requireEffect(((Node.FlatMap<?, ?, ?>) node).f.apply(r), "flatMap function");
+                  // Fast path for the common "x -> succeed(...)": take the value without an evaluation step.
+                  if (next instanceof Node.Pure<?, ?, ?> pure) {
+                    r = pure.value;
+                  } else {
+                    r = next;
+                    m = EVAL;
+                  }
                 } catch (Throwable t) {
                   r = faultOf(t);
                   m = FAULT;
