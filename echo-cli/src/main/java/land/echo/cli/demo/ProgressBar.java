@@ -13,9 +13,10 @@ import java.util.function.LongSupplier;
  * The demo's progress display: files indexed out of the total, elapsed time, and the live query,
  * retry and timeout counts.
  *
- * <p>On a terminal it redraws one line in place ({@code \r}) ten times a second; otherwise (output
- * piped to a file or a test) it prints a plain line every few seconds. {@link #render} is a pure
- * function so the layout can be tested.
+ * <p>On a terminal it redraws two short lines in place (carriage return and the ANSI "cursor up"
+ * and "erase to end of line" sequences) ten times a second, so it fits an 80-column window;
+ * otherwise (output piped to a file or a test) it prints one plain line every two seconds.
+ * {@link #render} is a pure function so the layout can be tested.
  *
  * <p>Thread-safe: {@link #start()} and {@link #stop()} may be called from any thread, once each.
  */
@@ -33,6 +34,8 @@ public final class ProgressBar {
   private final LongSupplier retries;
   private final long startNanos;
   private ScheduledExecutorService ticker;
+  private boolean drawn;
+  private String lastPrinted;
 
   /**
    * Creates a progress bar; nothing is shown until {@link #start()}.
@@ -73,13 +76,21 @@ public final class ProgressBar {
     ticker.scheduleAtFixedRate(this::draw, terminal ? 0 : periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** Stops redrawing and leaves a final line showing the end state. */
+  /** Stops redrawing and leaves the end state on screen, followed by a newline. */
   public synchronized void stop() {
     if (ticker != null) {
       ticker.shutdownNow();
       ticker = null;
     }
-    out.print((terminal ? "\r" : "") + line() + System.lineSeparator());
+    if (terminal) {
+      redraw();
+      out.print(System.lineSeparator());
+    } else {
+      String last = line();
+      if (!last.equals(lastPrinted)) {
+        out.println(last);
+      }
+    }
     out.flush();
   }
 
@@ -88,30 +99,55 @@ public final class ProgressBar {
       return;
     }
     if (terminal) {
-      out.print("\r" + line() + "\u001b[K");
+      redraw();
     } else {
-      out.println(line());
+      lastPrinted = line();
+      out.println(lastPrinted);
     }
     out.flush();
   }
 
-  private String line() {
+  private void redraw() {
+    String[] lines = lines();
+    String erase = "\u001b[K";
+    out.print((drawn ? "\r\u001b[1A" : "") + lines[0] + erase + System.lineSeparator() + lines[1] + erase);
+    drawn = true;
+  }
+
+  private String[] lines() {
     Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
-    return render(label, counters.filesIndexed.sum(), filesTotal, elapsed, duration,
-        counters.queriesSubmitted.sum(), retries.getAsLong(), counters.queryTimeouts.sum());
+    return new String[] {
+        renderBar(label, counters.filesIndexed.sum(), filesTotal, elapsed, duration),
+        renderCounters(counters.queriesSubmitted.sum(), counters.queryTimeouts.sum(), retries.getAsLong())};
+  }
+
+  private String line() {
+    String[] lines = lines();
+    return lines[0] + "  " + lines[1].strip();
   }
 
   /**
-   * Renders one progress line, e.g.
-   * {@code Echo  [#########---------------]  4,211/15,224 files  27%  00:07/00:20  queries 700  retries 95  timeouts 0}.
+   * Renders the whole progress as one line (the form printed when output is not a terminal), e.g.
+   * {@code Echo [######------------------]  4,211/15,224 files  27%  00:07/00:20  queries 700,
+   * 0 timed out, 95 service retries}.
    */
   public static String render(String label, long done, long total, Duration elapsed, Duration limit,
       long queries, long retries, long timeouts) {
+    return renderBar(label, done, total, elapsed, limit) + "  " + renderCounters(queries, timeouts, retries).strip();
+  }
+
+  /** Renders the first line: label, bar, files done out of total, percentage, elapsed and limit. */
+  static String renderBar(String label, long done, long total, Duration elapsed, Duration limit) {
     double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
     int filled = (int) Math.round(fraction * WIDTH);
-    return String.format(Locale.ROOT, "%-12s [%s%s] %,7d/%,d files %3d%%  %s/%s  queries %,d  retries %,d  timeouts %,d",
+    return String.format(Locale.ROOT, "%-12s [%s%s] %,7d/%,d files %3d%%  %s/%s",
         label, "#".repeat(filled), "-".repeat(WIDTH - filled), done, total, Math.round(fraction * 100),
-        clock(elapsed), clock(limit), queries, retries, timeouts);
+        clock(elapsed), clock(limit));
+  }
+
+  /** Renders the second line: queries so far, how many timed out, and service retries. */
+  static String renderCounters(long queries, long timeouts, long retries) {
+    return String.format(Locale.ROOT, "    queries %,d, %,d timed out, %,d service retries", queries, timeouts, retries);
   }
 
   private static String clock(Duration d) {

@@ -14,8 +14,8 @@ class DemoFormattingTest {
   void progressLineShowsFilesPercentageTimesAndCounters() {
     String line = ProgressBar.render("Echo", 250, 1000, Duration.ofSeconds(65), Duration.ofSeconds(90), 1234, 56, 7);
 
-    assertThat(line).startsWith("Echo").contains("[######------------------]").contains("250/1,000 files")
-        .contains(" 25%").contains("01:05/01:30").contains("queries 1,234").contains("retries 56").contains("timeouts 7");
+    assertThat(line).startsWith("Echo         [######------------------]").contains("250/1,000 files")
+        .contains(" 25%").contains("01:05/01:30").contains("queries 1,234, 7 timed out, 56 service retries");
   }
 
   @Test
@@ -37,7 +37,27 @@ class DemoFormattingTest {
     now.set(Duration.ofSeconds(5).toNanos());
     bar.stop();
 
-    assertThat(text.toString()).contains("3/4 files").contains("00:05/00:20").contains("retries 2").endsWith(System.lineSeparator());
+    assertThat(text.toString()).contains("3/4 files").contains("00:05/00:20").contains("2 service retries")
+        .doesNotContain("\u001b").endsWith(System.lineSeparator());
+  }
+
+  @Test
+  void progressBarRedrawsTwoShortLinesInPlaceOnATerminal() {
+    StringWriter text = new StringWriter();
+    DemoCounters counters = new DemoCounters();
+    counters.queriesSubmitted.add(12);
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), true, "ForkJoinPool", 15_224, Duration.ofSeconds(20),
+        counters, () -> 0, () -> 0L);
+    bar.start();
+    bar.stop();
+
+    String[] lines = text.toString().split("\r?\n");
+    assertThat(text.toString()).contains("\u001b[K").contains("queries 12, 0 timed out, 0 service retries")
+        .endsWith(System.lineSeparator());
+    for (String line : lines) {
+      String visible = line.replaceAll("\u001b\\[1A|\u001b\\[K|\r", "");
+      assertThat(visible.length()).as(visible).isLessThan(80);
+    }
   }
 
   @Test
