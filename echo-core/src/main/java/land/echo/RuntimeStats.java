@@ -11,7 +11,8 @@ package land.echo;
  * @param succeeded effects that completed with a success
  * @param failed effects that completed with a domain failure
  * @param faulted effects that completed with a runtime fault
- * @param timedOut faults that were timeouts of the whole effect
+ * @param timedOut outcomes that were {@code TimedOut} faults (a whole-effect deadline, or an inner
+ *     {@code timeout} that decided the outcome)
  * @param cancelled faults that were cancellations
  * @param rejected faults that were rejections (e.g. submitted after shutdown)
  * @param retries retry attempts made, across all effects
