@@ -29,7 +29,7 @@ class EchoWorkloadTest {
         }
       });
       DemoRun run = new DemoRun(tree, index, service, new DemoCounters(),
-          WorkloadSettings.defaults(Duration.ofSeconds(1), 2));
+          WorkloadSettings.defaults(Duration.ofSeconds(2), 2));
       EchoWorkload workload = new EchoWorkload(run);
 
       WorkloadResult result = workload.run();

@@ -27,7 +27,7 @@ class ForkJoinWorkloadTest {
       SourceIndex index = new SourceIndex();
       FlakySymbolService service = new FlakySymbolService(index, 0.3, alternate);
       DemoRun run = new DemoRun(tree, index, service, new DemoCounters(),
-          WorkloadSettings.defaults(Duration.ofSeconds(1), 2));
+          WorkloadSettings.defaults(Duration.ofSeconds(2), 2));
 
       WorkloadResult result = new ForkJoinWorkload(run).run();
 
