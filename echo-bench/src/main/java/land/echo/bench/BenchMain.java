@@ -71,6 +71,7 @@ public final class BenchMain {
     List<Suite.Bench> failed = new ArrayList<>();
     long started = System.nanoTime();
     String loadBefore = Machine.loadAverage();
+    String commit = Machine.commit();
     for (Suite.Bench bench : arguments.benches()) {
       Suite.Settings settings = arguments.quick() ? bench.quick() : bench.full();
       out.println("== echo bench: " + bench.name() + " (" + settings + ")");
@@ -97,7 +98,7 @@ public final class BenchMain {
     try {
       Files.createDirectories(arguments.out().toAbsolutePath().getParent());
       Files.writeString(arguments.out(), Report.markdown(arguments, rows, Machine.current(), seconds,
-          loadBefore, Machine.loadAverage()));
+          loadBefore, Machine.loadAverage(), commit));
       out.println("Written to " + arguments.out());
     } catch (IOException e) {
       System.err.println("echo bench: cannot write " + arguments.out() + ": " + e.getMessage());

@@ -31,6 +31,23 @@ record Machine(String cpu, int processors, String memory, String os, String jdk)
     return fields.length >= 3 ? fields[0] + " / " + fields[1] + " / " + fields[2] : lines.get(0).trim();
   }
 
+  /**
+   * Returns the commit the working directory is at ({@code git describe --always --dirty}), so a
+   * report names the code it measured; "unknown" when git cannot tell.
+   */
+  static String commit() {
+    try {
+      Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+      String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      return git.waitFor() == 0 && !out.isEmpty() ? out : "unknown (git: " + out + ")";
+    } catch (IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown (interrupted)";
+    }
+  }
+
   /** Describes the current machine; fields that cannot be read say so. */
   static Machine current() {
     return new Machine(
