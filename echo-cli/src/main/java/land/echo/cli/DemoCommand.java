@@ -119,6 +119,9 @@ public final class DemoCommand implements Callable<Integer> {
       }
       WorkloadSettings settings = WorkloadSettings.defaults(Duration.ofSeconds(seconds), parallelism);
       printHeader(out, tree, settings);
+      if (source == null && !path.endsWith(Path.of("lib", "src.zip"))) {
+        out.printf(Locale.ROOT, "  (%s has no lib/src.zip: indexing this repository's sources instead)%n%n", javaHome);
+      }
       warmUp(tree);
       if (compare) {
         // Whichever run came second would otherwise profit from the first: compiled code, a grown

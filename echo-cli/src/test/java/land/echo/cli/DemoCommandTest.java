@@ -121,7 +121,8 @@ class DemoCommandTest {
 
     String report = out.toString();
     assertThat(code).as(report + err).isZero();
-    assertThat(report).contains(checkout.toString()).contains("40 .java files");
+    assertThat(report).contains(checkout.toString()).contains("40 .java files")
+        .contains("has no lib/src.zip: indexing this repository's sources instead");
     assertThat(number(report, "files indexed\\s+(\\d+) / 40")).isBetween(1L, 40L);
     long queries = number(report, "queries run\\s+([\\d,]+)");
     assertThat(queries).isPositive();

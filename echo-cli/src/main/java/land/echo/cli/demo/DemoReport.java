@@ -59,8 +59,8 @@ public final class DemoReport {
 
   private static String p99Line(String what, LatencyRecorder.Summary with, LatencyRecorder.Summary without) {
     double ratio = without.p99().toNanos() / (double) Math.max(1_000, with.p99().toNanos());
-    return String.format(Locale.ROOT, "%s: %s with priorities, %s without (%.0fx).%n",
-        what, millis(with.p99()), millis(without.p99()), ratio);
+    return String.format(Locale.ROOT, ratio >= 10 ? "%s: %s with priorities, %s without (%.0fx).%n"
+        : "%s: %s with priorities, %s without (%.1fx).%n", what, millis(with.p99()), millis(without.p99()), ratio);
   }
 
   private static String table(List<WorkloadResult> results) {
