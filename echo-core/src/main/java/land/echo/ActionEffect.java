@@ -300,7 +300,9 @@ public abstract sealed class ActionEffect<C, E, T>
       throw new IllegalArgumentException(operator + "() needs at least one effect");
     }
     for (ActionEffect<?, ?, ?> effect : copy) {
-      Objects.requireNonNull(effect, () -> operator + "() effects contain null");
+      if (effect == null) {
+        throw new NullPointerException(operator + "() effects contain null");
+      }
     }
     return copy;
   }
