@@ -66,18 +66,24 @@ import org.slf4j.LoggerFactory;
  *       re-check.
  * </ol>
  *
- * <p><b>No lost wake-ups.</b> A submission publishes its task with a volatile write (the ring's
- * {@code tail}, or the CAS of {@link ConcurrentLinkedQueue#offer}) and then reads the idle word
- * with a volatile read; a worker changes the idle word with an atomic add and then scans the
- * queues with volatile reads. Volatile accesses are sequentially consistent, so for a task t and
- * the submitter's read r of the word: (a) if r saw a searcher, the last searcher to stop does so
- * after r; if it parks, its re-check runs after its decrement and sees t (unless t was taken); if
- * it found other work, it signals, and the woken worker's scan sees t; (b) if r saw every worker
- * unparked, any worker that parks later must first search, after r, and sees t; (c) otherwise r
- * wakes a parked worker itself, re-checking under the sleepers lock.
+ * <p><b>No lost wake-ups.</b> A submission from outside the workers publishes its task with the
+ * CAS of {@link ConcurrentLinkedQueue#offer} and then reads the idle word with a volatile read; a
+ * worker changes the idle word with an atomic add and then scans the queues with volatile reads.
+ * These accesses are sequentially consistent, so for a task t and the submitter's read r of the
+ * word: (a) if r saw a searcher, the last searcher to stop does so after r, and re-checks every
+ * queue after its decrement, whether it parks or found other work, and signals if it sees t;
+ * (b) if r saw every worker awake, any worker that parks later must search first, after r, and
+ * sees t; (c) otherwise r wakes a parked worker itself, re-checking under the sleepers lock.
+ *
+ * <p>A push to a worker's own ring is published with a release store and no StoreLoad fence, so
+ * its read of the idle word may be ordered before the push and miss a worker that is just
+ * parking. That costs at most an idle peer staying parked for a while (a later signal wakes it);
+ * it cannot lose the task, because the pushing worker is awake and runs its own ring before it
+ * may park: it parks only after a scan found its own ring empty, and only it pushes there. This
+ * saves a fence on the hottest path (a task re-submitting itself).
  *
  * <p><b>Costs on the hot path.</b> Per task: one CAS on the worker's own ring head (uncontended
- * unless a thief is stealing), a volatile write of its own tail on submission, a volatile read of
+ * unless a thief is stealing), a release store of its own tail on submission, a volatile read of
  * the idle word, and the priority look-ahead described in {@link Worker} (volatile reads of
  * rarely written lines). No shared counter is written per task; statistics are owner-written
  * opaque fields; submissions from outside the workers also touch a per-thread stripe of {@link
@@ -101,6 +107,11 @@ public final class EchoScheduler extends AbstractExecutorService {
   final SchedulerConfig config;
   final ConcurrentLinkedQueue<Runnable>[] global;
   final Worker[] workers;
+  /**
+   * rings[p][i] is worker i's ring at level p: what the look-ahead and thieves read, without
+   * touching the {@link Worker} objects, whose fields their owners write per task.
+   */
+  final SpmcLocalQueue[][] rings;
   final IdleWorkers idle;
   private final SubmissionGate gate = new SubmissionGate();
   private final BlockingLane blocking;
@@ -125,9 +136,13 @@ public final class EchoScheduler extends AbstractExecutorService {
     this.workers = new Worker[n];
     this.liveWorkers = new AtomicInteger(n);
     WorkerThread[] threads = new WorkerThread[n];
+    this.rings = new SpmcLocalQueue[Priority.COUNT][n];
     for (int i = 0; i < n; i++) {
       workers[i] = new Worker(this, i, config.starvationInterval());
       threads[i] = new WorkerThread(this, workers[i], config.threadNamePrefix() + i);
+      for (int p = 0; p < Priority.COUNT; p++) {
+        rings[p][i] = workers[i].local[p];
+      }
     }
     for (WorkerThread thread : threads) {
       thread.start();
@@ -227,8 +242,8 @@ public final class EchoScheduler extends AbstractExecutorService {
     long[] queued = new long[Priority.COUNT];
     for (int p = 0; p < Priority.COUNT; p++) {
       long n = global[p].size() + blocking.waitingAt(p);
-      for (Worker w : workers) {
-        n += w.local[p].size();
+      for (SpmcLocalQueue ring : rings[p]) {
+        n += ring.size();
       }
       for (NamedQueue q : namedQueues.values()) {
         n += q.waitingAt(p);
@@ -285,8 +300,8 @@ public final class EchoScheduler extends AbstractExecutorService {
       for (Runnable task; (task = global[p].poll()) != null; ) {
         sink.accept(task);
       }
-      for (Worker w : workers) {
-        w.local[p].drainTo(sink);
+      for (SpmcLocalQueue ring : rings[p]) {
+        ring.drainTo(sink);
       }
       for (NamedQueue q : namedQueues.values()) {
         q.stopAndDrain(p, sink);
@@ -399,8 +414,8 @@ public final class EchoScheduler extends AbstractExecutorService {
       if (!global[p].isEmpty()) {
         return true;
       }
-      for (Worker w : workers) {
-        if (!w.local[p].isEmpty()) {
+      for (SpmcLocalQueue ring : rings[p]) {
+        if (!ring.isEmpty()) {
           return true;
         }
       }

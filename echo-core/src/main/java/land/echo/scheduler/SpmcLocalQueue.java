@@ -23,9 +23,11 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>{@code tail} is written only by the owner. The owner writes the slot, then publishes it
- *       with a volatile write of {@code tail}. The write is volatile rather than release because
- *       the scheduler's lost-wake-up argument (see {@link EchoScheduler}) needs the push to be
- *       ordered before the pusher's later volatile read of the idle state.
+ *       with a release write of {@code tail}; consumers read {@code tail} with acquire (volatile)
+ *       semantics, so they see the slot. There is deliberately no StoreLoad fence: a push is not
+ *       ordered before the owner's later read of the idle state, which can only cost a missed
+ *       wake-up of an idle peer, never a lost task, because the owner is awake and runs its own
+ *       ring (see {@link EchoScheduler}).
  *   <li>{@code head} only grows, by CAS. A consumer reads {@code head} (h), then {@code tail} (t),
  *       then the slots in {@code [h, h+n)}, then CASes {@code head} from h to h+n. The slots it
  *       read are the right ones if the CAS succeeds: the owner overwrites slot {@code i & mask}
@@ -60,12 +62,12 @@ final class SpmcLocalQueue {
   }
 
   private final Runnable[] slots;
-  private final int capacity;
-  private final int mask;
   @SuppressWarnings("unused") // accessed through HEAD
   private volatile long head;
   @SuppressWarnings("unused") // accessed through TAIL
   private volatile long tail;
+  private final int capacity;
+  private final int mask;
 
   /** Creates an empty ring of {@link #CAPACITY} slots. */
   SpmcLocalQueue() {
@@ -89,8 +91,8 @@ final class SpmcLocalQueue {
     if (t - h >= capacity) {
       return false;
     }
-    SLOTS.setRelease(slots, (int) (t & mask), task);
-    TAIL.setVolatile(this, t + 1);
+    SLOTS.setOpaque(slots, (int) (t & mask), task);
+    TAIL.setRelease(this, t + 1);
     return true;
   }
 
@@ -149,7 +151,7 @@ final class SpmcLocalQueue {
       }
       if (HEAD.compareAndSet(this, h, h + take)) {
         if (take > 1) {
-          TAIL.setVolatile(dst, dt + take - 1);
+          TAIL.setRelease(dst, dt + take - 1);
         }
         return first;
       }

@@ -23,10 +23,12 @@ import land.echo.Priority;
  * local ring, then the global injector (moving a batch of up to {@value #GLOBAL_BATCH} into the
  * local ring), then a steal of about half of a random peer's ring at that level. A lower level is
  * therefore reached only after every source of every higher level looked empty: priority is
- * strict across the local, global and peer phases. Looking costs, per higher level, one
- * {@code isEmpty} of the local ring and of the injector and of each peer's ring, i.e. two
+ * strict across the local, global and peer phases. Looking costs, per higher level, an empty poll
+ * of the local ring and of the injector and an {@code isEmpty} of each peer's ring, i.e. two
  * volatile reads per ring of cache lines that are written only when that level is in use; no
- * shared counter is written per task.
+ * shared counter is written per task. The peer check is a separate small method so that the JIT
+ * inlines it: with the random-victim steal inlined in its place, the chains workload cost about
+ * 1.5 times more CPU per task (docs/scheduler.md, "Measurements").
  *
  * <p><b>Fairness</b>: every K-th pick (K = {@code starvationInterval}) is a fairness pick that
  * tries a preferred lower level first and the rest in priority order. Fairness picks cycle over
@@ -46,7 +48,7 @@ final class Worker implements Runnable {
   static final int GLOBAL_BATCH = SpmcLocalQueue.CAPACITY / 4;
 
   private static final int LEVELS = Priority.COUNT;
-  private static final long IDLE = Long.MIN_VALUE;
+  static final long IDLE = Long.MIN_VALUE;
   private static final VarHandle STARTED;
   private static final VarHandle COMPLETED;
   private static final VarHandle FAILED;
@@ -80,20 +82,26 @@ final class Worker implements Runnable {
   boolean parked;
 
   // Owner-only state.
+  /** Whether the idle accounting counts this worker as searching. */
   private boolean searching;
-  /** True between {@link IdleWorkers#park} and consuming the wake-up (idle accounting is "parked"). */
+  /** True between {@link IdleWorkers#park} and consuming the wake-up. */
   private boolean afterPark;
+  /** Picks until the next fairness pick. */
   private int untilFairPick;
+  /** Fairness picks so far; selects the variant. */
   private int fairRound;
+  /** Xorshift state for victim selection. */
   private int seed;
 
   // Statistics: written by the owner only (opaque stores, no fence), read racily by stats().
+  // No padding: an A/B run of the chains workload with padded and unpadded workers and rings
+  // showed no difference (docs/scheduler.md, "Measurements").
   private long started;
   private long completed;
   private long failed;
   private long steals;
   private long busyNanos;
-  private long busySince = IDLE;
+  private long busySince;
 
   Worker(EchoScheduler pool, int index, int fairnessInterval) {
     this.pool = pool;
@@ -101,6 +109,7 @@ final class Worker implements Runnable {
     this.fairnessInterval = fairnessInterval;
     this.untilFairPick = fairnessInterval;
     this.seed = 0x9E3779B9 * (index + 1);
+    this.busySince = IDLE;
     for (int p = 0; p < LEVELS; p++) {
       local[p] = new SpmcLocalQueue();
     }
@@ -239,7 +248,7 @@ final class Worker implements Runnable {
       Runnable task = local[p].poll();
       if (task == null) {
         task = takeGlobal(p);
-        if (task == null) {
+        if (task == null && peerHasWork(p)) {
           task = steal(p);
         }
       }
@@ -248,6 +257,21 @@ final class Worker implements Runnable {
       }
     }
     return null;
+  }
+
+  /**
+   * The look-ahead's peer check: whether some peer's ring at level p looked non-empty. Kept
+   * separate from {@link #steal} (random victim, batch move) so that the common case, every ring
+   * of a higher level empty, is a short loop of volatile reads that the JIT inlines.
+   */
+  private boolean peerHasWork(int p) {
+    SpmcLocalQueue mine = local[p];
+    for (SpmcLocalQueue ring : pool.rings[p]) {
+      if (ring != mine && !ring.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Runnable fairPick() {
@@ -264,9 +288,19 @@ final class Worker implements Runnable {
   }
 
   private Runnable takeAt(int p, boolean globalFirst) {
-    Runnable task = globalFirst ? takeGlobal(p) : local[p].poll();
-    if (task == null) {
-      task = globalFirst ? local[p].poll() : takeGlobal(p);
+    Runnable task;
+    if (globalFirst) {
+      // One task, not a batch (as Tokio's fairness tick): a batch here would keep cycling
+      // re-submitting chains between the rings and the injector, see the chains benchmark.
+      task = pool.global[p].poll();
+      if (task == null) {
+        task = local[p].poll();
+      }
+    } else {
+      task = local[p].poll();
+      if (task == null) {
+        task = takeGlobal(p);
+      }
     }
     return task != null ? task : steal(p);
   }
@@ -299,8 +333,8 @@ final class Worker implements Runnable {
 
   /** Steals about half of a random peer's ring at level p, starting from a random victim. */
   private Runnable steal(int p) {
-    Worker[] workers = pool.workers;
-    int n = workers.length;
+    SpmcLocalQueue[] peers = pool.rings[p];
+    int n = peers.length;
     if (n == 1) {
       return null;
     }
@@ -309,16 +343,20 @@ final class Worker implements Runnable {
     x ^= x >>> 17;
     x ^= x << 5;
     seed = x;
-    int start = (x & Integer.MAX_VALUE) % n;
-    for (int i = 0; i < n; i++) {
-      Worker victim = workers[(start + i) % n];
-      if (victim == this || victim.local[p].isEmpty()) {
+    // Multiply-shift instead of %: this runs on every pick below HIGH, and an integer division
+    // costs more than the rest of the look-ahead (it doubled the CPU per task of the chains
+    // workload with 2 workers; docs/scheduler.md, "Measurements").
+    int victimIndex = (int) (((x & 0xFFFF_FFFFL) * n) >>> 32);
+    SpmcLocalQueue mine = local[p];
+    for (int i = 0; i < n; i++, victimIndex = victimIndex + 1 == n ? 0 : victimIndex + 1) {
+      SpmcLocalQueue victim = peers[victimIndex];
+      if (victim == mine || victim.isEmpty()) {
         continue;
       }
-      Runnable task = victim.local[p].stealInto(local[p]);
+      Runnable task = victim.stealInto(mine);
       if (task != null) {
         STEALS.setOpaque(this, steals + 1);
-        if (!local[p].isEmpty()) {
+        if (!mine.isEmpty()) {
           pool.idle.signalWork();
         }
         return task;

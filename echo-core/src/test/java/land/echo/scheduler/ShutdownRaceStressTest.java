@@ -1,0 +1,120 @@
+package land.echo.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import land.echo.Priority;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Submissions racing with shutdown: a task whose submission returned normally runs exactly once
+ * (shutdown) or runs or is returned exactly once (shutdownNow); a rejected task never runs.
+ */
+class ShutdownRaceStressTest {
+  private static final int SUBMITTERS = 3;
+  private static final int PER_SUBMITTER = 40_000;
+  private static final int SLOTS = SUBMITTERS * PER_SUBMITTER * 2; // outside + one child each
+
+  @RepeatedTest(3)
+  @Timeout(60)
+  void everyAcceptedTaskRunsExactlyOnceWhenShutdownRacesWithSubmissions() throws Exception {
+    Outcome outcome = race(false);
+
+    for (int i = 0; i < SLOTS; i++) {
+      assertThat(outcome.runs.get(i)).as("runs of task %d", i).isEqualTo(outcome.accepted.get(i));
+    }
+  }
+
+  @RepeatedTest(3)
+  @Timeout(60)
+  void everyAcceptedTaskRunsOrIsReturnedExactlyOnceWhenShutdownNowRaces() throws Exception {
+    Outcome outcome = race(true);
+
+    AtomicIntegerArray returned = new AtomicIntegerArray(SLOTS);
+    for (Runnable task : outcome.unstarted) {
+      returned.incrementAndGet(((Numbered) task).id);
+    }
+    for (int i = 0; i < SLOTS; i++) {
+      assertThat(outcome.runs.get(i) + returned.get(i))
+          .as("runs + returns of task %d", i)
+          .isEqualTo(outcome.accepted.get(i));
+    }
+  }
+
+  private record Outcome(AtomicIntegerArray accepted, AtomicIntegerArray runs, List<Runnable> unstarted) {}
+
+  private static Outcome race(boolean now) throws Exception {
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(3).build());
+    AtomicIntegerArray accepted = new AtomicIntegerArray(SLOTS);
+    AtomicIntegerArray runs = new AtomicIntegerArray(SLOTS);
+    AtomicLong submitted = new AtomicLong();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int s = 0; s < SUBMITTERS; s++) {
+      int base = s * PER_SUBMITTER * 2;
+      threads.add(Thread.ofPlatform().start(() -> {
+        awaitQuietly(go);
+        for (int i = 0; i < PER_SUBMITTER; i++) {
+          int id = base + 2 * i;
+          Numbered parent = new Numbered(id, () -> {
+            runs.incrementAndGet(id);
+            Numbered child = new Numbered(id + 1, () -> runs.incrementAndGet(id + 1));
+            if (tryExecute(scheduler, child, Priority.values()[id % 3])) {
+              accepted.incrementAndGet(id + 1);
+            }
+          });
+          if (tryExecute(scheduler, parent, Priority.values()[(id / 2) % 3])) {
+            accepted.incrementAndGet(id);
+          }
+          submitted.incrementAndGet();
+        }
+      }));
+    }
+    go.countDown();
+    while (submitted.get() < SUBMITTERS * PER_SUBMITTER / 2) {
+      Thread.onSpinWait(); // shut down in the middle of the submissions
+    }
+    List<Runnable> unstarted = now ? scheduler.shutdownNow() : List.of();
+    if (!now) {
+      scheduler.shutdown();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(scheduler.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    int acceptedCount = 0;
+    for (int i = 0; i < SLOTS; i++) {
+      acceptedCount += accepted.get(i);
+    }
+    assertThat(acceptedCount).as("the shutdown fell inside the submissions").isBetween(1, SLOTS - 1);
+    return new Outcome(accepted, runs, unstarted);
+  }
+
+  private static boolean tryExecute(EchoScheduler scheduler, Runnable task, Priority priority) {
+    try {
+      scheduler.execute(task, priority);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    SchedulerBasicsTest.awaitQuietly(latch);
+  }
+
+  /** A task that knows its slot, so that returned tasks can be counted. */
+  private record Numbered(int id, Runnable body) implements Runnable {
+    @Override
+    public void run() {
+      body.run();
+    }
+  }
+}
