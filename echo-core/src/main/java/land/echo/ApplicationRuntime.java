@@ -115,7 +115,8 @@ public final class ApplicationRuntime implements AutoCloseable {
    * Fault(Rejected)}), gives in-flight effects until {@code deadline} to finish, cancels the rest,
    * runs the shutdown hooks in registration order (each within its own timeout, every one attempted),
    * then shuts down the scheduler and waits for it. Calling it again, concurrently or later, returns
-   * the first call's report.
+   * the first call's report. Call it from outside the runtime's effects: effects still running need
+   * the workers to finish before the deadline.
    *
    * @throws IllegalArgumentException if {@code deadline} is negative
    */

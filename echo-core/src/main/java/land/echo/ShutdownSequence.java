@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import land.echo.scheduler.EchoScheduler;
 import land.echo.time.Timer;
 import org.slf4j.Logger;
 
@@ -66,12 +67,17 @@ final class ShutdownSequence {
     }
 
     core.scheduler.shutdown();
-    try {
-      if (!core.scheduler.awaitTermination(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS)) {
-        LOG.warn("The scheduler did not terminate within {}", deadline);
+    if (EchoScheduler.isWorkerThread()) {
+      // Called from inside an effect: this worker cannot finish while it waits for itself.
+      LOG.warn("Shutdown called on a scheduler worker; not waiting for the scheduler to terminate");
+    } else {
+      try {
+        if (!core.scheduler.awaitTermination(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS)) {
+          LOG.warn("The scheduler did not terminate within {}", deadline);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
 
     Optional<CommonError.ShutdownFailed> failure =

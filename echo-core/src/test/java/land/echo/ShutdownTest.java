@@ -243,6 +243,19 @@ class ShutdownTest {
   }
 
   @Test
+  void shutdownCalledFromInsideAComputeBodyReturnsAndCancelsThatEffect() {
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).build();
+    CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+      report.complete(runtime.shutdown(Duration.ZERO));
+      return 1;
+    }));
+    assertThat(report.join().cancelled()).isEqualTo(1);
+    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Fault.class,
+        f -> assertThat(f.error()).isInstanceOf(CommonError.Cancelled.class));
+  }
+
+  @Test
   void aNegativeDeadlineIsRejected() {
     ApplicationRuntime runtime = builder(1).build();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.shutdown(Duration.ofSeconds(-1)))
