@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       SchedulerConfig#starvationInterval()}, default 61) is chosen by a fairness pick that
  *       prefers lower priorities. While LOW work is queued, at least one of every 2K tasks a worker
  *       starts is LOW work, and the oldest task of each LOW source starts within 4K picks of a
- *       worker, however much HIGH work keeps arriving. NORMAL has the same bound.
+ *       worker, however much HIGH work keeps arriving. NORMAL has the same bound. Within a
+ *       priority, a task submitted from outside waits at most K picks behind local
+ *       re-submissions.
  *   <li>Idle workers park; a submission wakes at most one, and only if no worker is already
  *       searching for work. There is no polling.
  *   <li>A task that throws does not kill its worker: the failure goes to {@link

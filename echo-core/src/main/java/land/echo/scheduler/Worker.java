@@ -36,6 +36,9 @@ import land.echo.Priority;
  * local ring first. Hence while LOW work is queued, at least one in every 2K picks of each worker
  * runs LOW work, and the oldest task of each LOW source (the injector, the worker's own ring)
  * starts within 4K picks even under a continuous flood of HIGH work; the same holds for NORMAL.
+ * Half-way between two fairness picks (for K >= 4), a pick keeps strict priority but tries each
+ * level's global injector before the local ring, so a task submitted from outside waits at most
+ * K picks behind local re-submissions of its own priority.
  *
  * <p><b>Busy time</b> is measured per busy period (from the first task after being idle to the
  * first pick that finds nothing), so the hot path pays no clock read per task.
@@ -74,6 +77,8 @@ final class Worker implements Runnable {
   final SpmcLocalQueue[] local = new SpmcLocalQueue[LEVELS];
   private final EchoScheduler pool;
   private final int fairnessInterval;
+  /** The value of untilFairPick at which a pick looks at the global injectors first. */
+  private final int globalFirstAt;
   private WorkerThread thread;
 
   /** Set by {@link IdleWorkers} when it wakes this worker; read by the parked worker. */
@@ -107,6 +112,7 @@ final class Worker implements Runnable {
     this.pool = pool;
     this.index = index;
     this.fairnessInterval = fairnessInterval;
+    this.globalFirstAt = fairnessInterval >= 4 ? (fairnessInterval + 1) / 2 : 0;
     this.untilFairPick = fairnessInterval;
     this.seed = 0x9E3779B9 * (index + 1);
     this.busySince = IDLE;
@@ -229,18 +235,40 @@ final class Worker implements Runnable {
   /** One pick: strict priority across local, global and peers, except every K-th pick. */
   Runnable findWork() {
     Runnable task;
-    if (untilFairPick <= 1) {
+    int until = untilFairPick;
+    if (until <= 1) {
       task = fairPick();
       if (task != null) {
         untilFairPick = fairnessInterval;
       }
     } else {
-      task = strictPick();
+      task = until == globalFirstAt ? globalFirstPick() : strictPick();
       if (task != null) {
-        untilFairPick--;
+        untilFairPick = until - 1;
       }
     }
     return task;
+  }
+
+  /**
+   * Half-way between fairness picks: strict priority, but each level's global injector before the
+   * local ring, so that external submissions cannot starve behind a chain that keeps re-submitting
+   * itself locally at the same level (Tokio's reason for its global-queue interval).
+   */
+  private Runnable globalFirstPick() {
+    for (int p = 0; p < LEVELS; p++) {
+      Runnable task = pool.global[p].poll();
+      if (task == null) {
+        task = local[p].poll();
+        if (task == null && peerHasWork(p)) {
+          task = steal(p);
+        }
+      }
+      if (task != null) {
+        return task;
+      }
+    }
+    return null;
   }
 
   private Runnable strictPick() {

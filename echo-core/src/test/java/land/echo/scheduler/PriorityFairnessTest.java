@@ -108,6 +108,41 @@ class PriorityFairnessTest {
   }
 
   @Test
+  void anExternalHighTaskDoesNotStarveBehindALocalHighChainWhileLowWaits() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    CountDownLatch release = new CountDownLatch(1);
+    occupyTheWorker(release);
+    for (int i = 0; i < 500; i++) {
+      scheduler.execute(() -> { }, Priority.LOW); // fairness picks always find LOW work
+    }
+    AtomicInteger chainRuns = new AtomicInteger();
+    AtomicInteger chainRunsAtSubmit = new AtomicInteger();
+    AtomicInteger chainRunsAtStart = new AtomicInteger(-1);
+    AtomicBoolean externalRan = new AtomicBoolean();
+    Runnable external = () -> {
+      chainRunsAtStart.set(chainRuns.get());
+      externalRan.set(true);
+    };
+    scheduler.execute(new Runnable() { // a HIGH chain re-submitting itself to the local ring
+      @Override
+      public void run() {
+        if (chainRuns.incrementAndGet() == 10) { // submit from outside, deterministically now
+          chainRunsAtSubmit.set(10);
+          Thread submitter = Thread.ofPlatform().start(() -> scheduler.execute(external, Priority.HIGH));
+          joinQuietly(submitter);
+        }
+        if (!externalRan.get()) {
+          scheduler.execute(this, Priority.HIGH);
+        }
+      }
+    }, Priority.HIGH);
+    release.countDown();
+
+    await().untilTrue(externalRan);
+    assertThat(chainRunsAtStart.get() - chainRunsAtSubmit.get()).isLessThanOrEqualTo(K);
+  }
+
+  @Test
   void normalAndLowBothProgressUnderAContinuousHighFlood() throws Exception {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
     AtomicInteger picks = new AtomicInteger();
@@ -159,6 +194,14 @@ class PriorityFairnessTest {
       awaitQuietly(release);
     });
     running.await();
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void pass(CyclicBarrier barrier) {
