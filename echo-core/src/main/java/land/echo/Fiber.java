@@ -13,11 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +63,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The design follows the run loops of cats-effect's {@code IOFiber} and ZIO's {@code
  * FiberRuntime} (explicit continuation stack, auto-yield, a single callback object), simplified to
- * one kind of frame per operator.
+ * one kind of frame per operator. The file is long because the run loop and the suspension and
+ * cancellation protocol are one piece; the future's guards live in {@link HandleFuture} and the
+ * listener nodes in {@link CancelListener}.
  */
-sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
+sealed class Fiber<E, T> extends HandleFuture<E, T>
     implements EffectHandle<E, T>, CancellationToken, Runnable, BiConsumer<Object, Throwable>
     permits Fiber.Timed {
 
@@ -118,7 +117,7 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   private final byte priority;
 
   /**
-   * Null or a {@link Listener} chain while live; the cause ({@link CommonError}) once cancelled.
+   * Null or a {@link CancelListener} chain while live; the cause ({@link CommonError}) once cancelled.
    * One field for both keeps the fiber small; the hot path reads it once per evaluation step.
    */
   private volatile Object cancelState;
@@ -607,8 +606,8 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
         return false;
       }
     } while (!CANCEL_STATE.compareAndSet(this, state, cause));
-    if (state instanceof Listener first) {
-      runListeners(first);
+    if (state instanceof CancelListener first) {
+      runCancelListeners(first);
     }
     Object s = suspension;
     if (s != null) {
@@ -617,19 +616,19 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
     return true;
   }
 
-  private void runListeners(Listener head) {
-    Listener reversed = null;
-    for (Listener l = head; l != null; l = l.next) {
-      reversed = new Listener(l, reversed);
+  private void runCancelListeners(CancelListener head) {
+    CancelListener reversed = null;
+    for (CancelListener l = head; l != null; l = l.next) {
+      reversed = new CancelListener(l, reversed);
     }
-    for (Listener l = reversed; l != null; l = l.next) {
+    for (CancelListener l = reversed; l != null; l = l.next) {
       if (!l.original.closed) {
-        runListener(l.original.action);
+        runCancelListener(l.original.action);
       }
     }
   }
 
-  private void runListener(Runnable action) {
+  private void runCancelListener(Runnable action) {
     try {
       action.run();
     } catch (Throwable t) {
@@ -665,15 +664,15 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   @Override
   public Registration onCancel(Runnable action) {
     Objects.requireNonNull(action, "action");
-    Listener node = new Listener(action);
+    CancelListener node = new CancelListener(action);
     while (true) {
       Object head = cancelState;
       if (head instanceof CommonError) {
-        runListener(action);
+        runCancelListener(action);
         node.closed = true;
         return node;
       }
-      node.next = (Listener) head;
+      node.next = (CancelListener) head;
       if (CANCEL_STATE.compareAndSet(this, head, node)) {
         return node;
       }
@@ -682,30 +681,6 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
 
   private static String reasonOf(CommonError cause) {
     return cause instanceof CommonError.Cancelled(String reason) ? reason : cause.message();
-  }
-
-  /** A registered cancellation action: a node of a Treiber stack, withdrawn lazily. */
-  private static final class Listener implements Registration {
-    final Runnable action;
-    final Listener original;
-    Listener next;
-    volatile boolean closed;
-
-    Listener(Runnable action) {
-      this.action = action;
-      this.original = this;
-    }
-
-    Listener(Listener original, Listener next) {
-      this.action = original.action;
-      this.original = original;
-      this.next = next;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-    }
   }
 
   // ------------------------------------------------------------------ the handle
@@ -726,7 +701,7 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
       }
     } while (!POSITION.compareAndSet(this, slot, CLAIMED));
     core.rootCompleted(this, slot, outcome);
-    super.complete(outcome);
+    completeByRuntime(outcome);
     return true;
   }
 
@@ -763,58 +738,6 @@ sealed class Fiber<E, T> extends CompletableFuture<Outcome<E, T>>
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     return cancel("cancelled through the handle's future");
-  }
-
-  @Override
-  public <U> CompletableFuture<U> newIncompleteFuture() {
-    return new CompletableFuture<>();
-  }
-
-  /** Not supported: only the runtime completes an effect's handle. */
-  @Override
-  public boolean complete(Outcome<E, T> value) {
-    throw readOnly();
-  }
-
-  /** Not supported: only the runtime completes an effect's handle. */
-  @Override
-  public boolean completeExceptionally(Throwable ex) {
-    throw readOnly();
-  }
-
-  /** Not supported: only the runtime completes an effect's handle. */
-  @Override
-  public void obtrudeValue(Outcome<E, T> value) {
-    throw readOnly();
-  }
-
-  /** Not supported: only the runtime completes an effect's handle. */
-  @Override
-  public void obtrudeException(Throwable ex) {
-    throw readOnly();
-  }
-
-  /** Not supported: only the runtime completes an effect's handle. */
-  @Override
-  public CompletableFuture<Outcome<E, T>> completeAsync(Supplier<? extends Outcome<E, T>> supplier, Executor executor) {
-    throw readOnly();
-  }
-
-  /** Not supported: use a runtime timeout, which also cancels the effect. */
-  @Override
-  public CompletableFuture<Outcome<E, T>> orTimeout(long timeout, TimeUnit unit) {
-    throw readOnly();
-  }
-
-  /** Not supported: use a runtime timeout, which also cancels the effect. */
-  @Override
-  public CompletableFuture<Outcome<E, T>> completeOnTimeout(Outcome<E, T> value, long timeout, TimeUnit unit) {
-    throw readOnly();
-  }
-
-  private static UnsupportedOperationException readOnly() {
-    return new UnsupportedOperationException(
-        "an effect handle is completed only by the runtime; use cancel() or a runtime timeout");
   }
 
   @Override
