@@ -56,12 +56,16 @@ class ShutdownRaceStressTest {
     AtomicIntegerArray runs = new AtomicIntegerArray(SLOTS);
     AtomicLong submitted = new AtomicLong();
     CountDownLatch go = new CountDownLatch(1);
+    CountDownLatch shutDown = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (int s = 0; s < SUBMITTERS; s++) {
       int base = s * PER_SUBMITTER * 2;
       threads.add(Thread.ofPlatform().start(() -> {
         awaitQuietly(go);
         for (int i = 0; i < PER_SUBMITTER; i++) {
+          if (i == PER_SUBMITTER * 3 / 4) {
+            awaitQuietly(shutDown); // the shutdown lands between 1/2 and 3/4 of the submissions
+          }
           int id = base + 2 * i;
           Numbered parent = new Numbered(id, () -> {
             runs.incrementAndGet(id);
@@ -85,6 +89,7 @@ class ShutdownRaceStressTest {
     if (!now) {
       scheduler.shutdown();
     }
+    shutDown.countDown();
     for (Thread t : threads) {
       t.join();
     }
