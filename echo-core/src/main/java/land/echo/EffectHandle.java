@@ -15,7 +15,12 @@ import java.util.concurrent.CompletionStage;
  */
 public interface EffectHandle<E, T> {
 
-  /** Returns a stage that completes (normally, never exceptionally) with the outcome. */
+  /**
+   * Returns a stage that completes (normally, never exceptionally) with the outcome. Its {@code
+   * toCompletableFuture()} cannot be completed by callers; cancelling that future cancels the
+   * effect, and its {@code isCancelled()} is true once cancellation was requested (by {@link
+   * #cancel}, a timeout or shutdown).
+   */
   CompletionStage<Outcome<E, T>> outcome();
 
   /** Waits for and returns the outcome. */
