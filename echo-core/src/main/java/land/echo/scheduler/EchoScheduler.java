@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *   <li>RUNNING: awake, counted in {@code unparked}; picks and runs tasks ({@link
  *       Worker#findWork}).
  *   <li>SEARCHING: a pick found nothing; counted in {@code unparked} and {@code searching}; scans
- *       every queue again. On finding work it goes back to 1, and if it was the last searcher it
- *       signals (wakes one parked worker if nobody else searches), handing the search on.
+ *       every queue again. On finding work it goes back to 1; if it was the last searcher it
+ *       re-checks every queue and, if work remains, signals (wakes one parked worker if nobody
+ *       else searches), handing the search on.
  *   <li>PARKED: found nothing while searching; pushed on the sleepers stack, both counts
  *       decremented in one atomic add. If it was the last searcher it re-checks every queue after
  *       the decrement and signals if it sees work (possibly waking itself). Then {@code

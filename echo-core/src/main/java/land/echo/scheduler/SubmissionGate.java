@@ -18,6 +18,11 @@ final class SubmissionGate {
   private final AtomicLongArray stripes;
   private final int mask;
 
+  /**
+   * Creates a gate with twice as many stripes as processors, rounded up to a power of two.
+   * {@code LongAdder} stops adding cells at about the processor count; twice that makes it rarer
+   * that two running submitters hash to one stripe, and {@link #isQuiescent()} stays a short scan.
+   */
   SubmissionGate() {
     int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1) << 1;
     this.stripes = new AtomicLongArray(n);
