@@ -341,6 +341,35 @@ public final class EchoScheduler extends AbstractExecutorService {
     return terminated.await(timeout, unit);
   }
 
+  /**
+   * Shuts down and waits until terminated, like {@link java.util.concurrent.ExecutorService#close()};
+   * called from one of this scheduler's own workers, which could never see itself terminate, it
+   * only shuts down. If interrupted while waiting, it stops at once with {@link #shutdownNow()}
+   * and keeps the interrupt status.
+   */
+  @Override
+  public void close() {
+    if (currentWorker() != null) {
+      shutdown();
+      return;
+    }
+    boolean interrupted = false;
+    shutdown();
+    while (!isTerminated()) {
+      try {
+        awaitTermination(1, TimeUnit.DAYS);
+      } catch (InterruptedException e) {
+        if (!interrupted) {
+          shutdownNow();
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public String toString() {
     String state = switch (runState.get()) {

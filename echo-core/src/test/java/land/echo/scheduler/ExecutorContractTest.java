@@ -145,6 +145,16 @@ class ExecutorContractTest {
   }
 
   @Test
+  void closeFromInsideAWorkerShutsDownWithoutWaitingForItself() throws Exception {
+    EchoScheduler own = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+
+    own.submit(own::close).get(10, TimeUnit.SECONDS);
+
+    assertThat(own.isShutdown()).isTrue();
+    assertThat(own.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void nullTasksAndPrioritiesAreRejectedWithTheirName() {
     assertThatThrownBy(() -> scheduler.execute(null)).hasMessage("task");
     assertThatThrownBy(() -> scheduler.execute(() -> { }, null)).hasMessage("priority");
