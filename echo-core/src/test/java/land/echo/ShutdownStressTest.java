@@ -45,7 +45,14 @@ class ShutdownStressTest {
       int first = s * (EFFECTS / SUBMITTERS);
       SplittableRandom random = new SplittableRandom(seed + s);
       submitters[s] = Thread.ofPlatform().name("submitter-" + s).start(() -> {
-        for (int i = first; i < first + EFFECTS / SUBMITTERS; i++) {
+        int quota = EFFECTS / SUBMITTERS;
+        for (int i = first; i < first + quota; i++) {
+          if (i == first + quota * 3 / 4) {
+            // The last quarter races with shutdown for certain, however the threads are scheduled.
+            while (!runtime.isShutdown()) {
+              Thread.onSpinWait();
+            }
+          }
           int index = i;
           EffectHandle<String, ?> handle = submit(runtime, KINDS[random.nextInt(KINDS.length)], random, i);
           handles.set(i, handle);
