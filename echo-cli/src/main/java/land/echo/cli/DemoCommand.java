@@ -184,7 +184,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void printHeader(PrintWriter out, SourceTree tree, WorkloadSettings s) {
     out.printf(Locale.ROOT, "Echo demo: an editor backend on %s%n", tree.description());
-    out.printf(Locale.ROOT, "  %d workers, %d s per run%s%n", s.parallelism(), s.duration().toSeconds(),
+    out.printf(Locale.ROOT, "  %d worker%s, %d s per run%s%n", s.parallelism(), s.parallelism() == 1 ? "" : "s",
+        s.duration().toSeconds(),
         compare ? ", on Echo and then on a plain ForkJoinPool" : "");
     out.printf(Locale.ROOT, "  LOW     indexing every file (blocking read, then tokenizing), %d files in flight%n",
         s.indexingWindow());

@@ -16,7 +16,8 @@ public final class DemoReport {
   private record Row(String name, Function<WorkloadResult, String> value) {}
 
   private static final List<Row> ROWS = List.of(
-      new Row("elapsed", r -> String.format(Locale.ROOT, "%.1f s on %d workers", seconds(r.elapsed()), r.parallelism())),
+      new Row("elapsed", r -> String.format(Locale.ROOT, "%.1f s on %d worker%s", seconds(r.elapsed()),
+          r.parallelism(), r.parallelism() == 1 ? "" : "s")),
       new Row("files indexed", r -> String.format(Locale.ROOT, "%,d / %,d", r.filesIndexed(), r.filesTotal())),
       new Row("indexing time", r -> String.format(Locale.ROOT, "%.1f s", seconds(r.indexingTime()))),
       new Row("files indexed per second", r -> String.format(Locale.ROOT, "%,.0f", r.filesPerSecond())),
