@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Compares Echo against a ThreadPoolExecutor on a PriorityBlockingQueue, which strictly prefers
  * HIGH and therefore starves LOW for the whole window. Target: Echo's LOW maximum wait within the
- * bound the scheduler documents, counted in picks ({@link StarvationBound}); the wait in time is
+ * bound docs/scheduler.md documents, counted in picks ({@link StarvationBound}); the wait in time is
  * reported too, and on a machine whose CPUs are shared it also contains the time the workers were
  * not running at all.
  *

@@ -3,8 +3,8 @@ package land.echo.bench;
 import java.util.Locale;
 
 /**
- * The bound on LOW's wait that Echo's scheduler documents (the fairness notes of its worker, and
- * docs/scheduler.md once written): under a continuous flood of higher-priority work, the oldest
+ * The bound on LOW's wait that Echo's scheduler documents (docs/scheduler.md, "Starvation bound"):
+ * under a continuous flood of higher-priority work, the oldest
  * task of each LOW source starts within 4K picks of a worker, K being the fairness interval
  * ({@code SchedulerConfig.starvationInterval}, default 61). The starvation benchmark counts the
  * HIGH tasks the whole pool starts while a LOW task waits; with W workers each making at most 4K
