@@ -52,10 +52,12 @@ final class BlockingLane {
     if (limit > 0) {
       lock.lock();
       try {
-        if (active >= limit) {
+        if (active >= limit && !stopped) {
           waiting[level].addLast(task);
           return;
         }
+        // Under the limit, or accepted in a race with shutdownNow after it drained the waiting
+        // tasks: nobody would admit it later, so it starts now.
         active++;
       } finally {
         lock.unlock();

@@ -97,7 +97,9 @@ public final class NamedQueue {
   Entry admit(Runnable task, int level) {
     lock.lock();
     try {
-      if (running < limit) {
+      if (running < limit || stopped) {
+        // stopped: accepted by a worker in a race with shutdownNow after the waiting tasks were
+        // drained; no permit will ever be released to it, so it is dispatched now.
         running++;
         return new Entry(this, task, level);
       }

@@ -209,12 +209,26 @@ final class Worker implements Runnable {
     }
   }
 
+  /**
+   * After shutdownNow drained the queues: runs what a task of this worker pushed after the drain,
+   * rather than lose it. Only a submission that passed the run-state check before STOP can push
+   * then: to this worker's ring, or to the global queue when the ring spilled. Every such push
+   * happens on a worker before that worker gets here, so sweeping the own rings and the global
+   * queues until both are empty leaves nothing behind.
+   */
   private void runLeftoversAfterStop() {
-    // Only tasks whose submission raced with shutdownNow can be here: run them rather than lose them.
-    for (int p = 0; p < LEVELS; p++) {
-      for (Runnable task; (task = local[p].poll()) != null; ) {
-        runTask(task);
+    for (;;) {
+      Runnable task = null;
+      for (int p = 0; p < LEVELS && task == null; p++) {
+        task = local[p].poll();
+        if (task == null) {
+          task = pool.global[p].poll();
+        }
       }
+      if (task == null) {
+        return;
+      }
+      runTask(task);
     }
   }
 

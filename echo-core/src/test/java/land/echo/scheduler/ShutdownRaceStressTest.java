@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Submissions racing with shutdown: a task whose submission returned normally runs exactly once
- * (shutdown) or runs or is returned exactly once (shutdownNow); a rejected task never runs.
+ * (shutdown) or runs or is returned exactly once (shutdownNow); a rejected task never runs. Tasks
+ * on workers submit children through all three lanes (worker queues, a named queue, the blocking
+ * lane), so the races of each lane with shutdownNow's drain are exercised. This test caught a task
+ * lost when a racing push spilled the worker's ring to the global queue after the drain.
  */
 class ShutdownRaceStressTest {
   private static final int SUBMITTERS = 3;
@@ -51,7 +54,8 @@ class ShutdownRaceStressTest {
   private record Outcome(AtomicIntegerArray accepted, AtomicIntegerArray runs, List<Runnable> unstarted) {}
 
   private static Outcome race(boolean now) throws Exception {
-    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(3).build());
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
+        .workers(3).namedQueue("limited", 2).blockingLimit(2).build());
     AtomicIntegerArray accepted = new AtomicIntegerArray(SLOTS);
     AtomicIntegerArray runs = new AtomicIntegerArray(SLOTS);
     AtomicLong submitted = new AtomicLong();
@@ -70,11 +74,11 @@ class ShutdownRaceStressTest {
           Numbered parent = new Numbered(id, () -> {
             runs.incrementAndGet(id);
             Numbered child = new Numbered(id + 1, () -> runs.incrementAndGet(id + 1));
-            if (tryExecute(scheduler, child, Priority.values()[id % 3])) {
+            if (tryExecute(scheduler, child, Priority.values()[id % 3], (id / 2) % 3)) {
               accepted.incrementAndGet(id + 1);
             }
           });
-          if (tryExecute(scheduler, parent, Priority.values()[(id / 2) % 3])) {
+          if (tryExecute(scheduler, parent, Priority.values()[(id / 2) % 3], 0)) {
             accepted.incrementAndGet(id);
           }
           submitted.incrementAndGet();
@@ -102,9 +106,14 @@ class ShutdownRaceStressTest {
     return new Outcome(accepted, runs, unstarted);
   }
 
-  private static boolean tryExecute(EchoScheduler scheduler, Runnable task, Priority priority) {
+  /** Submits through lane 0 (execute), 1 (a named queue) or 2 (executeBlocking). */
+  private static boolean tryExecute(EchoScheduler scheduler, Runnable task, Priority priority, int lane) {
     try {
-      scheduler.execute(task, priority);
+      switch (lane) {
+        case 0 -> scheduler.execute(task, priority);
+        case 1 -> scheduler.queue("limited").execute(task, priority);
+        default -> scheduler.executeBlocking(task, priority);
+      }
       return true;
     } catch (RejectedExecutionException e) {
       return false;
