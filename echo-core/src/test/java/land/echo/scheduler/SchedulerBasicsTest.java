@@ -101,6 +101,26 @@ class SchedulerBasicsTest {
     assertThat(scheduler.workerCount()).isEqualTo(2);
   }
 
+  @Test
+  void aTaskSubmittedFromAnotherSchedulersWorkerRunsOnTheTargetScheduler() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    EchoScheduler other = EchoScheduler.create(
+        SchedulerConfig.builder().workers(1).threadNamePrefix("other-worker-").build());
+    try {
+      CountDownLatch ran = new CountDownLatch(1);
+      List<String> threads = new CopyOnWriteArrayList<>();
+      other.submit(() -> scheduler.execute(() -> {
+        threads.add(Thread.currentThread().getName());
+        ran.countDown();
+      }, Priority.HIGH)).get();
+
+      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(threads).containsExactly("echo-worker-0");
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
   static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await();
