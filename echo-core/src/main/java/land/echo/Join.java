@@ -164,12 +164,14 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
 
     @Override
     void childDone(Fiber<?, ?> child, int m, Object r) {
-      if (tryResume(r, m)) {
-        Timer.Cancellable handle = timer;
-        if (handle != null) {
-          handle.cancel();
-        }
+      // Withdraw the timer before resuming the parent, so that no pending timer outlives an
+      // outcome the caller can already see. Withdrawing after losing the race is harmless: the
+      // timer has then fired or the parent was cancelled.
+      Timer.Cancellable handle = timer;
+      if (handle != null) {
+        handle.cancel();
       }
+      tryResume(r, m);
     }
   }
 }
