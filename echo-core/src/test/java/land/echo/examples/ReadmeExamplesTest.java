@@ -103,10 +103,9 @@ class ReadmeExamplesTest {
       assertThat(runtime.runWithRetry(flaky, policy)).isEqualTo(new Outcome.Success<>("ok"));
 
       // A timeout cancels: the blocking body is interrupted, the caller gets TimedOut promptly.
-      ActionEffect<Void, String, String> slow = ActionEffect.blocking(token -> {
-        Thread.sleep(60_000);
-        return "never";
-      });
+      java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.SynchronousQueue<>();
+      ActionEffect<Void, String, String> slow =
+          ActionEffect.blocking(token -> replies.take()); // waits for a reply that never comes
       Outcome<String, String> timedOut = runtime.runWithTimeout(slow, Duration.ofMillis(50));
       assertThat(timedOut)
           .isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ofMillis(50))));
