@@ -8,6 +8,23 @@ import java.util.List;
  */
 final class Report {
 
+  /** How to read the figures that depend on more than the code under test. */
+  static final String NOTES = """
+      Reading the figures:
+
+      - Round trips (`overhead`, and the time of `allocation`) park the caller and wake a worker, then \
+      wake the caller: two thread wake-ups per operation. On a virtual machine whose CPUs are idle a \
+      wake-up can cost tens of microseconds, far more than the work measured, so these figures move \
+      with the machine's load (busy CPUs wake faster). ZIO's `unsafe.run` runs a short program on the \
+      caller's own thread and pays no wake-up at all, which is why it wins `flatMap` at depth 20.
+      - Latency percentiles (`priority`, `starvation`) include the time a worker thread was preempted by \
+      other processes; with a load average above the number of processors, milliseconds of tail come \
+      from the operating system. The starvation bound is therefore also checked in picks (HIGH tasks \
+      started while a LOW task waited), which does not depend on the machine.
+      - Single-shot benchmarks report the median of few operations; compare them with the anchors of \
+      the same run, not across runs.
+      """;
+
   private Report() {}
 
   /** Renders the report of one suite run. */
@@ -44,6 +61,7 @@ final class Report {
         .append("in the same run. **Echo ÷ anchor** divides Echo's median by the anchor's: for times, latencies and bytes, ")
         .append("below 1.00x means Echo is faster or smaller. A target is met when the quantity it limits is at most the stated limit.\n\n");
     md.append(Table.render(rows)).append("\n").append(Table.summary(rows)).append("\n\n");
+    md.append(NOTES).append("\n");
 
     md.append("## JMH settings\n\n");
     md.append("JMH 1.37, run programmatically by `land.echo.bench.BenchMain`; forked JVM options: `")
