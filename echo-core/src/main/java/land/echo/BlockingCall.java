@@ -51,7 +51,7 @@ final class BlockingCall implements Runnable {
       }
       Thread.interrupted(); // a cancellation interrupt must not leak into whatever this thread does next
     }
-    fiber.resume(r, m);
+    fiber.resumeAfterBlocking(r, m);
   }
 
   /** Interrupts the body if it is running; harmless before it starts or after it ends. */
