@@ -24,7 +24,6 @@ final class BlockingCall implements Runnable {
   }
 
   @Override
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public void run() {
     synchronized (this) {
       thread = Thread.currentThread();
@@ -37,9 +36,7 @@ final class BlockingCall implements Runnable {
         r = cause;
         m = Fiber.FAULT;
       } else {
-        r = leaf.capabilityType() == null
-            ? ((TokenBody<?>) leaf.body).run(fiber)
-            : ((Body) leaf.body).run(capability, fiber);
+        r = leaf.call(capability, fiber);
         m = Fiber.VALUE;
       }
     } catch (Throwable t) {

@@ -200,7 +200,7 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
               r = ((Node.Fail<?, ?, ?>) e).error;
               m = FAILURE;
             }
-            case Node.COMPUTE -> {
+            case Node.COMPUTE, Node.BLOCKING, Node.ASYNC -> {
               Node.Leaf<?, ?, ?> leaf = (Node.Leaf<?, ?, ?>) e;
               Class<?> type = leaf.capabilityType();
               Object cap = null;
@@ -209,13 +209,47 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
                 m = FAULT;
                 break;
               }
+              if (e.tag == Node.COMPUTE) {
+                try {
+                  r = leaf.call(cap, this);
+                  m = VALUE;
+                } catch (Throwable t) {
+                  r = faultOf(t);
+                  m = FAULT;
+                }
+                break;
+              }
+              if (e.tag == Node.BLOCKING) {
+                CommonError refused = startBlocking(leaf, cap);
+                if (refused == null) {
+                  return null;
+                }
+                r = refused;
+                m = FAULT;
+                break;
+              }
+              CompletionStage<?> stage;
               try {
-                r = type == null ? ((TokenBody<?>) leaf.body).run(this) : ((Body) leaf.body).run(cap, this);
-                m = VALUE;
+                stage = ((Node.Async<?, ?, ?>) leaf).callAsync(cap, this);
+                Objects.requireNonNull(stage, "async body returned null");
               } catch (Throwable t) {
                 r = faultOf(t);
                 m = FAULT;
+                break;
               }
+              CompletableFuture<?> future = futureOf(stage);
+              if (future != null && future.isDone()) {
+                try {
+                  r = future.join();
+                  m = VALUE;
+                } catch (Throwable t) {
+                  r = faultOf(t);
+                  m = FAULT;
+                }
+                break;
+              }
+              awaitStage(stage, future);
+              return null;
             }
             case Node.SUSPEND -> {
               try {
@@ -250,56 +284,6 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
                 sleep(d, null, VALUE);
                 return null;
               }
-            }
-            case Node.BLOCKING -> {
-              Node.Leaf<?, ?, ?> leaf = (Node.Leaf<?, ?, ?>) e;
-              Class<?> type = leaf.capabilityType();
-              Object cap = null;
-              if (type != null && (cap = core.environment.lookup(type)) == null) {
-                r = missing(type);
-                m = FAULT;
-                break;
-              }
-              CommonError refused = startBlocking(leaf, cap);
-              if (refused == null) {
-                return null;
-              }
-              r = refused;
-              m = FAULT;
-            }
-            case Node.ASYNC -> {
-              Node.Leaf<?, ?, ?> leaf = (Node.Leaf<?, ?, ?>) e;
-              Class<?> type = leaf.capabilityType();
-              Object cap = null;
-              if (type != null && (cap = core.environment.lookup(type)) == null) {
-                r = missing(type);
-                m = FAULT;
-                break;
-              }
-              CompletionStage<?> stage;
-              try {
-                stage = type == null
-                    ? ((AsyncTokenBody<?>) leaf.body).run(this)
-                    : ((AsyncBody) leaf.body).run(cap, this);
-                Objects.requireNonNull(stage, "async body returned null");
-              } catch (Throwable t) {
-                r = faultOf(t);
-                m = FAULT;
-                break;
-              }
-              CompletableFuture<?> future = futureOf(stage);
-              if (future != null && future.isDone()) {
-                try {
-                  r = future.join();
-                  m = VALUE;
-                } catch (Throwable t) {
-                  r = faultOf(t);
-                  m = FAULT;
-                }
-                break;
-              }
-              awaitStage(stage, future);
-              return null;
             }
             case Node.ALL, Node.RACE -> {
               return fork((Node.Parallel<?, ?, ?>) e);

@@ -1,6 +1,7 @@
 package land.echo;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -103,6 +104,17 @@ final class Node {
     final Class<?> capabilityType() {
       return (Class<?>) requirements;
     }
+
+    /**
+     * Runs a synchronous body ({@link Compute} or {@link Blocking}) with its capability ({@code
+     * null} for a token-only body) and the fiber's token.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    final Object call(Object capability, CancellationToken token) throws Exception {
+      return capabilityType() == null
+          ? ((TokenBody<?>) body).run(token)
+          : ((Body) body).run(capability, token);
+    }
   }
 
   static final class Compute<C, E, T> extends Leaf<C, E, T> {
@@ -120,6 +132,14 @@ final class Node {
   static final class Async<C, E, T> extends Leaf<C, E, T> {
     Async(Class<?> capability, Object body) {
       super(ASYNC, capability, body);
+    }
+
+    /** Runs the async body with its capability ({@code null} for a token-only body) and token. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    CompletionStage<?> callAsync(Object capability, CancellationToken token) throws Exception {
+      return capabilityType() == null
+          ? ((AsyncTokenBody<?>) body).run(token)
+          : ((AsyncBody) body).run(capability, token);
     }
   }
 
