@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.time.Clock;
@@ -31,6 +32,13 @@ public final class ApplicationRuntime implements AutoCloseable {
   /** The deadline {@link #close()} gives in-flight effects. */
   public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
+  /**
+   * How long {@link #shutdown} waits, after cancelling what the deadline left unfinished, for the
+   * cancelled effects to finish unwinding (their finalizers) before it runs the hooks; the
+   * scheduler's threads are awaited within the same grace.
+   */
+  public static final Duration UNWIND_GRACE = Duration.ofSeconds(1);
+
   private final RuntimeCore core;
   private final List<ShutdownSequence.Hook> hooks;
   private final AtomicReference<CompletableFuture<ShutdownReport>> shutdown = new AtomicReference<>();
@@ -52,16 +60,28 @@ public final class ApplicationRuntime implements AutoCloseable {
   }
 
   /**
-   * Runs {@code effect} at {@code NORMAL} priority and waits for its outcome. It blocks the calling
-   * thread: inside an effect, compose with {@code flatMap} instead of calling {@code run}.
+   * Runs {@code effect} at {@code NORMAL} priority and waits for its outcome; see {@link
+   * #run(ActionEffect, Priority)}.
    */
   public <C, E, T> Outcome<E, T> run(ActionEffect<C, E, T> effect) {
-    return core.start(effect, Priority.NORMAL, null).join();
+    return run(effect, Priority.NORMAL);
   }
 
-  /** Runs {@code effect} at {@code priority} and waits for its outcome. */
+  /**
+   * Runs {@code effect} at {@code priority} and waits for its outcome, blocking the calling thread.
+   *
+   * <p>Inside an effect, compose with {@code flatMap} instead. A compute body that calls {@code
+   * run} would block a worker on work that may need that very worker, so it is refused at once; a
+   * blocking body may call it (its virtual thread lends its blocking permit while it waits). If
+   * the waiting thread is interrupted, the effect is cancelled, the interrupt is restored and the
+   * outcome is {@code Fault(Cancelled)} (or the outcome, if it was already known).
+   *
+   * @throws IllegalStateException if called on a worker of this runtime's scheduler; nothing is
+   *     submitted then
+   */
   public <C, E, T> Outcome<E, T> run(ActionEffect<C, E, T> effect, Priority priority) {
-    return core.start(effect, priority, null).join();
+    refuseOnWorker("run");
+    return await(core.start(effect, priority, null));
   }
 
   /** Submits {@code effect} at {@code NORMAL} priority and returns its handle. */
@@ -79,19 +99,27 @@ public final class ApplicationRuntime implements AutoCloseable {
    * wait and execution; see {@link #submitWithTimeout}.
    */
   public <C, E, T> Outcome<E, T> runWithTimeout(ActionEffect<C, E, T> effect, Duration timeout) {
-    return submitWithTimeout(effect, timeout, Priority.NORMAL).join();
+    return runWithTimeout(effect, timeout, Priority.NORMAL);
   }
 
-  /** Runs {@code effect} at {@code priority} with a budget of {@code timeout}; see {@link #submitWithTimeout}. */
+  /**
+   * Runs {@code effect} at {@code priority} with a budget of {@code timeout}, blocking as {@link
+   * #run(ActionEffect, Priority)} does; see {@link #submitWithTimeout}.
+   *
+   * @throws IllegalStateException if called on a worker of this runtime's scheduler
+   */
   public <C, E, T> Outcome<E, T> runWithTimeout(ActionEffect<C, E, T> effect, Duration timeout, Priority priority) {
-    return submitWithTimeout(effect, timeout, priority).join();
+    refuseOnWorker("runWithTimeout");
+    return await(core.start(effect, priority, Objects.requireNonNull(timeout, "timeout")));
   }
 
   /**
    * Submits {@code effect} at {@code priority} with a budget of {@code timeout} that starts now and
    * covers queue wait and execution. At the deadline the handle completes with {@code
    * Fault(TimedOut(timeout))} and the effect is cancelled: if still queued it never starts, a
-   * compute body sees its token, a blocking body is interrupted.
+   * compute body sees its token, a blocking body is interrupted. A zero timeout has expired
+   * before the effect could start: the handle completes with {@code Fault(TimedOut(PT0S))} at once
+   * and nothing runs.
    *
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
@@ -102,7 +130,7 @@ public final class ApplicationRuntime implements AutoCloseable {
 
   /** Runs {@code effect} at {@code NORMAL} priority, retried under {@code policy}; see {@link ActionEffect#retry}. */
   public <C, E, T> Outcome<E, T> runWithRetry(ActionEffect<C, E, T> effect, RetryPolicy policy) {
-    return run(Objects.requireNonNull(effect, "effect").retry(policy), Priority.NORMAL);
+    return runWithRetry(effect, policy, Priority.NORMAL);
   }
 
   /** Runs {@code effect} at {@code priority}, retried under {@code policy}. */
@@ -111,19 +139,31 @@ public final class ApplicationRuntime implements AutoCloseable {
   }
 
   /**
-   * Shuts the runtime down: stops accepting effects (later submissions complete at once with {@code
-   * Fault(Rejected)}), gives in-flight effects until {@code deadline} to finish, cancels the rest,
-   * runs the shutdown hooks in registration order (each within its own timeout, every one attempted),
-   * then shuts down the scheduler and waits for it. Calling it again, concurrently or later, returns
-   * the first call's report. Call it from outside the runtime's effects: effects still running need
-   * the workers to finish before the deadline.
+   * Shuts the runtime down and waits for it: stops accepting effects (later submissions complete
+   * at once with {@code Fault(Rejected)}), gives in-flight effects until {@code deadline} to
+   * finish, cancels the rest and waits up to {@link #UNWIND_GRACE} for them to finish unwinding
+   * (their finalizers run before any hook), runs the shutdown hooks in registration order (each
+   * within its own timeout, every one attempted), then shuts down the scheduler and waits for its
+   * threads within what is left of the grace. It returns within {@code deadline + UNWIND_GRACE + }
+   * the sum of the hooks' timeouts; a deadline too long to represent (such as {@code
+   * ChronoUnit.FOREVER.getDuration()}) means "wait for the effects as long as they take". Calling
+   * it again, concurrently or later, returns the first call's report.
+   *
+   * <p>An effect cannot wait for a shutdown that waits for that effect: called from a worker or a
+   * blocking body of this runtime's scheduler, it is refused; use {@link #shutdownAsync} there.
    *
    * @throws IllegalArgumentException if {@code deadline} is negative
+   * @throws IllegalStateException if called from a thread of this runtime's scheduler
    */
   public ShutdownReport shutdown(Duration deadline) {
     Objects.requireNonNull(deadline, "deadline");
     if (deadline.isNegative()) {
       throw new IllegalArgumentException("deadline must not be negative, was " + deadline);
+    }
+    if (core.scheduler.isWorkerThread() || core.scheduler.isBlockingThread()) {
+      throw new IllegalStateException("shutdown(" + deadline + ") was called from inside an effect of this "
+          + "runtime: it would wait for the very effect that called it. Call shutdownAsync(deadline) "
+          + "there, or shut down from outside the runtime");
     }
     CompletableFuture<ShutdownReport> mine = new CompletableFuture<>();
     CompletableFuture<ShutdownReport> first = shutdown.compareAndExchange(null, mine);
@@ -138,10 +178,60 @@ public final class ApplicationRuntime implements AutoCloseable {
     return mine.join();
   }
 
-  /** Shuts down with {@link #DEFAULT_SHUTDOWN_DEADLINE}; idempotent. */
+  /**
+   * Starts {@link #shutdown(Duration)} on a new platform thread named {@code echo-shutdown} (not a
+   * daemon, so the JVM waits for it) and returns its report's future; safe from inside an effect,
+   * whose own completion the drain then waits for.
+   *
+   * @throws IllegalArgumentException if {@code deadline} is negative
+   */
+  public CompletableFuture<ShutdownReport> shutdownAsync(Duration deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    if (deadline.isNegative()) {
+      throw new IllegalArgumentException("deadline must not be negative, was " + deadline);
+    }
+    CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    Thread.ofPlatform().name("echo-shutdown").daemon(false).start(() -> {
+      try {
+        report.complete(shutdown(deadline));
+      } catch (Throwable t) {
+        report.completeExceptionally(t);
+      }
+    });
+    return report;
+  }
+
+  /**
+   * Shuts down with {@link #DEFAULT_SHUTDOWN_DEADLINE}, so it returns within 31 s plus the hooks'
+   * timeouts; idempotent.
+   *
+   * @throws IllegalStateException if called from a thread of this runtime's scheduler
+   */
   @Override
   public void close() {
     shutdown(DEFAULT_SHUTDOWN_DEADLINE);
+  }
+
+  private void refuseOnWorker(String method) {
+    if (core.scheduler.isWorkerThread()) {
+      throw new IllegalStateException(method + "() blocks, and was called on a worker of this runtime's "
+          + "scheduler, where it would wait for work that may need this very worker. Inside an effect, "
+          + "compose with flatMap (or all/race) instead; elsewhere, submit() and react to the handle");
+    }
+  }
+
+  /** Waits for {@code handle}; an interrupt cancels the effect and is restored. */
+  private <E, T> Outcome<E, T> await(HandleFuture<E, T> handle) {
+    try {
+      return core.scheduler.await(handle);
+    } catch (InterruptedException e) {
+      handle.cancel("the thread waiting for the effect's outcome was interrupted");
+      Thread.currentThread().interrupt();
+      return handle.join();
+    } catch (ExecutionException e) {
+      // A handle always completes normally, with an outcome.
+      throw new IllegalStateException("an effect handle completed exceptionally", e.getCause());
+    }
   }
 
   /** Returns true once {@link #shutdown} has begun. */

@@ -51,6 +51,14 @@ final class BlockingCall implements Runnable {
     fiber.resumeAfterBlocking(r, m);
   }
 
+  /**
+   * The fiber was cancelled: a body that has not started will see the cause and not run; a
+   * running body is interrupted.
+   */
+  void cancel(CommonError cause) {
+    interrupt();
+  }
+
   /** Interrupts the body if it is running; harmless before it starts or after it ends. */
   void interrupt() {
     synchronized (this) {

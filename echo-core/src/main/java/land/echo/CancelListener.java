@@ -1,29 +1,30 @@
 package land.echo;
 
 /**
- * A registered cancellation action of a {@link Fiber}: a node of the Treiber stack kept in the
- * fiber's cancel state, withdrawn lazily by {@link #close()}. Thread-safe.
+ * A registered cancellation action of a {@link Fiber}: a node of its {@link CancelListeners} list.
+ * Thread-safe.
+ *
+ * <p>{@link #close()} unlinks the node in O(1), so a body that opens and closes registrations in a
+ * loop retains nothing and a later cancellation runs only the actions still registered.
  */
 final class CancelListener implements CancellationToken.Registration {
+  /** A registration that is already closed: returned when the action ran at once or never will. */
+  static final CancellationToken.Registration CLOSED = () -> {};
+
   final Runnable action;
-  /** The registered node this one copies (itself, or the original of a reversed copy). */
-  final CancelListener original;
+  private final CancelListeners owner;
+  // Guarded by owner.
+  CancelListener prev;
   CancelListener next;
-  volatile boolean closed;
+  boolean linked;
 
-  CancelListener(Runnable action) {
+  CancelListener(CancelListeners owner, Runnable action) {
+    this.owner = owner;
     this.action = action;
-    this.original = this;
-  }
-
-  CancelListener(CancelListener original, CancelListener next) {
-    this.action = original.action;
-    this.original = original;
-    this.next = next;
   }
 
   @Override
   public void close() {
-    closed = true;
+    owner.remove(this);
   }
 }

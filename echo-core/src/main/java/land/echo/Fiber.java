@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +25,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Implementation notes</h2>
  *
  * <p><b>One object per effect.</b> A fiber is at once the {@link Runnable} submitted to the
- * scheduler, the {@link CancellationToken} its bodies see, the callback of the async stages it
- * awaits ({@link BiConsumer}) and, for a root, the {@link EffectHandle} and the single {@link
- * CompletableFuture} the caller waits on. A root effect therefore costs one fiber plus its {@link
- * Outcome}; the "bytes per effect" benchmark in echo-bench compares this with CompletableFuture.
- * The future's mutators are blocked ({@link #complete} throws) so only the runtime completes it;
- * {@link #isCancelled()} means "cancellation was requested", for both the token and the future.
+ * scheduler and the {@link CancellationToken} its bodies see. A root fiber's caller holds a
+ * separate {@link HandleFuture}, so nobody outside the runtime can reach the fiber and run it a
+ * second time.
  *
  * <p><b>Run loop.</b> {@link #runLoop()} evaluates nodes in a loop with an explicit, growable stack
  * of continuation frames. A composite node ({@code map}, {@code flatMap}, {@code recover}, {@code
@@ -38,38 +35,48 @@ import org.slf4j.LoggerFactory;
  * retry} pushes a small {@link RetryState}. The registers are {@code r} (the node to evaluate, or
  * the current value, domain error or {@link CommonError} fault) and {@code m} (which of those it
  * is). No recursion: a chain or a recursion of any depth runs in constant JVM stack. After {@link
- * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so higher-priority work queued
- * meanwhile pre-empts it at effect granularity.
+ * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so
+ * higher-priority work queued meanwhile pre-empts it at effect granularity. Whatever a step throws
+ * outside the guards around user code (a defect, or an {@code Error} such as {@code
+ * OutOfMemoryError} while building a fault) becomes a {@code Panic} fault and unwinding goes on, so
+ * every finalizer on the stack still runs and the handle still completes exactly once.
  *
  * <p><b>States.</b> A fiber is RUNNING (inside {@code runLoop} on exactly one thread), QUEUED (in
  * the scheduler), SUSPENDED (its {@link #suspension} names what it waits on: a {@link
- * BlockingCall}, a {@link SleepCall}, a {@link Join} of child fibers, or an async stage) or DONE.
- * Exactly one party resumes a suspension ({@link #resume}): the blocking call's thread, the async
- * stage's callback, or the winner of a CAS in {@link SleepCall} / {@link Join}. After publishing
+ * BlockingCall}, a {@link SleepCall}, an {@link AsyncCall} or a {@link Join} of child fibers) or
+ * DONE. Exactly one party resumes a suspension ({@link #resume}): the blocking call's thread, or
+ * the winner of a CAS in {@link SleepCall}, {@link AsyncCall} or {@link Join}. After publishing
  * {@link #suspension} the run loop touches no fiber state again, because the fiber may already be
  * running elsewhere.
  *
  * <p><b>Cancellation</b> ({@link #signal}) CASes {@link #cancelState} from "live" (null or the
- * chain of {@code onCancel} listeners) to the cause, once; runs the listeners it replaced, then acts on the current suspension: interrupts the
- * blocking thread, cancels the sleep's timer (and resumes the fiber), cancels the children of a
- * join (and resumes the parent), or cancels the async future (whose callback resumes the fiber).
- * The race with a fiber that is just suspending is a Dekker pattern on two volatiles: the fiber
- * writes {@code suspension} then reads {@code cancelState}; the canceller writes {@code
- * cancelState} then reads {@code suspension}; at least one of them sees the other and the
- * suspension's own cancel is idempotent. A cancelled fiber converts its next evaluation step into
- * the fault, unwinds running only finalizers, and never retries. A root's handle is completed by
- * {@link #cancelWith} before the signal, so callers never wait for the victim (see
- * docs/semantics.md).
+ * {@link CancelListeners}) to the cause, once; runs the listeners it replaced, then acts on the
+ * current suspension: interrupts the blocking thread, cancels the sleep's timer or the async stage
+ * (and resumes the fiber), or, for a join, marks every child cancelled and resumes the parent. The
+ * walk down a tree of joins is iterative ({@link #propagate}), with an explicit work list, so a
+ * cancellation through 100,000 nested {@code timeout}, {@code all} or {@code race} levels runs in
+ * constant JVM stack. The race with a fiber that is just suspending is a Dekker pattern on two
+ * volatiles: the fiber writes {@code suspension} then reads {@code cancelState}; the canceller
+ * writes {@code cancelState} then reads {@code suspension}; at least one of them sees the other
+ * and every suspension's own cancel is idempotent. A cancelled fiber converts its next evaluation
+ * step into the fault, unwinds running only finalizers, and never retries. A root's handle is
+ * completed before the signal, so callers never wait for the victim (see docs/semantics.md). A
+ * fiber that finishes swaps its listeners for {@link #FINISHED}: a later cancellation (a sibling
+ * failing in {@code all}) runs no action of an effect that already completed.
+ *
+ * <p><b>Quiescence.</b> A root's handle may complete (by cancellation) long before its tree stops
+ * running. Each fiber counts what keeps its subtree alive in {@link #live}: itself until it
+ * finishes, plus one per join it forked until every child of that join has settled. A fiber that
+ * never forked touches no counter. When a subtree settles, {@link #release()} walks up to the root
+ * (iteratively) and finally tells the handle, which leaves the runtime's registry; shutdown waits
+ * for that before it runs its hooks.
  *
  * <p>The design follows the run loops of cats-effect's {@code IOFiber} and ZIO's {@code
- * FiberRuntime} (explicit continuation stack, auto-yield, a single callback object), simplified to
- * one kind of frame per operator. The file is long because the run loop and the suspension and
- * cancellation protocol are one piece; the future's guards live in {@link HandleFuture} and the
- * listener nodes in {@link CancelListener}.
+ * FiberRuntime} (explicit continuation stack, auto-yield), simplified to one kind of frame per
+ * operator. The file is long because the run loop and the suspension and cancellation protocol are
+ * one piece; the handle lives in {@link HandleFuture} and the listeners in {@link CancelListeners}.
  */
-sealed class Fiber<E, T> extends HandleFuture<E, T>
-    implements EffectHandle<E, T>, CancellationToken, Runnable, BiConsumer<Object, Throwable>
-    permits Fiber.Timed {
+final class Fiber<E, T> implements CancellationToken, Runnable {
 
   /**
    * Evaluation steps per scheduling quantum before the fiber yields its worker. 1024 is the value
@@ -84,75 +91,73 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
   static final int FAULT = 3;
   private static final int DONE = 4;
   private static final Priority[] PRIORITIES = Priority.values();
+  /** The cancel state of a fiber that finished without being cancelled: it can no longer be. */
+  private static final Object FINISHED = new Object();
+  /**
+   * The fault used when even allocating a {@code Panic} failed (the heap is exhausted): allocated
+   * up front so that the last-resort path allocates nothing.
+   */
+  private static final CommonError OUT_OF_MEMORY =
+      new CommonError.Panic(new OutOfMemoryError("the heap was exhausted while an effect failed"));
 
   private static final Logger LOG = LoggerFactory.getLogger(Fiber.class);
   private static final VarHandle CANCEL_STATE;
-  private static final VarHandle POSITION;
-  /** {@link #position} of a root whose handle has been completed. */
-  private static final int CLAIMED = Integer.MIN_VALUE;
+  private static final VarHandle LIVE;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CANCEL_STATE = lookup.findVarHandle(Fiber.class, "cancelState", Object.class);
-      POSITION = lookup.findVarHandle(Fiber.class, "position", int.class);
+      LIVE = lookup.findVarHandle(Fiber.class, "live", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  // Field count matters: a root costs this object plus its Outcome ("bytes per effect" in echo-bench).
+  // Field count matters: a root costs this object, its handle and its Outcome ("bytes per effect" in echo-bench).
   final RuntimeCore core;
-  /** For a root, the effect it was started with (for names in logs); for a child, its {@link Join}. */
+  /** For a root, its {@link HandleFuture}; for a child, its {@link Join}. */
   private final Object link;
-  /**
-   * A child's index in its join; a root's {@link InFlightRegistry} slot until its handle is claimed
-   * for completion, then {@link #CLAIMED}. The CAS to {@code CLAIMED} elects the single completer.
-   */
-  private volatile int position;
+  /** A child's index in its join. */
+  private final int index;
   private Object reg;
   private Object[] stack;
   private int sp;
   private byte mode;
   private final byte priority;
+  /** Whether this fiber ever forked a join; until then {@link #live} is private to its own thread. */
+  private boolean forked;
+  /** 1 for this fiber until it finishes, plus one per forked join not yet settled (see the notes). */
+  private int live = 1;
 
   /**
-   * Null or a {@link CancelListener} chain while live; the cause ({@link CommonError}) once cancelled.
-   * One field for both keeps the fiber small; the hot path reads it once per evaluation step.
+   * Null or the {@link CancelListeners} while live; the cause ({@link CommonError}) once cancelled;
+   * {@link #FINISHED} once finished uncancelled. One field for all three keeps the fiber small;
+   * the hot path reads it once per evaluation step.
    */
   private volatile Object cancelState;
   private volatile Object suspension;
 
-  Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?, ?> effect, Join join, int index) {
+  Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?, ?> effect, Object link, int index) {
     this.core = core;
     this.priority = (byte) priority.ordinal();
-    this.link = join == null ? effect : join;
-    this.position = join == null ? InFlightRegistry.NONE : index;
+    this.link = link;
+    this.index = index;
     this.reg = effect;
   }
 
-  /** A root submitted with a whole-effect deadline; only such roots pay for the field. */
-  static final class Timed<E, T> extends Fiber<E, T> {
-    /** The deadline's timer entry, withdrawn when the handle completes first. */
-    volatile land.echo.time.Timer.Cancellable deadline;
-
-    Timed(RuntimeCore core, Priority priority, ActionEffect<?, ?, ?> effect) {
-      super(core, priority, effect, null, 0);
-    }
-  }
-
   /** Returns the priority this fiber runs at. */
-  final Priority priority() {
+  Priority priority() {
     return PRIORITIES[priority];
   }
 
   /** Returns the name of this fiber's effect (a child is named after its root), for logs. */
-  final String name() {
+  String name() {
     Object l = link;
     for (int hops = 0; hops < 64 && l instanceof Join j; hops++) {
       l = j.parent.link;
     }
-    return l instanceof ActionEffect<?, ?, ?> e ? e.name() : "effect";
+    return l instanceof HandleFuture<?, ?> h ? h.name() : "effect";
   }
 
   // ------------------------------------------------------------------ the run loop
@@ -162,7 +167,16 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     // Trampoline: a fork returns its first child, which runs here without a queue round trip.
     Fiber<?, ?> next = this;
     do {
-      next = next.runLoop();
+      Fiber<?, ?> current = next;
+      try {
+        next = current.runLoop();
+      } catch (Throwable t) {
+        // Even the run loop's own guard failed (the heap is exhausted): unwind with a fault that
+        // needs no allocation, so the finalizers still run and the handle still completes.
+        current.reg = OUT_OF_MEMORY;
+        current.mode = FAULT;
+        next = current;
+      }
     } while (next != null);
   }
 
@@ -175,8 +189,8 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     int m = mode;
     reg = null;
     int budget = YIELD_AFTER;
-    try {
-      while (true) {
+    while (true) {
+      try {
         // A cancelled fiber unwinds to the end without yielding: it only runs finalizers now.
         if (--budget <= 0 && !(cancelState instanceof CommonError)) {
           reg = r;
@@ -237,10 +251,12 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
                 m = FAULT;
                 break;
               }
-              CompletableFuture<?> future = futureOf(stage);
-              if (future != null && future.isDone()) {
+              // Fast path for a plain CompletableFuture that is already complete; any other stage
+              // (a minimal stage, a subclass, a foreign implementation) is only ever observed
+              // through whenComplete, which every stage supports.
+              if (stage.getClass() == CompletableFuture.class && ((CompletableFuture<?>) stage).isDone()) {
                 try {
-                  r = future.join();
+                  r = ((CompletableFuture<?>) stage).join();
                   m = VALUE;
                 } catch (Throwable t) {
                   r = faultOf(t);
@@ -248,8 +264,12 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
                 }
                 break;
               }
-              awaitStage(stage, future);
-              return null;
+              Object failed = awaitStage(stage);
+              if (failed == null) {
+                return null;
+              }
+              r = failed;
+              m = FAULT;
             }
             case Node.SUSPEND -> {
               try {
@@ -289,7 +309,14 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
               return fork((Node.Parallel<?, ?, ?>) e);
             }
             case Node.TIMEOUT -> {
-              return forkTimeout((Node.Timeout<?, ?, ?>) e);
+              Node.Timeout<?, ?, ?> timeout = (Node.Timeout<?, ?, ?>) e;
+              if (timeout.after.isZero()) {
+                // A zero budget has expired before the effect could start: it never runs.
+                r = new CommonError.TimedOut(Duration.ZERO);
+                m = FAULT;
+                break;
+              }
+              return forkTimeout(timeout);
             }
             default -> throw new IllegalStateException("unknown effect node " + e.tag);
           }
@@ -324,8 +351,9 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
             }
             Duration delay = policy.delay(state.attempts);
             if (LOG.isWarnEnabled()) {
+              // Parameters, never concatenation: SLF4J survives a user type whose toString() throws.
               LOG.warn("Effect '{}' failed (attempt {}): {}. Retrying in {}...",
-                  state.node.name(), state.attempts, describe(failed), delay);
+                  state.node.name(), state.attempts, failed, delay);
             }
             state.attempts++;
             core.retries.increment();
@@ -407,14 +435,15 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
             default -> throw new IllegalStateException("unexpected frame " + node.tag);
           }
         }
+      } catch (Throwable bug) {
+        // A defect of the interpreter, or an Error escaping a guard (the heap exhausted while a
+        // fault was built, a log line that threw): the step becomes a fault and unwinding goes on,
+        // so every finalizer still on the stack runs and the effect still completes. Each pass
+        // through here either pops a frame or finishes, so this cannot loop forever.
+        r = new CommonError.Panic(bug);
+        m = FAULT;
+        RuntimeCore.logQuietly("Interpreter failure in an effect; unwinding it", bug);
       }
-    } catch (Throwable bug) {
-      // Only a defect of the interpreter gets here; the effect must still complete, never be lost.
-      LOG.error("Interpreter failure in effect '{}'", name(), bug);
-      stack = null;
-      sp = 0;
-      finish(FAULT, new CommonError.Panic(bug));
-      return null;
     }
   }
 
@@ -428,13 +457,62 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     s[sp++] = frame;
   }
 
+  /** Ends this fiber: drops its listeners, delivers the result, then releases its hold on quiescence. Never throws. */
   private void finish(int m, Object r) {
     mode = DONE;
     suspension = null;
-    if (link instanceof Join join) {
-      join.childDone(this, m, r);
-    } else {
-      completeRoot(outcomeOf(m, r));
+    stack = null;
+    try {
+      dropListeners();
+      if (link instanceof Join join) {
+        join.childDone(this, m, r);
+      } else {
+        ((HandleFuture<E, T>) link).complete0(outcomeOf(m, r));
+      }
+    } catch (Throwable t) {
+      RuntimeCore.logQuietly("Delivering the result of an effect failed", t);
+    } finally {
+      try {
+        release();
+      } catch (Throwable t) {
+        RuntimeCore.logQuietly("Releasing a finished effect failed", t);
+      }
+    }
+  }
+
+  /** A finished fiber can no longer be cancelled: its registered actions are dropped, never run. */
+  private void dropListeners() {
+    Object state;
+    do {
+      state = cancelState;
+      if (state instanceof CommonError) {
+        return;
+      }
+    } while (!CANCEL_STATE.compareAndSet(this, state, FINISHED));
+    if (state instanceof CancelListeners listeners) {
+      listeners.detach();
+    }
+  }
+
+  /**
+   * Releases this fiber's own hold on quiescence and walks up, without recursion, while each
+   * subtree it completes was the last one holding its parent.
+   */
+  private void release() {
+    Fiber<?, ?> f = this;
+    while (true) {
+      if (f.forked && (int) LIVE.getAndAdd(f, -1) != 1) {
+        return;
+      }
+      if (f.link instanceof Join join) {
+        if (!join.settle()) {
+          return;
+        }
+        f = join.parent; // the settled join's hold on its parent goes next
+      } else {
+        ((HandleFuture<?, ?>) f.link).quiescent();
+        return;
+      }
     }
   }
 
@@ -460,7 +538,8 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     suspension = call;
     CommonError cause = cancelCause();
     if (cause != null) {
-      // A blocking call is only ever resumed by its own thread, so nobody else can resume us here.
+      // A blocking call is only ever resumed by its own thread (or by withdrawing it from the
+      // lane, which cannot happen before it was submitted), so nobody else can resume us here.
       suspension = null;
       return cause;
     }
@@ -470,26 +549,33 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     } catch (RejectedExecutionException e) {
       suspension = null;
       return new CommonError.Rejected("the scheduler refused a blocking body: " + e.getMessage());
+    } catch (Throwable t) {
+      suspension = null;
+      return new CommonError.Panic(t);
     }
   }
 
-  private void awaitStage(CompletionStage<?> stage, CompletableFuture<?> future) {
-    Object waitingOn = future != null ? future : stage;
-    suspension = waitingOn;
-    stage.whenComplete(this);
-    if (cancelState instanceof CommonError) {
-      cancelSuspension(waitingOn);
+  /**
+   * Suspends on an async stage; returns null once suspended, or the fault to continue with if the
+   * stage refused the callback before anyone else could resume this fiber.
+   */
+  private Object awaitStage(CompletionStage<?> stage) {
+    AsyncCall call = new AsyncCall(this, stage);
+    suspension = call;
+    try {
+      stage.whenComplete(call);
+    } catch (Throwable t) {
+      if (call.claim()) {
+        suspension = null;
+        return faultOf(t);
+      }
+      return null;
     }
-  }
-
-  /** The completion of an awaited async stage. */
-  @Override
-  public void accept(Object value, Throwable error) {
-    if (error == null) {
-      resume(value, VALUE);
-    } else {
-      resume(faultOf(error), FAULT);
+    CommonError cause = cancelCause();
+    if (cause != null) {
+      call.cancel(cause);
     }
+    return null;
   }
 
   private Fiber<?, ?> fork(Node.Parallel<?, ?, ?> node) {
@@ -498,20 +584,30 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     for (int i = 0; i < n; i++) {
       j.children[i] = new Fiber<>(core, priority(), node.effects[i], j, i);
     }
+    holdFor(j);
     return startJoin(j);
   }
 
   private Fiber<?, ?> forkTimeout(Node.Timeout<?, ?, ?> node) {
     Join.Timeout j = new Join.Timeout(this, node.after);
     j.children[0] = new Fiber<>(core, priority(), node.source, j, 0);
+    holdFor(j);
     suspension = j;
     CommonError cause = cancelCause();
     if (cause != null) {
       j.parentCancelled(cause);
+      // The child never runs: settle it here so the parent's quiescence is not held forever.
+      j.children[0].finishUnstarted(cause);
       return null;
     }
-    j.arm(core.timer);
+    j.arm(core);
     return j.children[0];
+  }
+
+  /** A forked join keeps this fiber's subtree alive until every child of it has settled. */
+  private void holdFor(Join j) {
+    forked = true;
+    LIVE.getAndAdd(this, 1);
   }
 
   private Fiber<?, ?> startJoin(Join j) {
@@ -522,6 +618,9 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     CommonError cause = cancelCause();
     if (cause != null) {
       j.parentCancelled(cause);
+      for (Fiber<?, ?> child : j.children) {
+        child.finishUnstarted(cause);
+      }
       return null;
     }
     Fiber<?, ?>[] children = j.children;
@@ -529,6 +628,13 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
       children[i].submit();
     }
     return children[0];
+  }
+
+  /** Settles a child that will never run because its parent was cancelled before starting it. */
+  private void finishUnstarted(CommonError cause) {
+    if (mode != DONE) {
+      finish(FAULT, cause);
+    }
   }
 
   /** Resumes a suspended fiber with a register value and mode; called by exactly one party. */
@@ -557,25 +663,28 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     }
   }
 
-  /** Puts this fiber on the scheduler; if the scheduler refuses, unwinds it here as rejected. */
+  /**
+   * Puts this fiber on the scheduler. If the scheduler refuses (it was shut down under the
+   * runtime), the fiber is cancelled as rejected and unwinds on a fresh virtual thread, never on
+   * the thread that resumed it (which may be the timer's or a user's).
+   */
   void submit() {
     try {
       core.scheduler.execute(this, priority());
-    } catch (RejectedExecutionException e) {
+    } catch (Throwable e) {
       cancelWith(new CommonError.Rejected("the scheduler is shut down"));
-      run();
+      core.runElsewhere(this);
     }
   }
 
-  void cancelSuspension(Object s) {
-    CommonError cause = cancelCause();
+  /** Cancels the suspension {@code s} of a leaf wait (not a join; see {@link #propagate}). */
+  private static void cancelLeaf(Object s, CommonError cause) {
     switch (s) {
-      case BlockingCall call -> call.interrupt();
+      case BlockingCall call -> call.cancel(cause);
       case SleepCall call -> call.cancel(cause);
-      case Join j -> j.parentCancelled(cause);
-      case CompletableFuture<?> future -> future.cancel(true);
+      case AsyncCall call -> call.cancel(cause);
       default -> {
-        // A stage that is not a future cannot be cancelled; the fiber resumes when it completes.
+        // Nothing else suspends a fiber.
       }
     }
   }
@@ -589,44 +698,67 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
    * @return true if this call completed the handle (root) or signalled the fiber (child)
    */
   boolean cancelWith(CommonError cause) {
-    if (!(link instanceof Join)) {
-      if (!completeRoot(new Outcome.Fault<>(cause))) {
-        return false;
-      }
-      signal(cause);
-      return true;
+    if (link instanceof HandleFuture<?, ?> handle) {
+      return handle.cancelWith(cause);
     }
     return signal(cause);
   }
 
-  /** Signals cancellation to this fiber without touching its handle. Safe from any thread. */
+  /** Signals cancellation to this fiber and its whole subtree without touching its handle. Safe from any thread. */
   boolean signal(CommonError cause) {
+    if (!markCancelled(cause)) {
+      return false;
+    }
+    propagate(this, cause);
+    return true;
+  }
+
+  /**
+   * Records {@code cause} as this fiber's cancellation, once, and runs the actions registered until
+   * then (on the calling thread, which is never the timer's). Returns false if the fiber was
+   * already cancelled or has finished.
+   */
+  private boolean markCancelled(CommonError cause) {
     Object state;
     do {
       state = cancelState;
-      if (state instanceof CommonError) {
+      if (state instanceof CommonError || state == FINISHED) {
         return false;
       }
     } while (!CANCEL_STATE.compareAndSet(this, state, cause));
-    if (state instanceof CancelListener first) {
-      runCancelListeners(first);
-    }
-    Object s = suspension;
-    if (s != null) {
-      cancelSuspension(s);
+    if (state instanceof CancelListeners listeners) {
+      for (Runnable action : listeners.detach()) {
+        runCancelListener(action);
+      }
     }
     return true;
   }
 
-  private void runCancelListeners(CancelListener head) {
-    CancelListener reversed = null;
-    for (CancelListener l = head; l != null; l = l.next) {
-      reversed = new CancelListener(l, reversed);
-    }
-    for (CancelListener l = reversed; l != null; l = l.next) {
-      if (!l.original.closed) {
-        runCancelListener(l.original.action);
+  /**
+   * Acts on the suspension of {@code start}, already marked cancelled, and of every descendant it
+   * waits on through joins: an explicit work list instead of recursion, so that the depth of the
+   * tree never reaches the JVM stack.
+   */
+  private static void propagate(Fiber<?, ?> start, CommonError cause) {
+    ArrayDeque<Fiber<?, ?>> work = null;
+    Fiber<?, ?> f = start;
+    while (f != null) {
+      Object s = f.suspension;
+      if (s instanceof Join j) {
+        j.withdrawTimer();
+        for (Fiber<?, ?> child : j.children) {
+          if (child != null && child.markCancelled(cause)) {
+            if (work == null) {
+              work = new ArrayDeque<>();
+            }
+            work.push(child);
+          }
+        }
+        j.tryResume(cause, FAULT);
+      } else if (s != null) {
+        cancelLeaf(s, cause);
       }
+      f = work == null ? null : work.poll();
     }
   }
 
@@ -635,11 +767,11 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
       action.run();
     } catch (Throwable t) {
       core.finalizerFailures.increment();
-      LOG.warn("Cancellation action of effect '{}' failed", name(), t);
+      RuntimeCore.logQuietly("A cancellation action failed", t);
     }
   }
 
-  /** Returns the cancellation cause, or null while the fiber is live. */
+  /** Returns the cancellation cause, or null while the fiber is not cancelled. */
   CommonError cancelCause() {
     return cancelState instanceof CommonError cause ? cause : null;
   }
@@ -666,85 +798,49 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
   @Override
   public Registration onCancel(Runnable action) {
     Objects.requireNonNull(action, "action");
-    CancelListener node = new CancelListener(action);
     while (true) {
-      Object head = cancelState;
-      if (head instanceof CommonError) {
+      Object state = cancelState;
+      if (state instanceof CommonError) {
         runCancelListener(action);
-        node.closed = true;
-        return node;
+        return CancelListener.CLOSED;
       }
-      node.next = (CancelListener) head;
-      if (CANCEL_STATE.compareAndSet(this, head, node)) {
-        return node;
+      if (state == FINISHED) {
+        return CancelListener.CLOSED; // the effect is over: it will never be cancelled now
       }
+      CancelListeners listeners;
+      if (state == null) {
+        listeners = new CancelListeners();
+        if (!CANCEL_STATE.compareAndSet(this, null, listeners)) {
+          continue;
+        }
+      } else {
+        listeners = (CancelListeners) state;
+      }
+      CancelListener registration = listeners.add(action);
+      if (registration != null) {
+        return registration;
+      }
+      // Detached meanwhile: the state is now the cause or FINISHED; decide again.
     }
+  }
+
+  /** Returns how many cancellation actions are registered and open (for tests). */
+  int openListeners() {
+    return cancelState instanceof CancelListeners listeners ? listeners.size() : 0;
   }
 
   private static String reasonOf(CommonError cause) {
     return cause instanceof CommonError.Cancelled(String reason) ? reason : cause.message();
   }
 
-  // ------------------------------------------------------------------ the handle
-
-  /**
-   * Completes a root's handle with {@code outcome} unless it is already complete; the runtime's
-   * book-keeping (counters, registry, logging) happens first, so it is visible to whoever the
-   * completion wakes. Safe from any thread.
-   *
-   * @return true if this call completed the handle
-   */
-  boolean completeRoot(Outcome<E, T> outcome) {
-    int slot;
-    do {
-      slot = position;
-      if (slot == CLAIMED) {
-        return false;
-      }
-    } while (!POSITION.compareAndSet(this, slot, CLAIMED));
-    core.rootCompleted(this, slot, outcome);
-    completeByRuntime(outcome);
-    return true;
-  }
-
-  /**
-   * Records the registry slot of a root just registered; returns false if the root was completed
-   * concurrently (by shutdown), in which case the caller must unregister it.
-   */
-  boolean registered(int slot) {
-    return POSITION.compareAndSet(this, InFlightRegistry.NONE, slot);
-  }
-
   /** A child's index in its join. */
   int index() {
-    return position;
-  }
-
-  @Override
-  public CompletionStage<Outcome<E, T>> outcome() {
-    return this;
-  }
-
-  @Override
-  public boolean cancel() {
-    return cancel("cancelled by the caller");
-  }
-
-  @Override
-  public boolean cancel(String reason) {
-    Objects.requireNonNull(reason, "reason");
-    return cancelWith(new CommonError.Cancelled(reason));
-  }
-
-  /** Cancels the effect, as {@link #cancel()}; {@code mayInterruptIfRunning} is implied for blocking bodies. */
-  @Override
-  public boolean cancel(boolean mayInterruptIfRunning) {
-    return cancel("cancelled through the handle's future");
+    return index;
   }
 
   @Override
   public String toString() {
-    return "EffectHandle[" + name() + ", " + priority() + (isDone() ? ", " + join() : ", running") + "]";
+    return "Fiber[" + name() + ", " + priority() + (mode == DONE ? ", done]" : "]");
   }
 
   // ------------------------------------------------------------------ helpers
@@ -779,31 +875,12 @@ sealed class Fiber<E, T> extends HandleFuture<E, T>
     return effect;
   }
 
-  private static CompletableFuture<?> futureOf(CompletionStage<?> stage) {
-    if (stage instanceof CompletableFuture<?> future) {
-      return future;
-    }
-    try {
-      return stage.toCompletableFuture();
-    } catch (UnsupportedOperationException e) {
-      return null;
-    }
-  }
-
   @SuppressWarnings("unchecked")
   static <E, T> Outcome<E, T> outcomeOf(int m, Object r) {
     return switch (m) {
       case VALUE -> new Outcome.Success<>((T) r);
       case FAILURE -> new Outcome.Failure<>((E) r);
       default -> new Outcome.Fault<>((CommonError) r);
-    };
-  }
-
-  static String describe(Outcome<?, ?> outcome) {
-    return switch (outcome) {
-      case Outcome.Success<?, ?> s -> "success";
-      case Outcome.Failure<?, ?> f -> "failure " + f.error();
-      case Outcome.Fault<?, ?> f -> f.error().message();
     };
   }
 

@@ -1,26 +1,136 @@
 package land.echo;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import land.echo.time.Timer;
 
 /**
- * The {@link CompletableFuture} side of a root {@link Fiber}: the future an {@link EffectHandle}
- * exposes, completed only by the runtime. Thread-safe, like {@code CompletableFuture}.
+ * The handle of a root effect: the {@link EffectHandle} callers hold and the future behind {@link
+ * EffectHandle#outcome()}. Thread-safe, like {@code CompletableFuture}.
  *
- * <p>Callers get the fiber itself as their {@code CompletionStage}, so the mutators that would let
- * them complete it are blocked here, and dependent stages are plain futures ({@link
- * #newIncompleteFuture()}), never fibers.
+ * <p>It is a separate object from the root {@link Fiber}, so callers never reach the interpreter
+ * (a fiber is a {@code Runnable} and must never be run twice). Only the runtime completes it, and
+ * always normally, with an {@link Outcome}: the mutators are blocked, and {@link #cancel(boolean)}
+ * cancels the effect, after which the future holds {@code Fault(Cancelled)}. It therefore keeps
+ * the {@code Future} contract: it is never "cancelled" in {@code Future}'s sense ({@link
+ * #isCancelled()} stays false and {@link #get()} returns the outcome), so {@code cancel(boolean)}
+ * returns false; {@link #cancel()} and {@link #cancel(String)} say whether the call cancelled the
+ * effect.
+ *
+ * <p>The handle also carries the root's runtime book-keeping: the claim that elects the single
+ * completer ({@link #complete0}), the slot in the {@link InFlightRegistry} (held until the root's
+ * whole tree has stopped, see {@link #quiescent()}) and the timer of a whole-effect deadline.
  */
-abstract sealed class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> permits Fiber {
+final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implements EffectHandle<E, T> {
+  private static final VarHandle CLAIMED;
 
-  /** Completes the handle; the runtime's only way in. */
-  final boolean completeByRuntime(Outcome<E, T> outcome) {
-    return super.complete(outcome);
+  static {
+    try {
+      CLAIMED = MethodHandles.lookup().findVarHandle(HandleFuture.class, "claimed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 
-  /** Returns a plain future for dependent stages, so that {@code thenApply} and friends never create fibers. */
+  final RuntimeCore core;
+  final ActionEffect<?, ?, ?> effect;
+  /** The root fiber; set once, right after construction, before the handle is published. */
+  Fiber<E, T> fiber;
+  /** The registry slot, or {@link InFlightRegistry#NONE} while unregistered. */
+  int slot = InFlightRegistry.NONE;
+  /** The deadline's timer entry, withdrawn when the handle completes first. */
+  volatile Timer.Cancellable deadline;
+  private volatile int claimed;
+
+  HandleFuture(RuntimeCore core, ActionEffect<?, ?, ?> effect) {
+    this.core = core;
+    this.effect = effect;
+  }
+
+  /**
+   * Completes the handle with {@code outcome} unless it is already complete. The runtime's
+   * book-keeping (counters, logging) happens first, so that it is visible to whoever the
+   * completion wakes; whatever that book-keeping throws, a claimed handle is completed. Safe from
+   * any thread.
+   *
+   * @return true if this call completed the handle
+   */
+  boolean complete0(Outcome<E, T> outcome) {
+    if (claimed != 0 || !CLAIMED.compareAndSet(this, 0, 1)) {
+      return false;
+    }
+    try {
+      Timer.Cancellable d = deadline;
+      if (d != null) {
+        d.cancel();
+      }
+      core.rootCompleted(this, outcome);
+    } catch (Throwable t) {
+      RuntimeCore.logQuietly("Book-keeping of a completed effect failed", t);
+    } finally {
+      super.complete(outcome);
+    }
+    return true;
+  }
+
+  /**
+   * Cancels the effect with {@code cause}: the handle completes with {@code Fault(cause)} at once,
+   * then the fiber is signalled. Safe from any thread.
+   *
+   * @return true if this call completed the handle
+   */
+  boolean cancelWith(CommonError cause) {
+    if (!complete0(new Outcome.Fault<>(cause))) {
+      return false;
+    }
+    fiber.signal(cause);
+    return true;
+  }
+
+  /** The root's whole tree has stopped running: leave the registry. Called exactly once per registered root. */
+  void quiescent() {
+    if (slot != InFlightRegistry.NONE) {
+      core.rootQuiescent(this);
+    }
+  }
+
+  String name() {
+    return effect.name();
+  }
+
+  @Override
+  public CompletableFuture<Outcome<E, T>> outcome() {
+    return this;
+  }
+
+  @Override
+  public boolean cancel() {
+    return cancel("cancelled by the caller");
+  }
+
+  @Override
+  public boolean cancel(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return cancelWith(new CommonError.Cancelled(reason));
+  }
+
+  /**
+   * Cancels the effect, as {@link #cancel()} does ({@code mayInterruptIfRunning} is implied for
+   * blocking bodies). The future then holds {@code Fault(Cancelled)}, a normal completion, so this
+   * method returns false and {@link #isCancelled()} stays false, as {@code Future} requires.
+   */
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    cancel("cancelled through the handle's future");
+    return false;
+  }
+
+  /** Returns a plain future for dependent stages, so that {@code thenApply} and friends never create handles. */
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
     return new CompletableFuture<>();
@@ -66,6 +176,11 @@ abstract sealed class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>
   @Override
   public CompletableFuture<Outcome<E, T>> completeOnTimeout(Outcome<E, T> value, long timeout, TimeUnit unit) {
     throw readOnly();
+  }
+
+  @Override
+  public String toString() {
+    return "EffectHandle[" + name() + ", " + fiber.priority() + (isDone() ? ", " + join() : ", running") + "]";
   }
 
   private static UnsupportedOperationException readOnly() {

@@ -5,27 +5,30 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The root fibers a runtime has submitted and not yet completed, so that shutdown can wait for and
- * cancel them; thread-safe and lock-free on the common path.
+ * The roots a runtime has submitted whose trees are still running (their handles may already be
+ * complete, by cancellation), so that shutdown can wait for, cancel, and wait out the unwinding of
+ * them; thread-safe and lock-free on the common path.
  *
  * <h2>Implementation notes</h2>
  *
  * <p>A fixed table of {@link #SLOTS} slots. {@link #add} CASes the fiber into the first free slot of
  * up to {@link #PROBES} consecutive slots from a random start and returns the slot index, which the
- * fiber keeps; {@link #remove} clears its own slot with a release store. Neither allocates, and
+ * handle keeps; {@link #remove} clears its own slot. Neither allocates, and
  * concurrent submitters rarely touch the same cache line. When every probed slot is taken (more
- * than a few thousand effects in flight) the fiber goes to an overflow {@code ConcurrentHashMap}
+ * than a few thousand effects in flight) the handle goes to an overflow {@code ConcurrentHashMap}
  * key set, which allocates and locks per bin but only under that load. A {@code
  * ConcurrentHashMap} for every root was the alternative; its node allocation and bin locks on
  * removal are what this table avoids.
  *
- * <p>Memory ordering for shutdown: a submitter CASes its fiber in (a volatile write) and then reads
- * the runtime's {@code closed} flag; shutdown writes {@code closed} and then scans. Both pairs are
- * volatile accesses, so either the submitter sees {@code closed} (and rejects itself) or the scan
- * sees the fiber.
+ * <p>Memory ordering for shutdown: a submitter CASes its handle in (a volatile write) and then
+ * reads the runtime's {@code closed} flag; shutdown writes {@code closed} and then scans. Both pairs
+ * are volatile accesses, so either the submitter sees {@code closed} (and rejects itself) or the
+ * scan sees the handle. {@link #size} is exact (an {@link AtomicInteger}, not a striped counter
+ * whose sum can miss a concurrent add), because shutdown waits for it to reach zero.
  */
 final class InFlightRegistry {
   /** The slot of a fiber that was never registered. */
@@ -37,11 +40,13 @@ final class InFlightRegistry {
   /** Slots probed before overflowing: two cache lines of compressed references. */
   static final int PROBES = 32;
 
-  private final AtomicReferenceArray<Fiber<?, ?>> slots = new AtomicReferenceArray<>(SLOTS);
-  private final Set<Fiber<?, ?>> overflow = ConcurrentHashMap.newKeySet();
+  private final AtomicReferenceArray<HandleFuture<?, ?>> slots = new AtomicReferenceArray<>(SLOTS);
+  private final Set<HandleFuture<?, ?>> overflow = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger size = new AtomicInteger();
 
   /** Registers {@code fiber} and returns its slot ({@link #OVERFLOW} if it went to the overflow set). */
-  int add(Fiber<?, ?> fiber) {
+  int add(HandleFuture<?, ?> fiber) {
+    size.incrementAndGet();
     int start = ThreadLocalRandom.current().nextInt();
     for (int i = 0; i < PROBES; i++) {
       int index = (start + i) & (SLOTS - 1);
@@ -53,29 +58,48 @@ final class InFlightRegistry {
     return OVERFLOW;
   }
 
-  /** Unregisters {@code fiber}, which {@link #add} put into {@code slot}. */
-  void remove(Fiber<?, ?> fiber, int slot) {
+  /** Unregisters {@code fiber}, which {@link #add} put into {@code slot}; returns how many remain. */
+  int remove(HandleFuture<?, ?> fiber, int slot) {
     if (slot >= 0) {
       slots.setRelease(slot, null);
     } else if (slot == OVERFLOW) {
       overflow.remove(fiber);
     }
+    return size.decrementAndGet();
   }
 
-  /** Returns the registered fibers whose handles are not yet complete. */
-  List<Fiber<?, ?>> snapshot() {
-    List<Fiber<?, ?>> live = new ArrayList<>();
+  /** Returns how many roots are registered: their trees are still running. */
+  int size() {
+    return size.get();
+  }
+
+  /** Returns the registered roots whose handles are not yet complete. */
+  List<HandleFuture<?, ?>> snapshot() {
+    List<HandleFuture<?, ?>> live = new ArrayList<>();
     for (int i = 0; i < SLOTS; i++) {
-      Fiber<?, ?> fiber = slots.get(i);
+      HandleFuture<?, ?> fiber = slots.get(i);
       if (fiber != null && !fiber.isDone()) {
         live.add(fiber);
       }
     }
-    for (Fiber<?, ?> fiber : overflow) {
+    for (HandleFuture<?, ?> fiber : overflow) {
       if (!fiber.isDone()) {
         live.add(fiber);
       }
     }
     return live;
+  }
+
+  /** Returns every registered root, complete or not: those whose trees are still running. */
+  List<HandleFuture<?, ?>> registered() {
+    List<HandleFuture<?, ?>> all = new ArrayList<>();
+    for (int i = 0; i < SLOTS; i++) {
+      HandleFuture<?, ?> handle = slots.get(i);
+      if (handle != null) {
+        all.add(handle);
+      }
+    }
+    all.addAll(overflow);
+    return all;
   }
 }

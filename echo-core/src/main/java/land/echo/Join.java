@@ -16,13 +16,20 @@ import land.echo.time.Timer;
  * the first child of a race, the timer of a timeout, or the parent's own cancellation). The
  * winner then signals the other children; nobody waits for them (cancellation never
  * back-pressures, see docs/semantics.md).
+ *
+ * <p>Separately, {@link #settle()} counts children whose whole subtree has stopped running, so
+ * that the runtime knows when a root and everything it spawned is quiescent (shutdown waits for
+ * that before running its hooks).
  */
 abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
   private static final VarHandle RESUMED;
+  private static final VarHandle UNSETTLED;
 
   static {
     try {
-      RESUMED = MethodHandles.lookup().findVarHandle(Join.class, "resumed", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      RESUMED = lookup.findVarHandle(Join.class, "resumed", int.class);
+      UNSETTLED = lookup.findVarHandle(Join.class, "unsettled", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -31,23 +38,32 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
   final Fiber<?, ?> parent;
   final Fiber<?, ?>[] children;
   private volatile int resumed;
+  private volatile int unsettled;
 
   Join(Fiber<?, ?> parent, int n) {
     this.parent = parent;
     this.children = new Fiber<?, ?>[n];
+    this.unsettled = n;
   }
 
   /** A child finished with register {@code r} in mode {@code m}. */
   abstract void childDone(Fiber<?, ?> child, int m, Object r);
 
-  /** The parent was cancelled: signal every child and resume the parent with the cause. */
+  /** Withdraws whatever this join scheduled on the timer (only a timeout has something). */
+  void withdrawTimer() {}
+
+  /**
+   * The parent was cancelled: withdraw the timer, signal every child (iteratively, however deep
+   * the tree) and resume the parent with the cause.
+   */
   final void parentCancelled(CommonError cause) {
+    withdrawTimer();
     cancelChildren(cause, null);
     tryResume(cause, Fiber.FAULT);
   }
 
   final boolean tryResume(Object r, int m) {
-    if (RESUMED.compareAndSet(this, 0, 1)) {
+    if (resumed == 0 && RESUMED.compareAndSet(this, 0, 1)) {
       parent.resume(r, m);
       return true;
     }
@@ -64,6 +80,11 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
         child.signal(cause);
       }
     }
+  }
+
+  /** A child's subtree stopped running; returns true for the last one, which releases the parent. */
+  final boolean settle() {
+    return (int) UNSETTLED.getAndAdd(this, -1) == 1;
   }
 
   /** Succeeds when every child has; the first failure or fault wins and cancels the rest. */
@@ -128,7 +149,11 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
     }
   }
 
-  /** One child against a timer; the timer's {@link #run()} ends it with {@code TimedOut}. */
+  /**
+   * One child against a timer. The timer thread only hands the expiry over ({@link
+   * RuntimeCore#onTimer}); {@link #run()} then ends the join with {@code TimedOut} elsewhere, so no
+   * cancellation action or dependent ever runs on the timer thread.
+   */
   static final class Timeout extends Join implements Runnable {
     private final Duration after;
     private volatile Timer.Cancellable timer;
@@ -138,11 +163,11 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
       this.after = after;
     }
 
-    void arm(Timer clock) {
+    void arm(RuntimeCore core) {
       Timer.Cancellable handle;
       try {
-        handle = clock.schedule(after, this);
-      } catch (RuntimeException e) {
+        handle = core.timer.schedule(after, () -> core.onTimer(this));
+      } catch (Throwable e) {
         if (tryResume(new CommonError.Panic(e), Fiber.FAULT)) {
           cancelChildren(new CommonError.Cancelled("the timeout could not be scheduled"), null);
         }
@@ -150,6 +175,14 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
       }
       timer = handle;
       if (isResumed()) {
+        handle.cancel();
+      }
+    }
+
+    @Override
+    void withdrawTimer() {
+      Timer.Cancellable handle = timer;
+      if (handle != null) {
         handle.cancel();
       }
     }
@@ -167,10 +200,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
       // Withdraw the timer before resuming the parent, so that no pending timer outlives an
       // outcome the caller can already see. Withdrawing after losing the race is harmless: the
       // timer has then fired or the parent was cancelled.
-      Timer.Cancellable handle = timer;
-      if (handle != null) {
-        handle.cancel();
-      }
+      withdrawTimer();
       tryResume(r, m);
     }
   }

@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Submission ({@link #start}) and completion ({@link #rootCompleted}) are the runtime's hot
  * path: a registry CAS, two {@link LongAdder} increments and two guarded log calls per effect.
+ *
+ * <p>Timer actions only hand work over ({@link #onTimer}): the timer's thread is shared by every
+ * runtime in the JVM, so it never runs a cancellation action, a handle's dependents or a log call.
+ * A sleep's or a retry delay's wake-up is itself a hand-off: it resubmits the fiber.
  */
 final class RuntimeCore {
   static final Logger LOG = LoggerFactory.getLogger(ApplicationRuntime.class);
@@ -25,6 +29,9 @@ final class RuntimeCore {
   final Clock clock;
   final Timer timer;
   final InFlightRegistry registry = new InFlightRegistry();
+  private final TimerDispatch timerDispatch = new TimerDispatch();
+  /** Notified when the last registered root becomes quiescent while the runtime is closed. */
+  final Object quiescence = new Object();
 
   final LongAdder submitted = new LongAdder();
   final LongAdder succeeded = new LongAdder();
@@ -49,109 +56,152 @@ final class RuntimeCore {
   /**
    * Submits {@code effect} as a root fiber at {@code priority}, with a whole-effect deadline if
    * {@code timeout} is not null (the timer starts now, so the budget covers queue wait and run).
+   * A zero timeout has expired before the effect could start: the handle completes with {@code
+   * TimedOut(PT0S)} and nothing runs.
    */
-  <C, E, T> Fiber<E, T> start(ActionEffect<C, E, T> effect, Priority priority, Duration timeout) {
+  <C, E, T> HandleFuture<E, T> start(ActionEffect<C, E, T> effect, Priority priority, Duration timeout) {
     Objects.requireNonNull(effect, "effect");
     Objects.requireNonNull(priority, "priority");
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
     }
-    Fiber<E, T> fiber = timeout == null
-        ? new Fiber<>(this, priority, effect, null, 0)
-        : new Fiber.Timed<>(this, priority, effect);
+    HandleFuture<E, T> handle = new HandleFuture<>(this, effect);
+    Fiber<E, T> fiber = new Fiber<>(this, priority, effect, handle, 0);
+    handle.fiber = fiber;
     submitted.increment();
     if (LOG.isInfoEnabled()) {
       LOG.info("Submitting effect '{}' at {}", effect.name(), priority);
     }
     Class<?> missing = environment.firstMissing(effect.requirements);
     if (missing != null) {
-      fiber.completeRoot(new Outcome.Fault<>(new CommonError.CapabilityMissing(missing.getName())));
-      return fiber;
+      handle.complete0(new Outcome.Fault<>(new CommonError.CapabilityMissing(missing.getName())));
+      return handle;
     }
-    int slot = registry.add(fiber);
-    if (!fiber.registered(slot)) {
-      registry.remove(fiber, slot); // shutdown completed it between the two steps
-      return fiber;
+    if (timeout != null && timeout.isZero()) {
+      handle.complete0(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ZERO)));
+      return handle;
     }
+    handle.slot = registry.add(handle);
     if (closed) {
-      fiber.completeRoot(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
-      return fiber;
+      // Shutdown began meanwhile; its scan may have cancelled this root already. It never runs.
+      handle.complete0(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
+      handle.quiescent();
+      return handle;
     }
     if (timeout != null) {
       CommonError timedOut = new CommonError.TimedOut(timeout);
-      Timer.Cancellable deadline = timer.schedule(timeout, () -> fiber.cancelWith(timedOut));
-      ((Fiber.Timed<E, T>) fiber).deadline = deadline;
-      if (fiber.isDone()) {
+      Timer.Cancellable deadline;
+      try {
+        deadline = timer.schedule(timeout, () -> onTimer(() -> handle.cancelWith(timedOut)));
+      } catch (Throwable t) {
+        handle.complete0(new Outcome.Fault<>(new CommonError.Panic(t)));
+        handle.quiescent();
+        return handle;
+      }
+      handle.deadline = deadline;
+      if (handle.isDone()) {
         deadline.cancel();
       }
     }
     try {
       scheduler.execute(fiber, priority);
-    } catch (RejectedExecutionException e) {
-      fiber.completeRoot(new Outcome.Fault<>(new CommonError.Rejected("the scheduler is shut down")));
+    } catch (Throwable e) {
+      handle.complete0(new Outcome.Fault<>(new CommonError.Rejected(
+          e instanceof RejectedExecutionException ? "the scheduler is shut down" : "the scheduler failed: " + e)));
+      handle.quiescent();
     }
-    return fiber;
+    return handle;
+  }
+
+  /**
+   * Runs {@code action}, due on the timer, off the timer's thread (see {@link TimerDispatch}), so
+   * that the timer's thread only hands work over.
+   */
+  void onTimer(Runnable action) {
+    timerDispatch.dispatch(action);
+  }
+
+  /** Runs {@code action} on a fresh virtual thread; on the current thread only if none can be started. */
+  void runElsewhere(Runnable action) {
+    try {
+      Thread.ofVirtual().name("echo-unwind").start(action);
+    } catch (Throwable e) {
+      action.run();
+    }
   }
 
   /**
    * Book-keeping for a root whose handle is about to be completed (exactly once: the caller won the
-   * claim) with {@code outcome}; {@code slot} is where the registry holds it.
+   * claim) with {@code outcome}.
    */
-  void rootCompleted(Fiber<?, ?> fiber, int slot, Outcome<?, ?> outcome) {
-    registry.remove(fiber, slot);
-    if (fiber instanceof Fiber.Timed<?, ?> timed) {
-      Timer.Cancellable deadline = timed.deadline;
-      if (deadline != null) {
-        deadline.cancel();
-      }
-    }
+  void rootCompleted(HandleFuture<?, ?> handle, Outcome<?, ?> outcome) {
     // instanceof rather than a pattern switch: this runs once per effect.
     if (outcome instanceof Outcome.Success<?, ?>) {
       succeeded.increment();
       if (LOG.isInfoEnabled()) {
-        LOG.info("Effect '{}' completed successfully", fiber.name());
+        LOG.info("Effect '{}' completed successfully", handle.name());
       }
     } else if (outcome instanceof Outcome.Failure<?, ?> f) {
       failed.increment();
       if (LOG.isWarnEnabled()) {
-        LOG.warn("Effect '{}' completed with failure: {}", fiber.name(), f.error());
+        LOG.warn("Effect '{}' completed with failure: {}", handle.name(), f.error());
       }
     } else {
       faulted.increment();
-      logFault(fiber, ((Outcome.Fault<?, ?>) outcome).error());
+      logFault(handle, ((Outcome.Fault<?, ?>) outcome).error());
     }
   }
 
-  private void logFault(Fiber<?, ?> fiber, CommonError error) {
+  /** A registered root and everything it spawned stopped running. */
+  void rootQuiescent(HandleFuture<?, ?> handle) {
+    // The registry's count is a volatile read-modify-write and closed a volatile read; shutdown
+    // writes closed and then reads the count, so one of the two sides always sees the other.
+    if (registry.remove(handle, handle.slot) == 0 && closed) {
+      synchronized (quiescence) {
+        quiescence.notifyAll();
+      }
+    }
+  }
+
+  private void logFault(HandleFuture<?, ?> handle, CommonError error) {
     switch (error) {
       case CommonError.Cancelled c -> {
         cancelled.increment();
         if (LOG.isInfoEnabled()) {
-          LOG.info("Effect '{}' cancelled: {}", fiber.name(), c.reason());
+          LOG.info("Effect '{}' cancelled: {}", handle.name(), c.reason());
         }
       }
       case CommonError.Rejected r -> {
         rejected.increment();
         if (LOG.isWarnEnabled()) {
-          LOG.warn("Effect '{}' rejected: {}", fiber.name(), r.reason());
+          LOG.warn("Effect '{}' rejected: {}", handle.name(), r.reason());
         }
       }
       case CommonError.TimedOut t -> {
         timedOut.increment();
         if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", fiber.name(), t.message());
+          LOG.error("Effect '{}' failed: {}", handle.name(), t.message());
         }
       }
       case CommonError.Panic p -> {
         if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", fiber.name(), p.message(), p.cause());
+          LOG.error("Effect '{}' failed: {}", handle.name(), p.message(), p.cause());
         }
       }
       default -> {
         if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", fiber.name(), error.message());
+          LOG.error("Effect '{}' failed: {}", handle.name(), error.message());
         }
       }
+    }
+  }
+
+  /** Logs {@code failure} at ERROR and never throws, even when logging itself fails. */
+  static void logQuietly(String message, Throwable failure) {
+    try {
+      LOG.error(message, failure);
+    } catch (Throwable ignored) {
+      // Nothing left to report it with.
     }
   }
 

@@ -41,7 +41,7 @@ final class SleepCall implements Runnable {
     Timer.Cancellable handle;
     try {
       handle = clock.schedule(delay, this);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       if (STATE.compareAndSet(this, 0, 1)) {
         fiber.resume(new CommonError.Panic(e), Fiber.FAULT);
       }

@@ -227,7 +227,7 @@ class CancellationTest {
   }
 
   @Test
-  void aCancelledHandlesFutureReportsCancelledAndCannotBeCompletedByCallers() throws Exception {
+  void cancellingTheHandlesFutureCancelsTheEffectAndKeepsTheFutureContract() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
       started.countDown();
@@ -238,8 +238,16 @@ class CancellationTest {
     CompletableFuture<Outcome<String, Integer>> future = handle.outcome().toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> future.complete(new Outcome.Success<>(2)))
         .isInstanceOf(UnsupportedOperationException.class);
-    assertThat(future.cancel(true)).isTrue();
-    assertThat(handle.join()).isInstanceOf(Outcome.Fault.class);
+    // The future completes normally with Fault(Cancelled), so Future's contract has cancel() return
+    // false, isCancelled() stay false and get() return that outcome.
+    assertThat(future.cancel(true)).isFalse();
+    assertThat(future.isDone()).isTrue();
+    assertThat(future.isCancelled()).isFalse();
+    assertThat(future.get()).isEqualTo(
+        new Outcome.Fault<>(new CommonError.Cancelled("cancelled through the handle's future")));
+    assertThat(handle.join()).isEqualTo(future.get());
+    assertThat(handle.cancel()).as("already complete").isFalse();
     assertThat(future.thenApply(Outcome::isSuccess).join()).isFalse();
+    assertThat(handle.outcome()).isNotInstanceOf(Runnable.class);
   }
 }

@@ -22,12 +22,12 @@ class InFlightRegistryTest {
     core.scheduler.shutdown();
   }
 
-  private Fiber<String, Integer> fiber() {
-    return new Fiber<>(core, Priority.NORMAL, ActionEffect.succeed(1), null, 0);
+  private HandleFuture<String, Integer> fiber() {
+    return new HandleFuture<>(core, ActionEffect.succeed(1));
   }
 
   /** A registered fiber and the slot it got. */
-  private record Entry(Fiber<String, Integer> fiber, int slot) {}
+  private record Entry(HandleFuture<String, Integer> fiber, int slot) {}
 
   @Test
   void concurrentAddsBeyondTheTableSizeAreAllSeenAndAllRemovable() throws Exception {
@@ -44,7 +44,7 @@ class InFlightRegistryTest {
           throw new IllegalStateException(e);
         }
         for (int i = 0; i < perThread; i++) {
-          Fiber<String, Integer> fiber = fiber();
+          HandleFuture<String, Integer> fiber = fiber();
           added.add(new Entry(fiber, registry.add(fiber)));
         }
       }));
@@ -53,7 +53,7 @@ class InFlightRegistryTest {
     for (Thread adder : adders) {
       adder.join();
     }
-    List<Fiber<?, ?>> snapshot = registry.snapshot();
+    List<HandleFuture<?, ?>> snapshot = registry.snapshot();
     assertThat(snapshot).hasSize(threads * perThread);
     assertThat(snapshot).doesNotHaveDuplicates();
     assertThat(added).anyMatch(e -> e.slot() == InFlightRegistry.OVERFLOW);
@@ -62,5 +62,6 @@ class InFlightRegistryTest {
       registry.remove(entry.fiber(), entry.slot());
     }
     assertThat(registry.snapshot()).isEmpty();
+    assertThat(registry.size()).isZero();
   }
 }

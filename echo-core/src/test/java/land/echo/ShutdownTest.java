@@ -243,16 +243,41 @@ class ShutdownTest {
   }
 
   @Test
-  void shutdownCalledFromInsideAComputeBodyReturnsAndCancelsThatEffect() {
+  void shutdownCalledFromInsideAComputeBodyIsRefusedAtOnceSayingWhatToDoInstead() {
     ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).build();
+    Outcome<String, ShutdownReport> outcome =
+        runtime.run(ActionEffect.<String, ShutdownReport>compute(token -> runtime.shutdown(Duration.ZERO)));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class, f -> assertThat(f.error())
+        .isInstanceOfSatisfying(CommonError.Panic.class, p -> assertThat(p.cause())
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("shutdownAsync")));
+    assertThat(runtime.isShutdown()).isFalse();
+    runtime.shutdown(Duration.ZERO);
+  }
+
+  @Test
+  void shutdownCalledFromInsideABlockingBodyIsRefusedAtOnce() {
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).build();
+    Outcome<String, ShutdownReport> outcome =
+        runtime.run(ActionEffect.<String, ShutdownReport>blocking(token -> runtime.shutdown(Duration.ZERO)));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class, f -> assertThat(f.error())
+        .isInstanceOfSatisfying(CommonError.Panic.class, p -> assertThat(p.cause())
+            .isInstanceOf(IllegalStateException.class)));
+    runtime.shutdown(Duration.ZERO);
+  }
+
+  @Test
+  void shutdownAsyncFromInsideAnEffectDrainsThatEffectAndRunsTheHooks() {
+    AtomicBoolean hookRan = new AtomicBoolean();
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
+        .shutdownHook("flag", Duration.ofSeconds(10), () -> hookRan.set(true)).build();
     CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
     EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>compute(token -> {
-      report.complete(runtime.shutdown(Duration.ZERO));
+      runtime.shutdownAsync(Duration.ofSeconds(30)).whenComplete((r, e) -> report.complete(r));
       return 1;
     }));
-    assertThat(report.join().cancelled()).isEqualTo(1);
-    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Fault.class,
-        f -> assertThat(f.error()).isInstanceOf(CommonError.Cancelled.class));
+    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(1));
+    assertThat(report.join().cancelled()).isZero();
+    assertThat(hookRan).isTrue();
   }
 
   @Test

@@ -142,6 +142,10 @@ final class BlockingLane {
     return outstanding.get();
   }
 
+  boolean runsOn(Thread thread) {
+    return running.contains(thread);
+  }
+
   int runningCount() {
     return running.size();
   }

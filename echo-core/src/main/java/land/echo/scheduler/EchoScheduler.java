@@ -165,9 +165,31 @@ public final class EchoScheduler extends AbstractExecutorService {
     return new EchoScheduler(Objects.requireNonNull(config, "config"));
   }
 
-  /** Returns true if the calling thread is a worker of some Echo scheduler. */
-  public static boolean isWorkerThread() {
-    return Thread.currentThread() instanceof WorkerThread;
+  /** Returns true if the calling thread is a worker of this scheduler. */
+  public boolean isWorkerThread() {
+    return Thread.currentThread() instanceof WorkerThread w && w.pool == this;
+  }
+
+  /** Returns true if the calling thread is running a blocking task of this scheduler. */
+  public boolean isBlockingThread() {
+    return blocking.runsOn(Thread.currentThread());
+  }
+
+  /**
+   * Waits for {@code future} on the calling thread, refusing where the wait could deadlock.
+   *
+   * @throws IllegalStateException if the calling thread is a worker of this scheduler
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   * @throws ExecutionException if the future completed exceptionally
+   */
+  public <T> T await(java.util.concurrent.Future<T> future)
+      throws InterruptedException, java.util.concurrent.ExecutionException {
+    Objects.requireNonNull(future, "future");
+    if (isWorkerThread()) {
+      throw new IllegalStateException("a worker of this scheduler cannot wait for a future: the work it waits "
+          + "for may need this very worker");
+    }
+    return future.get();
   }
 
   /** Returns the number of worker threads. */

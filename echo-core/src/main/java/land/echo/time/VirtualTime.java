@@ -3,7 +3,7 @@ package land.echo.time;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
+import java.util.TreeSet;
 
 /**
  * A manual clock and timer for tests: time stands still until {@link #advance(Duration)} moves it,
@@ -16,7 +16,8 @@ import java.util.PriorityQueue;
  */
 public final class VirtualTime implements Clock, Timer {
   private final Object lock = new Object();
-  private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+  /** Ordered by deadline, then scheduling order; a tree, so withdrawing an entry is O(log n). */
+  private final TreeSet<Entry> queue = new TreeSet<>();
   private long now;
   private long sequence;
 
@@ -74,12 +75,12 @@ public final class VirtualTime implements Clock, Timer {
     while (true) {
       Entry due;
       synchronized (lock) {
-        due = queue.peek();
+        due = queue.isEmpty() ? null : queue.first();
         if (due == null || due.deadline > target) {
           now = Math.max(now, target);
           return;
         }
-        queue.poll();
+        queue.pollFirst();
         now = Math.max(now, due.deadline);
       }
       due.action.run();
@@ -96,7 +97,7 @@ public final class VirtualTime implements Clock, Timer {
   /** Returns the time until the earliest pending action is due, or empty if none is pending. */
   public Optional<Duration> nextDelay() {
     synchronized (lock) {
-      Entry first = queue.peek();
+      Entry first = queue.isEmpty() ? null : queue.first();
       return first == null ? Optional.empty() : Optional.of(Duration.ofNanos(Math.max(0, first.deadline - now)));
     }
   }
