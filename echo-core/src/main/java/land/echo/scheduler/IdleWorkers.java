@@ -1,5 +1,6 @@
 package land.echo.scheduler;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,6 +48,21 @@ final class IdleWorkers {
       return;
     }
     wakeOne();
+  }
+
+  /**
+   * {@link #signalWork()} for work a worker published with a plain release store: a push to its
+   * own ring (a task submitted from a worker, a fork's children, a named queue's next task) or a
+   * batch moved into its ring by a global take or a steal. The full fence orders that store
+   * before the read of the idle word (StoreLoad), as Tokio does before its {@code
+   * notify_should_wakeup} check; without it the read may pass the store, and a peer parking as
+   * the last searcher at that moment re-checks the rings before the task is visible, so the task
+   * waits until its pusher has finished whatever it runs next (see {@link EchoScheduler}'s
+   * notes and {@code LocalPushWakeUpStressTest}).
+   */
+  void signalWorkAfterLocalPush() {
+    VarHandle.fullFence();
+    signalWork();
   }
 
   private void wakeOne() {

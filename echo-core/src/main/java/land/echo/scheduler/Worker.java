@@ -368,7 +368,7 @@ final class Worker implements Runnable {
       moved = true;
     }
     if (moved) {
-      pool.idle.signalWork(); // others may help with the batch
+      pool.idle.signalWorkAfterLocalPush(); // others may help with the batch
     }
     return first;
   }
@@ -399,7 +399,7 @@ final class Worker implements Runnable {
       if (task != null) {
         STEALS.setOpaque(this, steals + 1);
         if (!mine.isEmpty()) {
-          pool.idle.signalWork();
+          pool.idle.signalWorkAfterLocalPush();
         }
         return task;
       }
