@@ -67,7 +67,7 @@ final class ShutdownSequence {
     }
 
     core.scheduler.shutdown();
-    if (EchoScheduler.isWorkerThread()) {
+    if (core.scheduler.isWorkerThread()) {
       // Called from inside an effect: this worker cannot finish while it waits for itself.
       LOG.warn("Shutdown called on a scheduler worker; not waiting for the scheduler to terminate");
     } else {

@@ -173,14 +173,14 @@ class EffectCompositionTest {
   @Test
   void blockingBodyRunsOffTheWorkers() {
     Outcome<String, Boolean> outcome = runtime.run(ActionEffect.<String, Boolean>blocking(
-        token -> Thread.currentThread().isVirtual() && !land.echo.scheduler.EchoScheduler.isWorkerThread()));
+        token -> Thread.currentThread().isVirtual() && !runtime.scheduler().isWorkerThread()));
     assertThat(outcome.getOrThrow()).isTrue();
   }
 
   @Test
   void computeBodyRunsOnAWorker() {
     Outcome<String, Boolean> outcome = runtime.run(ActionEffect.<String, Boolean>blocking(token -> true)
-        .flatMap(x -> ActionEffect.compute(token -> land.echo.scheduler.EchoScheduler.isWorkerThread())));
+        .flatMap(x -> ActionEffect.compute(token -> runtime.scheduler().isWorkerThread())));
     assertThat(outcome.getOrThrow()).isTrue();
   }
 

@@ -9,7 +9,10 @@ import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -128,8 +131,15 @@ public final class EchoScheduler extends AbstractExecutorService {
   private final AtomicInteger liveWorkers;
   private final CountDownLatch terminated = new CountDownLatch(1);
 
+  /**
+   * Test seam: when set, the next worker that goes idle throws it from its own loop (not from a
+   * task), as an {@link OutOfMemoryError} in the worker's code would; the worker is replaced.
+   * Read once per idle transition, never per task.
+   */
+  volatile Error idleFaultForTest;
+
   @SuppressWarnings("unchecked")
-  private EchoScheduler(SchedulerConfig config) {
+  private EchoScheduler(SchedulerConfig config, ThreadFactory blockingThreads) {
     this.config = config;
     int n = config.workers();
     this.global = new ConcurrentLinkedQueue[Priority.COUNT];
@@ -137,7 +147,7 @@ public final class EchoScheduler extends AbstractExecutorService {
       global[p] = new ConcurrentLinkedQueue<>();
     }
     this.idle = new IdleWorkers(n);
-    this.blocking = new BlockingLane(this, config.blockingLimit());
+    this.blocking = new BlockingLane(this, config.blockingLimit(), blockingThreads);
     Map<String, NamedQueue> queues = new LinkedHashMap<>();
     config.namedQueues().forEach((name, limit) -> queues.put(name, new NamedQueue(this, name, limit)));
     this.namedQueues = Collections.unmodifiableMap(queues);
@@ -162,17 +172,85 @@ public final class EchoScheduler extends AbstractExecutorService {
 
   /** Creates a scheduler with {@link SchedulerConfig#defaults()} and starts its workers. */
   public static EchoScheduler create() {
-    return new EchoScheduler(SchedulerConfig.defaults());
+    return create(SchedulerConfig.defaults());
   }
 
   /** Creates a scheduler with {@code config} and starts its workers. */
   public static EchoScheduler create(SchedulerConfig config) {
-    return new EchoScheduler(Objects.requireNonNull(config, "config"));
+    return create(config, BlockingLane.defaultThreads());
   }
 
-  /** Returns true if the calling thread is a worker of some Echo scheduler. */
-  public static boolean isWorkerThread() {
-    return Thread.currentThread() instanceof WorkerThread;
+  /** Creates a scheduler whose blocking lane gets its threads from {@code blockingThreads} (tests). */
+  static EchoScheduler create(SchedulerConfig config, ThreadFactory blockingThreads) {
+    return new EchoScheduler(Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(blockingThreads, "blockingThreads"));
+  }
+
+  /**
+   * Returns true if the calling thread is a worker of this scheduler; false on any other thread,
+   * including the workers of other schedulers and this scheduler's blocking threads.
+   */
+  public boolean isWorkerThread() {
+    return currentWorker() != null;
+  }
+
+  /**
+   * Returns true if the calling thread is a virtual thread of this scheduler's blocking lane
+   * running a blocking task (one passed to {@link #executeBlocking}); false on any other thread.
+   */
+  public boolean isBlockingThread() {
+    return blocking.currentSlot() != null;
+  }
+
+  /**
+   * Waits for {@code future} on the calling thread in cooperation with this scheduler, and
+   * returns its result like {@link Future#get()}.
+   *
+   * <ul>
+   *   <li>On a worker of this scheduler it throws at once instead of waiting: the awaited work
+   *       may need this very worker (it may even sit in this worker's own queue), so waiting could
+   *       hang the scheduler.
+   *   <li>On a blocking-lane thread of this scheduler that holds a blocking permit ({@link
+   *       SchedulerConfig#blockingLimit()} &gt; 0), the permit is lent out while waiting, so that
+   *       a waiting blocking task can be admitted in its place, and taken back, at the priority of
+   *       the calling task, before this method returns or throws; taking it back may wait for a
+   *       running blocking task to finish. So a blocking body that waits for nested blocking work
+   *       cannot deadlock on its own permit, even with {@code blockingLimit(1)}. While the permit
+   *       is lent, more than the limit's worth of blocking tasks may be started, but at most the
+   *       limit of them run without waiting.
+   *   <li>On any other thread (including workers and blocking threads of other schedulers) it is
+   *       {@code future.get()}.
+   * </ul>
+   *
+   * @param future the result to wait for
+   * @param <T> the result type
+   * @return the future's result
+   * @throws IllegalStateException if the calling thread is a worker of this scheduler; compose
+   *     the work instead (flatMap in an effect), or {@code submit()} it and react to the returned
+   *     handle without blocking
+   * @throws InterruptedException if the calling thread is interrupted while waiting (a lent
+   *     permit has been taken back by then)
+   * @throws ExecutionException if the computation behind {@code future} threw
+   * @throws java.util.concurrent.CancellationException if {@code future} was cancelled
+   */
+  public <T> T await(Future<T> future) throws InterruptedException, ExecutionException {
+    Objects.requireNonNull(future, "future");
+    if (currentWorker() != null) {
+      throw new IllegalStateException("await called on a worker of this scheduler (" + Thread.currentThread().getName()
+          + "): waiting here could hang the scheduler, because the awaited work may need this very"
+          + " worker. Compose the work instead (flatMap it into the effect), or submit() it and"
+          + " react to the returned handle without blocking.");
+    }
+    BlockingLane.Slot slot = blocking.currentSlot();
+    if (slot == null || !slot.holdsPermit || future.isDone()) {
+      return future.get();
+    }
+    blocking.lend(slot);
+    try {
+      return future.get();
+    } finally {
+      blocking.takeBack(slot);
+    }
   }
 
   /** Returns the number of worker threads. */
@@ -229,6 +307,20 @@ public final class EchoScheduler extends AbstractExecutorService {
   public void executeBlocking(Runnable task, Priority priority) {
     Objects.requireNonNull(task, "task");
     blocking.submit(task, Objects.requireNonNull(priority, "priority").ordinal());
+  }
+
+  /**
+   * Withdraws {@code task} (the same object passed to {@link #executeBlocking}) if it is still
+   * waiting for a blocking permit: it is removed, will never run, and no longer holds up
+   * termination or counts in {@link SchedulerStats#queued}. Use it when the work behind a
+   * waiting task was cancelled.
+   *
+   * @return true if the task was waiting and is now removed; false if it has started (or
+   *     finished), was never submitted, was already withdrawn, or was returned by {@link
+   *     #shutdownNow()}
+   */
+  public boolean withdrawBlocking(Runnable task) {
+    return blocking.withdraw(Objects.requireNonNull(task, "task"));
   }
 
   /**
@@ -303,7 +395,12 @@ public final class EchoScheduler extends AbstractExecutorService {
       Thread.onSpinWait(); // in-flight submissions are a few instructions from pushing
     }
     List<Runnable> unstarted = new ArrayList<>();
-    Consumer<Runnable> sink = task -> unstarted.add(unwrap(task));
+    Consumer<Runnable> sink = task -> {
+      if (task instanceof NamedQueue.Entry entry) {
+        entry.queue.releaseUnrun(); // it held a permit since its dispatch
+      }
+      unstarted.add(unwrap(task));
+    };
     for (int p = 0; p < Priority.COUNT; p++) {
       for (Runnable task; (task = global[p].poll()) != null; ) {
         sink.accept(task);
@@ -464,6 +561,24 @@ public final class EchoScheduler extends AbstractExecutorService {
   /** After shutdown: whether a parked worker may retire (gate quiescent, then no work). */
   boolean readyToRetire() {
     return gate.isQuiescent() && !hasWork();
+  }
+
+  /**
+   * Replaces the thread of {@code worker}, lost to a {@link Throwable} thrown out of its loop
+   * (an {@link Error} in the worker's own code): a new thread takes over the same {@link Worker},
+   * with its rings and counters, so the pool keeps its size and no queued task is stranded.
+   * Returns false if no thread could be started; the worker then retires and its rings stay
+   * reachable to thieves and to {@link #shutdownNow()}.
+   */
+  boolean replaceWorker(Worker worker) {
+    idle.rejoin();
+    try {
+      new WorkerThread(this, worker, config.threadNamePrefix() + worker.index).start();
+      return true;
+    } catch (Throwable failure) {
+      idle.leave();
+      return false;
+    }
   }
 
   void workerRetired(Worker worker) {

@@ -19,9 +19,11 @@ final class IdleWorkers {
   private static final int SEARCHING_ONE = 1;
   private static final int UNPARKED_ONE = 1 << 16;
   private static final int SEARCHING_MASK = UNPARKED_ONE - 1;
+  /** The most workers whose counts fit the 16-bit halves of the word without carrying. */
+  static final int MAX_WORKERS = SEARCHING_MASK - 1;
 
   private final int workerCount;
-  /** (unparked << 16) | searching; 16 bits each is ample for any worker count. */
+  /** (unparked << 16) | searching; 16 bits each, hence {@link #MAX_WORKERS}. */
   private final AtomicInteger state;
   private final ReentrantLock lock = new ReentrantLock();
   private final Worker[] sleepers;
@@ -29,8 +31,8 @@ final class IdleWorkers {
   private volatile long wakeUps; // written under lock
 
   IdleWorkers(int workerCount) {
-    if (workerCount >= SEARCHING_MASK) {
-      throw new IllegalArgumentException("workers must be < " + SEARCHING_MASK + ", was " + workerCount);
+    if (workerCount > MAX_WORKERS) {
+      throw new IllegalArgumentException("workers must be <= " + MAX_WORKERS + ", was " + workerCount);
     }
     this.workerCount = workerCount;
     this.state = new AtomicInteger(workerCount * UNPARKED_ONE);
@@ -164,6 +166,16 @@ final class IdleWorkers {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A replacement thread takes over a retired worker: it counts as awake (state 1). */
+  void rejoin() {
+    state.getAndAdd(UNPARKED_ONE);
+  }
+
+  /** Undoes {@link #rejoin()} when the replacement thread could not start. */
+  void leave() {
+    state.getAndAdd(-UNPARKED_ONE);
   }
 
   /** Returns how many times a signal woke a parked worker (shutdown wake-ups excluded). */

@@ -96,8 +96,8 @@ class SchedulerBasicsTest {
     assertThat(thread.getName()).matches("echo-worker-[01]");
     assertThat(thread.isDaemon()).isTrue();
     assertThat(thread.isVirtual()).isFalse();
-    assertThat(scheduler.submit(EchoScheduler::isWorkerThread).get()).isTrue();
-    assertThat(EchoScheduler.isWorkerThread()).isFalse();
+    assertThat(scheduler.submit(scheduler::isWorkerThread).get()).isTrue();
+    assertThat(scheduler.isWorkerThread()).isFalse();
     assertThat(scheduler.workerCount()).isEqualTo(2);
   }
 
