@@ -42,7 +42,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Idle workers park; a submission wakes at most one, and only if no worker is already
  *       searching for work. There is no polling.
  *   <li>A task that throws does not kill its worker: the failure goes to {@link
- *       SchedulerConfig#uncaughtTaskHandler()} and the worker continues.
+ *       SchedulerConfig#uncaughtTaskHandler()} (by default the thread's uncaught exception
+ *       handler) and the worker continues. A worker whose own code throws (an {@link Error} such
+ *       as {@link OutOfMemoryError}) is replaced by a new thread on the same queues.
+ *   <li>{@link #await} waits for a future without hanging the scheduler: it refuses on this
+ *       scheduler's workers and lends a blocking thread's permit while it waits.
  *   <li>{@link #shutdown()} rejects new submissions and still runs every accepted task, blocking
  *       and named-queue tasks included. {@link #shutdownNow()} interrupts running tasks and returns
  *       the never-started ones, highest priority first.
@@ -298,11 +302,16 @@ public final class EchoScheduler extends AbstractExecutorService {
   }
 
   /**
-   * Runs {@code task} on a new virtual thread, never on a worker. When {@link
-   * SchedulerConfig#blockingLimit()} is positive and that many blocking tasks run, the task waits;
-   * waiting tasks start highest priority first, oldest first within a priority.
+   * Runs {@code task} on a virtual thread, never on a worker. When {@link
+   * SchedulerConfig#blockingLimit()} is positive and that many blocking tasks run, the task waits
+   * (see {@link #withdrawBlocking}); waiting tasks start highest priority first, oldest first
+   * within a priority. A task that finds a free permit starts on a new virtual thread; a task
+   * that waited runs on the virtual thread of the task that hands it the permit, after that task
+   * (so an admitted task never depends on a thread start succeeding).
    *
-   * @throws RejectedExecutionException if the scheduler is shut down
+   * @throws RejectedExecutionException if the scheduler is shut down, or if no thread could be
+   *     started for the task (for example on {@link OutOfMemoryError}; the exception's cause);
+   *     the task then never runs
    */
   public void executeBlocking(Runnable task, Priority priority) {
     Objects.requireNonNull(task, "task");
