@@ -4,7 +4,8 @@ package land.echo;
  * A blocking body submitted to the scheduler's virtual threads on behalf of a suspended {@link
  * Fiber}; thread-safe.
  *
- * <p>The call's own thread is the only party that resumes the fiber, so cancellation only
+ * <p>The call's own thread is the only party that resumes the fiber, unless cancellation
+ * withdraws the call from the lane's wait queue before it started; otherwise cancellation only
  * interrupts: {@link #interrupt()} interrupts the thread while the body runs (guarded by this
  * object's monitor so that a late interrupt never reaches a thread that has moved on), and a call
  * that starts after its fiber was cancelled does not run the body at all. The monitor is taken
@@ -52,10 +53,16 @@ final class BlockingCall implements Runnable {
   }
 
   /**
-   * The fiber was cancelled: a body that has not started will see the cause and not run; a
-   * running body is interrupted.
+   * The fiber was cancelled. A call still waiting for a blocking permit is withdrawn from the
+   * lane's queue, so it holds no place there, and the fiber is resumed here with the cause (the
+   * call's own thread never will); a running body is interrupted; a body that has not started yet
+   * sees the cause and does not run.
    */
   void cancel(CommonError cause) {
+    if (fiber.core.scheduler.withdrawBlocking(this)) {
+      fiber.resume(cause, Fiber.FAULT);
+      return;
+    }
     interrupt();
   }
 

@@ -9,7 +9,10 @@ import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -39,7 +42,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Idle workers park; a submission wakes at most one, and only if no worker is already
  *       searching for work. There is no polling.
  *   <li>A task that throws does not kill its worker: the failure goes to {@link
- *       SchedulerConfig#uncaughtTaskHandler()} and the worker continues.
+ *       SchedulerConfig#uncaughtTaskHandler()} (by default the thread's uncaught exception
+ *       handler) and the worker continues. A worker whose own code throws (an {@link Error} such
+ *       as {@link OutOfMemoryError}) is replaced by a new thread on the same queues.
+ *   <li>{@link #await} waits for a future without hanging the scheduler: it refuses on this
+ *       scheduler's workers and lends a blocking thread's permit while it waits.
  *   <li>{@link #shutdown()} rejects new submissions and still runs every accepted task, blocking
  *       and named-queue tasks included. {@link #shutdownNow()} interrupts running tasks and returns
  *       the never-started ones, highest priority first.
@@ -78,16 +85,21 @@ import org.slf4j.LoggerFactory;
  * (b) if r saw every worker awake, any worker that parks later must search first, after r, and
  * sees t; (c) otherwise r wakes a parked worker itself, re-checking under the sleepers lock.
  *
- * <p>A push to a worker's own ring is published with a release store and no StoreLoad fence, so
- * its read of the idle word may be ordered before the push and miss a worker that is just
- * parking. That costs at most an idle peer staying parked for a while (a later signal wakes it);
- * it cannot lose the task, because the pushing worker is awake and runs its own ring before it
- * may park: it parks only after a scan found its own ring empty, and only it pushes there. This
- * saves a fence on the hottest path (a task re-submitting itself).
+ * <p>A push to a worker's own ring (and a batch moved into it by a global take or a steal) is
+ * published with a release store, which alone does not order it before the later read of the
+ * idle word: the read could pass the store, see a searcher, and wake nobody, while that searcher
+ * parks as the last one and re-checks the rings before the store is visible. The task would not
+ * be lost (its pusher runs its own ring before it parks) but stranded until the pusher finishes
+ * what it runs first: in a fork, the whole run of the first child. So these signals go through
+ * {@link IdleWorkers#signalWorkAfterLocalPush}, which issues a full fence between the push and the
+ * read (as Tokio does); with it, case (a) above holds for local pushes too. Before the fence a
+ * review measured 13 tasks stranded for at least 1 s in 421,393 "fork, last searcher parks"
+ * iterations with 2 workers, none in 1,348,432 after; the fence's cost on the scheduling
+ * benchmark is in {@code docs/scheduler.md} ("The StoreLoad fence on local pushes").
  *
  * <p><b>Costs on the hot path.</b> Per task: one CAS on the worker's own ring head (uncontended
- * unless a thief is stealing), a release store of its own tail on submission, a volatile read of
- * the idle word, and the priority look-ahead described in {@link Worker} (volatile reads of
+ * unless a thief is stealing), a release store of its own tail on submission followed by a full
+ * fence and a volatile read of the idle word, and the priority look-ahead described in {@link Worker} (volatile reads of
  * rarely written lines). No shared counter is written per task; statistics are owner-written
  * opaque fields; submissions from outside the workers also touch a per-thread stripe of {@link
  * SubmissionGate}.
@@ -123,8 +135,15 @@ public final class EchoScheduler extends AbstractExecutorService {
   private final AtomicInteger liveWorkers;
   private final CountDownLatch terminated = new CountDownLatch(1);
 
+  /**
+   * Test seam: when set, the next worker that goes idle throws it from its own loop (not from a
+   * task), as an {@link OutOfMemoryError} in the worker's code would; the worker is replaced.
+   * Read once per idle transition, never per task.
+   */
+  volatile Error idleFaultForTest;
+
   @SuppressWarnings("unchecked")
-  private EchoScheduler(SchedulerConfig config) {
+  private EchoScheduler(SchedulerConfig config, ThreadFactory blockingThreads) {
     this.config = config;
     int n = config.workers();
     this.global = new ConcurrentLinkedQueue[Priority.COUNT];
@@ -132,7 +151,7 @@ public final class EchoScheduler extends AbstractExecutorService {
       global[p] = new ConcurrentLinkedQueue<>();
     }
     this.idle = new IdleWorkers(n);
-    this.blocking = new BlockingLane(this, config.blockingLimit());
+    this.blocking = new BlockingLane(this, config.blockingLimit(), blockingThreads);
     Map<String, NamedQueue> queues = new LinkedHashMap<>();
     config.namedQueues().forEach((name, limit) -> queues.put(name, new NamedQueue(this, name, limit)));
     this.namedQueues = Collections.unmodifiableMap(queues);
@@ -157,39 +176,85 @@ public final class EchoScheduler extends AbstractExecutorService {
 
   /** Creates a scheduler with {@link SchedulerConfig#defaults()} and starts its workers. */
   public static EchoScheduler create() {
-    return new EchoScheduler(SchedulerConfig.defaults());
+    return create(SchedulerConfig.defaults());
   }
 
   /** Creates a scheduler with {@code config} and starts its workers. */
   public static EchoScheduler create(SchedulerConfig config) {
-    return new EchoScheduler(Objects.requireNonNull(config, "config"));
+    return create(config, BlockingLane.defaultThreads());
   }
 
-  /** Returns true if the calling thread is a worker of this scheduler. */
-  public boolean isWorkerThread() {
-    return Thread.currentThread() instanceof WorkerThread w && w.pool == this;
-  }
-
-  /** Returns true if the calling thread is running a blocking task of this scheduler. */
-  public boolean isBlockingThread() {
-    return blocking.runsOn(Thread.currentThread());
+  /** Creates a scheduler whose blocking lane gets its threads from {@code blockingThreads} (tests). */
+  static EchoScheduler create(SchedulerConfig config, ThreadFactory blockingThreads) {
+    return new EchoScheduler(Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(blockingThreads, "blockingThreads"));
   }
 
   /**
-   * Waits for {@code future} on the calling thread, refusing where the wait could deadlock.
-   *
-   * @throws IllegalStateException if the calling thread is a worker of this scheduler
-   * @throws InterruptedException if the calling thread is interrupted while waiting
-   * @throws ExecutionException if the future completed exceptionally
+   * Returns true if the calling thread is a worker of this scheduler; false on any other thread,
+   * including the workers of other schedulers and this scheduler's blocking threads.
    */
-  public <T> T await(java.util.concurrent.Future<T> future)
-      throws InterruptedException, java.util.concurrent.ExecutionException {
+  public boolean isWorkerThread() {
+    return currentWorker() != null;
+  }
+
+  /**
+   * Returns true if the calling thread is a virtual thread of this scheduler's blocking lane
+   * running a blocking task (one passed to {@link #executeBlocking}); false on any other thread.
+   */
+  public boolean isBlockingThread() {
+    return blocking.currentSlot() != null;
+  }
+
+  /**
+   * Waits for {@code future} on the calling thread in cooperation with this scheduler, and
+   * returns its result like {@link Future#get()}.
+   *
+   * <ul>
+   *   <li>On a worker of this scheduler it throws at once instead of waiting: the awaited work
+   *       may need this very worker (it may even sit in this worker's own queue), so waiting could
+   *       hang the scheduler.
+   *   <li>On a blocking-lane thread of this scheduler that holds a blocking permit ({@link
+   *       SchedulerConfig#blockingLimit()} &gt; 0), the permit is lent out while waiting, so that
+   *       a waiting blocking task can be admitted in its place, and taken back, at the priority of
+   *       the calling task, before this method returns or throws; taking it back may wait for a
+   *       running blocking task to finish. So a blocking body that waits for nested blocking work
+   *       cannot deadlock on its own permit, even with {@code blockingLimit(1)}. While the permit
+   *       is lent, more than the limit's worth of blocking tasks may be started, but at most the
+   *       limit of them run without waiting.
+   *   <li>On any other thread (including workers and blocking threads of other schedulers) it is
+   *       {@code future.get()}.
+   * </ul>
+   *
+   * @param future the result to wait for
+   * @param <T> the result type
+   * @return the future's result
+   * @throws IllegalStateException if the calling thread is a worker of this scheduler; compose
+   *     the work instead (flatMap in an effect), or {@code submit()} it and react to the returned
+   *     handle without blocking
+   * @throws InterruptedException if the calling thread is interrupted while waiting (a lent
+   *     permit has been taken back by then)
+   * @throws ExecutionException if the computation behind {@code future} threw
+   * @throws java.util.concurrent.CancellationException if {@code future} was cancelled
+   */
+  public <T> T await(Future<T> future) throws InterruptedException, ExecutionException {
     Objects.requireNonNull(future, "future");
-    if (isWorkerThread()) {
-      throw new IllegalStateException("a worker of this scheduler cannot wait for a future: the work it waits "
-          + "for may need this very worker");
+    if (currentWorker() != null) {
+      throw new IllegalStateException("await called on a worker of this scheduler (" + Thread.currentThread().getName()
+          + "): waiting here could hang the scheduler, because the awaited work may need this very"
+          + " worker. Compose the work instead (flatMap it into the effect), or submit() it and"
+          + " react to the returned handle without blocking.");
     }
-    return future.get();
+    BlockingLane.Slot slot = blocking.currentSlot();
+    if (slot == null || !slot.holdsPermit || future.isDone()) {
+      return future.get();
+    }
+    blocking.lend(slot);
+    try {
+      return future.get();
+    } finally {
+      blocking.takeBack(slot);
+    }
   }
 
   /** Returns the number of worker threads. */
@@ -221,7 +286,7 @@ public final class EchoScheduler extends AbstractExecutorService {
         throw rejected(task);
       }
       worker.pushLocal(task, level);
-      idle.signalWork();
+      idle.signalWorkAfterLocalPush();
       return;
     }
     int stripe = gate.enter();
@@ -237,15 +302,34 @@ public final class EchoScheduler extends AbstractExecutorService {
   }
 
   /**
-   * Runs {@code task} on a new virtual thread, never on a worker. When {@link
-   * SchedulerConfig#blockingLimit()} is positive and that many blocking tasks run, the task waits;
-   * waiting tasks start highest priority first, oldest first within a priority.
+   * Runs {@code task} on a virtual thread, never on a worker. When {@link
+   * SchedulerConfig#blockingLimit()} is positive and that many blocking tasks run, the task waits
+   * (see {@link #withdrawBlocking}); waiting tasks start highest priority first, oldest first
+   * within a priority. A task that finds a free permit starts on a new virtual thread; a task
+   * that waited runs on the virtual thread of the task that hands it the permit, after that task
+   * (so an admitted task never depends on a thread start succeeding).
    *
-   * @throws RejectedExecutionException if the scheduler is shut down
+   * @throws RejectedExecutionException if the scheduler is shut down, or if no thread could be
+   *     started for the task (for example on {@link OutOfMemoryError}; the exception's cause);
+   *     the task then never runs
    */
   public void executeBlocking(Runnable task, Priority priority) {
     Objects.requireNonNull(task, "task");
     blocking.submit(task, Objects.requireNonNull(priority, "priority").ordinal());
+  }
+
+  /**
+   * Withdraws {@code task} (the same object passed to {@link #executeBlocking}) if it is still
+   * waiting for a blocking permit: it is removed, will never run, and no longer holds up
+   * termination or counts in {@link SchedulerStats#queued}. Use it when the work behind a
+   * waiting task was cancelled.
+   *
+   * @return true if the task was waiting and is now removed; false if it has started (or
+   *     finished), was never submitted, was already withdrawn, or was returned by {@link
+   *     #shutdownNow()}
+   */
+  public boolean withdrawBlocking(Runnable task) {
+    return blocking.withdraw(Objects.requireNonNull(task, "task"));
   }
 
   /**
@@ -320,7 +404,12 @@ public final class EchoScheduler extends AbstractExecutorService {
       Thread.onSpinWait(); // in-flight submissions are a few instructions from pushing
     }
     List<Runnable> unstarted = new ArrayList<>();
-    Consumer<Runnable> sink = task -> unstarted.add(unwrap(task));
+    Consumer<Runnable> sink = task -> {
+      if (task instanceof NamedQueue.Entry entry) {
+        entry.queue.releaseUnrun(); // it held a permit since its dispatch
+      }
+      unstarted.add(unwrap(task));
+    };
     for (int p = 0; p < Priority.COUNT; p++) {
       for (Runnable task; (task = global[p].poll()) != null; ) {
         sink.accept(task);
@@ -419,7 +508,7 @@ public final class EchoScheduler extends AbstractExecutorService {
       NamedQueue.Entry entry = queue.admit(task, level);
       if (entry != null) {
         worker.pushLocal(entry, level);
-        idle.signalWork();
+        idle.signalWorkAfterLocalPush();
       }
       return;
     }
@@ -444,13 +533,14 @@ public final class EchoScheduler extends AbstractExecutorService {
     Worker worker = currentWorker();
     if (worker != null) {
       worker.pushLocal(task, level);
-    } else {
-      int stripe = gate.enter();
-      try {
-        global[level].offer(task);
-      } finally {
-        leaveGate(stripe);
-      }
+      idle.signalWorkAfterLocalPush();
+      return;
+    }
+    int stripe = gate.enter();
+    try {
+      global[level].offer(task);
+    } finally {
+      leaveGate(stripe);
     }
     idle.signalWork();
   }
@@ -480,6 +570,24 @@ public final class EchoScheduler extends AbstractExecutorService {
   /** After shutdown: whether a parked worker may retire (gate quiescent, then no work). */
   boolean readyToRetire() {
     return gate.isQuiescent() && !hasWork();
+  }
+
+  /**
+   * Replaces the thread of {@code worker}, lost to a {@link Throwable} thrown out of its loop
+   * (an {@link Error} in the worker's own code): a new thread takes over the same {@link Worker},
+   * with its rings and counters, so the pool keeps its size and no queued task is stranded.
+   * Returns false if no thread could be started; the worker then retires and its rings stay
+   * reachable to thieves and to {@link #shutdownNow()}.
+   */
+  boolean replaceWorker(Worker worker) {
+    idle.rejoin();
+    try {
+      new WorkerThread(this, worker, config.threadNamePrefix() + worker.index).start();
+      return true;
+    } catch (Throwable failure) {
+      idle.leave();
+      return false;
+    }
   }
 
   void workerRetired(Worker worker) {

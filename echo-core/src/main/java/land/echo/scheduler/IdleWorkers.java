@@ -1,5 +1,6 @@
 package land.echo.scheduler;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,9 +19,11 @@ final class IdleWorkers {
   private static final int SEARCHING_ONE = 1;
   private static final int UNPARKED_ONE = 1 << 16;
   private static final int SEARCHING_MASK = UNPARKED_ONE - 1;
+  /** The most workers whose counts fit the 16-bit halves of the word without carrying. */
+  static final int MAX_WORKERS = SEARCHING_MASK - 1;
 
   private final int workerCount;
-  /** (unparked << 16) | searching; 16 bits each is ample for any worker count. */
+  /** (unparked << 16) | searching; 16 bits each, hence {@link #MAX_WORKERS}. */
   private final AtomicInteger state;
   private final ReentrantLock lock = new ReentrantLock();
   private final Worker[] sleepers;
@@ -28,8 +31,8 @@ final class IdleWorkers {
   private volatile long wakeUps; // written under lock
 
   IdleWorkers(int workerCount) {
-    if (workerCount >= SEARCHING_MASK) {
-      throw new IllegalArgumentException("workers must be < " + SEARCHING_MASK + ", was " + workerCount);
+    if (workerCount > MAX_WORKERS) {
+      throw new IllegalArgumentException("workers must be <= " + MAX_WORKERS + ", was " + workerCount);
     }
     this.workerCount = workerCount;
     this.state = new AtomicInteger(workerCount * UNPARKED_ONE);
@@ -47,6 +50,21 @@ final class IdleWorkers {
       return;
     }
     wakeOne();
+  }
+
+  /**
+   * {@link #signalWork()} for work a worker published with a plain release store: a push to its
+   * own ring (a task submitted from a worker, a fork's children, a named queue's next task) or a
+   * batch moved into its ring by a global take or a steal. The full fence orders that store
+   * before the read of the idle word (StoreLoad), as Tokio does before its {@code
+   * notify_should_wakeup} check; without it the read may pass the store, and a peer parking as
+   * the last searcher at that moment re-checks the rings before the task is visible, so the task
+   * waits until its pusher has finished whatever it runs next (see {@link EchoScheduler}'s
+   * notes and {@code LocalPushWakeUpStressTest}).
+   */
+  void signalWorkAfterLocalPush() {
+    VarHandle.fullFence();
+    signalWork();
   }
 
   private void wakeOne() {
@@ -148,6 +166,16 @@ final class IdleWorkers {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A replacement thread takes over a retired worker: it counts as awake (state 1). */
+  void rejoin() {
+    state.getAndAdd(UNPARKED_ONE);
+  }
+
+  /** Undoes {@link #rejoin()} when the replacement thread could not start. */
+  void leave() {
+    state.getAndAdd(-UNPARKED_ONE);
   }
 
   /** Returns how many times a signal woke a parked worker (shutdown wake-ups excluded). */

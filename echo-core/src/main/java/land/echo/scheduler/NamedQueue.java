@@ -136,6 +136,16 @@ public final class NamedQueue {
     }
   }
 
+  /** Gives back the permit of a dispatched entry that shutdownNow removed before it ran. */
+  void releaseUnrun() {
+    lock.lock();
+    try {
+      running--;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Returns the number of tasks waiting at {@code level}. */
   int waitingAt(int level) {
     lock.lock();

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The immutable configuration of an {@link EchoScheduler}: worker count, blocking limit, fairness
@@ -30,10 +28,24 @@ public final class SchedulerConfig {
   /** The default prefix of worker thread names; workers are named {@code echo-worker-0..n-1}. */
   public static final String DEFAULT_THREAD_NAME_PREFIX = "echo-worker-";
 
-  private static final Logger LOG = LoggerFactory.getLogger(EchoScheduler.class);
+  /**
+   * The most workers a scheduler may have: 65,534. {@code IdleWorkers} packs the counts of awake
+   * and of searching workers into the two 16-bit halves of one atomic int, and requires the
+   * worker count to stay below the 16-bit mask (65,535) so that no count carries into the other
+   * half. The operating system's thread limit is usually lower and is not checked here.
+   */
+  public static final int MAX_WORKERS = IdleWorkers.MAX_WORKERS;
 
-  private static final BiConsumer<Runnable, Throwable> LOG_AT_ERROR =
-      (task, failure) -> LOG.error("Echo task {} threw; its worker continues", task, failure);
+  /**
+   * The default handler: the JDK's convention for a task that throws on a pool thread, i.e. the
+   * calling thread's {@link Thread#getUncaughtExceptionHandler() uncaught exception handler}
+   * (its own, else its thread group's, which defers to the default handler or prints the stack
+   * trace), so a failure never vanishes even without an SLF4J provider. The thread survives.
+   */
+  private static final BiConsumer<Runnable, Throwable> TO_THREAD_HANDLER = (task, failure) -> {
+    Thread thread = Thread.currentThread();
+    thread.getUncaughtExceptionHandler().uncaughtException(thread, failure);
+  };
 
   private final int workers;
   private final int blockingLimit;
@@ -91,7 +103,11 @@ public final class SchedulerConfig {
     return threadNamePrefix;
   }
 
-  /** Returns the handler told about tasks that throw; by default it logs at error through SLF4J. */
+  /**
+   * Returns the handler told about tasks that throw. By default it passes the failure to the
+   * running thread's {@link Thread#getUncaughtExceptionHandler() uncaught exception handler},
+   * as a thread pool of the JDK would, while the worker (or blocking thread) keeps running.
+   */
   public BiConsumer<Runnable, Throwable> uncaughtTaskHandler() {
     return uncaughtTaskHandler;
   }
@@ -115,14 +131,14 @@ public final class SchedulerConfig {
     private int starvationInterval = DEFAULT_STARVATION_INTERVAL;
     private final Map<String, Integer> namedQueues = new LinkedHashMap<>();
     private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
-    private BiConsumer<Runnable, Throwable> uncaughtTaskHandler = LOG_AT_ERROR;
+    private BiConsumer<Runnable, Throwable> uncaughtTaskHandler = TO_THREAD_HANDLER;
 
     private Builder() {}
 
     /**
-     * Sets the number of worker threads.
+     * Sets the number of worker threads, from 1 to {@link #MAX_WORKERS}.
      *
-     * @throws IllegalArgumentException if {@code workers} is zero or negative
+     * @throws IllegalArgumentException if {@code workers} is outside that range
      */
     public Builder workers(int workers) {
       this.workers = checkWorkers(workers);
@@ -153,7 +169,8 @@ public final class SchedulerConfig {
     /**
      * Declares a named queue that runs at most {@code limit} of its tasks at once.
      *
-     * @throws IllegalArgumentException if the name is blank or already declared, or the limit < 1
+     * @throws IllegalArgumentException if the name is blank or already declared, or the limit is
+     *     less than 1
      */
     public Builder namedQueue(String name, int limit) {
       Objects.requireNonNull(name, "named queue name");
@@ -186,8 +203,9 @@ public final class SchedulerConfig {
     }
 
     /**
-     * Sets the handler told about a task that throws; it runs on the worker, which continues
-     * afterwards. A handler that throws is logged and ignored.
+     * Sets the handler told about a task that throws; it runs on the worker (or blocking thread),
+     * which continues afterwards. A handler that throws is logged and ignored. The default passes
+     * the failure to the thread's uncaught exception handler.
      */
     public Builder uncaughtTaskHandler(BiConsumer<Runnable, Throwable> handler) {
       this.uncaughtTaskHandler = Objects.requireNonNull(handler, "uncaughtTaskHandler");
@@ -207,8 +225,9 @@ public final class SchedulerConfig {
     }
 
     private static int checkWorkers(int workers) {
-      if (workers < 1) {
-        throw new IllegalArgumentException("workers must be >= 1, was " + workers);
+      if (workers < 1 || workers > MAX_WORKERS) {
+        throw new IllegalArgumentException(
+            "workers must be between 1 and " + MAX_WORKERS + " (MAX_WORKERS), was " + workers);
       }
       return workers;
     }

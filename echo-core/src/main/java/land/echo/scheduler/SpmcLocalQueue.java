@@ -24,10 +24,9 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>{@code tail} is written only by the owner. The owner writes the slot, then publishes it
  *       with a release write of {@code tail}; consumers read {@code tail} with acquire (volatile)
- *       semantics, so they see the slot. There is deliberately no StoreLoad fence: a push is not
- *       ordered before the owner's later read of the idle state, which can only cost a missed
- *       wake-up of an idle peer, never a lost task, because the owner is awake and runs its own
- *       ring (see {@link EchoScheduler}).
+ *       semantics, so they see the slot. The ring itself has no StoreLoad fence: a caller that
+ *       must order a push before a later read (the scheduler, before it reads the idle state)
+ *       issues the fence itself (see {@link IdleWorkers#signalWorkAfterLocalPush}).
  *   <li>{@code head} only grows, by CAS. A consumer reads {@code head} (h), then {@code tail} (t),
  *       then the slots in {@code [h, h+n)}, then CASes {@code head} from h to h+n. The slots it
  *       read are the right ones if the CAS succeeds: the owner overwrites slot {@code i & mask}

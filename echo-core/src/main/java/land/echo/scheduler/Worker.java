@@ -79,7 +79,8 @@ final class Worker implements Runnable {
   private final int fairnessInterval;
   /** The value of untilFairPick at which a pick looks at the global injectors first. */
   private final int globalFirstAt;
-  private WorkerThread thread;
+  /** The current thread; replaced (by the dying one) when an Error kills the loop. */
+  private volatile WorkerThread thread;
 
   /** Set by {@link IdleWorkers} when it wakes this worker; read by the parked worker. */
   volatile boolean notified;
@@ -121,7 +122,10 @@ final class Worker implements Runnable {
     }
   }
 
+  /** Makes {@code thread} this worker's thread, before it starts; resets the owner's idle state. */
   void attach(WorkerThread thread) {
+    this.searching = false;
+    this.afterPark = false;
     this.thread = thread;
   }
 
@@ -140,11 +144,18 @@ final class Worker implements Runnable {
 
   @Override
   public void run() {
+    boolean lost = true;
     try {
       loop();
+      lost = false;
     } finally {
       pool.idle.retire(this, searching, afterPark);
-      pool.workerRetired(this);
+      // A Throwable out of the loop (an Error in the scheduler's own code: task failures are
+      // caught in runTask) kills only this thread; it still reaches the thread's uncaught
+      // exception handler, and a new thread takes over this worker and its rings.
+      if (!lost || !pool.replaceWorker(this)) {
+        pool.workerRetired(this);
+      }
     }
   }
 
@@ -173,6 +184,11 @@ final class Worker implements Runnable {
 
   /** States 2 and 3: search, then park until woken; returns a task, or null to retire. */
   private Runnable awaitWork() {
+    Error fault = pool.idleFaultForTest;
+    if (fault != null) {
+      pool.idleFaultForTest = null;
+      throw fault;
+    }
     IdleWorkers idle = pool.idle;
     idle.startSearching();
     searching = true;
@@ -242,8 +258,9 @@ final class Worker implements Runnable {
     } catch (Throwable failure) {
       FAILED.setOpaque(this, failed + 1);
       pool.reportFailure(task, failure);
+    } finally {
+      COMPLETED.setOpaque(this, completed + 1); // even if reporting threw: running stays exact
     }
-    COMPLETED.setOpaque(this, completed + 1);
   }
 
   /** One pick: strict priority across local, global and peers, except every K-th pick. */
@@ -368,7 +385,7 @@ final class Worker implements Runnable {
       moved = true;
     }
     if (moved) {
-      pool.idle.signalWork(); // others may help with the batch
+      pool.idle.signalWorkAfterLocalPush(); // others may help with the batch
     }
     return first;
   }
@@ -399,7 +416,7 @@ final class Worker implements Runnable {
       if (task != null) {
         STEALS.setOpaque(this, steals + 1);
         if (!mine.isEmpty()) {
-          pool.idle.signalWork();
+          pool.idle.signalWorkAfterLocalPush();
         }
         return task;
       }

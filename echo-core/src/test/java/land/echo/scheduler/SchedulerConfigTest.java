@@ -29,10 +29,26 @@ class SchedulerConfigTest {
   void zeroOrNegativeWorkersAreRejectedNamingTheSetting() {
     assertThatThrownBy(() -> SchedulerConfig.builder().workers(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("workers must be >= 1, was 0");
+        .hasMessage("workers must be between 1 and 65534 (MAX_WORKERS), was 0");
     assertThatThrownBy(() -> SchedulerConfig.builder().workers(-3))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("workers must be >= 1, was -3");
+        .hasMessage("workers must be between 1 and 65534 (MAX_WORKERS), was -3");
+  }
+
+  @Test
+  void tooManyWorkersAreRejectedByTheBuilderNamingTheRange() {
+    assertThatThrownBy(() -> SchedulerConfig.builder().workers(100_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("workers must be between 1 and 65534 (MAX_WORKERS), was 100000");
+    assertThat(SchedulerConfig.builder().workers(SchedulerConfig.MAX_WORKERS).build().workers())
+        .isEqualTo(65_534);
+    assertThatThrownBy(() -> SchedulerConfig.builder().workers(SchedulerConfig.MAX_WORKERS + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void maxWorkersIsWhatTheIdleWordCanCount() {
+    assertThat(new IdleWorkers(SchedulerConfig.MAX_WORKERS).parkedCount()).isZero();
   }
 
   @Test
