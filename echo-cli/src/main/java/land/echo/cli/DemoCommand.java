@@ -228,10 +228,12 @@ public final class DemoCommand implements Callable<Integer> {
     if (out == null) {
       return workload.run();
     }
-    try (DemoProgress progress = DemoProgress.start(out, terminal, 0, workload.label(), tree.files().size(),
-        run.counters(), run::retriesSoFar)) {
+    DemoProgress progress = DemoProgress.start(out, terminal, 0, workload.label(), tree.files().size(),
+        run.counters(), run::retriesSoFar);
+    try {
       return workload.run();
     } finally {
+      progress.close();
       if (workload instanceof EchoWorkload echo) {
         lastShutdown = echo.shutdownReport();
       }

@@ -153,7 +153,7 @@ public final class SchedulerConfig {
     /**
      * Declares a named queue that runs at most {@code limit} of its tasks at once.
      *
-     * @throws IllegalArgumentException if the name is blank or already declared, or the limit < 1
+     * @throws IllegalArgumentException if the name is blank or already declared, or the limit {@code < 1}
      */
     public Builder namedQueue(String name, int limit) {
       Objects.requireNonNull(name, "named queue name");

@@ -91,19 +91,19 @@ public final class DemoProgress implements AutoCloseable {
     return new DemoProgress(out, bar, copy, sampler);
   }
 
-  /**
-   * Stops redrawing and leaves the final state on screen, followed by a newline.
-   *
-   * @throws InterruptedException if interrupted while the sampler stops
-   */
+  /** Stops redrawing and leaves the final state on screen, followed by a newline. */
   @Override
-  public synchronized void close() throws InterruptedException {
+  public synchronized void close() {
     if (closed || bar == null) {
       return;
     }
     closed = true;
     sampler.shutdownNow();
-    sampler.awaitTermination(1, TimeUnit.SECONDS);
+    try {
+      sampler.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the final state below is drawn all the same
+    }
     copy.run();
     bar.close(); // draws the final state once more
     out.println();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DemoFormattingTest {
 
   @Test
-  void progressDrawsNothingOffATerminal() throws Exception {
+  void progressDrawsNothingOffATerminal() {
     StringWriter text = new StringWriter();
     DemoCounters counters = new DemoCounters();
     counters.filesIndexed.add(3);
@@ -21,7 +21,7 @@ class DemoFormattingTest {
   }
 
   @Test
-  void progressOnATerminalIsOneLineRedrawnInPlaceWithTheLiveCounters() throws Exception {
+  void progressOnATerminalIsOneLineRedrawnInPlaceWithTheLiveCounters() {
     StringWriter text = new StringWriter();
     DemoCounters counters = new DemoCounters();
     counters.filesIndexed.add(250);
