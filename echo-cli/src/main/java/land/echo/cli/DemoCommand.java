@@ -135,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       WorkloadResult echo = runOnce(out, tree, settings, EchoWorkload::new);
       if (!compare) {
-        out.println();
+        endProgress(out);
         out.print(DemoReport.single(echo));
         out.println();
         out.println(shutdownLine(echo));
@@ -143,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
         return echo.lost() == 0 ? 0 : 1;
       }
       WorkloadResult forkJoin = runOnce(out, tree, settings, ForkJoinWorkload::new);
-      out.println();
+      endProgress(out);
       out.print(DemoReport.sideBySide(echo, forkJoin));
       out.println("Both runs did the same work: the same files, query and service mix, timeouts and retry");
       out.println("schedule. Echo ran queries at HIGH, service calls at NORMAL and indexing at LOW; the");
@@ -237,6 +237,13 @@ public final class DemoCommand implements Callable<Integer> {
       if (workload instanceof EchoWorkload echo) {
         lastShutdown = echo.shutdownReport();
       }
+    }
+  }
+
+  /** Separates the progress lines (drawn on a terminal only) from the report with a blank line. */
+  private void endProgress(PrintWriter out) {
+    if (terminal) {
+      out.println();
     }
   }
 

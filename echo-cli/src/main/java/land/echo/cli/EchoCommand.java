@@ -28,8 +28,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     version = "echoctl 0.1.0-SNAPSHOT",
     description = "Echo: declarative effects on a priority-aware work-stealing scheduler.",
-    footer = {"", "./echoctl bench [--update-docs] [ARGS...] runs the JMH benchmark suite (module echo-bench);",
-        "./echoctl bench --help lists its options."})
+    footer = {"",
+        "./echoctl bench [--update-docs] [ARGS...] runs the JMH benchmarks (echo-bench).",
+        "It writes its report to echo-bench/target/benchmarks.md, and with --update-docs",
+        "also to docs/benchmarks.md; ./echoctl bench --help lists its options."})
 public final class EchoCommand implements Callable<Integer> {
 
   @Spec
