@@ -26,9 +26,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The benchmark runner, main class of {@code echo-bench.jar}: runs the suite (or the named
  * benchmarks) through JMH, prints one table of Echo against its anchors with the ratios and
  * targets, and writes the same table, with the machine, the JDK, the JMH settings and the date, to
- * {@code docs/benchmarks.md}. Not instantiable.
+ * {@code echo-bench/target/benchmarks.md}, and to the committed {@code docs/benchmarks.md} only
+ * when asked with {@code --update-docs}. Not instantiable.
  *
- * <p>Usage: {@code java -jar echo-bench.jar [--quick] [--out PATH] [NAME...]}, NAME one of
+ * <p>Usage: {@code ./echoctl bench [--quick] [--update-docs] [--out PATH] [NAME...]} (the launcher
+ * runs {@code java -jar echo-bench.jar} with the same arguments), NAME one of
  * {@link Suite#names()}. {@code --quick} runs the same benchmarks with one fork and fewer
  * iterations. Exit status: 0 when every benchmark produced results, 1 when some did not (the
  * table shows n/a), 2 for bad arguments.
@@ -54,7 +56,7 @@ public final class BenchMain {
     try {
       arguments = Arguments.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("echo bench: " + e.getMessage());
+      System.err.println("echoctl bench: " + e.getMessage());
       System.err.println(Arguments.USAGE);
       System.exit(2);
       return;
@@ -74,7 +76,7 @@ public final class BenchMain {
     String commit = Machine.commit();
     for (Suite.Bench bench : arguments.benches()) {
       Suite.Settings settings = arguments.quick() ? bench.quick() : bench.full();
-      out.println("== echo bench: " + bench.name() + " (" + settings + ")");
+      out.println("== echoctl bench: " + bench.name() + " (" + settings + ")");
       try {
         Collection<RunResult> runs = new Runner(options(bench, settings)).run();
         if (runs.isEmpty()) {
@@ -82,7 +84,7 @@ public final class BenchMain {
         }
         results.addAll(runs);
       } catch (RunnerException e) {
-        System.err.println("echo bench: " + bench.name() + " failed: " + e.getMessage());
+        System.err.println("echoctl bench: " + bench.name() + " failed: " + e.getMessage());
         failed.add(bench);
       }
     }
@@ -95,18 +97,24 @@ public final class BenchMain {
     out.println(table);
     out.println(Table.summary(rows));
     long seconds = Math.round((System.nanoTime() - started) / 1e9);
-    try {
-      Files.createDirectories(arguments.out().toAbsolutePath().getParent());
-      Files.writeString(arguments.out(), Report.markdown(arguments, rows, Machine.current(), seconds,
-          loadBefore, Machine.loadAverage(), commit));
-      out.println("Written to " + arguments.out());
-    } catch (IOException e) {
-      System.err.println("echo bench: cannot write " + arguments.out() + ": " + e.getMessage());
-      return 1;
+    String report = Report.markdown(arguments, rows, Machine.current(), seconds, loadBefore, Machine.loadAverage(),
+        commit);
+    for (Path target : arguments.targets()) {
+      try {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Files.writeString(target, report);
+        out.println("Written to " + target);
+      } catch (IOException e) {
+        System.err.println("echoctl bench: cannot write " + target + ": " + e.getMessage());
+        return 1;
+      }
+    }
+    if (arguments.docs().isEmpty()) {
+      out.println("docs/benchmarks.md is unchanged; pass --update-docs to replace it with this report.");
     }
     boolean incomplete = !failed.isEmpty() || rows.stream().anyMatch(r -> r.echo().isEmpty());
     if (incomplete) {
-      System.err.println("echo bench: some benchmarks produced no result (see the JMH output above)"
+      System.err.println("echoctl bench: some benchmarks produced no result (see the JMH output above)"
           + (failed.isEmpty() ? "" : ": " + failed.stream().map(Suite.Bench::name).toList()));
     }
     return incomplete ? 1 : 0;
@@ -136,30 +144,43 @@ public final class BenchMain {
    *
    * @param quick whether to run the quick settings
    * @param out where to write the Markdown report
+   * @param docs the committed report to replace as well ({@code --update-docs}), if asked
    * @param benches the benchmarks to run, in suite order
    * @param help whether only the usage was asked for
    * @param command the command line as given, for the report
    */
-  record Arguments(boolean quick, Path out, List<Suite.Bench> benches, boolean help, String command) {
+  record Arguments(
+      boolean quick, Path out, Optional<Path> docs, List<Suite.Bench> benches, boolean help, String command) {
 
     static final String USAGE = """
-        usage: java -jar echo-bench.jar [--quick] [--out PATH] [NAME...]
-          --quick     same benchmarks, one fork and fewer iterations (a few minutes)
-          --out PATH  where to write the report (default: docs/benchmarks.md in the repository
-                      root, found by walking up from the working directory to the dir with mvnw)
-          NAME        run only these benchmarks: %s""".formatted(String.join(", ", Suite.names()));
+        usage: ./echoctl bench [--quick] [--update-docs] [--out PATH] [NAME...]
+               (or java -jar echo-bench/target/echo-bench.jar with the same arguments)
+          --quick        same benchmarks, one fork and fewer iterations (a few minutes)
+          --update-docs  also replace the committed docs/benchmarks.md with the report
+          --out PATH     where to write the report (default: echo-bench/target/benchmarks.md in the
+                         repository root, found by walking up from the working directory to the
+                         directory with mvnw)
+          NAME           run only these benchmarks: %s""".formatted(String.join(", ", Suite.names()));
+
+    /** Returns every file the report is written to: {@link #out()}, then {@link #docs()} if asked. */
+    List<Path> targets() {
+      return docs.filter(d -> !d.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+          .map(d -> List.of(out, d)).orElse(List.of(out));
+    }
 
     /** Parses {@code args}; throws IllegalArgumentException naming what is wrong. */
     static Arguments parse(String[] args) {
       boolean quick = false;
+      boolean updateDocs = false;
       Path out = null;
       Set<String> names = new LinkedHashSet<>();
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
           case "--quick" -> quick = true;
+          case "--update-docs" -> updateDocs = true;
           case "-h", "--help" -> {
-            return new Arguments(false, Path.of("."), List.of(), true, "");
+            return new Arguments(false, Path.of("."), Optional.empty(), List.of(), true, "");
           }
           case "--out" -> {
             if (i + 1 >= args.length || args[i + 1].isBlank()) {
@@ -179,16 +200,22 @@ public final class BenchMain {
           }
         }
       }
+      Optional<Path> root = repositoryRoot();
       if (out == null) {
-        out = repositoryRoot()
-            .orElseThrow(() -> new IllegalArgumentException(
+        out = root.orElseThrow(() -> new IllegalArgumentException(
                 "cannot find the repository root (no mvnw in the working directory or above); pass --out PATH"))
-            .resolve("docs").resolve("benchmarks.md");
+            .resolve("echo-bench").resolve("target").resolve("benchmarks.md");
+      }
+      Optional<Path> docs = Optional.empty();
+      if (updateDocs) {
+        docs = Optional.of(root.orElseThrow(() -> new IllegalArgumentException(
+                "--update-docs: cannot find the repository root (no mvnw in the working directory or above)"))
+            .resolve("docs").resolve("benchmarks.md"));
       }
       List<Suite.Bench> benches = names.isEmpty()
           ? Suite.ALL
           : Suite.ALL.stream().filter(b -> names.contains(b.name())).toList();
-      return new Arguments(quick, out, benches, false, String.join(" ", args));
+      return new Arguments(quick, out, docs, benches, false, String.join(" ", args));
     }
 
     private static Optional<Path> repositoryRoot() {

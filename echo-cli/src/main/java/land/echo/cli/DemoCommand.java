@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import land.echo.ShutdownReport;
 import land.echo.cli.demo.DemoCounters;
+import land.echo.cli.demo.DemoProgress;
 import land.echo.cli.demo.DemoReport;
 import land.echo.cli.demo.DemoRun;
 import land.echo.cli.demo.EchoWorkload;
@@ -20,7 +21,6 @@ import land.echo.cli.demo.FlakySymbolService;
 import land.echo.cli.demo.InteractiveQuery;
 import land.echo.cli.demo.JavaTokenizer;
 import land.echo.cli.demo.ForkJoinWorkload;
-import land.echo.cli.demo.ProgressBar;
 import land.echo.cli.demo.SourceFile;
 import land.echo.cli.demo.SourceIndex;
 import land.echo.cli.demo.SourceTree;
@@ -35,7 +35,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code echo demo}: an editor backend's workload on real sources, on one Echo runtime, with a
+ * {@code echoctl demo}: an editor backend's workload on real sources, on one Echo runtime, with a
  * progress bar and a closing report; {@code --compare} runs it a second time on a plain
  * ForkJoinPool and prints both side by side.
  *
@@ -135,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       WorkloadResult echo = runOnce(out, tree, settings, EchoWorkload::new);
       if (!compare) {
-        out.println();
+        endProgress(out);
         out.print(DemoReport.single(echo));
         out.println();
         out.println(shutdownLine(echo));
@@ -143,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
         return echo.lost() == 0 ? 0 : 1;
       }
       WorkloadResult forkJoin = runOnce(out, tree, settings, ForkJoinWorkload::new);
-      out.println();
+      endProgress(out);
       out.print(DemoReport.sideBySide(echo, forkJoin));
       out.println("Both runs did the same work: the same files, query and service mix, timeouts and retry");
       out.println("schedule. Echo ran queries at HIGH, service calls at NORMAL and indexing at LOW; the");
@@ -152,7 +152,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.flush();
       return echo.lost() == 0 ? 0 : 1;
     } catch (IOException e) {
-      spec.commandLine().getErr().println("echo demo: cannot read sources at " + path + ": " + e.getMessage());
+      spec.commandLine().getErr().println("echoctl demo: cannot read sources at " + path + ": " + e.getMessage());
       return 1;
     }
   }
@@ -216,7 +216,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs one variant on a fresh index; shows progress on {@code out} unless it is null. */
+  /** Runs one variant on a fresh index; shows progress on {@code out} (a terminal) unless it is null. */
   private WorkloadResult runOnce(PrintWriter out, SourceTree tree, WorkloadSettings settings,
       Function<DemoRun, Workload> variant) throws InterruptedException {
     System.gc(); // start without the previous run's index on the heap
@@ -225,20 +225,25 @@ public final class DemoCommand implements Callable<Integer> {
         index, settings.serviceFailureRate(), () -> ThreadLocalRandom.current().nextDouble());
     DemoRun run = new DemoRun(tree, index, service, new DemoCounters(), settings);
     Workload workload = variant.apply(run);
-    ProgressBar progress = out == null ? null : new ProgressBar(out, terminal, workload.label(),
-        tree.files().size(), settings.duration(), run.counters(), run::retriesSoFar, System::nanoTime);
-    if (progress != null) {
-      progress.start();
+    if (out == null) {
+      return workload.run();
     }
+    DemoProgress progress = DemoProgress.start(out, terminal, 0, workload.label(), tree.files().size(),
+        run.counters(), run::retriesSoFar);
     try {
       return workload.run();
     } finally {
-      if (progress != null) {
-        progress.stop();
-        if (workload instanceof EchoWorkload echo) {
-          lastShutdown = echo.shutdownReport();
-        }
+      progress.close();
+      if (workload instanceof EchoWorkload echo) {
+        lastShutdown = echo.shutdownReport();
       }
+    }
+  }
+
+  /** Separates the progress lines (drawn on a terminal only) from the report with a blank line. */
+  private void endProgress(PrintWriter out) {
+    if (terminal) {
+      out.println();
     }
   }
 

@@ -14,18 +14,24 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code echo} command: the entry point of the CLI, dispatching to its subcommands
- * ({@code demo}). The {@code ./echo} launcher routes {@code echo bench} to the echo-bench module
- * before this class is involved.
+ * The {@code echoctl} command: the entry point of the CLI, dispatching to its subcommands
+ * ({@code demo}). The {@code ./echoctl} launcher routes {@code echoctl bench} to the echo-bench
+ * module before this class is involved.
+ *
+ * <p>Named {@code echoctl} rather than {@code echo}, which is a shell builtin: a hint such as
+ * "Try 'echo demo --help'" would have printed {@code demo --help} instead of running anything.
  *
  * <p>Not thread-safe; picocli runs one command per invocation.
  */
 @Command(
-    name = "echo",
+    name = "echoctl",
     mixinStandardHelpOptions = true,
-    version = "echo 0.1.0-SNAPSHOT",
+    version = "echoctl 0.1.0-SNAPSHOT",
     description = "Echo: declarative effects on a priority-aware work-stealing scheduler.",
-    footer = {"", "./echo bench [ARGS...] runs the JMH benchmark suite (module echo-bench)."})
+    footer = {"",
+        "./echoctl bench [--update-docs] [ARGS...] runs the JMH benchmarks (echo-bench).",
+        "It writes its report to echo-bench/target/benchmarks.md, and with --update-docs",
+        "also to docs/benchmarks.md; ./echoctl bench --help lists its options."})
 public final class EchoCommand implements Callable<Integer> {
 
   @Spec
@@ -37,7 +43,7 @@ public final class EchoCommand implements Callable<Integer> {
   /** Fails with a usage error: a subcommand is required. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing command: try 'echo demo' or 'echo demo --help'");
+    throw new ParameterException(spec.commandLine(), "Missing command: try 'echoctl demo' or 'echoctl demo --help'");
   }
 
   /**
@@ -58,7 +64,7 @@ public final class EchoCommand implements Callable<Integer> {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println("echo: " + e.getMessage());
+    err.println("echoctl: " + e.getMessage());
     UnmatchedArgumentException.printSuggestions(e, err);
     err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();

@@ -102,7 +102,19 @@ class DemoCommandTest {
   @Test
   void noCommandIsAUsageError() throws Exception {
     assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing command");
+    assertThat(err.toString()).contains("Missing command: try 'echoctl demo'");
+  }
+
+  @Test
+  void usageErrorsNameTheCommandAndPointToItsHelp() throws Exception {
+    assertThat(run("demo", "--bogus")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("echoctl: ").contains("Try 'echoctl demo --help' for more information.");
+  }
+
+  @Test
+  void helpNamesTheCommandAndTheBenchmarkRunner() throws Exception {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("Usage: echoctl ").contains("./echoctl bench [--update-docs]");
   }
 
   @Test

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Formats demo results as a table: one column for {@code echo demo}, two side by side for
- * {@code echo demo --compare}.
+ * Formats demo results as a table: one column for {@code echoctl demo}, two side by side
+ * for {@code echoctl demo --compare}.
  *
  * <p>Stateless and thread-safe.
  */

@@ -8,6 +8,8 @@ package land.echo.cli.demo;
  */
 public final class ServiceUnavailableException extends Exception {
 
+  private static final long serialVersionUID = 1L;
+
   /** Creates the exception with a message describing the failed call. */
   public ServiceUnavailableException(String message) {
     super(message, null, false, false);

@@ -5,59 +5,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DemoFormattingTest {
 
   @Test
-  void progressLineShowsFilesPercentageTimesAndCounters() {
-    String line = ProgressBar.render("Echo", 250, 1000, Duration.ofSeconds(65), Duration.ofSeconds(90), 1234, 56, 7);
-
-    assertThat(line).startsWith("Echo         [######------------------]").contains("250/1,000 files")
-        .contains(" 25%").contains("01:05/01:30").contains("queries 1,234, 7 timed out, 56 service retries");
-  }
-
-  @Test
-  void progressLineIsFullWhenDoneAndWhenThereIsNothingToDo() {
-    assertThat(ProgressBar.render("x", 10, 10, Duration.ZERO, Duration.ofSeconds(1), 0, 0, 0))
-        .contains("[########################]").contains("100%");
-    assertThat(ProgressBar.render("x", 0, 0, Duration.ZERO, Duration.ofSeconds(1), 0, 0, 0)).contains("100%");
-  }
-
-  @Test
-  void progressBarPrintsAFinalLineWhenStoppedOffATerminal() {
+  void progressDrawsNothingOffATerminal() {
     StringWriter text = new StringWriter();
     DemoCounters counters = new DemoCounters();
     counters.filesIndexed.add(3);
-    AtomicLong now = new AtomicLong();
-    ProgressBar bar = new ProgressBar(new PrintWriter(text), false, "Echo", 4, Duration.ofSeconds(20), counters,
-        () -> 2, now::get);
-    bar.start();
-    now.set(Duration.ofSeconds(5).toNanos());
-    bar.stop();
 
-    assertThat(text.toString()).contains("3/4 files").contains("00:05/00:20").contains("2 service retries")
-        .doesNotContain("\u001b").endsWith(System.lineSeparator());
+    DemoProgress.start(new PrintWriter(text), false, 0, "Echo", 4, counters, () -> 2).close();
+
+    assertThat(text.toString()).isEmpty();
   }
 
   @Test
-  void progressBarRedrawsTwoShortLinesInPlaceOnATerminal() {
+  void progressOnATerminalIsOneLineRedrawnInPlaceWithTheLiveCounters() {
     StringWriter text = new StringWriter();
     DemoCounters counters = new DemoCounters();
-    counters.queriesSubmitted.add(12);
-    ProgressBar bar = new ProgressBar(new PrintWriter(text), true, "ForkJoinPool", 15_224, Duration.ofSeconds(20),
-        counters, () -> 0, () -> 0L);
-    bar.start();
-    bar.stop();
+    counters.filesIndexed.add(250);
+    counters.queriesSubmitted.add(1_234);
+    counters.queryTimeouts.add(7);
 
-    String[] lines = text.toString().split("\r?\n");
-    assertThat(text.toString()).contains("\u001b[K").contains("queries 12, 0 timed out, 0 service retries")
-        .endsWith(System.lineSeparator());
-    for (String line : lines) {
-      String visible = line.replaceAll("\u001b\\[1A|\u001b\\[K|\r", "");
-      assertThat(visible.length()).as(visible).isLessThan(80);
-    }
+    DemoProgress progress = DemoProgress.start(new PrintWriter(text), true, 120, "Echo", 1_000, counters, () -> 56);
+    progress.close();
+    progress.close();
+
+    String drawn = text.toString();
+    assertThat(drawn).startsWith("\r").endsWith(System.lineSeparator()).contains("250/1000 files").contains(" 25%")
+        .contains("1,234 queries, 7 timed out, 56 retries");
+    assertThat(drawn.chars().filter(c -> c == '\n')).as("newlines").hasSize(1);
+    String lastDrawn = drawn.substring(drawn.lastIndexOf('\r') + 1).stripTrailing();
+    assertThat(lastDrawn).startsWith("Echo").hasSizeLessThanOrEqualTo(120);
   }
 
   @Test
