@@ -151,7 +151,7 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Sets the cap on any delay ({@code >= 0}; default: no cap). */
+    /** Sets the cap on any delay ({@code >= initialDelay}; default: no cap). */
     public Builder maxDelay(Duration maxDelay) {
       this.maxDelay = maxDelay;
       return this;
@@ -200,6 +200,10 @@ public final class RetryPolicy {
       }
       if (maxDelay.isNegative()) {
         throw new IllegalArgumentException("maxDelay must be >= 0, was " + maxDelay);
+      }
+      if (maxDelay.compareTo(initialDelay) < 0) {
+        throw new IllegalArgumentException(
+            "maxDelay (" + maxDelay + ") must not be less than initialDelay (" + initialDelay + ")");
       }
       if (!(jitter >= 0 && jitter <= 1)) {
         throw new IllegalArgumentException("jitter must be in [0, 1], was " + jitter);

@@ -35,4 +35,20 @@ final class TestRuntimes {
   static void stop(ApplicationRuntime runtime) {
     runtime.shutdown(Duration.ZERO);
   }
+
+  /** Waits for {@code latch} ignoring interrupts (a body that will not be cancelled), then restores them. */
+  static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

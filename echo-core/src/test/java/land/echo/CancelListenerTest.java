@@ -1,0 +1,122 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.scheduler.EchoScheduler;
+import land.echo.scheduler.SchedulerConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Cancellation listeners: O(1) close, never run after their effect completed (issue: listeners). */
+class CancelListenerTest {
+  private ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+
+  @AfterEach
+  void stop() {
+    runtime.shutdown(Duration.ZERO);
+  }
+
+  @Test
+  void aMillionOpenAndCloseCyclesRetainNothingAndTheCancelRunsOnlyTheOpenAction() throws Exception {
+    CountDownLatch opened = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
+    CompletableFuture<Integer> openAfterCycles = new CompletableFuture<>();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      for (int i = 0; i < 1_000_000; i++) {
+        token.onCancel(() -> ran.addAndGet(1_000)).close();
+      }
+      token.onCancel(ran::incrementAndGet);
+      openAfterCycles.complete(((Fiber<?, ?>) token).openListeners());
+      opened.countDown();
+      new CountDownLatch(1).await();
+      return 1;
+    }));
+    opened.await();
+
+    assertThat(openAfterCycles.join()).isEqualTo(1);
+    handle.cancel();
+
+    await().until(() -> ran.get() != 0);
+    assertThat(ran).hasValue(1);
+  }
+
+  @Test
+  void aClosedRegistrationNeverRunsAndClosingTwiceIsHarmless() throws Exception {
+    CountDownLatch registered = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      CancellationToken.Registration first = token.onCancel(() -> ran.addAndGet(10));
+      token.onCancel(ran::incrementAndGet);
+      CancellationToken.Registration third = token.onCancel(() -> ran.addAndGet(100));
+      first.close();
+      first.close();
+      third.close();
+      registered.countDown();
+      new CountDownLatch(1).await();
+      return 1;
+    }));
+    registered.await();
+    handle.cancel();
+    await().until(() -> ran.get() != 0);
+    assertThat(ran).hasValue(1);
+  }
+
+  @Test
+  void theRollbackOfAChildThatAlreadyCommittedDoesNotRunWhenASiblingFails() {
+    AtomicInteger rollbacks = new AtomicInteger();
+    CountDownLatch committed = new CountDownLatch(1);
+    ActionEffect<Void, String, Integer> commits = ActionEffect.<String, Integer>compute(token -> {
+      token.onCancel(rollbacks::incrementAndGet);
+      return 1;
+    }).ensuring(committed::countDown);
+    ActionEffect<Void, String, Integer> failsLater = ActionEffect.<String, Integer>blocking(token -> {
+      committed.await();
+      return 0;
+    }).flatMap(x -> ActionEffect.fail("sibling failed"));
+
+    Outcome<String, List<Integer>> outcome = runtime.run(ActionEffect.all(List.of(commits, failsLater)));
+
+    assertThat(outcome).isEqualTo(new Outcome.Failure<>("sibling failed"));
+    assertThat(rollbacks).hasValue(0);
+  }
+
+  @Test
+  void aBlockingCallCancelledWhileWaitingForItsPermitLeavesTheLaneQueueAndNeverRuns() throws Exception {
+    runtime.shutdown(Duration.ZERO);
+    runtime = ApplicationRuntime.create(Environment.empty(),
+        EchoScheduler.create(SchedulerConfig.builder().workers(1).blockingLimit(1).build()));
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger secondRan = new AtomicInteger();
+    runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      holding.countDown();
+      release.await();
+      return 1;
+    }));
+    holding.await();
+    EffectHandle<String, Integer> waiting = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      secondRan.incrementAndGet();
+      return 2;
+    }).ensuring(() -> secondRan.addAndGet(100)));
+    await().until(() -> queuedBlocking() == 1);
+
+    waiting.cancel();
+
+    await().until(() -> queuedBlocking() == 0);
+    await().until(() -> secondRan.get() == 100); // the finalizer ran, the body never did
+    release.countDown();
+    assertThat(runtime.run(ActionEffect.<String, Integer>blocking(token -> 3))).isEqualTo(new Outcome.Success<>(3));
+    assertThat(secondRan).hasValue(100);
+  }
+
+  /** Blocking tasks waiting for a permit count as queued at their priority (nothing else is queued here). */
+  private long queuedBlocking() {
+    return runtime.scheduler().stats().queued(Priority.NORMAL);
+  }
+}

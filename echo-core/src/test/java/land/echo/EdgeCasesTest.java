@@ -1,0 +1,64 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.time.Timer;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.Test;
+
+/** Smaller defects found by review, each pinned. */
+class EdgeCasesTest {
+
+  @Test
+  void aTimerThatRefusesTheDeadlineCompletesTheHandleAndLeavesNothingInFlight() {
+    RuntimeException refused = new IllegalStateException("timer is closed");
+    Timer broken = (delay, action) -> {
+      throw refused;
+    };
+    ApplicationRuntime runtime =
+        ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).timer(broken).build();
+
+    EffectHandle<String, Integer> handle =
+        runtime.submitWithTimeout(ActionEffect.<String, Integer>succeed(1), Duration.ofSeconds(1), Priority.NORMAL);
+
+    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(refused)));
+    assertThat(runtime.stats().inFlight()).isZero();
+    ShutdownReport report = runtime.shutdown(Duration.ZERO);
+    assertThat(report.cancelled()).isZero();
+    assertThat(report.stillUnwinding()).isEmpty();
+  }
+
+  @Test
+  void aZeroTimeoutAlwaysTimesOutAndTheEffectNeverRuns() {
+    VirtualTime time = new VirtualTime();
+    ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
+    AtomicInteger ran = new AtomicInteger();
+    ActionEffect<Void, String, Integer> body = ActionEffect.<String, Integer>compute(token -> ran.incrementAndGet());
+    try {
+      for (int i = 0; i < 200; i++) {
+        assertThat(runtime.run(body.timeout(Duration.ZERO)))
+            .isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ZERO)));
+        assertThat(runtime.runWithTimeout(body, Duration.ZERO))
+            .isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ZERO)));
+      }
+      assertThat(ran).hasValue(0);
+      assertThat(time.pendingTimers()).isZero();
+    } finally {
+      TestRuntimes.stop(runtime);
+    }
+  }
+
+  @Test
+  void aMaxDelayBelowTheInitialDelayIsRejectedNamingBoth() {
+    assertThatThrownBy(() -> RetryPolicy.builder()
+            .initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofMillis(100)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxDelay")
+        .hasMessageContaining("initialDelay");
+    assertThat(RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofSeconds(1)).build()
+        .delay(3)).isEqualTo(Duration.ofSeconds(1));
+  }
+}
