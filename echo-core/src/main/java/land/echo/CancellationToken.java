@@ -28,9 +28,11 @@ public interface CancellationToken {
 
   /**
    * Registers {@code action} to run once when the effect is cancelled, on the thread that cancels it
-   * (the caller of {@code cancel}, the timer thread for a timeout), so it must be short; it runs at
-   * once, on the caller, if the effect is already cancelled. An exception thrown by the action is
-   * logged and counted and does not affect the effect.
+   * (the caller of {@code cancel}, a failing sibling's thread, shutdown's; for a deadline or a
+   * {@code timeout}, a virtual thread, never the shared timer thread), so it should be short; it
+   * runs at once, on the caller, if the effect is already cancelled, and never once the effect has
+   * completed. An exception thrown by the action is logged and counted and does not affect the
+   * effect. Closing the registration is O(1).
    *
    * @return a registration whose {@link Registration#close()} withdraws the action
    */

@@ -1,6 +1,6 @@
 package land.echo;
 
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A submitted effect: its eventual {@link Outcome} and a way to cancel it.
@@ -16,12 +16,14 @@ import java.util.concurrent.CompletionStage;
 public interface EffectHandle<E, T> {
 
   /**
-   * Returns a stage that completes (normally, never exceptionally) with the outcome. Its {@code
-   * toCompletableFuture()} cannot be completed by callers; cancelling that future cancels the
-   * effect, and its {@code isCancelled()} is true once cancellation was requested (by {@link
-   * #cancel}, a timeout or shutdown).
+   * Returns a read-only future that completes, always normally, with the outcome. Callers cannot
+   * complete it. Its {@code cancel(boolean)} cancels the effect; the future then holds {@code
+   * Fault(Cancelled)}, a normal completion, so, as {@code Future} requires, {@code cancel(boolean)}
+   * returns false, {@code isCancelled()} stays false and {@code get()} returns that outcome. Use
+   * {@link #cancel()} to learn whether a call cancelled the effect. Dependent stages are plain
+   * futures.
    */
-  CompletionStage<Outcome<E, T>> outcome();
+  CompletableFuture<Outcome<E, T>> outcome();
 
   /** Waits for and returns the outcome. */
   Outcome<E, T> join();
