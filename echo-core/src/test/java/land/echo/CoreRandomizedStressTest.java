@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code shutdown} returned; nothing is still unwinding; the runtime's counters reconcile.
  */
 class CoreRandomizedStressTest {
-  private static final int ROUNDS = 3;
-  private static final int ROOTS_PER_ROUND = 1_500;
+  /** Rounds per run; {@code -Decho.stress.rounds=<n>} runs more (to hunt with many seeds locally). */
+  private static final int ROUNDS = Integer.getInteger("echo.stress.rounds", 4);
+  private static final int ROOTS_PER_ROUND = 2_500;
   private static final int SUBMITTERS = 2;
   private static final int MAX_IN_FLIGHT = 192;
   /** Deep roots nest between MIN_DEEP and MAX_DEEP levels. */
@@ -49,6 +50,7 @@ class CoreRandomizedStressTest {
   private static final int MAX_DEEP = 3_000;
   private static final int FINALIZER_CAPACITY = 1 << 20;
   private static final Duration LONG = Duration.ofHours(1);
+  private static final int LEAF_KINDS = 22;
 
   /** The only exception our bodies throw on purpose; cheap (no stack trace). */
   static final class Boom extends RuntimeException {
@@ -66,6 +68,7 @@ class CoreRandomizedStressTest {
     long started = System.nanoTime();
     for (int round = 0; round < ROUNDS; round++) {
       new Round(seed, round).run();
+      System.gc(); // each round's arrays are garbage now
     }
     System.out.println("CoreRandomizedStressTest seed=" + seed + " passed " + ROUNDS + " rounds in "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
@@ -90,6 +93,9 @@ class CoreRandomizedStressTest {
     final AtomicInteger totalCompletions = new AtomicInteger();
     final AtomicInteger submittedSoFar = new AtomicInteger();
     final AtomicLong cancelActionsRun = new AtomicLong();
+    final AtomicIntegerArray leavesBuilt = new AtomicIntegerArray(LEAF_KINDS);
+    final AtomicInteger deepRoots = new AtomicInteger();
+    final AtomicInteger deepestRoot = new AtomicInteger();
     final AtomicInteger hookRuns = new AtomicInteger();
     final AtomicReference<String> hookViolation = new AtomicReference<>();
     final AtomicReference<ShutdownReport> report = new AtomicReference<>();
@@ -140,7 +146,12 @@ class CoreRandomizedStressTest {
           if (index < 0) {
             return;
           }
-          handles.get(index).cancel("cancelled at random by the stress test");
+          EffectHandle<String, Integer> handle = handles.get(index);
+          switch (index % 3) {
+            case 0 -> handle.cancel("cancelled at random by the stress test");
+            case 1 -> handle.cancel();
+            default -> handle.outcome().toCompletableFuture().cancel(true);
+          }
         }
       }));
       Thread shutdowner = Thread.ofPlatform().name("stress-shutdown").start(guard(() -> {
@@ -197,7 +208,8 @@ class CoreRandomizedStressTest {
       System.out.println("  " + tag + ": " + stats + "; shutdown after " + shutdownAfter + " roots, deadline "
           + shutdownDeadline + ", report completed=" + shutdownReport.completed() + " cancelled="
           + shutdownReport.cancelled() + "; tracked finalizers=" + nextFinalizerId.get() + ", cancel actions run="
-          + cancelActionsRun.get() + "; " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt) + " ms");
+          + cancelActionsRun.get() + "; deep roots=" + deepRoots.get() + " (deepest " + deepestRoot.get()
+          + " levels); leaves built per kind=" + leavesBuilt + "; " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt) + " ms");
     }
 
     private Runnable guard(ThrowingRunnable body) {
@@ -295,7 +307,10 @@ class CoreRandomizedStressTest {
       ActionEffect<Void, String, Integer> root() {
         int r = random.nextInt(100);
         if (r < 3) {
-          return deep(MIN_DEEP + random.nextInt(MAX_DEEP - MIN_DEEP + 1), tree(3, 1));
+          int levels = MIN_DEEP + random.nextInt(MAX_DEEP - MIN_DEEP + 1);
+          deepRoots.incrementAndGet();
+          deepestRoot.accumulateAndGet(levels, Math::max);
+          return deep(levels, tree(3, 1));
         }
         return tree(1 + random.nextInt(24), 8);
       }
@@ -389,7 +404,8 @@ class CoreRandomizedStressTest {
 
       ActionEffect<Void, String, Integer> leaf() {
         int value = random.nextInt(1000);
-        int kind = random.nextInt(22);
+        int kind = random.nextInt(LEAF_KINDS);
+        leavesBuilt.incrementAndGet(kind);
         long micros = random.nextInt(3_000);
         int spins = random.nextInt(50_000);
         boolean register = random.nextBoolean();

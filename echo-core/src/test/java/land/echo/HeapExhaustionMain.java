@@ -3,6 +3,9 @@ package land.echo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
@@ -16,6 +19,7 @@ import land.echo.scheduler.SchedulerConfig;
 public final class HeapExhaustionMain {
   static final int ROUNDS = 3;
   private static final Duration BUDGET = Duration.ofSeconds(20);
+  private static int callerOoms;
 
   private HeapExhaustionMain() {}
 
@@ -24,27 +28,47 @@ public final class HeapExhaustionMain {
         Environment.empty(), EchoScheduler.create(SchedulerConfig.builder().workers(1).build()));
     for (int round = 1; round <= ROUNDS; round++) {
       AtomicBoolean computeFinalizer = new AtomicBoolean();
-      Outcome<String, Integer> compute = runtime.runWithTimeout(
+      Outcome<String, Integer> compute = await(runtime.submitWithTimeout(
           ActionEffect.<String, Integer>compute(token -> exhaustHeap()).ensuring(() -> computeFinalizer.set(true)),
-          BUDGET);
+          BUDGET, Priority.NORMAL));
       report(round, "compute", compute, computeFinalizer.get());
-      report(round, "compute-after", runtime.runWithTimeout(
-          ActionEffect.<String, Integer>compute(token -> 41).map(x -> x + 1), BUDGET), true);
+      report(round, "compute-after", await(runtime.submitWithTimeout(
+          ActionEffect.<String, Integer>compute(token -> 41).map(x -> x + 1), BUDGET, Priority.NORMAL)), true);
 
       AtomicBoolean blockingFinalizer = new AtomicBoolean();
-      Outcome<String, Integer> blocking = runtime.runWithTimeout(
+      Outcome<String, Integer> blocking = await(runtime.submitWithTimeout(
           ActionEffect.<String, Integer>blocking(token -> exhaustHeap()).ensuring(() -> blockingFinalizer.set(true)),
-          BUDGET);
+          BUDGET, Priority.NORMAL));
       report(round, "blocking", blocking, blockingFinalizer.get());
-      report(round, "blocking-after", runtime.runWithTimeout(
+      report(round, "blocking-after", await(runtime.submitWithTimeout(
           ActionEffect.<String, Integer>blocking(token -> 41).flatMap(x -> ActionEffect.<String, Integer>compute(t -> x + 1)),
-          BUDGET), true);
+          BUDGET, Priority.NORMAL)), true);
     }
+    System.out.println("INFO OutOfMemoryErrors that reached the waiting main thread: " + callerOoms);
     ShutdownReport report = runtime.shutdown(Duration.ofSeconds(5));
     System.out.println("RESULT shutdown stillUnwinding=" + report.stillUnwinding().size()
         + " failure=" + report.failure().isPresent());
     System.out.println("RESULT done");
     System.out.flush();
+  }
+
+  /**
+   * Waits for {@code handle}. While a body exhausts the heap, any thread that allocates may get the
+   * OutOfMemoryError, the waiting one included (CompletableFuture.get allocates its waiter): that is
+   * the JVM's doing, not the runtime's, so the wait is retried; the handle itself must still complete.
+   */
+  private static <E, T> Outcome<E, T> await(EffectHandle<E, T> handle) {
+    while (true) {
+      try {
+        return handle.outcome().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (OutOfMemoryError e) {
+        callerOoms++;
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("RESULT handle did not complete within 30 s: " + handle, e);
+      } catch (InterruptedException | ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** Allocates 1 MB arrays until the heap is exhausted; never returns normally. */
