@@ -1,51 +1,51 @@
 package land.echo;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Moves the consequences of a runtime's timers (a deadline cancelling an effect, a {@code timeout}
+ * Moves the consequences of one runtime's timers (a deadline cancelling an effect, a {@code timeout}
  * expiring) off the timer's thread; thread-safe.
  *
  * <p>The timer's thread is shared by every runtime in the JVM, and those consequences run user
  * code: cancellation actions, the dependents of a completed handle, log calls. So the timer only
- * enqueues ({@link #dispatch}: one lock-free offer, and a thread start when the queue was idle); a
- * drainer virtual thread then starts one virtual thread per action. The scheduler's workers are not
- * used: they may all be busy with long compute bodies, and a deadline must still be met then.
- * One slow action delays nothing else: not another runtime's timers, not this runtime's other
- * timeouts.
+ * enqueues ({@link #dispatch}, one queue offer), and a platform thread of this runtime's own runs
+ * the actions in order. A burst of expiries in one runtime, or a slow action there, therefore
+ * delays no other runtime's timers and no sleep's wake-up (a wake-up is only a resubmission, done
+ * on the timer's thread). Within the runtime, a slow cancellation action delays the expiries queued
+ * behind it: actions should be short.
+ *
+ * <p>Neither the scheduler's workers (they may all be busy with long compute bodies, and a
+ * deadline must be met even then) nor virtual threads (their carrier pool is shared and FIFO, so
+ * one runtime's burst would queue another's expiry behind it) are used. The thread is created on
+ * first use and ends after a second without work, so an idle runtime holds none.
  */
 final class TimerDispatch {
-  private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
+  private static final AtomicInteger RUNTIMES = new AtomicInteger();
+
+  private final ThreadPoolExecutor executor;
+
+  TimerDispatch() {
+    String name = "echo-timeouts-" + RUNTIMES.getAndIncrement();
+    executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        runnable -> Thread.ofPlatform().name(name).daemon(true).unstarted(runnable));
+    executor.allowCoreThreadTimeOut(true);
+  }
 
   /** Hands {@code action} over; called on the timer's thread. */
   void dispatch(Runnable action) {
-    queue.offer(action);
-    if (!draining.get() && draining.compareAndSet(false, true)) {
-      start(this::drain);
-    }
-  }
-
-  private void drain() {
-    while (true) {
-      Runnable action;
-      while ((action = queue.poll()) != null) {
-        start(action);
-      }
-      draining.set(false);
-      // An offer that saw draining == true just before the reset would otherwise wait for the next one.
-      if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
-        return;
-      }
-    }
-  }
-
-  private static void start(Runnable action) {
     try {
-      Thread.ofVirtual().name("echo-timeout").start(action);
+      executor.execute(() -> {
+        try {
+          action.run();
+        } catch (Throwable t) {
+          RuntimeCore.logQuietly("A timer action failed", t);
+        }
+      });
     } catch (Throwable e) {
-      // No thread can be started (the heap is exhausted): run it here rather than lose it.
+      // The thread cannot be started (the heap or the process is exhausted): run it here rather than lose it.
       action.run();
     }
   }
