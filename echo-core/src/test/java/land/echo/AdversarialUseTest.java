@@ -36,7 +36,7 @@ class AdversarialUseTest {
     assertThat(handle.cancel("first")).isTrue();
 
     assertThat(ran).hasValue(2);
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("first")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("first")));
     assertThat(runtime.shutdown(Duration.ofSeconds(5)).stillUnwinding()).isEmpty();
   }
 
@@ -46,7 +46,7 @@ class AdversarialUseTest {
     int n = 10_000;
     CountDownLatch started = new CountDownLatch(n);
     AtomicInteger interrupted = new AtomicInteger();
-    List<ActionEffect<Void, String, Integer>> children = new ArrayList<>();
+    List<ActionEffect<String, Integer>> children = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       children.add(ActionEffect.<String, Integer>blocking(token -> {
         started.countDown();
@@ -95,6 +95,6 @@ class AdversarialUseTest {
 
     runtime.shutdown(Duration.ZERO);
 
-    assertThat(late.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
+    assertThat(late.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
   }
 }

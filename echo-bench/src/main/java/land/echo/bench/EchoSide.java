@@ -85,7 +85,7 @@ final class EchoSide {
 
     /** Runs {@code succeed(0).flatMap(x -> succeed(x + 1))} repeated {@code depth} times. */
     int flatMapChain(int depth) {
-      ActionEffect<Void, Void, Integer> chain = ActionEffect.succeed(0);
+      ActionEffect<Void, Integer> chain = ActionEffect.succeed(0);
       for (int i = 0; i < depth; i++) {
         chain = chain.flatMap(x -> ActionEffect.<Void, Integer>succeed(x + 1));
       }
@@ -97,13 +97,13 @@ final class EchoSide {
       return runtime.run(skynetNode(num, size)).getOrThrow();
     }
 
-    private static ActionEffect<Void, Void, Long> skynetNode(long num, int size) {
+    private static ActionEffect<Void, Long> skynetNode(long num, int size) {
       if (size == 1) {
         return ActionEffect.compute(token -> num);
       }
       int child = size / 10;
       return ActionEffect.suspend(() -> {
-        List<ActionEffect<Void, Void, Long>> children = new ArrayList<>(10);
+        List<ActionEffect<Void, Long>> children = new ArrayList<>(10);
         for (int i = 0; i < 10; i++) {
           children.add(skynetNode(num + (long) i * child, child));
         }
@@ -119,7 +119,7 @@ final class EchoSide {
 
     /** Runs {@code tasks} blocking effects of {@code sleepMillis} each through {@code all}. */
     int blockingBurst(int tasks, int sleepMillis) {
-      List<ActionEffect<Void, Void, Integer>> calls = new ArrayList<>(tasks);
+      List<ActionEffect<Void, Integer>> calls = new ArrayList<>(tasks);
       for (int i = 0; i < tasks; i++) {
         calls.add(ActionEffect.blocking(token -> {
           TimeUnit.MILLISECONDS.sleep(sleepMillis);
