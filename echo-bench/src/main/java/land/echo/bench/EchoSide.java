@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
+import land.echo.Effects;
 import land.echo.Environment;
 import land.echo.Priority;
 import land.echo.scheduler.EchoScheduler;
@@ -67,6 +68,8 @@ final class EchoSide {
 
   /** An Echo application runtime and the effect programs the benchmarks run on it. */
   static final class Runtime implements AutoCloseable {
+    /** Constructors for effects that never fail with a domain error. */
+    private static final Effects<Void> EFFECTS = Effects.failingWith(Void.class);
     private final ApplicationRuntime runtime;
 
     private Runtime(ApplicationRuntime runtime) {
@@ -75,19 +78,19 @@ final class EchoSide {
 
     /** {@code run(succeed(value))}: the round trip of a pure effect. */
     <T> T runPure(T value) {
-      return runtime.run(ActionEffect.<Void, T>succeed(value)).getOrThrow();
+      return runtime.run(EFFECTS.succeed(value)).getOrThrow();
     }
 
     /** {@code run(compute(token -> value))}: the round trip of a CPU-bound effect. */
     <T> T runCompute(T value) {
-      return runtime.run(ActionEffect.<Void, T>compute(token -> value)).getOrThrow();
+      return runtime.run(EFFECTS.compute(token -> value)).getOrThrow();
     }
 
     /** Runs {@code succeed(0).flatMap(x -> succeed(x + 1))} repeated {@code depth} times. */
     int flatMapChain(int depth) {
       ActionEffect<Void, Integer> chain = ActionEffect.succeed(0);
       for (int i = 0; i < depth; i++) {
-        chain = chain.flatMap(x -> ActionEffect.<Void, Integer>succeed(x + 1));
+        chain = chain.flatMap(x -> EFFECTS.succeed(x + 1));
       }
       return runtime.run(chain).getOrThrow();
     }
@@ -107,7 +110,7 @@ final class EchoSide {
         for (int i = 0; i < 10; i++) {
           children.add(skynetNode(num + (long) i * child, child));
         }
-        return ActionEffect.<Void, Long>all(children).map(values -> {
+        return EFFECTS.all(children).map(values -> {
           long sum = 0;
           for (long v : values) {
             sum += v;
@@ -126,7 +129,7 @@ final class EchoSide {
           return 1;
         }));
       }
-      return runtime.run(ActionEffect.<Void, Integer>all(calls)).getOrThrow().size();
+      return runtime.run(EFFECTS.all(calls)).getOrThrow().size();
     }
 
     @Override

@@ -7,8 +7,9 @@ import java.util.Map;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
 import land.echo.CommonError;
-import land.echo.Fault;
+import land.echo.Effects;
 import land.echo.Environment;
+import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
@@ -28,6 +29,10 @@ import land.echo.scheduler.SchedulerConfig;
  * <p>Not thread-safe to run twice; see {@link Workload}.
  */
 public final class EchoWorkload extends Workload {
+  /** Constructors for the indexing and query effects, whose domain error is a {@link CommonError}. */
+  private static final Effects<CommonError> IO = Effects.failingWith(CommonError.class);
+  /** Constructors for the symbol-service effects, whose domain error is a {@link ServiceFailure}. */
+  private static final Effects<ServiceFailure> SERVICE = Effects.failingWith(ServiceFailure.class);
 
   private final ApplicationRuntime runtime;
   private final RetryPolicy retryPolicy;
@@ -66,11 +71,11 @@ public final class EchoWorkload extends Workload {
 
   /** The effect that indexes one file: a blocking read, then tokenizing and indexing on a worker. */
   static ActionEffect<CommonError, Integer> indexFile(SourceFile file, DemoCounters counters) {
-    return ActionEffect.<CommonError, byte[], SourceTree>blocking(SourceTree.class, (tree, token) -> tree.read(file))
+    return IO.blocking(SourceTree.class, (tree, token) -> tree.read(file))
         .catching(IOException.class, e -> CommonError.fromIOException(e, file.path(), "read"))
         .flatMap(bytes -> {
           counters.bytesRead.add(bytes.length);
-          return ActionEffect.<CommonError, Integer, SourceIndex>compute(SourceIndex.class, (index, token) -> {
+          return IO.compute(SourceIndex.class, (index, token) -> {
             Map<String, Integer> counts = JavaTokenizer.identifierCounts(new String(bytes, StandardCharsets.UTF_8));
             index.add(file, counts);
             return counts.size();
@@ -81,13 +86,13 @@ public final class EchoWorkload extends Workload {
 
   /** The effect that runs one interactive query against the index. */
   static ActionEffect<CommonError, Integer> query(InteractiveQuery query) {
-    return ActionEffect.<CommonError, Integer, SourceIndex>compute(SourceIndex.class, (index, token) -> query.runOn(index))
+    return IO.compute(SourceIndex.class, (index, token) -> query.runOn(index))
         .named("query." + query.kind().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** The effect that makes one symbol-service call, its failure a domain error. */
   static ActionEffect<ServiceFailure, String> resolve(String symbol) {
-    return ActionEffect.<ServiceFailure, String, FlakySymbolService>compute(
+    return SERVICE.compute(
             FlakySymbolService.class, (service, token) -> service.resolve(symbol))
         .catching(ServiceUnavailableException.class, e -> new ServiceFailure(FlakySymbolService.NAME, e.getMessage()))
         .named("symbols.resolve");
