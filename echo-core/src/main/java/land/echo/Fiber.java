@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * of continuation frames. A composite node ({@code map}, {@code flatMap}, {@code recover}, {@code
  * catching}, {@code ensuring}) is pushed as its own frame, so a step allocates nothing; {@code
  * retry} pushes a small {@link RetryState}. The registers are {@code r} (the node to evaluate, or
- * the current value, domain error or {@link Fault} fault) and {@code m} (which of those it
+ * the current value, the domain error, or the runtime's {@link Fault}) and {@code m} (which of those it
  * is). No recursion: a chain or a recursion of any depth runs in constant JVM stack. After {@link
  * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so
  * higher-priority work queued meanwhile pre-empts it at effect granularity. Whatever a step throws

@@ -90,8 +90,15 @@ class AdversarialUseTest {
   void aFinalizerThatSubmitsDuringShutdownGetsRejectedAndNothingHangs() {
     ApplicationRuntime runtime = TestRuntimes.onSystemTime();
     CompletableFuture<Outcome<String, Integer>> late = new CompletableFuture<>();
-    runtime.submit(ActionEffect.<String>sleep(Duration.ofHours(1)).ensuring(
+    CountDownLatch started = new CountDownLatch(1);
+    // The finalizer only runs once the effect has started (one cancelled while still queued runs
+    // nothing), so shutdown waits for the start; on a loaded machine it could otherwise win the race.
+    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+      started.countDown();
+      return 0;
+    }).flatMap(x -> ActionEffect.<String>sleep(Duration.ofHours(1))).ensuring(
         () -> late.complete(runtime.submit(ActionEffect.<String, Integer>succeed(1)).join())));
+    TestRuntimes.awaitUninterruptibly(started);
 
     runtime.shutdown(Duration.ZERO);
 
