@@ -54,10 +54,12 @@ class TimerThreadTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch actionRunning = new CountDownLatch(1);
     CountDownLatch releaseAction = new CountDownLatch(1);
+    // The budget covers the queue wait: it must outlast the body's start even on a loaded machine,
+    // or the effect is cancelled before it registers its action and nothing here ever starts.
     first.submitWithTimeout(waitForever(started, () -> {
       actionRunning.countDown();
       TestRuntimes.awaitUninterruptibly(releaseAction);
-    }), SHORT, Priority.NORMAL);
+    }), Duration.ofSeconds(1), Priority.NORMAL);
     started.await();
     actionRunning.await();
 
