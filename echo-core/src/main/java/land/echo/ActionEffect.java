@@ -5,34 +5,47 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * An immutable, re-runnable description of work that needs capability {@code C} and either fails
- * with a domain error {@code E} or succeeds with a {@code T}.
+ * An immutable, re-runnable description of work that either fails with a domain error {@code E} or
+ * succeeds with a {@code T}.
  *
  * <p>Building an effect runs nothing; an {@link ApplicationRuntime} runs it, as many times as it is
  * submitted. Effects are thread-safe values. Bodies come in three kinds: {@code compute} (CPU-bound,
  * runs on a scheduler worker), {@code blocking} (runs on a virtual thread, never on a worker) and
  * {@code async} (returns a {@code CompletionStage}). An exception thrown by a body or by a function
- * passed to an operator becomes {@code Fault(Panic(exception))}, unless {@link #catching} turns it
+ * passed to an operator becomes {@code Faulted(Panic(exception))}, unless {@link #catching} turns it
  * into a domain error; it never escapes into a worker.
+ *
+ * <p>The capabilities an effect needs are not part of its type: a body that takes a capability
+ * names it with a class literal ({@code compute(FileSystemReader.class, (fs, token) -> ...)}), the
+ * effect records it, and {@link ApplicationRuntime} checks every statically known requirement of
+ * the whole tree at submission ({@code Faulted(CapabilityMissing(type))}, nothing runs).
+ *
+ * <p>The static constructors infer {@code E} and {@code T} from an assignment or argument target.
+ * A chain that starts from a constructor has no target for {@code E}; start it from an {@link
+ * Effects} instance, which fixes {@code E} once. Every static constructor declares its type
+ * parameters in the same order, {@code <E, T>}; an overload that takes a capability adds {@code C}
+ * last, and it is always inferred from the class literal.
  *
  * <p>Composition is stack-safe: chains and recursions of any depth through {@link #flatMap} and
  * {@link #suspend} run in constant JVM stack.
  *
  * <pre>{@code
- * ActionEffect<FileSystemReader, CommonError, Integer> size =
- *     ActionEffect.<FileSystemReader, CommonError, byte[]>blocking(FileSystemReader.class, (fs, token) -> fs.read(path))
+ * static final Effects<CommonError> IO = Effects.failingWith(CommonError.class);
+ *
+ * ActionEffect<CommonError, Integer> size =
+ *     IO.blocking(FileSystemReader.class, (fs, token) -> fs.read(path))
  *         .map(bytes -> bytes.length)
  *         .named("file.size");
  * }</pre>
  *
- * @param <C> the capability the effect needs ({@code Void} for none)
  * @param <E> the domain error type
  * @param <T> the success type
  */
-public abstract sealed class ActionEffect<C, E, T>
+public abstract sealed class ActionEffect<E, T>
     permits Node.Pure, Node.Fail, Node.Leaf, Node.Suspend, Node.Sleep, Node.Wrapper, Node.Parallel {
 
   /** The node kind, one of the {@code Node} constants; the interpreter switches on it. */
@@ -53,7 +66,7 @@ public abstract sealed class ActionEffect<C, E, T>
   // ---------------------------------------------------------------- construction
 
   /** Returns an effect that succeeds with {@code value} (which may be null). */
-  public static <E, T> ActionEffect<Void, E, T> succeed(T value) {
+  public static <E, T> ActionEffect<E, T> succeed(T value) {
     return new Node.Pure<>(value);
   }
 
@@ -62,17 +75,17 @@ public abstract sealed class ActionEffect<C, E, T>
    *
    * @throws NullPointerException if {@code error} is null
    */
-  public static <E, T> ActionEffect<Void, E, T> fail(E error) {
+  public static <E, T> ActionEffect<E, T> fail(E error) {
     return new Node.Fail<>(Objects.requireNonNull(error, "error"));
   }
 
   /** Returns an effect that runs the CPU-bound {@code body} on a scheduler worker. */
-  public static <E, T> ActionEffect<Void, E, T> compute(TokenBody<T> body) {
+  public static <E, T> ActionEffect<E, T> compute(TokenBody<T> body) {
     return new Node.Compute<>(null, Objects.requireNonNull(body, "body"));
   }
 
   /** Returns an effect that runs the CPU-bound {@code body} on a worker, with the {@code capability} from the environment. */
-  public static <C, E, T> ActionEffect<C, E, T> compute(Class<C> capability, Body<C, T> body) {
+  public static <E, T, C> ActionEffect<E, T> compute(Class<C> capability, Body<C, T> body) {
     return new Node.Compute<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
   }
 
@@ -80,12 +93,12 @@ public abstract sealed class ActionEffect<C, E, T>
    * Returns an effect that runs the blocking {@code body} on a virtual thread, never on a worker;
    * the thread is interrupted when the effect is cancelled.
    */
-  public static <E, T> ActionEffect<Void, E, T> blocking(TokenBody<T> body) {
+  public static <E, T> ActionEffect<E, T> blocking(TokenBody<T> body) {
     return new Node.Blocking<>(null, Objects.requireNonNull(body, "body"));
   }
 
   /** Returns an effect that runs the blocking {@code body} on a virtual thread, with the {@code capability}. */
-  public static <C, E, T> ActionEffect<C, E, T> blocking(Class<C> capability, Body<C, T> body) {
+  public static <E, T, C> ActionEffect<E, T> blocking(Class<C> capability, Body<C, T> body) {
     return new Node.Blocking<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
   }
 
@@ -93,12 +106,12 @@ public abstract sealed class ActionEffect<C, E, T>
    * Returns an effect that starts asynchronous work with {@code body} and completes with its stage;
    * the stage's future is cancelled when the effect is cancelled.
    */
-  public static <E, T> ActionEffect<Void, E, T> async(AsyncTokenBody<T> body) {
+  public static <E, T> ActionEffect<E, T> async(AsyncTokenBody<T> body) {
     return new Node.Async<>(null, Objects.requireNonNull(body, "body"));
   }
 
   /** Returns an effect that starts asynchronous work with {@code body} and the {@code capability}. */
-  public static <C, E, T> ActionEffect<C, E, T> async(Class<C> capability, AsyncBody<C, T> body) {
+  public static <E, T, C> ActionEffect<E, T> async(Class<C> capability, AsyncBody<C, T> body) {
     return new Node.Async<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
   }
 
@@ -106,8 +119,8 @@ public abstract sealed class ActionEffect<C, E, T>
    * Returns an effect that builds its effect lazily, each time it runs; the way to write recursive
    * effects. The built effect's capabilities are resolved when it is reached.
    */
-  public static <E, T> ActionEffect<Void, E, T> suspend(
-      Supplier<? extends ActionEffect<?, ? extends E, ? extends T>> supplier) {
+  public static <E, T> ActionEffect<E, T> suspend(
+      Supplier<? extends ActionEffect<? extends E, ? extends T>> supplier) {
     return new Node.Suspend<>(Objects.requireNonNull(supplier, "supplier"));
   }
 
@@ -117,7 +130,7 @@ public abstract sealed class ActionEffect<C, E, T>
    *
    * @throws IllegalArgumentException if {@code duration} is negative
    */
-  public static <E> ActionEffect<Void, E, Void> sleep(Duration duration) {
+  public static <E> ActionEffect<E, Void> sleep(Duration duration) {
     return new Node.Sleep<>(requireNonNegative(duration, "duration"));
   }
 
@@ -128,8 +141,8 @@ public abstract sealed class ActionEffect<C, E, T>
    *
    * @throws IllegalArgumentException if {@code effects} is empty
    */
-  public static <E, T> ActionEffect<Void, E, List<T>> all(
-      List<? extends ActionEffect<?, ? extends E, ? extends T>> effects) {
+  public static <E, T> ActionEffect<E, List<T>> all(
+      List<? extends ActionEffect<? extends E, ? extends T>> effects) {
     return new Node.Parallel<>(Node.ALL, requireEffects(effects, "all"));
   }
 
@@ -139,14 +152,14 @@ public abstract sealed class ActionEffect<C, E, T>
    *
    * @throws IllegalArgumentException if {@code effects} is empty
    */
-  public static <E, T> ActionEffect<Void, E, T> race(
-      List<? extends ActionEffect<?, ? extends E, ? extends T>> effects) {
+  public static <E, T> ActionEffect<E, T> race(
+      List<? extends ActionEffect<? extends E, ? extends T>> effects) {
     return new Node.Parallel<>(Node.RACE, requireEffects(effects, "race"));
   }
 
   /** Returns the race of {@code a} and {@code b}; see {@link #race(List)}. */
-  public static <E, T> ActionEffect<Void, E, T> race(
-      ActionEffect<?, ? extends E, ? extends T> a, ActionEffect<?, ? extends E, ? extends T> b) {
+  public static <E, T> ActionEffect<E, T> race(
+      ActionEffect<? extends E, ? extends T> a, ActionEffect<? extends E, ? extends T> b) {
     return race(List.of(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b")));
   }
 
@@ -154,38 +167,38 @@ public abstract sealed class ActionEffect<C, E, T>
 
   /** Returns an effect that applies {@code f} to this effect's value. */
   @SuppressWarnings("unchecked")
-  public <U> ActionEffect<C, E, U> map(Function<? super T, ? extends U> f) {
+  public <U> ActionEffect<E, U> map(Function<? super T, ? extends U> f) {
     return new Node.Map<>(this, (Function<Object, Object>) Objects.requireNonNull(f, "f"));
   }
 
   /** Returns an effect that runs the effect {@code f} builds from this effect's value. */
   @SuppressWarnings("unchecked")
-  public <U> ActionEffect<C, E, U> flatMap(
-      Function<? super T, ? extends ActionEffect<?, ? extends E, ? extends U>> f) {
+  public <U> ActionEffect<E, U> flatMap(
+      Function<? super T, ? extends ActionEffect<? extends E, ? extends U>> f) {
     return new Node.FlatMap<>(
-        this, (Function<Object, ? extends ActionEffect<?, ?, ?>>) Objects.requireNonNull(f, "f"), null);
+        this, (Function<Object, ? extends ActionEffect<?, ?>>) Objects.requireNonNull(f, "f"), null);
   }
 
   /** Returns an effect whose domain error is {@code f} applied to this effect's; faults are unchanged. */
   @SuppressWarnings("unchecked")
-  public <E2> ActionEffect<C, E2, T> mapError(Function<? super E, ? extends E2> f) {
+  public <E2> ActionEffect<E2, T> mapError(Function<? super E, ? extends E2> f) {
     Objects.requireNonNull(f, "f");
     return new Node.Recover<>(this, e -> new Node.Fail<>(Objects.requireNonNull(f.apply((E) e), "mapError result")));
   }
 
   /** Returns an effect that succeeds with {@code f} applied to this effect's domain error, if it fails. */
   @SuppressWarnings("unchecked")
-  public ActionEffect<C, E, T> recover(Function<? super E, ? extends T> f) {
+  public ActionEffect<E, T> recover(Function<? super E, ? extends T> f) {
     Objects.requireNonNull(f, "f");
     return new Node.Recover<>(this, e -> new Node.Pure<>(f.apply((E) e)));
   }
 
   /** Returns an effect that runs the effect {@code f} builds from this effect's domain error, if it fails. */
   @SuppressWarnings("unchecked")
-  public <E2> ActionEffect<C, E2, T> orElse(
-      Function<? super E, ? extends ActionEffect<?, ? extends E2, ? extends T>> f) {
+  public <E2> ActionEffect<E2, T> orElse(
+      Function<? super E, ? extends ActionEffect<? extends E2, ? extends T>> f) {
     return new Node.Recover<>(
-        this, (Function<Object, ? extends ActionEffect<?, ?, ?>>) Objects.requireNonNull(f, "f"));
+        this, (Function<Object, ? extends ActionEffect<?, ?>>) Objects.requireNonNull(f, "f"));
   }
 
   /**
@@ -194,7 +207,7 @@ public abstract sealed class ActionEffect<C, E, T>
    * a panic.
    */
   @SuppressWarnings("unchecked")
-  public <X extends Throwable> ActionEffect<C, E, T> catching(
+  public <X extends Throwable> ActionEffect<E, T> catching(
       Class<X> type, Function<? super X, ? extends E> toError) {
     return new Node.Catching<>(
         this, Objects.requireNonNull(type, "type"), (Function<Object, Object>) Objects.requireNonNull(toError, "toError"));
@@ -202,8 +215,8 @@ public abstract sealed class ActionEffect<C, E, T>
 
   /** Returns an effect that runs this one, then {@code that}, and combines their values with {@code f}. */
   @SuppressWarnings("unchecked")
-  public <U, R> ActionEffect<C, E, R> zip(
-      ActionEffect<?, ? extends E, ? extends U> that, BiFunction<? super T, ? super U, ? extends R> f) {
+  public <U, R> ActionEffect<E, R> zip(
+      ActionEffect<? extends E, ? extends U> that, BiFunction<? super T, ? super U, ? extends R> f) {
     Objects.requireNonNull(that, "that");
     Objects.requireNonNull(f, "f");
     return new Node.FlatMap<>(
@@ -216,7 +229,7 @@ public abstract sealed class ActionEffect<C, E, T>
    * An exception from the finalizer turns a success or failure into a panic; during a fault it is
    * added as suppressed or logged; it is never lost.
    */
-  public ActionEffect<C, E, T> ensuring(Runnable finalizer) {
+  public ActionEffect<E, T> ensuring(Runnable finalizer) {
     return new Node.Ensuring<>(this, Objects.requireNonNull(finalizer, "finalizer"));
   }
 
@@ -225,7 +238,7 @@ public abstract sealed class ActionEffect<C, E, T>
    *
    * @throws IllegalArgumentException if {@code name} is blank
    */
-  public ActionEffect<C, E, T> named(String name) {
+  public ActionEffect<E, T> named(String name) {
     Objects.requireNonNull(name, "name");
     if (name.isBlank()) {
       throw new IllegalArgumentException("name must not be blank");
@@ -234,31 +247,54 @@ public abstract sealed class ActionEffect<C, E, T>
   }
 
   /**
-   * Returns an effect that ends with {@code Fault(TimedOut(duration))} if this one has not finished
+   * Returns an effect that ends with {@code Faulted(TimedOut(duration))} if this one has not finished
    * {@code duration} after it starts; this one is then cancelled (signalled, not awaited).
    *
    * @throws IllegalArgumentException if {@code duration} is negative
    */
-  public ActionEffect<C, E, T> timeout(Duration duration) {
+  public ActionEffect<E, T> timeout(Duration duration) {
     return new Node.Timeout<>(this, requireNonNegative(duration, "duration"));
   }
 
-  /** Returns an effect that re-runs this one under {@code policy} until it succeeds or the policy gives up. */
-  public ActionEffect<C, E, T> retry(RetryPolicy policy) {
-    return new Node.Retry<>(this, Objects.requireNonNull(policy, "policy"));
+  /**
+   * Returns an effect that re-runs this one under {@code policy} until it succeeds or the policy
+   * gives up. When the policy gives up, the outcome is the last attempt's, unchanged: a domain
+   * {@code Failure(E)} stays typed.
+   */
+  public ActionEffect<E, T> retry(RetryPolicy policy) {
+    return new Node.Retry<>(this, Objects.requireNonNull(policy, "policy"), null);
   }
 
   /**
-   * Returns the capability this effect's bodies receive, or {@code Void.class} if it needs none. Other
-   * capabilities reached inside (e.g. by {@code zip}) are checked at submission too.
+   * Returns an effect that re-runs this one under {@code policy}, retrying a domain failure only if
+   * {@code retryIf} accepts its error; faults are retried as the policy's predicate decides. The
+   * typed predicate lives here rather than on {@link RetryPolicy} because the policy is shared by
+   * effects of any error type, while this effect knows its {@code E}:
+   *
+   * <pre>{@code
+   * effect.retry(policy, e -> e instanceof CommonError.ExternalService)
+   * }</pre>
+   *
+   * <p>An exception thrown by {@code retryIf} ends the effect with {@code Faulted(Panic(exception))}.
    */
   @SuppressWarnings("unchecked")
-  public Class<C> capability() {
-    ActionEffect<?, ?, ?> node = this;
-    while (node instanceof Node.Wrapper<?, ?, ?> wrapper) {
+  public ActionEffect<E, T> retry(RetryPolicy policy, Predicate<? super E> retryIf) {
+    return new Node.Retry<>(
+        this, Objects.requireNonNull(policy, "policy"), (Predicate<Object>) Objects.requireNonNull(retryIf, "retryIf"));
+  }
+
+  /**
+   * Returns the capability the body at the root of this effect receives (looking through wrapping
+   * operators such as {@code map} or {@code named}), or {@code Void.class} if that is no
+   * capability-taking body. Other capabilities reached inside (e.g. by {@code zip} or {@code all})
+   * are checked at submission too.
+   */
+  public Class<?> capability() {
+    ActionEffect<?, ?> node = this;
+    while (node instanceof Node.Wrapper<?, ?> wrapper) {
       node = wrapper.source;
     }
-    return (Class<C>) (node instanceof Node.Leaf<?, ?, ?> leaf && leaf.requirements != null ? leaf.requirements : Void.class);
+    return (Class<?>) (node instanceof Node.Leaf<?, ?> leaf && leaf.requirements != null ? leaf.requirements : Void.class);
   }
 
   /**
@@ -266,12 +302,12 @@ public abstract sealed class ActionEffect<C, E, T>
    * operators, or else the kind of node, e.g. {@code "flatMap"}.
    */
   public String name() {
-    ActionEffect<?, ?, ?> node = this;
+    ActionEffect<?, ?> node = this;
     for (int hops = 0; hops < 16; hops++) {
-      if (node instanceof Node.Named<?, ?, ?> named) {
+      if (node instanceof Node.Named<?, ?> named) {
         return named.name;
       }
-      if (!(node instanceof Node.Wrapper<?, ?, ?> wrapper)) {
+      if (!(node instanceof Node.Wrapper<?, ?> wrapper)) {
         break;
       }
       node = wrapper.source;
@@ -292,14 +328,14 @@ public abstract sealed class ActionEffect<C, E, T>
     return duration;
   }
 
-  private static ActionEffect<?, ?, ?>[] requireEffects(
-      List<? extends ActionEffect<?, ?, ?>> effects, String operator) {
+  private static ActionEffect<?, ?>[] requireEffects(
+      List<? extends ActionEffect<?, ?>> effects, String operator) {
     Objects.requireNonNull(effects, "effects");
-    ActionEffect<?, ?, ?>[] copy = effects.toArray(new ActionEffect<?, ?, ?>[0]);
+    ActionEffect<?, ?>[] copy = effects.toArray(new ActionEffect<?, ?>[0]);
     if (copy.length == 0) {
       throw new IllegalArgumentException(operator + "() needs at least one effect");
     }
-    for (ActionEffect<?, ?, ?> effect : copy) {
+    for (ActionEffect<?, ?> effect : copy) {
       if (effect == null) {
         throw new NullPointerException(operator + "() effects contain null");
       }

@@ -17,10 +17,10 @@ import land.echo.time.Timer;
  *
  * <p>Thread-safe. Every call may choose a {@link Priority} (default {@code NORMAL}). A submitted
  * effect's capabilities are checked at submission: a missing one completes the handle at once with
- * {@code Fault(CapabilityMissing)}. Every handle completes exactly once, whatever happens,
+ * {@code Faulted(CapabilityMissing)}. Every handle completes exactly once, whatever happens,
  * including shutdown. The runtime owns the scheduler it was given and shuts it down in {@link
  * #shutdown}; shutting the scheduler down directly instead makes effects resumed afterwards
- * complete with {@code Fault(Rejected)}, and {@code shutdownNow()} would drop queued effects.
+ * complete with {@code Faulted(Rejected)}, and {@code shutdownNow()} would drop queued effects.
  *
  * <pre>{@code
  * try (ApplicationRuntime runtime = ApplicationRuntime.create(environment, EchoScheduler.create())) {
@@ -63,7 +63,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    * Runs {@code effect} at {@code NORMAL} priority and waits for its outcome; see {@link
    * #run(ActionEffect, Priority)}.
    */
-  public <C, E, T> Outcome<E, T> run(ActionEffect<C, E, T> effect) {
+  public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect) {
     return run(effect, Priority.NORMAL);
   }
 
@@ -74,23 +74,23 @@ public final class ApplicationRuntime implements AutoCloseable {
    * run} would block a worker on work that may need that very worker, so it is refused at once; a
    * blocking body may call it (its virtual thread lends its blocking permit while it waits). If
    * the waiting thread is interrupted, the effect is cancelled, the interrupt is restored and the
-   * outcome is {@code Fault(Cancelled)} (or the outcome, if it was already known).
+   * outcome is {@code Faulted(Cancelled)} (or the outcome, if it was already known).
    *
    * @throws IllegalStateException if called on a worker of this runtime's scheduler; nothing is
    *     submitted then
    */
-  public <C, E, T> Outcome<E, T> run(ActionEffect<C, E, T> effect, Priority priority) {
+  public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect, Priority priority) {
     refuseOnWorker("run");
     return await(core.start(effect, priority, null));
   }
 
   /** Submits {@code effect} at {@code NORMAL} priority and returns its handle. */
-  public <C, E, T> EffectHandle<E, T> submit(ActionEffect<C, E, T> effect) {
+  public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect) {
     return core.start(effect, Priority.NORMAL, null);
   }
 
   /** Submits {@code effect} at {@code priority} and returns its handle. */
-  public <C, E, T> EffectHandle<E, T> submit(ActionEffect<C, E, T> effect, Priority priority) {
+  public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect, Priority priority) {
     return core.start(effect, priority, null);
   }
 
@@ -98,7 +98,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    * Runs {@code effect} at {@code NORMAL} priority with a budget of {@code timeout} covering queue
    * wait and execution; see {@link #submitWithTimeout}.
    */
-  public <C, E, T> Outcome<E, T> runWithTimeout(ActionEffect<C, E, T> effect, Duration timeout) {
+  public <E, T> Outcome<E, T> runWithTimeout(ActionEffect<E, T> effect, Duration timeout) {
     return runWithTimeout(effect, timeout, Priority.NORMAL);
   }
 
@@ -108,7 +108,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    *
    * @throws IllegalStateException if called on a worker of this runtime's scheduler
    */
-  public <C, E, T> Outcome<E, T> runWithTimeout(ActionEffect<C, E, T> effect, Duration timeout, Priority priority) {
+  public <E, T> Outcome<E, T> runWithTimeout(ActionEffect<E, T> effect, Duration timeout, Priority priority) {
     refuseOnWorker("runWithTimeout");
     return await(core.start(effect, priority, Objects.requireNonNull(timeout, "timeout")));
   }
@@ -116,31 +116,31 @@ public final class ApplicationRuntime implements AutoCloseable {
   /**
    * Submits {@code effect} at {@code priority} with a budget of {@code timeout} that starts now and
    * covers queue wait and execution. At the deadline the handle completes with {@code
-   * Fault(TimedOut(timeout))} and the effect is cancelled: if still queued it never starts, a
+   * Faulted(TimedOut(timeout))} and the effect is cancelled: if still queued it never starts, a
    * compute body sees its token, a blocking body is interrupted. A zero timeout has expired
-   * before the effect could start: the handle completes with {@code Fault(TimedOut(PT0S))} at once
+   * before the effect could start: the handle completes with {@code Faulted(TimedOut(PT0S))} at once
    * and nothing runs.
    *
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
-  public <C, E, T> EffectHandle<E, T> submitWithTimeout(
-      ActionEffect<C, E, T> effect, Duration timeout, Priority priority) {
+  public <E, T> EffectHandle<E, T> submitWithTimeout(
+      ActionEffect<E, T> effect, Duration timeout, Priority priority) {
     return core.start(effect, priority, Objects.requireNonNull(timeout, "timeout"));
   }
 
   /** Runs {@code effect} at {@code NORMAL} priority, retried under {@code policy}; see {@link ActionEffect#retry}. */
-  public <C, E, T> Outcome<E, T> runWithRetry(ActionEffect<C, E, T> effect, RetryPolicy policy) {
+  public <E, T> Outcome<E, T> runWithRetry(ActionEffect<E, T> effect, RetryPolicy policy) {
     return runWithRetry(effect, policy, Priority.NORMAL);
   }
 
   /** Runs {@code effect} at {@code priority}, retried under {@code policy}. */
-  public <C, E, T> Outcome<E, T> runWithRetry(ActionEffect<C, E, T> effect, RetryPolicy policy, Priority priority) {
+  public <E, T> Outcome<E, T> runWithRetry(ActionEffect<E, T> effect, RetryPolicy policy, Priority priority) {
     return run(Objects.requireNonNull(effect, "effect").retry(policy), priority);
   }
 
   /**
    * Shuts the runtime down and waits for it: stops accepting effects (later submissions complete
-   * at once with {@code Fault(Rejected)}), gives in-flight effects until {@code deadline} to
+   * at once with {@code Faulted(Rejected)}), gives in-flight effects until {@code deadline} to
    * finish, cancels the rest and waits up to {@link #UNWIND_GRACE} for them to finish unwinding
    * (their finalizers run before any hook), runs the shutdown hooks in registration order (each
    * within its own timeout, every one attempted), then shuts down the scheduler and waits for its

@@ -55,7 +55,7 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
   }
 
   /** The fiber was cancelled: resume it with {@code cause} and cancel the stage if it is a future. */
-  void cancel(CommonError cause) {
+  void cancel(Fault cause) {
     if (!claim()) {
       return;
     }

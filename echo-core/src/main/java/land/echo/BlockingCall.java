@@ -13,12 +13,12 @@ package land.echo;
  */
 final class BlockingCall implements Runnable {
   private final Fiber<?, ?> fiber;
-  private final Node.Leaf<?, ?, ?> leaf;
+  private final Node.Leaf<?, ?> leaf;
   private final Object capability;
   private Thread thread;
   private boolean interrupted;
 
-  BlockingCall(Fiber<?, ?> fiber, Node.Leaf<?, ?, ?> leaf, Object capability) {
+  BlockingCall(Fiber<?, ?> fiber, Node.Leaf<?, ?> leaf, Object capability) {
     this.fiber = fiber;
     this.leaf = leaf;
     this.capability = capability;
@@ -32,7 +32,7 @@ final class BlockingCall implements Runnable {
     Object r;
     int m;
     try {
-      CommonError cause = fiber.cancelCause();
+      Fault cause = fiber.cancelCause();
       if (cause != null) {
         r = cause;
         m = Fiber.FAULT;
@@ -58,7 +58,7 @@ final class BlockingCall implements Runnable {
    * call's own thread never will); a running body is interrupted; a body that has not started yet
    * sees the cause and does not run.
    */
-  void cancel(CommonError cause) {
+  void cancel(Fault cause) {
     if (fiber.core.scheduler.withdrawBlocking(this)) {
       fiber.resume(cause, Fiber.FAULT);
       return;

@@ -4,7 +4,7 @@ package land.echo;
  * The work of an effect that needs capability {@code C}: given the capability and the effect's
  * cancellation token, it returns a value or throws.
  *
- * <p>A thrown exception becomes {@code Fault(Panic(exception))} unless an enclosing {@link
+ * <p>A thrown exception becomes {@code Faulted(Panic(exception))} unless an enclosing {@link
  * ActionEffect#catching} converts it to a domain error.
  *
  * @param <C> the capability type

@@ -6,18 +6,17 @@ import java.io.Serializable;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
-import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * A failure of the runtime itself, or one of the general-purpose errors shared by capabilities.
+ * The general-purpose domain errors shared by capabilities: file-system, argument, command, IPC,
+ * external-service and serialization failures. Effects may pick it as their domain error type
+ * {@code E}.
  *
- * <p>The family is sealed so that callers can switch exhaustively. Every variant is a plain
- * immutable record (thread-safe, {@link Serializable}) whose {@link #message()} reproduces the
- * original system's display text. The runtime produces {@link TimedOut}, {@link Cancelled}, {@link
- * RetriesExhausted}, {@link Rejected}, {@link CapabilityMissing}, {@link Panic} and {@link
- * ShutdownFailed}; the others are for capabilities and effects to use as their domain error.
+ * <p>The runtime never produces a {@code CommonError}: its own failures are {@link Fault}s, which
+ * only ever appear as {@link Outcome.Faulted}. The family is sealed so that callers can switch
+ * exhaustively. Every variant is a plain immutable record (thread-safe, {@link Serializable}) whose
+ * {@link #message()} reproduces the original system's display text.
  */
 public sealed interface CommonError extends Serializable {
 
@@ -48,126 +47,6 @@ public sealed interface CommonError extends Serializable {
       case FileNotFoundException ignored -> new FileSystemNotFound(path);
       default -> new FileSystemIO(path, "Operation '" + operation + "' failed: " + description);
     };
-  }
-
-  /**
-   * The effect did not finish within its time budget and was cancelled.
-   *
-   * @param after the budget that elapsed
-   */
-  record TimedOut(Duration after) implements CommonError {
-    /** Creates the error; {@code after} must not be null. */
-    public TimedOut {
-      Objects.requireNonNull(after, "after");
-    }
-
-    @Override
-    public String message() {
-      return "Effect execution timed out after " + after;
-    }
-  }
-
-  /**
-   * The effect was cancelled before it completed.
-   *
-   * @param reason why it was cancelled
-   */
-  record Cancelled(String reason) implements CommonError {
-    /** Creates the error; {@code reason} must not be null. */
-    public Cancelled {
-      Objects.requireNonNull(reason, "reason");
-    }
-
-    @Override
-    public String message() {
-      return "Effect execution cancelled: " + reason;
-    }
-  }
-
-  /**
-   * Every attempt allowed by a retry policy failed.
-   *
-   * @param attempts how many attempts were made in total
-   * @param lastFailure the outcome of the last attempt (a failure or a fault)
-   */
-  record RetriesExhausted(int attempts, Outcome<?, ?> lastFailure) implements CommonError {
-    /** Creates the error; {@code lastFailure} must not be null. */
-    public RetriesExhausted {
-      Objects.requireNonNull(lastFailure, "lastFailure");
-    }
-
-    @Override
-    public String message() {
-      return "Effect execution failed after " + attempts + " attempts; last failure: " + lastFailure;
-    }
-  }
-
-  /**
-   * The runtime refused the effect, e.g. because it is shutting down.
-   *
-   * @param reason why it was refused
-   */
-  record Rejected(String reason) implements CommonError {
-    /** Creates the error; {@code reason} must not be null. */
-    public Rejected {
-      Objects.requireNonNull(reason, "reason");
-    }
-
-    @Override
-    public String message() {
-      return "Effect rejected: " + reason;
-    }
-  }
-
-  /**
-   * The effect needs a capability that the environment does not provide.
-   *
-   * @param capabilityType the binary name of the missing type
-   */
-  record CapabilityMissing(String capabilityType) implements CommonError {
-    /** Creates the error; {@code capabilityType} must not be null. */
-    public CapabilityMissing {
-      Objects.requireNonNull(capabilityType, "capabilityType");
-    }
-
-    @Override
-    public String message() {
-      return "No capability registered in the environment for " + capabilityType;
-    }
-  }
-
-  /**
-   * A body or a user function threw an exception that nothing converted to a domain error.
-   *
-   * @param cause the captured throwable
-   */
-  record Panic(Throwable cause) implements CommonError {
-    /** Creates the error; {@code cause} must not be null. */
-    public Panic {
-      Objects.requireNonNull(cause, "cause");
-    }
-
-    @Override
-    public String message() {
-      return "Effect panicked: " + cause;
-    }
-  }
-
-  /**
-   * One or more shutdown hooks failed or timed out.
-   *
-   * @param failures one description per failed hook, in registration order
-   */
-  record ShutdownFailed(List<String> failures) implements CommonError {
-    /** Creates the error, copying {@code failures}. */
-    public ShutdownFailed {
-      failures = List.copyOf(failures);
-    }
-
-    @Override
-    public String message() {
-      return "Shutdown completed with " + failures.size() + " errors: " + failures;
-    }
   }
 
   /**

@@ -6,7 +6,7 @@ import java.util.Objects;
  * An unchecked exception carrying the {@link Outcome} of an effect that did not succeed, thrown by
  * {@link Outcome#getOrThrow()}.
  *
- * <p>Immutable and thread-safe. When the outcome is a {@link CommonError.Panic} fault, the
+ * <p>Immutable and thread-safe. When the outcome is a {@link Fault.Panic} fault, the
  * panic's throwable is this exception's cause.
  */
 public final class EffectException extends RuntimeException {
@@ -35,11 +35,11 @@ public final class EffectException extends RuntimeException {
       case Outcome.Success<?, ?> s ->
           throw new IllegalArgumentException("an EffectException needs a failure or a fault, not " + s);
       case Outcome.Failure<?, ?> f -> "Effect failed: " + f.error();
-      case Outcome.Fault<?, ?> f -> "Effect faulted: " + f.error().message();
+      case Outcome.Faulted<?, ?> f -> "Effect faulted: " + f.fault().message();
     };
   }
 
   private static Throwable causeOf(Outcome<?, ?> outcome) {
-    return outcome instanceof Outcome.Fault<?, ?>(CommonError.Panic(Throwable cause)) ? cause : null;
+    return outcome instanceof Outcome.Faulted<?, ?>(Fault.Panic(Throwable cause)) ? cause : null;
   }
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * A submitted effect: its eventual {@link Outcome} and a way to cancel it.
  *
  * <p>Thread-safe. A handle completes exactly once, whatever happens: with the effect's outcome, or
- * with {@code Fault(Cancelled)}, {@code Fault(TimedOut)} or {@code Fault(Rejected)}. Cancelling
+ * with {@code Faulted(Cancelled)}, {@code Faulted(TimedOut)} or {@code Faulted(Rejected)}. Cancelling
  * completes the handle at once; the effect is signalled and unwinds (running its finalizers) on
  * its own, without the caller waiting for it.
  *
@@ -18,7 +18,7 @@ public interface EffectHandle<E, T> {
   /**
    * Returns a read-only future that completes, always normally, with the outcome. Callers cannot
    * complete it. Its {@code cancel(boolean)} cancels the effect; the future then holds {@code
-   * Fault(Cancelled)}, a normal completion, so, as {@code Future} requires, {@code cancel(boolean)}
+   * Faulted(Cancelled)}, a normal completion, so, as {@code Future} requires, {@code cancel(boolean)}
    * returns false, {@code isCancelled()} stays false and {@code get()} returns that outcome. Use
    * {@link #cancel()} to learn whether a call cancelled the effect. Dependent stages are plain
    * futures.
@@ -36,7 +36,7 @@ public interface EffectHandle<E, T> {
   boolean cancel();
 
   /**
-   * Cancels the effect: the handle completes with {@code Fault(Cancelled(reason))} and the effect is
+   * Cancels the effect: the handle completes with {@code Faulted(Cancelled(reason))} and the effect is
    * signalled (a queued effect never starts; a running one sees its token, is interrupted if
    * blocking, and runs its finalizers).
    *

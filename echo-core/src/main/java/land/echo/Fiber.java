@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * of continuation frames. A composite node ({@code map}, {@code flatMap}, {@code recover}, {@code
  * catching}, {@code ensuring}) is pushed as its own frame, so a step allocates nothing; {@code
  * retry} pushes a small {@link RetryState}. The registers are {@code r} (the node to evaluate, or
- * the current value, domain error or {@link CommonError} fault) and {@code m} (which of those it
+ * the current value, the domain error, or the runtime's {@link Fault}) and {@code m} (which of those it
  * is). No recursion: a chain or a recursion of any depth runs in constant JVM stack. After {@link
  * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so
  * higher-priority work queued meanwhile pre-empts it at effect granularity. Whatever a step throws
@@ -97,8 +97,8 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * The fault used when even allocating a {@code Panic} failed (the heap is exhausted): allocated
    * up front so that the last-resort path allocates nothing.
    */
-  private static final CommonError OUT_OF_MEMORY =
-      new CommonError.Panic(new OutOfMemoryError("the heap was exhausted while an effect failed"));
+  private static final Fault OUT_OF_MEMORY =
+      new Fault.Panic(new OutOfMemoryError("the heap was exhausted while an effect failed"));
 
   private static final Logger LOG = LoggerFactory.getLogger(Fiber.class);
   private static final VarHandle CANCEL_STATE;
@@ -131,14 +131,14 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   private int live = 1;
 
   /**
-   * Null or the {@link CancelListeners} while live; the cause ({@link CommonError}) once cancelled;
+   * Null or the {@link CancelListeners} while live; the cause ({@link Fault}) once cancelled;
    * {@link #FINISHED} once finished uncancelled. One field for all three keeps the fiber small;
    * the hot path reads it once per evaluation step.
    */
   private volatile Object cancelState;
   private volatile Object suspension;
 
-  Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?, ?> effect, Object link, int index) {
+  Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?> effect, Object link, int index) {
     this.core = core;
     this.priority = (byte) priority.ordinal();
     this.link = link;
@@ -192,30 +192,30 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     while (true) {
       try {
         // A cancelled fiber unwinds to the end without yielding: it only runs finalizers now.
-        if (--budget <= 0 && !(cancelState instanceof CommonError)) {
+        if (--budget <= 0 && !(cancelState instanceof Fault)) {
           reg = r;
           mode = (byte) m;
           submit();
           return null;
         }
         if (m == EVAL) {
-          if (cancelState instanceof CommonError cause) {
+          if (cancelState instanceof Fault cause) {
             r = cause;
             m = FAULT;
             continue;
           }
-          ActionEffect<?, ?, ?> e = (ActionEffect<?, ?, ?>) r;
+          ActionEffect<?, ?> e = (ActionEffect<?, ?>) r;
           switch (e.tag) {
             case Node.PURE -> {
-              r = ((Node.Pure<?, ?, ?>) e).value;
+              r = ((Node.Pure<?, ?>) e).value;
               m = VALUE;
             }
             case Node.FAIL -> {
-              r = ((Node.Fail<?, ?, ?>) e).error;
+              r = ((Node.Fail<?, ?>) e).error;
               m = FAILURE;
             }
             case Node.COMPUTE, Node.BLOCKING, Node.ASYNC -> {
-              Node.Leaf<?, ?, ?> leaf = (Node.Leaf<?, ?, ?>) e;
+              Node.Leaf<?, ?> leaf = (Node.Leaf<?, ?>) e;
               Class<?> type = leaf.capabilityType();
               Object cap = null;
               if (type != null && (cap = core.environment.lookup(type)) == null) {
@@ -234,7 +234,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
                 break;
               }
               if (e.tag == Node.BLOCKING) {
-                CommonError refused = startBlocking(leaf, cap);
+                Fault refused = startBlocking(leaf, cap);
                 if (refused == null) {
                   return null;
                 }
@@ -244,7 +244,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               }
               CompletionStage<?> stage;
               try {
-                stage = ((Node.Async<?, ?, ?>) leaf).callAsync(cap, this);
+                stage = ((Node.Async<?, ?>) leaf).callAsync(cap, this);
                 Objects.requireNonNull(stage, "async body returned null");
               } catch (Throwable t) {
                 r = faultOf(t);
@@ -273,7 +273,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             case Node.SUSPEND -> {
               try {
-                r = requireEffect(((Node.Suspend<?, ?, ?>) e).supplier.get(), "suspend supplier");
+                r = requireEffect(((Node.Suspend<?, ?>) e).supplier.get(), "suspend supplier");
               } catch (Throwable t) {
                 r = faultOf(t);
                 m = FAULT;
@@ -281,22 +281,22 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             case Node.MAP, Node.FLAT_MAP, Node.RECOVER, Node.CATCHING, Node.ENSURING -> {
               push(e);
-              r = ((Node.Wrapper<?, ?, ?>) e).source;
+              r = ((Node.Wrapper<?, ?>) e).source;
             }
             case Node.NAMED -> {
-              Node.Named<?, ?, ?> named = (Node.Named<?, ?, ?>) e;
+              Node.Named<?, ?> named = (Node.Named<?, ?>) e;
               if (LOG.isDebugEnabled()) {
                 LOG.debug("Running step '{}' at {}", named.name, priority());
               }
               r = named.source;
             }
             case Node.RETRY -> {
-              Node.Retry<?, ?, ?> retry = (Node.Retry<?, ?, ?>) e;
+              Node.Retry<?, ?> retry = (Node.Retry<?, ?>) e;
               push(new RetryState(retry));
               r = retry.source;
             }
             case Node.SLEEP -> {
-              Duration d = ((Node.Sleep<?, ?, ?>) e).duration;
+              Duration d = ((Node.Sleep<?, ?>) e).duration;
               if (d.isZero()) {
                 r = null;
                 m = VALUE;
@@ -306,13 +306,13 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               }
             }
             case Node.ALL, Node.RACE -> {
-              return fork((Node.Parallel<?, ?, ?>) e);
+              return fork((Node.Parallel<?, ?>) e);
             }
             case Node.TIMEOUT -> {
-              Node.Timeout<?, ?, ?> timeout = (Node.Timeout<?, ?, ?>) e;
+              Node.Timeout<?, ?> timeout = (Node.Timeout<?, ?>) e;
               if (timeout.after.isZero()) {
                 // A zero budget has expired before the effect could start: it never runs.
-                r = new CommonError.TimedOut(Duration.ZERO);
+                r = new Fault.TimedOut(Duration.ZERO);
                 m = FAULT;
                 break;
               }
@@ -328,15 +328,15 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
           Object frame = stack[--sp];
           stack[sp] = null;
           if (frame instanceof RetryState state) {
-            if (m == VALUE || cancelState instanceof CommonError) {
+            if (m == VALUE || cancelState instanceof Fault) {
               continue;
             }
             Outcome<?, ?> failed = outcomeOf(m, r);
             boolean retriable;
             try {
-              retriable = state.node.policy.retries(failed);
+              retriable = state.node.retries(failed);
             } catch (Throwable t) {
-              r = new CommonError.Panic(t);
+              r = new Fault.Panic(t);
               m = FAULT;
               continue;
             }
@@ -345,8 +345,8 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             RetryPolicy policy = state.node.policy;
             if (state.attempts > policy.maxRetries()) {
-              r = new CommonError.RetriesExhausted(state.attempts, failed);
-              m = FAULT;
+              // Exhausted: the last attempt's outcome stays the outcome, unchanged (r and m as they are).
+              notifyExhausted(state, failed);
               continue;
             }
             Duration delay = policy.delay(state.attempts);
@@ -355,6 +355,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               LOG.warn("Effect '{}' failed (attempt {}): {}. Retrying in {}...",
                   state.node.name(), state.attempts, failed, delay);
             }
+            notifyRetry(state, failed, delay);
             state.attempts++;
             core.retries.increment();
             push(state);
@@ -366,12 +367,12 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             sleep(delay, state.node.source, EVAL);
             return null;
           }
-          ActionEffect<?, ?, ?> node = (ActionEffect<?, ?, ?>) frame;
+          ActionEffect<?, ?> node = (ActionEffect<?, ?>) frame;
           switch (node.tag) {
             case Node.MAP -> {
               if (m == VALUE) {
                 try {
-                  r = ((Node.Map<?, ?, ?>) node).f.apply(r);
+                  r = ((Node.Map<?, ?>) node).f.apply(r);
                 } catch (Throwable t) {
                   r = faultOf(t);
                   m = FAULT;
@@ -381,9 +382,9 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             case Node.FLAT_MAP -> {
               if (m == VALUE) {
                 try {
-                  Object next = requireEffect(((Node.FlatMap<?, ?, ?>) node).f.apply(r), "flatMap function");
+                  Object next = requireEffect(((Node.FlatMap<?, ?>) node).f.apply(r), "flatMap function");
                   // Fast path for the common "x -> succeed(...)": take the value without an evaluation step.
-                  if (next instanceof Node.Pure<?, ?, ?> pure) {
+                  if (next instanceof Node.Pure<?, ?> pure) {
                     r = pure.value;
                   } else {
                     r = next;
@@ -398,7 +399,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             case Node.RECOVER -> {
               if (m == FAILURE) {
                 try {
-                  r = requireEffect(((Node.Recover<?, ?, ?>) node).handler.apply(r), "error handler");
+                  r = requireEffect(((Node.Recover<?, ?>) node).handler.apply(r), "error handler");
                   m = EVAL;
                 } catch (Throwable t) {
                   r = faultOf(t);
@@ -407,8 +408,8 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               }
             }
             case Node.CATCHING -> {
-              Node.Catching<?, ?, ?> catching = (Node.Catching<?, ?, ?>) node;
-              if (m == FAULT && r instanceof CommonError.Panic(Throwable cause) && catching.type.isInstance(cause)) {
+              Node.Catching<?, ?> catching = (Node.Catching<?, ?>) node;
+              if (m == FAULT && r instanceof Fault.Panic(Throwable cause) && catching.type.isInstance(cause)) {
                 try {
                   r = Objects.requireNonNull(catching.toError.apply(cause), "catching function returned null");
                   m = FAILURE;
@@ -419,13 +420,13 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             case Node.ENSURING -> {
               try {
-                ((Node.Ensuring<?, ?, ?>) node).finalizer.run();
+                ((Node.Ensuring<?, ?>) node).finalizer.run();
               } catch (Throwable t) {
                 core.finalizerFailures.increment();
                 if (m != FAULT) {
-                  r = new CommonError.Panic(t);
+                  r = new Fault.Panic(t);
                   m = FAULT;
-                } else if (r instanceof CommonError.Panic(Throwable cause) && cause != t) {
+                } else if (r instanceof Fault.Panic(Throwable cause) && cause != t) {
                   cause.addSuppressed(t);
                 } else {
                   LOG.error("Finalizer of effect '{}' failed while it ended with {}", node.name(), r, t);
@@ -440,7 +441,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
         // fault was built, a log line that threw): the step becomes a fault and unwinding goes on,
         // so every finalizer still on the stack runs and the effect still completes. Each pass
         // through here either pops a frame or finishes, so this cannot loop forever.
-        r = new CommonError.Panic(bug);
+        r = new Fault.Panic(bug);
         m = FAULT;
         RuntimeCore.logQuietly("Interpreter failure in an effect; unwinding it", bug);
       }
@@ -485,7 +486,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     Object state;
     do {
       state = cancelState;
-      if (state instanceof CommonError) {
+      if (state instanceof Fault) {
         return;
       }
     } while (!CANCEL_STATE.compareAndSet(this, state, FINISHED));
@@ -524,7 +525,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     if (LOG.isDebugEnabled()) {
       LOG.debug("Effect '{}' sleeping {}", name(), delay);
     }
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     if (cause != null) {
       call.cancel(cause);
       return;
@@ -533,10 +534,10 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Starts a blocking body; returns null once it is running, or the fault that prevented it. */
-  private CommonError startBlocking(Node.Leaf<?, ?, ?> leaf, Object cap) {
+  private Fault startBlocking(Node.Leaf<?, ?> leaf, Object cap) {
     BlockingCall call = new BlockingCall(this, leaf, cap);
     suspension = call;
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     if (cause != null) {
       // A blocking call is only ever resumed by its own thread (or by withdrawing it from the
       // lane, which cannot happen before it was submitted), so nobody else can resume us here.
@@ -548,10 +549,10 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
       return null;
     } catch (RejectedExecutionException e) {
       suspension = null;
-      return new CommonError.Rejected("the scheduler refused a blocking body: " + e.getMessage());
+      return new Fault.Rejected("the scheduler refused a blocking body: " + e.getMessage());
     } catch (Throwable t) {
       suspension = null;
-      return new CommonError.Panic(t);
+      return new Fault.Panic(t);
     }
   }
 
@@ -571,14 +572,14 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
       }
       return null;
     }
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     if (cause != null) {
       call.cancel(cause);
     }
     return null;
   }
 
-  private Fiber<?, ?> fork(Node.Parallel<?, ?, ?> node) {
+  private Fiber<?, ?> fork(Node.Parallel<?, ?> node) {
     int n = node.effects.length;
     Join j = node.tag == Node.ALL ? new Join.All(this, n) : new Join.Race(this, n);
     for (int i = 0; i < n; i++) {
@@ -588,12 +589,12 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     return startJoin(j);
   }
 
-  private Fiber<?, ?> forkTimeout(Node.Timeout<?, ?, ?> node) {
+  private Fiber<?, ?> forkTimeout(Node.Timeout<?, ?> node) {
     Join.Timeout j = new Join.Timeout(this, node.after);
     j.children[0] = new Fiber<>(core, priority(), node.source, j, 0);
     holdFor(j);
     suspension = j;
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     if (cause != null) {
       j.parentCancelled(cause);
       // The child never runs: settle it here so the parent's quiescence is not held forever.
@@ -615,7 +616,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
       LOG.debug("Effect '{}' forking {} children", name(), j.children.length);
     }
     suspension = j;
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     if (cause != null) {
       j.parentCancelled(cause);
       for (Fiber<?, ?> child : j.children) {
@@ -631,7 +632,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Settles a child that will never run because its parent was cancelled before starting it. */
-  private void finishUnstarted(CommonError cause) {
+  private void finishUnstarted(Fault cause) {
     if (mode != DONE) {
       finish(FAULT, cause);
     }
@@ -672,13 +673,13 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     try {
       core.scheduler.execute(this, priority());
     } catch (Throwable e) {
-      cancelWith(new CommonError.Rejected("the scheduler is shut down"));
+      cancelWith(new Fault.Rejected("the scheduler is shut down"));
       core.runElsewhere(this);
     }
   }
 
   /** Cancels the suspension {@code s} of a leaf wait (not a join; see {@link #propagate}). */
-  private static void cancelLeaf(Object s, CommonError cause) {
+  private static void cancelLeaf(Object s, Fault cause) {
     switch (s) {
       case BlockingCall call -> call.cancel(cause);
       case SleepCall call -> call.cancel(cause);
@@ -692,12 +693,12 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   // ------------------------------------------------------------------ cancellation
 
   /**
-   * Cancels this fiber with {@code cause}: a root's handle completes with {@code Fault(cause)} at
+   * Cancels this fiber with {@code cause}: a root's handle completes with {@code Faulted(cause)} at
    * once, then the fiber is signalled. Safe from any thread.
    *
    * @return true if this call completed the handle (root) or signalled the fiber (child)
    */
-  boolean cancelWith(CommonError cause) {
+  boolean cancelWith(Fault cause) {
     if (link instanceof HandleFuture<?, ?> handle) {
       return handle.cancelWith(cause);
     }
@@ -705,7 +706,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Signals cancellation to this fiber and its whole subtree without touching its handle. Safe from any thread. */
-  boolean signal(CommonError cause) {
+  boolean signal(Fault cause) {
     if (!markCancelled(cause)) {
       return false;
     }
@@ -718,11 +719,11 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * then (on the calling thread, which is never the timer's). Returns false if the fiber was
    * already cancelled or has finished.
    */
-  private boolean markCancelled(CommonError cause) {
+  private boolean markCancelled(Fault cause) {
     Object state;
     do {
       state = cancelState;
-      if (state instanceof CommonError || state == FINISHED) {
+      if (state instanceof Fault || state == FINISHED) {
         return false;
       }
     } while (!CANCEL_STATE.compareAndSet(this, state, cause));
@@ -739,7 +740,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * waits on through joins: an explicit work list instead of recursion, so that the depth of the
    * tree never reaches the JVM stack.
    */
-  private static void propagate(Fiber<?, ?> start, CommonError cause) {
+  private static void propagate(Fiber<?, ?> start, Fault cause) {
     ArrayDeque<Fiber<?, ?>> work = null;
     Fiber<?, ?> f = start;
     while (f != null) {
@@ -772,24 +773,24 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Returns the cancellation cause, or null while the fiber is not cancelled. */
-  CommonError cancelCause() {
-    return cancelState instanceof CommonError cause ? cause : null;
+  Fault cancelCause() {
+    return cancelState instanceof Fault cause ? cause : null;
   }
 
   @Override
   public boolean isCancelled() {
-    return cancelState instanceof CommonError;
+    return cancelState instanceof Fault;
   }
 
   @Override
   public Optional<String> reason() {
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     return cause == null ? Optional.empty() : Optional.of(reasonOf(cause));
   }
 
   @Override
   public void throwIfCancelled() {
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     if (cause != null) {
       throw new CancellationException(reasonOf(cause));
     }
@@ -800,7 +801,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     Objects.requireNonNull(action, "action");
     while (true) {
       Object state = cancelState;
-      if (state instanceof CommonError) {
+      if (state instanceof Fault) {
         runCancelListener(action);
         return CancelListener.CLOSED;
       }
@@ -829,8 +830,8 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     return cancelState instanceof CancelListeners listeners ? listeners.size() : 0;
   }
 
-  private static String reasonOf(CommonError cause) {
-    return cause instanceof CommonError.Cancelled(String reason) ? reason : cause.message();
+  private static String reasonOf(Fault cause) {
+    return cause instanceof Fault.Cancelled(String reason) ? reason : cause.message();
   }
 
   /** A child's index in its join. */
@@ -846,11 +847,11 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   // ------------------------------------------------------------------ helpers
 
   /** Maps a body's throwable to the fault it stands for. */
-  CommonError faultOf(Throwable t) {
+  Fault faultOf(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
-    CommonError cause = cancelCause();
+    Fault cause = cancelCause();
     if (cause != null
         && (t instanceof CancellationException
             || t instanceof InterruptedException
@@ -859,13 +860,13 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
       return cause;
     }
     if (t instanceof CancellationException) {
-      return new CommonError.Cancelled(t.getMessage() == null ? "a body was cancelled" : t.getMessage());
+      return new Fault.Cancelled(t.getMessage() == null ? "a body was cancelled" : t.getMessage());
     }
-    return new CommonError.Panic(t);
+    return new Fault.Panic(t);
   }
 
-  private static CommonError missing(Class<?> type) {
-    return new CommonError.CapabilityMissing(type.getName());
+  private static Fault missing(Class<?> type) {
+    return new Fault.CapabilityMissing(type.getName());
   }
 
   private static Object requireEffect(Object effect, String what) {
@@ -880,17 +881,35 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     return switch (m) {
       case VALUE -> new Outcome.Success<>((T) r);
       case FAILURE -> new Outcome.Failure<>((E) r);
-      default -> new Outcome.Fault<>((CommonError) r);
+      default -> new Outcome.Faulted<>((Fault) r);
     };
+  }
+
+  /** Tells the policy's listener about a retry; a listener that throws is logged, never obeyed. */
+  private void notifyRetry(RetryState state, Outcome<?, ?> failed, Duration delay) {
+    try {
+      state.node.policy.listener().onRetry(state.attempts, failed, delay);
+    } catch (Throwable t) {
+      RuntimeCore.logQuietly("A retry listener failed; the retry goes on", t);
+    }
+  }
+
+  /** Tells the policy's listener that no attempt is left; a listener that throws is logged, never obeyed. */
+  private void notifyExhausted(RetryState state, Outcome<?, ?> last) {
+    try {
+      state.node.policy.listener().onExhausted(state.attempts, last);
+    } catch (Throwable t) {
+      RuntimeCore.logQuietly("A retry listener failed; the effect ends as it would have", t);
+    }
   }
 
   /** The per-execution state of a {@code retry} frame. */
   static final class RetryState {
-    final Node.Retry<?, ?, ?> node;
+    final Node.Retry<?, ?> node;
     /** Attempts started so far, including the one running. */
     int attempts = 1;
 
-    RetryState(Node.Retry<?, ?, ?> node) {
+    RetryState(Node.Retry<?, ?> node) {
       this.node = node;
     }
   }

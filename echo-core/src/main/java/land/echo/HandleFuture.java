@@ -16,7 +16,7 @@ import land.echo.time.Timer;
  * <p>It is a separate object from the root {@link Fiber}, so callers never reach the interpreter
  * (a fiber is a {@code Runnable} and must never be run twice). Only the runtime completes it, and
  * always normally, with an {@link Outcome}: the mutators are blocked, and {@link #cancel(boolean)}
- * cancels the effect, after which the future holds {@code Fault(Cancelled)}. It therefore keeps
+ * cancels the effect, after which the future holds {@code Faulted(Cancelled)}. It therefore keeps
  * the {@code Future} contract: it is never "cancelled" in {@code Future}'s sense ({@link
  * #isCancelled()} stays false and {@link #get()} returns the outcome), so {@code cancel(boolean)}
  * returns false; {@link #cancel()} and {@link #cancel(String)} say whether the call cancelled the
@@ -38,7 +38,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   }
 
   final RuntimeCore core;
-  final ActionEffect<?, ?, ?> effect;
+  final ActionEffect<?, ?> effect;
   /** The root fiber; set once, right after construction, before the handle is published. */
   Fiber<E, T> fiber;
   /** The registry slot, or {@link InFlightRegistry#NONE} while unregistered. */
@@ -47,7 +47,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   volatile Timer.Cancellable deadline;
   private volatile int claimed;
 
-  HandleFuture(RuntimeCore core, ActionEffect<?, ?, ?> effect) {
+  HandleFuture(RuntimeCore core, ActionEffect<?, ?> effect) {
     this.core = core;
     this.effect = effect;
   }
@@ -79,13 +79,13 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   }
 
   /**
-   * Cancels the effect with {@code cause}: the handle completes with {@code Fault(cause)} at once,
+   * Cancels the effect with {@code cause}: the handle completes with {@code Faulted(cause)} at once,
    * then the fiber is signalled. Safe from any thread.
    *
    * @return true if this call completed the handle
    */
-  boolean cancelWith(CommonError cause) {
-    if (!complete0(new Outcome.Fault<>(cause))) {
+  boolean cancelWith(Fault cause) {
+    if (!complete0(new Outcome.Faulted<>(cause))) {
       return false;
     }
     fiber.signal(cause);
@@ -116,12 +116,12 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   @Override
   public boolean cancel(String reason) {
     Objects.requireNonNull(reason, "reason");
-    return cancelWith(new CommonError.Cancelled(reason));
+    return cancelWith(new Fault.Cancelled(reason));
   }
 
   /**
    * Cancels the effect, as {@link #cancel()} does ({@code mayInterruptIfRunning} is implied for
-   * blocking bodies). The future then holds {@code Fault(Cancelled)}, a normal completion, so this
+   * blocking bodies). The future then holds {@code Faulted(Cancelled)}, a normal completion, so this
    * method returns false and {@link #isCancelled()} stays false, as {@code Future} requires.
    */
   @Override

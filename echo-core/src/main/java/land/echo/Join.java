@@ -56,7 +56,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
    * The parent was cancelled: withdraw the timer, signal every child (iteratively, however deep
    * the tree) and resume the parent with the cause.
    */
-  final void parentCancelled(CommonError cause) {
+  final void parentCancelled(Fault cause) {
     withdrawTimer();
     cancelChildren(cause, null);
     tryResume(cause, Fiber.FAULT);
@@ -74,7 +74,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
     return resumed != 0;
   }
 
-  final void cancelChildren(CommonError cause, Fiber<?, ?> except) {
+  final void cancelChildren(Fault cause, Fiber<?, ?> except) {
     for (Fiber<?, ?> child : children) {
       if (child != except && child != null) {
         child.signal(cause);
@@ -117,7 +117,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
           tryResume(immutableList(values), Fiber.VALUE);
         }
       } else if (tryResume(r, m)) {
-        cancelChildren(new CommonError.Cancelled("a sibling in all() failed"), child);
+        cancelChildren(new Fault.Cancelled("a sibling in all() failed"), child);
       }
     }
   }
@@ -144,7 +144,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
     @Override
     void childDone(Fiber<?, ?> child, int m, Object r) {
       if (tryResume(r, m)) {
-        cancelChildren(new CommonError.Cancelled("lost the race"), child);
+        cancelChildren(new Fault.Cancelled("lost the race"), child);
       }
     }
   }
@@ -168,8 +168,8 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
       try {
         handle = core.timer.schedule(after, () -> core.onTimer(this));
       } catch (Throwable e) {
-        if (tryResume(new CommonError.Panic(e), Fiber.FAULT)) {
-          cancelChildren(new CommonError.Cancelled("the timeout could not be scheduled"), null);
+        if (tryResume(new Fault.Panic(e), Fiber.FAULT)) {
+          cancelChildren(new Fault.Cancelled("the timeout could not be scheduled"), null);
         }
         return;
       }
@@ -189,7 +189,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
 
     @Override
     public void run() {
-      CommonError timedOut = new CommonError.TimedOut(after);
+      Fault timedOut = new Fault.TimedOut(after);
       if (tryResume(timedOut, Fiber.FAULT)) {
         cancelChildren(timedOut, null);
       }

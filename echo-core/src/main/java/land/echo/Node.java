@@ -3,6 +3,7 @@ package land.echo;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -69,7 +70,7 @@ final class Node {
     return n == left.length ? a : java.util.Arrays.copyOf(merged, n);
   }
 
-  static final class Pure<C, E, T> extends ActionEffect<C, E, T> {
+  static final class Pure<E, T> extends ActionEffect<E, T> {
     final Object value;
 
     Pure(Object value) {
@@ -78,7 +79,7 @@ final class Node {
     }
   }
 
-  static final class Fail<C, E, T> extends ActionEffect<C, E, T> {
+  static final class Fail<E, T> extends ActionEffect<E, T> {
     final Object error;
 
     Fail(Object error) {
@@ -91,7 +92,7 @@ final class Node {
    * A body with or without a capability; the capability type is the node's {@link #requirements}
    * ({@code null} means a token-only body).
    */
-  abstract static sealed class Leaf<C, E, T> extends ActionEffect<C, E, T>
+  abstract static sealed class Leaf<E, T> extends ActionEffect<E, T>
       permits Compute, Blocking, Async {
     final Object body;
 
@@ -117,19 +118,19 @@ final class Node {
     }
   }
 
-  static final class Compute<C, E, T> extends Leaf<C, E, T> {
+  static final class Compute<E, T> extends Leaf<E, T> {
     Compute(Class<?> capability, Object body) {
       super(COMPUTE, capability, body);
     }
   }
 
-  static final class Blocking<C, E, T> extends Leaf<C, E, T> {
+  static final class Blocking<E, T> extends Leaf<E, T> {
     Blocking(Class<?> capability, Object body) {
       super(BLOCKING, capability, body);
     }
   }
 
-  static final class Async<C, E, T> extends Leaf<C, E, T> {
+  static final class Async<E, T> extends Leaf<E, T> {
     Async(Class<?> capability, Object body) {
       super(ASYNC, capability, body);
     }
@@ -143,16 +144,16 @@ final class Node {
     }
   }
 
-  static final class Suspend<C, E, T> extends ActionEffect<C, E, T> {
-    final Supplier<? extends ActionEffect<?, ?, ?>> supplier;
+  static final class Suspend<E, T> extends ActionEffect<E, T> {
+    final Supplier<? extends ActionEffect<?, ?>> supplier;
 
-    Suspend(Supplier<? extends ActionEffect<?, ?, ?>> supplier) {
+    Suspend(Supplier<? extends ActionEffect<?, ?>> supplier) {
       super(SUSPEND, null);
       this.supplier = supplier;
     }
   }
 
-  static final class Sleep<C, E, T> extends ActionEffect<C, E, T> {
+  static final class Sleep<E, T> extends ActionEffect<E, T> {
     final Duration duration;
 
     Sleep(Duration duration) {
@@ -162,105 +163,115 @@ final class Node {
   }
 
   /** A node wrapping one source effect; its requirements are the source's, widened by {@code extra}. */
-  abstract static sealed class Wrapper<C, E, T> extends ActionEffect<C, E, T>
+  abstract static sealed class Wrapper<E, T> extends ActionEffect<E, T>
       permits Map, FlatMap, Recover, Catching, Ensuring, Named, Timeout, Retry {
-    final ActionEffect<?, ?, ?> source;
+    final ActionEffect<?, ?> source;
 
-    Wrapper(byte tag, ActionEffect<?, ?, ?> source, Object extraRequirements) {
+    Wrapper(byte tag, ActionEffect<?, ?> source, Object extraRequirements) {
       super(tag, extraRequirements == null ? source.requirements : union(source.requirements, extraRequirements));
       this.source = source;
     }
   }
 
-  static final class Map<C, E, T> extends Wrapper<C, E, T> {
+  static final class Map<E, T> extends Wrapper<E, T> {
     final Function<Object, Object> f;
 
-    Map(ActionEffect<?, ?, ?> source, Function<Object, Object> f) {
+    Map(ActionEffect<?, ?> source, Function<Object, Object> f) {
       super(MAP, source, null);
       this.f = f;
     }
   }
 
-  static final class FlatMap<C, E, T> extends Wrapper<C, E, T> {
-    final Function<Object, ? extends ActionEffect<?, ?, ?>> f;
+  static final class FlatMap<E, T> extends Wrapper<E, T> {
+    final Function<Object, ? extends ActionEffect<?, ?>> f;
 
     /** {@code alsoRequires}: requirements of effects the function statically returns (e.g. zip's right side). */
-    FlatMap(ActionEffect<?, ?, ?> source, Function<Object, ? extends ActionEffect<?, ?, ?>> f, Object alsoRequires) {
+    FlatMap(ActionEffect<?, ?> source, Function<Object, ? extends ActionEffect<?, ?>> f, Object alsoRequires) {
       super(FLAT_MAP, source, alsoRequires);
       this.f = f;
     }
   }
 
   /** Handles a domain failure of the source with {@code handler}. */
-  static final class Recover<C, E, T> extends Wrapper<C, E, T> {
-    final Function<Object, ? extends ActionEffect<?, ?, ?>> handler;
+  static final class Recover<E, T> extends Wrapper<E, T> {
+    final Function<Object, ? extends ActionEffect<?, ?>> handler;
 
-    Recover(ActionEffect<?, ?, ?> source, Function<Object, ? extends ActionEffect<?, ?, ?>> handler) {
+    Recover(ActionEffect<?, ?> source, Function<Object, ? extends ActionEffect<?, ?>> handler) {
       super(RECOVER, source, null);
       this.handler = handler;
     }
   }
 
   /** Converts a panic whose cause is a {@code type} into a domain failure. */
-  static final class Catching<C, E, T> extends Wrapper<C, E, T> {
+  static final class Catching<E, T> extends Wrapper<E, T> {
     final Class<? extends Throwable> type;
     final Function<Object, Object> toError;
 
-    Catching(ActionEffect<?, ?, ?> source, Class<? extends Throwable> type, Function<Object, Object> toError) {
+    Catching(ActionEffect<?, ?> source, Class<? extends Throwable> type, Function<Object, Object> toError) {
       super(CATCHING, source, null);
       this.type = type;
       this.toError = toError;
     }
   }
 
-  static final class Ensuring<C, E, T> extends Wrapper<C, E, T> {
+  static final class Ensuring<E, T> extends Wrapper<E, T> {
     final Runnable finalizer;
 
-    Ensuring(ActionEffect<?, ?, ?> source, Runnable finalizer) {
+    Ensuring(ActionEffect<?, ?> source, Runnable finalizer) {
       super(ENSURING, source, null);
       this.finalizer = finalizer;
     }
   }
 
-  static final class Named<C, E, T> extends Wrapper<C, E, T> {
+  static final class Named<E, T> extends Wrapper<E, T> {
     final String name;
 
-    Named(ActionEffect<?, ?, ?> source, String name) {
+    Named(ActionEffect<?, ?> source, String name) {
       super(NAMED, source, null);
       this.name = name;
     }
   }
 
-  static final class Timeout<C, E, T> extends Wrapper<C, E, T> {
+  static final class Timeout<E, T> extends Wrapper<E, T> {
     final Duration after;
 
-    Timeout(ActionEffect<?, ?, ?> source, Duration after) {
+    Timeout(ActionEffect<?, ?> source, Duration after) {
       super(TIMEOUT, source, null);
       this.after = after;
     }
   }
 
-  static final class Retry<C, E, T> extends Wrapper<C, E, T> {
+  static final class Retry<E, T> extends Wrapper<E, T> {
     final RetryPolicy policy;
+    /** Decides which domain errors are retried, in place of the policy's predicate; null: the policy decides. */
+    final Predicate<Object> retryIf;
 
-    Retry(ActionEffect<?, ?, ?> source, RetryPolicy policy) {
+    Retry(ActionEffect<?, ?> source, RetryPolicy policy, Predicate<Object> retryIf) {
       super(RETRY, source, null);
       this.policy = policy;
+      this.retryIf = retryIf;
+    }
+
+    /** Returns true if the failed {@code outcome} of an attempt may be retried. */
+    boolean retries(Outcome<?, ?> outcome) {
+      return retryIf != null && outcome instanceof Outcome.Failure<?, ?> failure
+          ? retryIf.test(failure.error())
+          : policy.retries(outcome);
     }
   }
 
   /** A parallel fan-out ({@link #ALL}) or a race ({@link #RACE}) over {@code effects}. */
-  static final class Parallel<C, E, T> extends ActionEffect<C, E, T> {
-    final ActionEffect<?, ?, ?>[] effects;
+  static final class Parallel<E, T> extends ActionEffect<E, T> {
+    final ActionEffect<?, ?>[] effects;
 
-    Parallel(byte tag, ActionEffect<?, ?, ?>[] effects) {
+    Parallel(byte tag, ActionEffect<?, ?>[] effects) {
       super(tag, unionOf(effects));
       this.effects = effects;
     }
 
-    private static Object unionOf(ActionEffect<?, ?, ?>[] effects) {
+    private static Object unionOf(ActionEffect<?, ?>[] effects) {
       Object reqs = null;
-      for (ActionEffect<?, ?, ?> effect : effects) {
+      for (ActionEffect<?, ?> effect : effects) {
         reqs = union(reqs, effect.requirements);
       }
       return reqs;

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * The result of running an effect: it succeeded, failed with its own domain error, or was stopped
- * by a fault of the runtime.
+ * by a {@link Fault} of the runtime. The two kinds of failure never mix: a domain error only ever
+ * appears in {@link Failure}, a fault only in {@link Faulted}.
  *
  * <p>Callers switch exhaustively over the three records:
  *
@@ -13,7 +14,7 @@ import java.util.Objects;
  * switch (runtime.run(effect)) {
  *   case Outcome.Success<CommonError, Integer>(var value) -> use(value);
  *   case Outcome.Failure<CommonError, Integer>(var error) -> report(error);
- *   case Outcome.Fault<CommonError, Integer>(var fault) -> report(fault);
+ *   case Outcome.Faulted<CommonError, Integer>(var fault) -> report(fault.message());
  * }
  * }</pre>
  *
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param <T> the effect's success type
  */
 public sealed interface Outcome<E, T> extends Serializable
-    permits Outcome.Success, Outcome.Failure, Outcome.Fault {
+    permits Outcome.Success, Outcome.Failure, Outcome.Faulted {
 
   /**
    * The effect succeeded with {@code value} (which may be null, e.g. for {@code Void} effects).
@@ -47,14 +48,14 @@ public sealed interface Outcome<E, T> extends Serializable
 
   /**
    * The runtime stopped the effect: it timed out, was cancelled or rejected, panicked, or needed a
-   * capability the environment lacks.
+   * capability the environment lacks. Never carries the effect's domain error.
    *
-   * @param error what went wrong, never null
+   * @param fault what went wrong, never null
    */
-  record Fault<E, T>(CommonError error) implements Outcome<E, T> {
-    /** Creates a fault; {@code error} must not be null. */
-    public Fault {
-      Objects.requireNonNull(error, "error");
+  record Faulted<E, T>(Fault fault) implements Outcome<E, T> {
+    /** Creates a faulted outcome; {@code fault} must not be null. */
+    public Faulted {
+      Objects.requireNonNull(fault, "fault");
     }
   }
 
@@ -68,9 +69,9 @@ public sealed interface Outcome<E, T> extends Serializable
     return new Failure<>(error);
   }
 
-  /** Returns a runtime fault carrying {@code error}. */
-  static <E, T> Outcome<E, T> fault(CommonError error) {
-    return new Fault<>(error);
+  /** Returns a faulted outcome carrying the runtime's {@code fault}. */
+  static <E, T> Outcome<E, T> faulted(Fault fault) {
+    return new Faulted<>(fault);
   }
 
   /** Returns true if this outcome is a {@link Success}. */

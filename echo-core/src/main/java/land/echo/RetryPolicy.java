@@ -11,13 +11,20 @@ import java.util.function.Predicate;
  *
  * <p>Immutable and thread-safe. {@link #of(int, Duration)} is the original system's policy: up to
  * {@code maxRetries} retries ({@code maxRetries + 1} attempts in total) waiting {@code d, 2d, 4d,
- * ...} between them. When every attempt has failed the effect ends with {@code
- * Fault(RetriesExhausted(attempts, lastFailure))}; an outcome the predicate rejects is returned
- * unchanged at once. By default every failure and fault is retried except {@link
- * CommonError.Cancelled} and {@link CommonError.InvalidArgument}.
+ * ...} between them. When every attempt has failed the effect ends with the last attempt's outcome,
+ * unchanged: a domain {@code Failure(E)} stays typed, as in the original, ZIO, Failsafe and
+ * Resilience4j. The number of attempts is reported to the {@link RetryListener} set with {@link
+ * Builder#onRetry}. An outcome the predicate rejects is returned unchanged at once. By default every
+ * failure and fault is retried except a {@link Fault.Cancelled} fault and a {@link
+ * CommonError.InvalidArgument} domain failure.
+ *
+ * <p>The policy is not generic: one policy serves effects of any error type. A predicate over the
+ * typed domain error belongs to the effect: {@link ActionEffect#retry(RetryPolicy,
+ * java.util.function.Predicate)}.
  */
 public final class RetryPolicy {
   private static final Predicate<Outcome<?, ?>> DEFAULT_RETRY_ON = RetryPolicy::retriableByDefault;
+  private static final RetryListener NO_LISTENER = (attempt, failed, delay) -> {};
 
   private final int maxRetries;
   private final Duration initialDelay;
@@ -25,6 +32,7 @@ public final class RetryPolicy {
   private final Duration maxDelay;
   private final double jitter;
   private final Predicate<Outcome<?, ?>> retryOn;
+  private final RetryListener listener;
 
   private RetryPolicy(Builder b) {
     this.maxRetries = b.maxRetries;
@@ -33,6 +41,7 @@ public final class RetryPolicy {
     this.maxDelay = b.maxDelay;
     this.jitter = b.jitter;
     this.retryOn = b.retryOn;
+    this.listener = b.listener;
   }
 
   /**
@@ -73,6 +82,11 @@ public final class RetryPolicy {
   /** Returns the jitter fraction in {@code [0, 1]}: each delay varies by up to this fraction. */
   public double jitter() {
     return jitter;
+  }
+
+  /** Returns the listener told about retries and exhaustion (a no-op unless one was set). */
+  public RetryListener listener() {
+    return listener;
   }
 
   /** Returns true if {@code outcome} (a failure or a fault) may be retried under this policy. */
@@ -117,9 +131,19 @@ public final class RetryPolicy {
     return switch (outcome) {
       case Outcome.Success<?, ?> s -> false;
       case Outcome.Failure<?, ?> f -> !(f.error() instanceof CommonError.InvalidArgument);
-      case Outcome.Fault<?, ?> f ->
-          !(f.error() instanceof CommonError.Cancelled || f.error() instanceof CommonError.InvalidArgument);
+      case Outcome.Faulted<?, ?> f -> !(f.fault() instanceof Fault.Cancelled);
     };
+  }
+
+  private static boolean panicCausedBy(Outcome<?, ?> outcome, Class<? extends Throwable>[] types) {
+    if (outcome instanceof Outcome.Faulted<?, ?>(Fault.Panic(Throwable cause))) {
+      for (Class<? extends Throwable> type : types) {
+        if (type.isInstance(cause)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Configures a {@link RetryPolicy}; validates in {@link #build()}. Not thread-safe. */
@@ -130,6 +154,7 @@ public final class RetryPolicy {
     private Duration maxDelay = Duration.ofNanos(Long.MAX_VALUE);
     private double jitter;
     private Predicate<Outcome<?, ?>> retryOn = DEFAULT_RETRY_ON;
+    private RetryListener listener = NO_LISTENER;
 
     private Builder() {}
 
@@ -164,11 +189,43 @@ public final class RetryPolicy {
     }
 
     /**
-     * Sets which failures and faults are retried (default: all but {@code Cancelled} and {@code
-     * InvalidArgument}). Cancellation of the retrying effect itself always stops it.
+     * Sets which failures and faults are retried (default: all but a {@code Cancelled} fault and an
+     * {@code InvalidArgument} domain failure), replacing any earlier {@code retryOn}. Cancellation
+     * of the retrying effect itself always stops it.
      */
     public Builder retryOn(Predicate<Outcome<?, ?>> retryOn) {
       this.retryOn = retryOn;
+      return this;
+    }
+
+    /**
+     * Retries only {@code Panic} faults whose cause is an instance of one of {@code types}, replacing
+     * any earlier {@code retryOn}: domain failures and other faults are then not retried, unless
+     * the effect adds a typed predicate with {@link ActionEffect#retry(RetryPolicy,
+     * java.util.function.Predicate)}.
+     *
+     * @throws NullPointerException if {@code types} or one of them is null
+     * @throws IllegalArgumentException if {@code types} is empty
+     */
+    @SafeVarargs
+    public final Builder retryOn(Class<? extends Throwable>... types) {
+      Class<? extends Throwable>[] copy = types.clone();
+      if (copy.length == 0) {
+        throw new IllegalArgumentException("retryOn needs at least one exception type");
+      }
+      for (Class<? extends Throwable> type : copy) {
+        Objects.requireNonNull(type, "types contain null");
+      }
+      this.retryOn = outcome -> panicCausedBy(outcome, copy);
+      return this;
+    }
+
+    /**
+     * Sets the listener told before each retry and when the policy gives up (default: none). A
+     * listener that throws is logged and never changes the execution.
+     */
+    public Builder onRetry(RetryListener listener) {
+      this.listener = listener;
       return this;
     }
 
@@ -182,6 +239,7 @@ public final class RetryPolicy {
       Objects.requireNonNull(initialDelay, "initialDelay");
       Objects.requireNonNull(maxDelay, "maxDelay");
       Objects.requireNonNull(retryOn, "retryOn");
+      Objects.requireNonNull(listener, "listener");
       if (maxRetries < 0) {
         throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
       }

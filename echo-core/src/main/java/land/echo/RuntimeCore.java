@@ -59,7 +59,7 @@ final class RuntimeCore {
    * A zero timeout has expired before the effect could start: the handle completes with {@code
    * TimedOut(PT0S)} and nothing runs.
    */
-  <C, E, T> HandleFuture<E, T> start(ActionEffect<C, E, T> effect, Priority priority, Duration timeout) {
+  <E, T> HandleFuture<E, T> start(ActionEffect<E, T> effect, Priority priority, Duration timeout) {
     Objects.requireNonNull(effect, "effect");
     Objects.requireNonNull(priority, "priority");
     if (timeout != null && timeout.isNegative()) {
@@ -74,27 +74,27 @@ final class RuntimeCore {
     }
     Class<?> missing = environment.firstMissing(effect.requirements);
     if (missing != null) {
-      handle.complete0(new Outcome.Fault<>(new CommonError.CapabilityMissing(missing.getName())));
+      handle.complete0(new Outcome.Faulted<>(new Fault.CapabilityMissing(missing.getName())));
       return handle;
     }
     if (timeout != null && timeout.isZero()) {
-      handle.complete0(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ZERO)));
+      handle.complete0(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ZERO)));
       return handle;
     }
     handle.slot = registry.add(handle);
     if (closed) {
       // Shutdown began meanwhile; its scan may have cancelled this root already. It never runs.
-      handle.complete0(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
+      handle.complete0(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
       handle.quiescent();
       return handle;
     }
     if (timeout != null) {
-      CommonError timedOut = new CommonError.TimedOut(timeout);
+      Fault timedOut = new Fault.TimedOut(timeout);
       Timer.Cancellable deadline;
       try {
         deadline = timer.schedule(timeout, () -> onTimer(() -> handle.cancelWith(timedOut)));
       } catch (Throwable t) {
-        handle.complete0(new Outcome.Fault<>(new CommonError.Panic(t)));
+        handle.complete0(new Outcome.Faulted<>(new Fault.Panic(t)));
         handle.quiescent();
         return handle;
       }
@@ -106,7 +106,7 @@ final class RuntimeCore {
     try {
       scheduler.execute(fiber, priority);
     } catch (Throwable e) {
-      handle.complete0(new Outcome.Fault<>(new CommonError.Rejected(
+      handle.complete0(new Outcome.Faulted<>(new Fault.Rejected(
           e instanceof RejectedExecutionException ? "the scheduler is shut down" : "the scheduler failed: " + e)));
       handle.quiescent();
     }
@@ -148,7 +148,7 @@ final class RuntimeCore {
       }
     } else {
       faulted.increment();
-      logFault(handle, ((Outcome.Fault<?, ?>) outcome).error());
+      logFault(handle, ((Outcome.Faulted<?, ?>) outcome).fault());
     }
   }
 
@@ -163,34 +163,34 @@ final class RuntimeCore {
     }
   }
 
-  private void logFault(HandleFuture<?, ?> handle, CommonError error) {
-    switch (error) {
-      case CommonError.Cancelled c -> {
+  private void logFault(HandleFuture<?, ?> handle, Fault fault) {
+    switch (fault) {
+      case Fault.Cancelled c -> {
         cancelled.increment();
         if (LOG.isInfoEnabled()) {
           LOG.info("Effect '{}' cancelled: {}", handle.name(), c.reason());
         }
       }
-      case CommonError.Rejected r -> {
+      case Fault.Rejected r -> {
         rejected.increment();
         if (LOG.isWarnEnabled()) {
           LOG.warn("Effect '{}' rejected: {}", handle.name(), r.reason());
         }
       }
-      case CommonError.TimedOut t -> {
+      case Fault.TimedOut t -> {
         timedOut.increment();
         if (LOG.isErrorEnabled()) {
           LOG.error("Effect '{}' failed: {}", handle.name(), t.message());
         }
       }
-      case CommonError.Panic p -> {
+      case Fault.Panic p -> {
         if (LOG.isErrorEnabled()) {
           LOG.error("Effect '{}' failed: {}", handle.name(), p.message(), p.cause());
         }
       }
       default -> {
         if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", handle.name(), error.message());
+          LOG.error("Effect '{}' failed: {}", handle.name(), fault.message());
         }
       }
     }

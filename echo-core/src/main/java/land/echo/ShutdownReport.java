@@ -22,7 +22,7 @@ public record ShutdownReport(
     long cancelled,
     List<String> stillUnwinding,
     List<HookResult> hooks,
-    Optional<CommonError.ShutdownFailed> failure) {
+    Optional<Fault.ShutdownFailed> failure) {
 
   /** Validates and copies the components. */
   public ShutdownReport {

@@ -52,7 +52,7 @@ final class ShutdownSequence {
       timer.cancel();
     }
     long cancelled = 0;
-    CommonError.Cancelled reason = new CommonError.Cancelled("the runtime shut down before the effect completed");
+    Fault.Cancelled reason = new Fault.Cancelled("the runtime shut down before the effect completed");
     for (HandleFuture<?, ?> handle : inFlight) {
       if (cancelQuietly(handle, reason)) {
         cancelled++;
@@ -100,15 +100,15 @@ final class ShutdownSequence {
       }
     }
 
-    Optional<CommonError.ShutdownFailed> failure =
-        failures.isEmpty() ? Optional.empty() : Optional.of(new CommonError.ShutdownFailed(failures));
+    Optional<Fault.ShutdownFailed> failure =
+        failures.isEmpty() ? Optional.empty() : Optional.of(new Fault.ShutdownFailed(failures));
     failure.ifPresentOrElse(
         f -> LOG.error("Service shutdown completed with errors: {}", f.message()),
         () -> LOG.info("Service shutdown tasks completed successfully."));
     return new ShutdownReport(completed, cancelled, unwinding, results, failure);
   }
 
-  private static boolean cancelQuietly(HandleFuture<?, ?> handle, CommonError cause) {
+  private static boolean cancelQuietly(HandleFuture<?, ?> handle, Fault cause) {
     try {
       return handle.cancelWith(cause);
     } catch (Throwable t) {

@@ -43,7 +43,7 @@ final class SleepCall implements Runnable {
       handle = clock.schedule(delay, this);
     } catch (Throwable e) {
       if (STATE.compareAndSet(this, 0, 1)) {
-        fiber.resume(new CommonError.Panic(e), Fiber.FAULT);
+        fiber.resume(new Fault.Panic(e), Fiber.FAULT);
       }
       return;
     }
@@ -62,7 +62,7 @@ final class SleepCall implements Runnable {
   }
 
   /** Cancels the wait and resumes the fiber with {@code cause}, unless the timer already fired. */
-  void cancel(CommonError cause) {
+  void cancel(Fault cause) {
     if (STATE.compareAndSet(this, 0, 1)) {
       Timer.Cancellable handle = timer;
       if (handle != null) {

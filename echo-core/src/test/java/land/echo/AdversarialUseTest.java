@@ -36,7 +36,7 @@ class AdversarialUseTest {
     assertThat(handle.cancel("first")).isTrue();
 
     assertThat(ran).hasValue(2);
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("first")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("first")));
     assertThat(runtime.shutdown(Duration.ofSeconds(5)).stillUnwinding()).isEmpty();
   }
 
@@ -46,7 +46,7 @@ class AdversarialUseTest {
     int n = 10_000;
     CountDownLatch started = new CountDownLatch(n);
     AtomicInteger interrupted = new AtomicInteger();
-    List<ActionEffect<Void, String, Integer>> children = new ArrayList<>();
+    List<ActionEffect<String, Integer>> children = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       children.add(ActionEffect.<String, Integer>blocking(token -> {
         started.countDown();
@@ -90,11 +90,18 @@ class AdversarialUseTest {
   void aFinalizerThatSubmitsDuringShutdownGetsRejectedAndNothingHangs() {
     ApplicationRuntime runtime = TestRuntimes.onSystemTime();
     CompletableFuture<Outcome<String, Integer>> late = new CompletableFuture<>();
-    runtime.submit(ActionEffect.<String>sleep(Duration.ofHours(1)).ensuring(
+    CountDownLatch started = new CountDownLatch(1);
+    // The finalizer only runs once the effect has started (one cancelled while still queued runs
+    // nothing), so shutdown waits for the start; on a loaded machine it could otherwise win the race.
+    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+      started.countDown();
+      return 0;
+    }).flatMap(x -> ActionEffect.<String>sleep(Duration.ofHours(1))).ensuring(
         () -> late.complete(runtime.submit(ActionEffect.<String, Integer>succeed(1)).join())));
+    TestRuntimes.awaitUninterruptibly(started);
 
     runtime.shutdown(Duration.ZERO);
 
-    assertThat(late.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
+    assertThat(late.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
   }
 }

@@ -21,7 +21,7 @@ class AsyncStageTest {
     TestRuntimes.stop(runtime);
   }
 
-  private <T> Outcome<String, T> runGuarded(ActionEffect<Void, String, T> effect) {
+  private <T> Outcome<String, T> runGuarded(ActionEffect<String, T> effect) {
     return runtime.run(effect.ensuring(finalized::incrementAndGet));
   }
 
@@ -38,7 +38,7 @@ class AsyncStageTest {
     IllegalStateException cause = new IllegalStateException("remote");
     Outcome<String, Integer> outcome =
         runGuarded(ActionEffect.<String, Integer>async(token -> CompletableFuture.failedStage(cause)));
-    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(cause)));
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
     assertThat(finalized).hasValue(1);
   }
 
@@ -75,7 +75,7 @@ class AsyncStageTest {
 
     assertThat(handle.cancel("closed")).isTrue();
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("closed")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("closed")));
     await().until(() -> finalized.get() == 1);
     assertThat(never).isNotDone(); // a minimal stage cannot be cancelled; the effect did not wait for it
   }

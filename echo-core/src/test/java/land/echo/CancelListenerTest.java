@@ -71,11 +71,11 @@ class CancelListenerTest {
   void theRollbackOfAChildThatAlreadyCommittedDoesNotRunWhenASiblingFails() {
     AtomicInteger rollbacks = new AtomicInteger();
     CountDownLatch committed = new CountDownLatch(1);
-    ActionEffect<Void, String, Integer> commits = ActionEffect.<String, Integer>compute(token -> {
+    ActionEffect<String, Integer> commits = ActionEffect.<String, Integer>compute(token -> {
       token.onCancel(rollbacks::incrementAndGet);
       return 1;
     }).ensuring(committed::countDown);
-    ActionEffect<Void, String, Integer> failsLater = ActionEffect.<String, Integer>blocking(token -> {
+    ActionEffect<String, Integer> failsLater = ActionEffect.<String, Integer>blocking(token -> {
       committed.await();
       return 0;
     }).flatMap(x -> ActionEffect.fail("sibling failed"));

@@ -30,8 +30,8 @@ class CancellationRaceTest {
     TestRuntimes.stop(runtime);
   }
 
-  private ActionEffect<Void, String, Integer> shape(int index, int kind) {
-    ActionEffect<Void, String, Integer> inner = switch (kind) {
+  private ActionEffect<String, Integer> shape(int index, int kind) {
+    ActionEffect<String, Integer> inner = switch (kind) {
       case 0 -> ActionEffect.blocking(token -> {
         LockSupport.parkNanos(10_000);
         return 1;

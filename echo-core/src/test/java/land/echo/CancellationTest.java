@@ -34,7 +34,7 @@ class CancellationTest {
     started.await();
     assertThat(handle.cancel("user pressed stop")).isTrue();
     assertThat(handle.isDone()).isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("user pressed stop")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("user pressed stop")));
   }
 
   @Test
@@ -168,7 +168,7 @@ class CancellationTest {
     Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).ensuring(() -> {
       throw broken;
     }));
-    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(broken)));
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(broken)));
     assertThat(runtime.stats().finalizerFailures()).isEqualTo(1);
   }
 
@@ -181,7 +181,7 @@ class CancellationTest {
     }).ensuring(() -> {
       throw second;
     }));
-    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(first)));
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(first)));
     assertThat(first.getSuppressed()).containsExactly(second);
   }
 
@@ -189,7 +189,7 @@ class CancellationTest {
   void cancellingAParentCancelsTheChildrenOfAll() throws Exception {
     CountDownLatch bothStarted = new CountDownLatch(2);
     CountDownLatch bothInterrupted = new CountDownLatch(2);
-    ActionEffect<Void, String, Integer> child = ActionEffect.blocking(token -> {
+    ActionEffect<String, Integer> child = ActionEffect.blocking(token -> {
       bothStarted.countDown();
       try {
         new CountDownLatch(1).await();
@@ -209,7 +209,7 @@ class CancellationTest {
   void cancellingAParentCancelsWorkForkedInsideAFlatMap() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    ActionEffect<Void, String, Integer> inner = ActionEffect.blocking(token -> {
+    ActionEffect<String, Integer> inner = ActionEffect.blocking(token -> {
       started.countDown();
       try {
         new CountDownLatch(1).await();
@@ -244,7 +244,7 @@ class CancellationTest {
     assertThat(future.isDone()).isTrue();
     assertThat(future.isCancelled()).isFalse();
     assertThat(future.get()).isEqualTo(
-        new Outcome.Fault<>(new CommonError.Cancelled("cancelled through the handle's future")));
+        new Outcome.Faulted<>(new Fault.Cancelled("cancelled through the handle's future")));
     assertThat(handle.join()).isEqualTo(future.get());
     assertThat(handle.cancel()).as("already complete").isFalse();
     assertThat(future.thenApply(Outcome::isSuccess).join()).isFalse();

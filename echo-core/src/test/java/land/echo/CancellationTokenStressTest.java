@@ -57,7 +57,7 @@ class CancellationTokenStressTest {
       for (int c = 0; c < 2; c++) {
         threads.add(Thread.ofPlatform().start(() -> {
           await(go);
-          if (fiber.signal(new CommonError.Cancelled("stress"))) {
+          if (fiber.signal(new Fault.Cancelled("stress"))) {
             winners.incrementAndGet();
           }
         }));

@@ -8,6 +8,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -19,7 +20,7 @@ class CommonErrorTest {
 
   @Test
   void messagesFollowTheOriginalDisplayTexts() {
-    assertThat(new CommonError.TimedOut(Duration.ofMillis(500)).message()).isEqualTo("Effect execution timed out after PT0.5S");
+    assertThat(new Fault.TimedOut(Duration.ofMillis(500)).message()).isEqualTo("Effect execution timed out after PT0.5S");
     assertThat(new CommonError.FileSystemNotFound("/a").message()).isEqualTo("Resource not found: /a");
     assertThat(new CommonError.FileSystemIO("/a", "broken").message()).isEqualTo("FileSystem I/O error for '/a': broken");
     assertThat(new CommonError.FileSystemPermissionDenied("/a", "no").message())
@@ -32,19 +33,12 @@ class CommonErrorTest {
     assertThat(new CommonError.CommandExecution("c", "r").message()).isEqualTo("Command 'c' execution failed: r");
     assertThat(new CommonError.Serialization("d").message()).isEqualTo("Serialization or Deserialization error: d");
     assertThat(new CommonError.Unknown("d").message()).isEqualTo("An unknown internal error occurred: d");
-    assertThat(new CommonError.ShutdownFailed(List.of("a", "b")).message()).isEqualTo("Shutdown completed with 2 errors: [a, b]");
-  }
-
-  @Test
-  void retriesExhaustedCarriesAttemptsAndTheLastFailure() {
-    CommonError.RetriesExhausted error = new CommonError.RetriesExhausted(4, Outcome.failure(new CommonError.IPC("down")));
-    assertThat(error.attempts()).isEqualTo(4);
-    assertThat(error.message()).contains("4 attempts").contains("down");
+    assertThat(new Fault.ShutdownFailed(List.of("a", "b")).message()).isEqualTo("Shutdown completed with 2 errors: [a, b]");
   }
 
   @Test
   void capabilityMissingNamesTheType() {
-    assertThat(new CommonError.CapabilityMissing("com.example.Clipboard").message()).contains("com.example.Clipboard");
+    assertThat(new Fault.CapabilityMissing("com.example.Clipboard").message()).contains("com.example.Clipboard");
   }
 
   @Test
@@ -69,17 +63,16 @@ class CommonErrorTest {
 
   @Test
   void errorsAreSerializableValues() throws Exception {
-    List<CommonError> errors = List.of(
-        new CommonError.TimedOut(Duration.ofSeconds(2)),
-        new CommonError.Cancelled("why"),
-        new CommonError.RetriesExhausted(3, Outcome.failure(new CommonError.IPC("x"))),
+    List<Serializable> errors = List.of(
+        new Fault.TimedOut(Duration.ofSeconds(2)),
+        new Fault.Cancelled("why"),
         new CommonError.FileSystemPermissionDenied("/p", "r"),
-        new CommonError.ShutdownFailed(List.of("hook")));
-    for (CommonError error : errors) {
+        new Fault.ShutdownFailed(List.of("hook")));
+    for (Serializable error : errors) {
       assertThat(roundTrip(error)).isEqualTo(error);
     }
-    CommonError.Panic panic = new CommonError.Panic(new IllegalStateException("boom"));
-    assertThat(((CommonError.Panic) roundTrip(panic)).cause()).hasMessage("boom");
+    Fault.Panic panic = new Fault.Panic(new IllegalStateException("boom"));
+    assertThat(((Fault.Panic) roundTrip(panic)).cause()).hasMessage("boom");
   }
 
   private static Object roundTrip(Object value) throws Exception {

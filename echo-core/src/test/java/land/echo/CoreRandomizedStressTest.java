@@ -224,7 +224,7 @@ class CoreRandomizedStressTest {
     }
 
     private void submitOne(Generator generator, int index) throws InterruptedException {
-      ActionEffect<Void, String, Integer> effect = generator.root();
+      ActionEffect<String, Integer> effect = generator.root();
       Priority priority = Priority.ofOrdinal(generator.random.nextInt(Priority.COUNT));
       int how = generator.random.nextInt(10);
       // Pacing only (not an assertion): keeps a realistic number in flight, never blocks for long.
@@ -272,7 +272,7 @@ class CoreRandomizedStressTest {
     }
 
     /** Wraps {@code inner} in a tracked {@code ensuring}; each execution gets a fresh id. */
-    ActionEffect<Void, String, Integer> tracked(ActionEffect<Void, String, Integer> inner, boolean finalizerThrows) {
+    ActionEffect<String, Integer> tracked(ActionEffect<String, Integer> inner, boolean finalizerThrows) {
       return ActionEffect.<String, Integer>suspend(() -> {
         int id = nextFinalizerId.getAndIncrement();
         if (id >= FINALIZER_CAPACITY) {
@@ -304,7 +304,7 @@ class CoreRandomizedStressTest {
         this.random = random;
       }
 
-      ActionEffect<Void, String, Integer> root() {
+      ActionEffect<String, Integer> root() {
         int r = random.nextInt(100);
         if (r < 3) {
           int levels = MIN_DEEP + random.nextInt(MAX_DEEP - MIN_DEEP + 1);
@@ -316,7 +316,7 @@ class CoreRandomizedStressTest {
       }
 
       /** A random tree of about {@code size} nodes; retries inside may re-run it at most {@code retryRoom} times. */
-      ActionEffect<Void, String, Integer> tree(int size, int retryRoom) {
+      ActionEffect<String, Integer> tree(int size, int retryRoom) {
         if (size <= 1 || random.nextInt(5) == 0) {
           return leaf();
         }
@@ -325,7 +325,7 @@ class CoreRandomizedStressTest {
           case 0 -> tree(rest, retryRoom).timeout(smallOrLong());
           case 1 -> {
             int n = 1 + random.nextInt(3);
-            List<ActionEffect<Void, String, Integer>> children = new ArrayList<>();
+            List<ActionEffect<String, Integer>> children = new ArrayList<>();
             for (int i = 0; i < n; i++) {
               children.add(tree(rest / n, retryRoom));
             }
@@ -333,14 +333,14 @@ class CoreRandomizedStressTest {
           }
           case 2 -> {
             int n = 1 + random.nextInt(3);
-            List<ActionEffect<Void, String, Integer>> children = new ArrayList<>();
+            List<ActionEffect<String, Integer>> children = new ArrayList<>();
             for (int i = 0; i < n; i++) {
               children.add(tree(rest / n, retryRoom));
             }
             yield ActionEffect.<String, Integer>race(children);
           }
           case 3 -> {
-            ActionEffect<Void, String, Integer> next = tree(rest / 2, retryRoom);
+            ActionEffect<String, Integer> next = tree(rest / 2, retryRoom);
             yield tree(rest - rest / 2, retryRoom).flatMap(x -> next);
           }
           case 4 -> tree(rest, retryRoom).map(x -> x + 1);
@@ -357,19 +357,19 @@ class CoreRandomizedStressTest {
           case 8 -> tree(rest, retryRoom).recover(error -> -1);
           case 9 -> tree(rest, retryRoom).catching(Boom.class, boom -> "caught " + boom.getMessage());
           default -> {
-            ActionEffect<Void, String, Integer> inner = tree(rest, retryRoom);
+            ActionEffect<String, Integer> inner = tree(rest, retryRoom);
             yield ActionEffect.<String, Integer>suspend(() -> inner);
           }
         };
       }
 
       /** Nests {@code inner} {@code levels} deep in random operators (that never re-run it). */
-      ActionEffect<Void, String, Integer> deep(int levels, ActionEffect<Void, String, Integer> inner) {
-        ActionEffect<Void, String, Integer> effect = inner;
+      ActionEffect<String, Integer> deep(int levels, ActionEffect<String, Integer> inner) {
+        ActionEffect<String, Integer> effect = inner;
         RetryPolicy passThrough = RetryPolicy.builder().maxRetries(1).initialDelay(Duration.ZERO)
             .retryOn(outcome -> false).build();
         for (int level = 0; level < levels; level++) {
-          ActionEffect<Void, String, Integer> e = effect;
+          ActionEffect<String, Integer> e = effect;
           effect = switch (random.nextInt(12)) {
             case 0, 1 -> e.timeout(random.nextInt(50) == 0 ? smallOrLong() : LONG);
             case 2, 3 -> ActionEffect.<String, Integer>all(List.of(e)).map(list -> list.get(0));
@@ -386,7 +386,7 @@ class CoreRandomizedStressTest {
       }
 
       /** A race sibling that never wins on its own: only cancellation ends it. */
-      ActionEffect<Void, String, Integer> loser() {
+      ActionEffect<String, Integer> loser() {
         return switch (random.nextInt(3)) {
           case 0 -> ActionEffect.<String>sleep(LONG).map(x -> -1);
           case 1 -> ActionEffect.<String, Integer>async(token -> new CompletableFuture<Integer>());
@@ -402,7 +402,7 @@ class CoreRandomizedStressTest {
         };
       }
 
-      ActionEffect<Void, String, Integer> leaf() {
+      ActionEffect<String, Integer> leaf() {
         int value = random.nextInt(1000);
         int kind = random.nextInt(LEAF_KINDS);
         leavesBuilt.incrementAndGet(kind);
@@ -528,13 +528,12 @@ class CoreRandomizedStressTest {
     return switch (outcome) {
       case Outcome.Success<?, ?> s -> s.value() instanceof Integer ? null : "success value " + s.value();
       case Outcome.Failure<?, ?> f -> f.error() instanceof String ? null : "domain error " + f.error();
-      case Outcome.Fault<?, ?> f -> switch (f.error()) {
-        case CommonError.Cancelled c -> null;
-        case CommonError.TimedOut t -> null;
-        case CommonError.Rejected r -> null;
-        case CommonError.RetriesExhausted r -> invalidOutcome(r.lastFailure());
-        case CommonError.Panic p -> p.cause() instanceof Boom ? null : "panic " + p.cause();
-        default -> "fault " + f.error();
+      case Outcome.Faulted<?, ?> f -> switch (f.fault()) {
+        case Fault.Cancelled c -> null;
+        case Fault.TimedOut t -> null;
+        case Fault.Rejected r -> null;
+        case Fault.Panic p -> p.cause() instanceof Boom ? null : "panic " + p.cause();
+        default -> "fault " + f.fault();
       };
     };
   }

@@ -40,15 +40,15 @@ class DeepCancellationTest {
     ALL(e -> ActionEffect.all(List.of(e)).map(list -> list.get(0))),
     RACE(e -> ActionEffect.race(List.of(e, ActionEffect.<String>sleep(LONG).map(x -> 0))));
 
-    final UnaryOperator<ActionEffect<Void, String, Integer>> wrap;
+    final UnaryOperator<ActionEffect<String, Integer>> wrap;
 
-    Nesting(UnaryOperator<ActionEffect<Void, String, Integer>> wrap) {
+    Nesting(UnaryOperator<ActionEffect<String, Integer>> wrap) {
       this.wrap = wrap;
     }
   }
 
   /** A blocking body that waits until interrupted, counting starts and interrupts. */
-  private static ActionEffect<Void, String, Integer> stuck(CountDownLatch started, CountDownLatch interrupted) {
+  private static ActionEffect<String, Integer> stuck(CountDownLatch started, CountDownLatch interrupted) {
     return ActionEffect.blocking(token -> {
       started.countDown();
       try {
@@ -61,8 +61,8 @@ class DeepCancellationTest {
     });
   }
 
-  private static ActionEffect<Void, String, Integer> nest(Nesting nesting, ActionEffect<Void, String, Integer> inner) {
-    ActionEffect<Void, String, Integer> effect = inner;
+  private static ActionEffect<String, Integer> nest(Nesting nesting, ActionEffect<String, Integer> inner) {
+    ActionEffect<String, Integer> effect = inner;
     for (int i = 0; i < DEPTH; i++) {
       effect = nesting.wrap.apply(effect);
     }
@@ -79,7 +79,7 @@ class DeepCancellationTest {
 
     assertThat(handle.cancel("deep")).isTrue();
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("deep")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("deep")));
     assertThat(interrupted.await(60, TimeUnit.SECONDS)).isTrue();
   }
 
@@ -95,7 +95,7 @@ class DeepCancellationTest {
 
     time.advance(budget);
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(budget)));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(budget)));
     assertThat(interrupted.await(60, TimeUnit.SECONDS)).isTrue();
   }
 

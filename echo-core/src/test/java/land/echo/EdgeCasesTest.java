@@ -24,7 +24,7 @@ class EdgeCasesTest {
     EffectHandle<String, Integer> handle =
         runtime.submitWithTimeout(ActionEffect.<String, Integer>succeed(1), Duration.ofSeconds(1), Priority.NORMAL);
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(refused)));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(refused)));
     assertThat(runtime.stats().inFlight()).isZero();
     ShutdownReport report = runtime.shutdown(Duration.ZERO);
     assertThat(report.cancelled()).isZero();
@@ -36,13 +36,13 @@ class EdgeCasesTest {
     VirtualTime time = new VirtualTime();
     ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
     AtomicInteger ran = new AtomicInteger();
-    ActionEffect<Void, String, Integer> body = ActionEffect.<String, Integer>compute(token -> ran.incrementAndGet());
+    ActionEffect<String, Integer> body = ActionEffect.<String, Integer>compute(token -> ran.incrementAndGet());
     try {
       for (int i = 0; i < 200; i++) {
         assertThat(runtime.run(body.timeout(Duration.ZERO)))
-            .isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ZERO)));
+            .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ZERO)));
         assertThat(runtime.runWithTimeout(body, Duration.ZERO))
-            .isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ZERO)));
+            .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ZERO)));
       }
       assertThat(ran).hasValue(0);
       assertThat(time.pendingTimers()).isZero();

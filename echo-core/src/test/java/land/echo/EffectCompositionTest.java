@@ -41,7 +41,7 @@ class EffectCompositionTest {
 
   @Test
   void flatMapSequencesEffects() {
-    ActionEffect<Void, String, Integer> effect =
+    ActionEffect<String, Integer> effect =
         ActionEffect.<String, Integer>compute(token -> 6).flatMap(x -> ActionEffect.compute(token -> x * 7));
     assertThat(runtime.run(effect).getOrThrow()).isEqualTo(42);
   }
@@ -67,22 +67,22 @@ class EffectCompositionTest {
 
   @Test
   void orElseRunsTheFallbackEffect() {
-    ActionEffect<Void, String, Integer> effect =
+    ActionEffect<String, Integer> effect =
         ActionEffect.<String, Integer>fail("bad").orElse(e -> ActionEffect.compute(token -> e.length() * 10));
     assertThat(runtime.run(effect).getOrThrow()).isEqualTo(30);
   }
 
   @Test
   void recoverDoesNotHandleFaults() {
-    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
+    ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
       throw new IllegalStateException("boom");
     }).recover(e -> -1);
-    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Fault.class);
+    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Faulted.class);
   }
 
   @Test
   void zipCombinesTwoValuesInOrder() {
-    ActionEffect<Void, String, String> effect =
+    ActionEffect<String, String> effect =
         ActionEffect.<String, String>succeed("a").zip(ActionEffect.<String, Integer>succeed(1), (a, b) -> a + b);
     assertThat(runtime.run(effect).getOrThrow()).isEqualTo("a1");
   }
@@ -93,7 +93,7 @@ class EffectCompositionTest {
     Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
       throw boom;
     }));
-    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(boom)));
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(boom)));
   }
 
   @Test
@@ -111,21 +111,21 @@ class EffectCompositionTest {
     Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).map(x -> {
       throw new ArithmeticException("map");
     }));
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class,
-        f -> assertThat(f.error()).isInstanceOfSatisfying(CommonError.Panic.class,
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class,
+        f -> assertThat(f.fault()).isInstanceOfSatisfying(Fault.Panic.class,
             p -> assertThat(p.cause()).isInstanceOf(ArithmeticException.class)));
   }
 
   @Test
   void aFlatMapReturningNullIsAPanicNamingTheProblem() {
     Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).flatMap(x -> null));
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class,
-        f -> assertThat(f.error().message()).contains("flatMap function returned null"));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class,
+        f -> assertThat(f.fault().message()).contains("flatMap function returned null"));
   }
 
   @Test
   void catchingTurnsTheChosenExceptionIntoADomainFailure() {
-    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>blocking(token -> {
+    ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>blocking(token -> {
       throw new IOException("disk on fire");
     }).catching(IOException.class, e -> "io: " + e.getMessage());
     assertThat(runtime.run(effect)).isEqualTo(new Outcome.Failure<>("io: disk on fire"));
@@ -133,15 +133,15 @@ class EffectCompositionTest {
 
   @Test
   void catchingLeavesOtherExceptionsAsPanics() {
-    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
+    ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
       throw new UncheckedIOException(new IOException("x"));
     }).catching(IllegalArgumentException.class, e -> "never");
-    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Fault.class);
+    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Faulted.class);
   }
 
   @Test
   void aCaughtFailureCanBeRecovered() {
-    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
+    ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
       throw new NumberFormatException("nan");
     }).catching(NumberFormatException.class, Throwable::getMessage).recover(String::length);
     assertThat(runtime.run(effect).getOrThrow()).isEqualTo(3);
@@ -150,14 +150,14 @@ class EffectCompositionTest {
   @Test
   void effectsAreReRunnable() {
     AtomicInteger runs = new AtomicInteger();
-    ActionEffect<Void, String, Integer> effect = ActionEffect.compute(token -> runs.incrementAndGet());
+    ActionEffect<String, Integer> effect = ActionEffect.compute(token -> runs.incrementAndGet());
     assertThat(runtime.run(effect).getOrThrow()).isEqualTo(1);
     assertThat(runtime.run(effect).getOrThrow()).isEqualTo(2);
   }
 
   @Test
   void asyncBodyCompletesWithItsStage() {
-    ActionEffect<Void, String, String> effect = ActionEffect.async(token ->
+    ActionEffect<String, String> effect = ActionEffect.async(token ->
         java.util.concurrent.CompletableFuture.supplyAsync(() -> "later"));
     assertThat(runtime.run(effect).getOrThrow()).isEqualTo("later");
   }
@@ -165,9 +165,9 @@ class EffectCompositionTest {
   @Test
   void asyncStageFailingBecomesAPanicWithTheUnwrappedCause() {
     IllegalStateException cause = new IllegalStateException("remote");
-    ActionEffect<Void, String, String> effect =
+    ActionEffect<String, String> effect =
         ActionEffect.async(token -> java.util.concurrent.CompletableFuture.failedFuture(cause));
-    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Fault<>(new CommonError.Panic(cause)));
+    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
   }
 
   @Test
@@ -186,7 +186,7 @@ class EffectCompositionTest {
 
   @Test
   void namedEffectReportsItsNameThroughEnclosingOperators() {
-    ActionEffect<Void, String, Integer> effect = ActionEffect.<String, Integer>succeed(1).named("index.file");
+    ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>succeed(1).named("index.file");
     assertThat(effect.name()).isEqualTo("index.file");
     assertThat(effect.map(x -> x).name()).isEqualTo("index.file");
     assertThat(ActionEffect.succeed(1).name()).isEqualTo("succeed");
@@ -200,8 +200,8 @@ class EffectCompositionTest {
 
   @Test
   void capabilityOfAComposedEffectIsItsBodysCapability() {
-    ActionEffect<FileSystemReader, String, Integer> effect =
-        ActionEffect.<FileSystemReader, String, String>compute(FileSystemReader.class, (fs, token) -> "x")
+    ActionEffect<String, Integer> effect =
+        ActionEffect.<String, String, FileSystemReader>compute(FileSystemReader.class, (fs, token) -> "x")
             .map(String::length);
     assertThat(effect.capability()).isEqualTo(FileSystemReader.class);
     assertThat(ActionEffect.succeed(1).capability()).isEqualTo(Void.class);

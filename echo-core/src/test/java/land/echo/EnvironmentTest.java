@@ -41,8 +41,8 @@ class EnvironmentTest {
     TestRuntimes.stop(runtime);
   }
 
-  private static ActionEffect<FileSystemReader, CommonError, String> read(String path) {
-    return ActionEffect.<FileSystemReader, CommonError, String>blocking(FileSystemReader.class, (fs, token) -> fs.read(path))
+  private static ActionEffect<CommonError, String> read(String path) {
+    return ActionEffect.<CommonError, String, FileSystemReader>blocking(FileSystemReader.class, (fs, token) -> fs.read(path))
         .catching(NoSuchFileException.class, e -> CommonError.fromIOException(e, path, "read"))
         .named("file.read");
   }
@@ -61,36 +61,36 @@ class EnvironmentTest {
   @Test
   void aMissingCapabilityFailsAtSubmissionWithoutRunningAnything() {
     AtomicBoolean ran = new AtomicBoolean();
-    ActionEffect<Clipboard, String, String> direct = ActionEffect.<Clipboard, String, String>compute(Clipboard.class, (c, token) -> {
+    ActionEffect<String, String> direct = ActionEffect.<String, String, Clipboard>compute(Clipboard.class, (c, token) -> {
       ran.set(true);
       return c.paste();
     }).map(s -> s + "!");
     EffectHandle<String, String> handle = runtime.submit(direct);
     assertThat(handle.isDone()).as("completed during submit").isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.CapabilityMissing(Clipboard.class.getName())));
-    assertThat(((Outcome.Fault<?, ?>) handle.join()).error().message()).contains(Clipboard.class.getName());
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
+    assertThat(((Outcome.Faulted<?, ?>) handle.join()).fault().message()).contains(Clipboard.class.getName());
     assertThat(ran).isFalse();
   }
 
   @Test
   void aMissingCapabilityInsideAllOrZipIsAlsoCaughtAtSubmission() {
-    ActionEffect<Clipboard, String, String> needsClipboard = ActionEffect.compute(Clipboard.class, (c, token) -> c.paste());
+    ActionEffect<String, String> needsClipboard = ActionEffect.compute(Clipboard.class, (c, token) -> c.paste());
     EffectHandle<String, List<String>> all = runtime.submit(ActionEffect.all(List.of(ActionEffect.succeed("x"), needsClipboard)));
     assertThat(all.isDone()).isTrue();
     EffectHandle<String, String> zipped = runtime.submit(
         ActionEffect.<String, String>succeed("a").zip(needsClipboard, String::concat));
     assertThat(zipped.isDone()).isTrue();
-    assertThat(zipped.join()).isEqualTo(new Outcome.Fault<>(new CommonError.CapabilityMissing(Clipboard.class.getName())));
+    assertThat(zipped.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
   }
 
   @Test
   void aCapabilityReachedThroughFlatMapIsResolvedWhenReached() {
     AtomicBoolean firstStepRan = new AtomicBoolean();
-    ActionEffect<Void, String, String> later = ActionEffect.<String, Integer>compute(token -> {
+    ActionEffect<String, String> later = ActionEffect.<String, Integer>compute(token -> {
       firstStepRan.set(true);
       return 1;
-    }).flatMap(x -> ActionEffect.<Clipboard, String, String>compute(Clipboard.class, (c, token) -> c.paste()));
-    assertThat(runtime.run(later)).isEqualTo(new Outcome.Fault<>(new CommonError.CapabilityMissing(Clipboard.class.getName())));
+    }).flatMap(x -> ActionEffect.<String, String, Clipboard>compute(Clipboard.class, (c, token) -> c.paste()));
+    assertThat(runtime.run(later)).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
     assertThat(firstStepRan).isTrue();
   }
 

@@ -13,7 +13,7 @@ import land.echo.scheduler.SchedulerConfig;
 /**
  * The child JVM of {@link HeapExhaustionTest}, run with a small heap: bodies that exhaust the heap
  * (a compute body on the only worker, a blocking body on a virtual thread) must still complete
- * their handles with {@code Fault(Panic(OutOfMemoryError))}, run their finalizers, and leave the
+ * their handles with {@code Faulted(Panic(OutOfMemoryError))}, run their finalizers, and leave the
  * runtime able to run the next effect. Prints one line per observation, prefixed {@code RESULT}.
  */
 public final class HeapExhaustionMain {
@@ -89,9 +89,9 @@ public final class HeapExhaustionMain {
     return switch (outcome) {
       case Outcome.Success<?, ?> s -> "Success(" + s.value() + ")";
       case Outcome.Failure<?, ?> f -> "Failure(" + f.error() + ")";
-      case Outcome.Fault<?, ?> f -> f.error() instanceof CommonError.Panic p
-          ? "Fault(Panic(" + p.cause().getClass().getSimpleName() + "))"
-          : "Fault(" + f.error() + ")";
+      case Outcome.Faulted<?, ?> f -> f.fault() instanceof Fault.Panic p
+          ? "Faulted(Panic(" + p.cause().getClass().getSimpleName() + "))"
+          : "Faulted(" + f.fault() + ")";
     };
   }
 }

@@ -46,9 +46,9 @@ class HeapExhaustionTest {
       List<String> results = all.stream().filter(line -> line.startsWith("RESULT ")).toList();
       List<String> expected = new ArrayList<>();
       for (int round = 1; round <= HeapExhaustionMain.ROUNDS; round++) {
-        expected.add("RESULT round=" + round + " compute outcome=Fault(Panic(OutOfMemoryError)) finalizer=true");
+        expected.add("RESULT round=" + round + " compute outcome=Faulted(Panic(OutOfMemoryError)) finalizer=true");
         expected.add("RESULT round=" + round + " compute-after outcome=Success(42) finalizer=true");
-        expected.add("RESULT round=" + round + " blocking outcome=Fault(Panic(OutOfMemoryError)) finalizer=true");
+        expected.add("RESULT round=" + round + " blocking outcome=Faulted(Panic(OutOfMemoryError)) finalizer=true");
         expected.add("RESULT round=" + round + " blocking-after outcome=Success(42) finalizer=true");
       }
       expected.add("RESULT shutdown stillUnwinding=0 failure=false");

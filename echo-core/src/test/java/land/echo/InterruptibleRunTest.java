@@ -40,8 +40,8 @@ class InterruptibleRunTest {
 
     caller.interrupt();
 
-    assertThat(outcome.join()).isInstanceOfSatisfying(Outcome.Fault.class,
-        f -> assertThat(f.error()).isInstanceOf(CommonError.Cancelled.class));
+    assertThat(outcome.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+        f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
     assertThat(interruptKept.join()).isTrue();
     bodyInterrupted.await();
   }
@@ -62,7 +62,7 @@ class InterruptibleRunTest {
 
     caller.interrupt();
 
-    assertThat(outcome.join()).isInstanceOfSatisfying(Outcome.Fault.class,
-        f -> assertThat(f.error()).isInstanceOf(CommonError.Cancelled.class));
+    assertThat(outcome.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+        f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
   }
 }

@@ -23,8 +23,8 @@ class NestedRunTest {
   }
 
   private static void assertRefused(Outcome<String, ?> outcome) {
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class, f -> assertThat(f.error())
-        .isInstanceOfSatisfying(CommonError.Panic.class, p -> assertThat(p.cause())
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
+        .isInstanceOfSatisfying(Fault.Panic.class, p -> assertThat(p.cause())
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("worker of this runtime's scheduler")
             .hasMessageContaining("flatMap")));
@@ -50,7 +50,7 @@ class NestedRunTest {
   @Test
   void twoParallelLevelsOfNestedRunOnTwoWorkersFailInsteadOfHanging() {
     runtime = withScheduler(SchedulerConfig.builder().workers(2).build());
-    ActionEffect<Void, String, Object> nested = ActionEffect.<String, Object>compute(
+    ActionEffect<String, Object> nested = ActionEffect.<String, Object>compute(
         token -> runtime.run(ActionEffect.<String, Object>compute(t -> runtime.run(ActionEffect.succeed(1)))));
     Outcome<String, List<Object>> outcome = runtime.run(ActionEffect.all(List.of(nested, nested)));
     assertRefused(outcome);

@@ -11,7 +11,7 @@ class OutcomeTest {
     return switch (outcome) {
       case Outcome.Success<String, Integer>(var value) -> "value " + value;
       case Outcome.Failure<String, Integer>(var error) -> "error " + error;
-      case Outcome.Fault<String, Integer>(var fault) -> "fault " + fault.message();
+      case Outcome.Faulted<String, Integer>(var fault) -> "fault " + fault.message();
     };
   }
 
@@ -19,7 +19,7 @@ class OutcomeTest {
   void callersCanSwitchExhaustively() {
     assertThat(describe(Outcome.success(1))).isEqualTo("value 1");
     assertThat(describe(Outcome.failure("bad"))).isEqualTo("error bad");
-    assertThat(describe(Outcome.fault(new CommonError.Cancelled("stop")))).isEqualTo("fault Effect execution cancelled: stop");
+    assertThat(describe(Outcome.faulted(new Fault.Cancelled("stop")))).isEqualTo("fault Effect execution cancelled: stop");
   }
 
   @Test
@@ -39,12 +39,12 @@ class OutcomeTest {
   @Test
   void aPanicsCauseBecomesTheExceptionsCause() {
     IllegalStateException boom = new IllegalStateException("boom");
-    assertThatThrownBy(Outcome.<String, Integer>fault(new CommonError.Panic(boom))::getOrThrow).hasCause(boom);
+    assertThatThrownBy(Outcome.<String, Integer>faulted(new Fault.Panic(boom))::getOrThrow).hasCause(boom);
   }
 
   @Test
   void failuresAndFaultsRejectNull() {
     assertThatThrownBy(() -> Outcome.failure(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("error");
-    assertThatThrownBy(() -> Outcome.fault(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("error");
+    assertThatThrownBy(() -> Outcome.faulted(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("fault");
   }
 }

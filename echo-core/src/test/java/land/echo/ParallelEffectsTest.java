@@ -21,7 +21,7 @@ class ParallelEffectsTest {
 
   @Test
   void allCollectsValuesInInputOrder() {
-    List<ActionEffect<Void, String, Integer>> effects = new ArrayList<>();
+    List<ActionEffect<String, Integer>> effects = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       int n = i;
       effects.add(i % 2 == 0 ? ActionEffect.compute(token -> n) : ActionEffect.blocking(token -> n));
@@ -37,7 +37,7 @@ class ParallelEffectsTest {
   void allFailsWithTheFirstFailureAndCancelsItsSiblings() throws Exception {
     CountDownLatch siblingStarted = new CountDownLatch(1);
     CountDownLatch siblingInterrupted = new CountDownLatch(1);
-    ActionEffect<Void, String, Integer> slow = ActionEffect.blocking(token -> {
+    ActionEffect<String, Integer> slow = ActionEffect.blocking(token -> {
       siblingStarted.countDown();
       try {
         new CountDownLatch(1).await();
@@ -47,7 +47,7 @@ class ParallelEffectsTest {
       }
       return 1;
     });
-    ActionEffect<Void, String, Integer> failing = ActionEffect.<String, Integer>blocking(token -> {
+    ActionEffect<String, Integer> failing = ActionEffect.<String, Integer>blocking(token -> {
       siblingStarted.await();
       return 0;
     }).flatMap(x -> ActionEffect.fail("broken"));
@@ -63,16 +63,16 @@ class ParallelEffectsTest {
 
   @Test
   void nestedAllsFormATree() {
-    List<ActionEffect<Void, String, Integer>> leaves = new ArrayList<>();
+    List<ActionEffect<String, Integer>> leaves = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       leaves.add(ActionEffect.succeed(1));
     }
-    ActionEffect<Void, String, Integer> ten = ActionEffect.<String, Integer>all(leaves).map(l -> l.stream().mapToInt(x -> x).sum());
-    List<ActionEffect<Void, String, Integer>> tens = new ArrayList<>();
+    ActionEffect<String, Integer> ten = ActionEffect.<String, Integer>all(leaves).map(l -> l.stream().mapToInt(x -> x).sum());
+    List<ActionEffect<String, Integer>> tens = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       tens.add(ten);
     }
-    ActionEffect<Void, String, Integer> hundred = ActionEffect.<String, Integer>all(tens).map(l -> l.stream().mapToInt(x -> x).sum());
+    ActionEffect<String, Integer> hundred = ActionEffect.<String, Integer>all(tens).map(l -> l.stream().mapToInt(x -> x).sum());
     assertThat(runtime.run(hundred).getOrThrow()).isEqualTo(100);
   }
 
@@ -80,7 +80,7 @@ class ParallelEffectsTest {
   void raceReturnsTheFirstToFinishAndCancelsTheLoser() throws Exception {
     CountDownLatch loserStarted = new CountDownLatch(1);
     CountDownLatch loserInterrupted = new CountDownLatch(1);
-    ActionEffect<Void, String, String> loser = ActionEffect.blocking(token -> {
+    ActionEffect<String, String> loser = ActionEffect.blocking(token -> {
       loserStarted.countDown();
       try {
         new CountDownLatch(1).await();
@@ -90,7 +90,7 @@ class ParallelEffectsTest {
       }
       return "loser";
     });
-    ActionEffect<Void, String, String> winner = ActionEffect.blocking(token -> {
+    ActionEffect<String, String> winner = ActionEffect.blocking(token -> {
       loserStarted.await();
       return "winner";
     });
@@ -103,7 +103,7 @@ class ParallelEffectsTest {
     CountDownLatch loserStarted = new CountDownLatch(1);
     AtomicBoolean sawCancel = new AtomicBoolean();
     CountDownLatch loserDone = new CountDownLatch(1);
-    ActionEffect<Void, String, String> loser = ActionEffect.compute(token -> {
+    ActionEffect<String, String> loser = ActionEffect.compute(token -> {
       loserStarted.countDown();
       while (!token.isCancelled()) {
         Thread.onSpinWait();
@@ -112,7 +112,7 @@ class ParallelEffectsTest {
       loserDone.countDown();
       return "loser";
     });
-    ActionEffect<Void, String, String> winner = ActionEffect.blocking(token -> {
+    ActionEffect<String, String> winner = ActionEffect.blocking(token -> {
       loserStarted.await();
       return "winner";
     });
@@ -123,8 +123,8 @@ class ParallelEffectsTest {
 
   @Test
   void aFailureCanWinARace() {
-    ActionEffect<Void, String, String> fails = ActionEffect.fail("first");
-    ActionEffect<Void, String, String> never = ActionEffect.blocking(token -> {
+    ActionEffect<String, String> fails = ActionEffect.fail("first");
+    ActionEffect<String, String> never = ActionEffect.blocking(token -> {
       new CountDownLatch(1).await();
       return "never";
     });

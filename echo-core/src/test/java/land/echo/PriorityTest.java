@@ -63,7 +63,7 @@ class PriorityTest {
     CountDownLatch lowStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicInteger lowSteps = new java.util.concurrent.atomic.AtomicInteger();
-    ActionEffect<Void, String, Integer> chain = ActionEffect.<String, Integer>compute(token -> {
+    ActionEffect<String, Integer> chain = ActionEffect.<String, Integer>compute(token -> {
       lowStarted.countDown();
       release.await();
       return 0;

@@ -32,10 +32,9 @@ class RetryPolicyTest {
   void theDefaultPredicateRetriesEverythingButCancellationAndInvalidArgument() {
     RetryPolicy policy = RetryPolicy.of(1, D);
     assertThat(policy.retries(Outcome.failure("x"))).isTrue();
-    assertThat(policy.retries(Outcome.fault(new CommonError.TimedOut(D)))).isTrue();
-    assertThat(policy.retries(Outcome.fault(new CommonError.Panic(new RuntimeException())))).isTrue();
-    assertThat(policy.retries(Outcome.fault(new CommonError.Cancelled("c")))).isFalse();
-    assertThat(policy.retries(Outcome.fault(new CommonError.InvalidArgument("a", "b")))).isFalse();
+    assertThat(policy.retries(Outcome.faulted(new Fault.TimedOut(D)))).isTrue();
+    assertThat(policy.retries(Outcome.faulted(new Fault.Panic(new RuntimeException())))).isTrue();
+    assertThat(policy.retries(Outcome.faulted(new Fault.Cancelled("c")))).isFalse();
     assertThat(policy.retries(Outcome.failure(new CommonError.InvalidArgument("a", "b")))).isFalse();
   }
 

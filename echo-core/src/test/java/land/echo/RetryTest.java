@@ -29,7 +29,7 @@ class RetryTest {
   }
 
   /** Fails with {@code error} every time, recording when each attempt started. */
-  private ActionEffect<Void, CommonError, String> alwaysFailing(CommonError error) {
+  private ActionEffect<CommonError, String> alwaysFailing(CommonError error) {
     return ActionEffect.<CommonError, Integer>compute(token -> {
       attemptTimes.add(time.now());
       return attemptTimes.size();
@@ -43,7 +43,9 @@ class RetryTest {
   @Test
   void retryWaitsExactlyDThen2dThen4dBetweenAttempts() {
     CommonError.IPC error = new CommonError.IPC("sidecar down");
-    EffectHandle<CommonError, String> handle = runtime.submit(alwaysFailing(error).retry(RetryPolicy.of(3, D)));
+    List<String> events = new CopyOnWriteArrayList<>();
+    RetryPolicy policy = RetryPolicy.builder().maxRetries(3).initialDelay(D).onRetry(recording(events)).build();
+    EffectHandle<CommonError, String> handle = runtime.submit(alwaysFailing(error).retry(policy));
     for (int retry = 0; retry < 3; retry++) {
       Duration delay = D.multipliedBy(1L << retry);
       awaitAttemptsAndTimer(retry + 1, delay);
@@ -53,17 +55,134 @@ class RetryTest {
       time.advance(NANO);
     }
     Outcome<CommonError, String> outcome = handle.join();
-    assertThat(outcome).isEqualTo(new Outcome.Fault<>(
-        new CommonError.RetriesExhausted(4, new Outcome.Failure<>(error))));
+    assertThat(outcome).as("exhaustion returns the last typed failure unchanged").isEqualTo(new Outcome.Failure<>(error));
     assertThat(attemptTimes).containsExactly(
         Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(700));
     assertThat(runtime.stats().retries()).isEqualTo(3);
+    Outcome<?, ?> failed = new Outcome.Failure<>(error);
+    assertThat(events).containsExactly(
+        "retry 1 " + failed + " PT0.1S", "retry 2 " + failed + " PT0.2S", "retry 3 " + failed + " PT0.4S",
+        "exhausted 4 " + failed);
+  }
+
+  /** A listener that records each call as a line. */
+  private static RetryListener recording(List<String> events) {
+    return new RetryListener() {
+      @Override
+      public void onRetry(int attempt, Outcome<?, ?> failed, Duration delay) {
+        events.add("retry " + attempt + " " + failed + " " + delay);
+      }
+
+      @Override
+      public void onExhausted(int attempts, Outcome<?, ?> last) {
+        events.add("exhausted " + attempts + " " + last);
+      }
+    };
+  }
+
+  @Test
+  void aListenerThatThrowsNeverBreaksTheRetries() {
+    AtomicInteger calls = new AtomicInteger();
+    RetryPolicy policy = RetryPolicy.builder().maxRetries(2).initialDelay(Duration.ZERO)
+        .onRetry(new RetryListener() {
+          @Override
+          public void onRetry(int attempt, Outcome<?, ?> failed, Duration delay) {
+            calls.incrementAndGet();
+            throw new IllegalStateException("listener bug");
+          }
+
+          @Override
+          public void onExhausted(int attempts, Outcome<?, ?> last) {
+            calls.incrementAndGet();
+            throw new IllegalStateException("listener bug");
+          }
+        }).build();
+    CommonError.IPC error = new CommonError.IPC("down");
+    assertThat(runtime.runWithRetry(alwaysFailing(error), policy)).isEqualTo(new Outcome.Failure<>(error));
+    assertThat(attemptTimes).hasSize(3);
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void theListenerIsNotToldOfAnOutcomeThePredicateDeclines() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    RetryPolicy policy = RetryPolicy.builder().maxRetries(3).initialDelay(Duration.ZERO).onRetry(recording(events)).build();
+    CommonError.InvalidArgument error = new CommonError.InvalidArgument("path", "empty");
+    assertThat(runtime.runWithRetry(alwaysFailing(error), policy)).isEqualTo(new Outcome.Failure<>(error));
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void retryOnExceptionTypesRetriesOnlyPanicsCausedByThem() {
+    AtomicInteger calls = new AtomicInteger();
+    RetryPolicy onIo = RetryPolicy.builder().maxRetries(5).initialDelay(Duration.ZERO)
+        .retryOn(java.io.UncheckedIOException.class, java.util.concurrent.TimeoutException.class).build();
+    ActionEffect<String, Integer> ioTwiceThenState = ActionEffect.compute(token -> {
+      int n = calls.incrementAndGet();
+      if (n < 3) {
+        throw new java.io.UncheckedIOException(new java.io.IOException("flaky disk"));
+      }
+      throw new IllegalStateException("not retried");
+    });
+    Outcome<String, Integer> outcome = runtime.runWithRetry(ioTwiceThenState, onIo);
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class,
+        f -> assertThat(f.fault()).isInstanceOfSatisfying(Fault.Panic.class,
+            p -> assertThat(p.cause()).isInstanceOf(IllegalStateException.class)));
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void retryOnExceptionTypesDoesNotRetryDomainFailures() {
+    RetryPolicy onIo = RetryPolicy.builder().maxRetries(3).initialDelay(Duration.ZERO)
+        .retryOn(java.io.UncheckedIOException.class).build();
+    CommonError.IPC error = new CommonError.IPC("down");
+    assertThat(runtime.runWithRetry(alwaysFailing(error), onIo)).isEqualTo(new Outcome.Failure<>(error));
+    assertThat(attemptTimes).hasSize(1);
+  }
+
+  @Test
+  void aTypedPredicateOnTheEffectChoosesWhichDomainErrorsAreRetried() {
+    RetryPolicy policy = RetryPolicy.of(3, Duration.ZERO);
+    CommonError.ExternalService service = new CommonError.ExternalService("index", "503");
+    assertThat(runtime.run(alwaysFailing(service).retry(policy, e -> e instanceof CommonError.ExternalService)))
+        .isEqualTo(new Outcome.Failure<>(service));
+    assertThat(attemptTimes).hasSize(4);
+
+    attemptTimes.clear();
+    CommonError.IPC ipc = new CommonError.IPC("down");
+    assertThat(runtime.run(alwaysFailing(ipc).retry(policy, e -> e instanceof CommonError.ExternalService)))
+        .isEqualTo(new Outcome.Failure<>(ipc));
+    assertThat(attemptTimes).as("the typed predicate overrides the policy for domain failures").hasSize(1);
+  }
+
+  @Test
+  void aTypedPredicateLeavesFaultsToThePolicy() {
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<CommonError, Integer> panicsTwice = ActionEffect.compute(token -> {
+      if (calls.incrementAndGet() < 3) {
+        throw new IllegalStateException("transient");
+      }
+      return calls.get();
+    });
+    assertThat(runtime.run(panicsTwice.retry(RetryPolicy.of(3, Duration.ZERO), e -> false)))
+        .isEqualTo(new Outcome.Success<>(3));
+  }
+
+  @Test
+  void aTypedPredicateThatThrowsEndsTheEffectWithAPanic() {
+    IllegalStateException bug = new IllegalStateException("predicate bug");
+    Outcome<CommonError, String> outcome = runtime.run(alwaysFailing(new CommonError.IPC("x"))
+        .retry(RetryPolicy.of(3, Duration.ZERO), e -> {
+          throw bug;
+        }));
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(bug)));
+    assertThat(attemptTimes).hasSize(1);
   }
 
   @Test
   void runWithRetryReturnsTheFirstSuccess() {
     AtomicInteger calls = new AtomicInteger();
-    ActionEffect<Void, String, Integer> flaky = ActionEffect.<String, Integer>compute(token -> calls.incrementAndGet())
+    ActionEffect<String, Integer> flaky = ActionEffect.<String, Integer>compute(token -> calls.incrementAndGet())
         .flatMap(n -> n < 3 ? ActionEffect.fail("flaky " + n) : ActionEffect.succeed(n));
     RetryPolicy noDelay = RetryPolicy.of(5, Duration.ZERO);
     assertThat(runtime.runWithRetry(flaky, noDelay).getOrThrow()).isEqualTo(3);
@@ -73,7 +192,7 @@ class RetryTest {
   void zeroRetriesMeansOneAttempt() {
     CommonError.Unknown error = new CommonError.Unknown("x");
     Outcome<CommonError, String> outcome = runtime.runWithRetry(alwaysFailing(error), RetryPolicy.of(0, D));
-    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.RetriesExhausted(1, new Outcome.Failure<>(error))));
+    assertThat(outcome).isEqualTo(new Outcome.Failure<>(error));
     assertThat(attemptTimes).hasSize(1);
   }
 
@@ -87,12 +206,12 @@ class RetryTest {
 
   @Test
   void aCancelledFaultIsNotRetriedByDefault() {
-    ActionEffect<Void, CommonError, String> cancelledInside = ActionEffect.compute(token -> {
+    ActionEffect<CommonError, String> cancelledInside = ActionEffect.compute(token -> {
       attemptTimes.add(time.now());
       throw new java.util.concurrent.CancellationException("gave up");
     });
     Outcome<CommonError, String> outcome = runtime.runWithRetry(cancelledInside, RetryPolicy.of(3, D));
-    assertThat(outcome).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("gave up")));
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("gave up")));
     assertThat(attemptTimes).hasSize(1);
   }
 
@@ -108,7 +227,7 @@ class RetryTest {
   @Test
   void panicsAreRetriedByDefault() {
     AtomicInteger calls = new AtomicInteger();
-    ActionEffect<Void, String, Integer> panicsTwice = ActionEffect.compute(token -> {
+    ActionEffect<String, Integer> panicsTwice = ActionEffect.compute(token -> {
       if (calls.incrementAndGet() < 3) {
         throw new IllegalStateException("transient");
       }
@@ -124,7 +243,7 @@ class RetryTest {
         alwaysFailing(new CommonError.IPC("down")).retry(RetryPolicy.of(5, D)).ensuring(unwound::countDown));
     awaitAttemptsAndTimer(1, D);
     assertThat(handle.cancel("user quit")).isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Cancelled("user quit")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("user quit")));
     assertThat(time.pendingTimers()).as("the backoff timer is withdrawn").isZero();
     unwound.await();
     time.advance(Duration.ofHours(1));
@@ -140,7 +259,7 @@ class RetryTest {
       awaitAttemptsAndTimer(i + 1, expected.get(i));
       time.advance(expected.get(i));
     }
-    assertThat(handle.join()).isInstanceOf(Outcome.Fault.class);
+    assertThat(handle.join()).isEqualTo(new Outcome.Failure<>(new CommonError.IPC("x")));
     assertThat(attemptTimes).hasSize(5);
   }
 }

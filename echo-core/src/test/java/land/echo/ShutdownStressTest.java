@@ -61,7 +61,7 @@ class ShutdownStressTest {
             outcomeKinds.incrementAndGet(switch (outcome) {
               case Outcome.Success<?, ?> ok -> 0;
               case Outcome.Failure<?, ?> bad -> 1;
-              case Outcome.Fault<?, ?> fault -> 2;
+              case Outcome.Faulted<?, ?> fault -> 2;
             });
           });
           if (submittedSoFar.incrementAndGet() == EFFECTS / 2) {

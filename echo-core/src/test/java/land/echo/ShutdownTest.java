@@ -23,7 +23,7 @@ class ShutdownTest {
     return ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(workers)).clock(time).timer(time);
   }
 
-  private static ActionEffect<Void, String, Integer> blockUntil(CountDownLatch release, CountDownLatch started) {
+  private static ActionEffect<String, Integer> blockUntil(CountDownLatch release, CountDownLatch started) {
     return ActionEffect.blocking(token -> {
       started.countDown();
       release.await();
@@ -37,7 +37,7 @@ class ShutdownTest {
     runtime.shutdown(Duration.ZERO);
     EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.succeed(1));
     assertThat(handle.isDone()).isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the runtime is shut down")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
     assertThat(runtime.isShutdown()).isTrue();
     assertThat(runtime.stats().rejected()).isEqualTo(1);
   }
@@ -80,8 +80,8 @@ class ShutdownTest {
     assertThat(handle.isDone()).isFalse();
     time.advance(Duration.ofNanos(1));
     assertThat(report.get().cancelled()).isEqualTo(1);
-    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Fault.class,
-        f -> assertThat(f.error()).isInstanceOf(CommonError.Cancelled.class));
+    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+        f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
     interrupted.await();
   }
 
@@ -147,7 +147,7 @@ class ShutdownTest {
     assertThat(ran).containsExactly("cocoon", "terminals", "state");
     assertThat(report.hooks()).extracting(HookResult::status).containsExactly(
         HookResult.Status.FAILED, HookResult.Status.COMPLETED, HookResult.Status.FAILED);
-    CommonError.ShutdownFailed failure = report.failure().orElseThrow();
+    Fault.ShutdownFailed failure = report.failure().orElseThrow();
     assertThat(failure.failures()).hasSize(2);
     assertThat(failure.failures().get(0)).contains("cocoon").contains("sidecar unreachable");
     assertThat(failure.failures().get(1)).contains("state").contains("disk full");
@@ -224,7 +224,7 @@ class ShutdownTest {
     await().until(() -> time.pendingTimers() == 1);
     runtime.scheduler().shutdown();
     time.advance(DEADLINE);
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the scheduler is shut down")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the scheduler is shut down")));
     assertThat(finalized).as("the fiber unwound where it was resumed").isTrue();
     runtime.shutdown(Duration.ZERO);
   }
@@ -238,7 +238,7 @@ class ShutdownTest {
     started.await();
     runtime.scheduler().shutdown();
     release.countDown();
-    assertThat(handle.join()).isEqualTo(new Outcome.Fault<>(new CommonError.Rejected("the scheduler is shut down")));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the scheduler is shut down")));
     runtime.shutdown(Duration.ZERO);
   }
 
@@ -247,8 +247,8 @@ class ShutdownTest {
     ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).build();
     Outcome<String, ShutdownReport> outcome =
         runtime.run(ActionEffect.<String, ShutdownReport>compute(token -> runtime.shutdown(Duration.ZERO)));
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class, f -> assertThat(f.error())
-        .isInstanceOfSatisfying(CommonError.Panic.class, p -> assertThat(p.cause())
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
+        .isInstanceOfSatisfying(Fault.Panic.class, p -> assertThat(p.cause())
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("shutdownAsync")));
     assertThat(runtime.isShutdown()).isFalse();
     runtime.shutdown(Duration.ZERO);
@@ -259,8 +259,8 @@ class ShutdownTest {
     ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).build();
     Outcome<String, ShutdownReport> outcome =
         runtime.run(ActionEffect.<String, ShutdownReport>blocking(token -> runtime.shutdown(Duration.ZERO)));
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Fault.class, f -> assertThat(f.error())
-        .isInstanceOfSatisfying(CommonError.Panic.class, p -> assertThat(p.cause())
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
+        .isInstanceOfSatisfying(Fault.Panic.class, p -> assertThat(p.cause())
             .isInstanceOf(IllegalStateException.class)));
     runtime.shutdown(Duration.ZERO);
   }

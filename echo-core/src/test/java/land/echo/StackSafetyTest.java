@@ -18,7 +18,7 @@ class StackSafetyTest {
 
   @Test
   void aMillionStepFlatMapChainRuns() {
-    ActionEffect<Void, String, Integer> chain = ActionEffect.succeed(0);
+    ActionEffect<String, Integer> chain = ActionEffect.succeed(0);
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.flatMap(x -> ActionEffect.succeed(x + 1));
     }
@@ -27,7 +27,7 @@ class StackSafetyTest {
 
   @Test
   void aMillionStepMapChainRuns() {
-    ActionEffect<Void, String, Integer> chain = ActionEffect.succeed(0);
+    ActionEffect<String, Integer> chain = ActionEffect.succeed(0);
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.map(x -> x + 1);
     }
@@ -47,7 +47,7 @@ class StackSafetyTest {
   @Test
   void aMillionNestedEnsuringFinalizersAllRun() {
     int[] ran = {0};
-    ActionEffect<Void, String, Integer> chain = ActionEffect.succeed(1);
+    ActionEffect<String, Integer> chain = ActionEffect.succeed(1);
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.ensuring(() -> ran[0]++);
     }
@@ -56,14 +56,14 @@ class StackSafetyTest {
   }
 
   /** Non-tail recursion: every level leaves a map frame on the interpreter's own stack. */
-  private static ActionEffect<Void, String, Integer> countDown(int n) {
+  private static ActionEffect<String, Integer> countDown(int n) {
     if (n == 0) {
       return ActionEffect.succeed(0);
     }
     return ActionEffect.<String, Integer>suspend(() -> countDown(n - 1)).map(x -> x + 1);
   }
 
-  private static ActionEffect<Void, String, Integer> loop(int n, int acc) {
+  private static ActionEffect<String, Integer> loop(int n, int acc) {
     if (n == 0) {
       return ActionEffect.succeed(acc);
     }

@@ -27,7 +27,7 @@ class TimerThreadTest {
     second.shutdown(Duration.ZERO);
   }
 
-  private static ActionEffect<Void, String, Integer> waitForever(CountDownLatch started, Runnable onCancel) {
+  private static ActionEffect<String, Integer> waitForever(CountDownLatch started, Runnable onCancel) {
     return ActionEffect.<String, Integer>blocking(token -> {
       token.onCancel(onCancel);
       started.countDown();
@@ -44,7 +44,7 @@ class TimerThreadTest {
         SHORT, Priority.NORMAL);
     handle.outcome().thenRun(() -> threads.add("dependent:" + Thread.currentThread().getName()));
 
-    assertThat(handle.join()).isInstanceOf(Outcome.Fault.class);
+    assertThat(handle.join()).isInstanceOf(Outcome.Faulted.class);
     await().until(() -> threads.size() == 2);
     assertThat(threads).noneMatch(name -> name.endsWith(":echo-timer"));
   }
@@ -54,10 +54,12 @@ class TimerThreadTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch actionRunning = new CountDownLatch(1);
     CountDownLatch releaseAction = new CountDownLatch(1);
+    // The budget covers the queue wait: it must outlast the body's start even on a loaded machine,
+    // or the effect is cancelled before it registers its action and nothing here ever starts.
     first.submitWithTimeout(waitForever(started, () -> {
       actionRunning.countDown();
       TestRuntimes.awaitUninterruptibly(releaseAction);
-    }), SHORT, Priority.NORMAL);
+    }), Duration.ofSeconds(1), Priority.NORMAL);
     started.await();
     actionRunning.await();
 
@@ -66,7 +68,7 @@ class TimerThreadTest {
     EffectHandle<String, Integer> other =
         second.submitWithTimeout(waitForever(otherStarted, () -> {}), SHORT, Priority.NORMAL);
 
-    assertThat(other.join()).isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(SHORT)));
+    assertThat(other.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SHORT)));
     releaseAction.countDown();
   }
 
@@ -86,7 +88,7 @@ class TimerThreadTest {
     EffectHandle<String, Integer> queued =
         first.submitWithTimeout(ActionEffect.<String, Integer>succeed(1), SHORT, Priority.HIGH);
 
-    assertThat(queued.join()).isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(SHORT)));
+    assertThat(queued.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SHORT)));
     release.countDown();
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
+import land.echo.Effects;
 import land.echo.Environment;
 import land.echo.Priority;
 import land.echo.scheduler.EchoScheduler;
@@ -67,6 +68,8 @@ final class EchoSide {
 
   /** An Echo application runtime and the effect programs the benchmarks run on it. */
   static final class Runtime implements AutoCloseable {
+    /** Constructors for effects that never fail with a domain error. */
+    private static final Effects<Void> EFFECTS = Effects.failingWith(Void.class);
     private final ApplicationRuntime runtime;
 
     private Runtime(ApplicationRuntime runtime) {
@@ -75,19 +78,19 @@ final class EchoSide {
 
     /** {@code run(succeed(value))}: the round trip of a pure effect. */
     <T> T runPure(T value) {
-      return runtime.run(ActionEffect.<Void, T>succeed(value)).getOrThrow();
+      return runtime.run(EFFECTS.succeed(value)).getOrThrow();
     }
 
     /** {@code run(compute(token -> value))}: the round trip of a CPU-bound effect. */
     <T> T runCompute(T value) {
-      return runtime.run(ActionEffect.<Void, T>compute(token -> value)).getOrThrow();
+      return runtime.run(EFFECTS.compute(token -> value)).getOrThrow();
     }
 
     /** Runs {@code succeed(0).flatMap(x -> succeed(x + 1))} repeated {@code depth} times. */
     int flatMapChain(int depth) {
-      ActionEffect<Void, Void, Integer> chain = ActionEffect.succeed(0);
+      ActionEffect<Void, Integer> chain = ActionEffect.succeed(0);
       for (int i = 0; i < depth; i++) {
-        chain = chain.flatMap(x -> ActionEffect.<Void, Integer>succeed(x + 1));
+        chain = chain.flatMap(x -> EFFECTS.succeed(x + 1));
       }
       return runtime.run(chain).getOrThrow();
     }
@@ -97,17 +100,17 @@ final class EchoSide {
       return runtime.run(skynetNode(num, size)).getOrThrow();
     }
 
-    private static ActionEffect<Void, Void, Long> skynetNode(long num, int size) {
+    private static ActionEffect<Void, Long> skynetNode(long num, int size) {
       if (size == 1) {
         return ActionEffect.compute(token -> num);
       }
       int child = size / 10;
       return ActionEffect.suspend(() -> {
-        List<ActionEffect<Void, Void, Long>> children = new ArrayList<>(10);
+        List<ActionEffect<Void, Long>> children = new ArrayList<>(10);
         for (int i = 0; i < 10; i++) {
           children.add(skynetNode(num + (long) i * child, child));
         }
-        return ActionEffect.<Void, Long>all(children).map(values -> {
+        return EFFECTS.all(children).map(values -> {
           long sum = 0;
           for (long v : values) {
             sum += v;
@@ -119,14 +122,14 @@ final class EchoSide {
 
     /** Runs {@code tasks} blocking effects of {@code sleepMillis} each through {@code all}. */
     int blockingBurst(int tasks, int sleepMillis) {
-      List<ActionEffect<Void, Void, Integer>> calls = new ArrayList<>(tasks);
+      List<ActionEffect<Void, Integer>> calls = new ArrayList<>(tasks);
       for (int i = 0; i < tasks; i++) {
         calls.add(ActionEffect.blocking(token -> {
           TimeUnit.MILLISECONDS.sleep(sleepMillis);
           return 1;
         }));
       }
-      return runtime.run(ActionEffect.<Void, Integer>all(calls)).getOrThrow().size();
+      return runtime.run(EFFECTS.all(calls)).getOrThrow().size();
     }
 
     @Override

@@ -12,7 +12,9 @@ import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
 import land.echo.CommonError;
 import land.echo.EffectHandle;
+import land.echo.Effects;
 import land.echo.Environment;
+import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
@@ -33,6 +35,12 @@ class ReadmeExamplesTest {
     byte[] read(Path path) throws IOException;
   }
 
+  /** README: "A short complete example": the domain error type, fixed once. */
+  static final Effects<CommonError> IO = Effects.failingWith(CommonError.class);
+
+  /** README: "Composing effects": effects whose domain error is a plain message. */
+  static final Effects<String> APP = Effects.failingWith(String.class);
+
   /** README: "A short complete example". */
   static String lineCountReport(Path path) {
     Environment environment =
@@ -41,9 +49,8 @@ class ReadmeExamplesTest {
     try (ApplicationRuntime runtime =
         ApplicationRuntime.create(environment, EchoScheduler.create())) {
 
-      ActionEffect<FileSystemReader, CommonError, Long> lineCount =
-          ActionEffect.<FileSystemReader, CommonError, byte[]>blocking(
-                  FileSystemReader.class, (fs, token) -> fs.read(path))
+      ActionEffect<CommonError, Long> lineCount =
+          IO.blocking(FileSystemReader.class, (fs, token) -> fs.read(path))
               .catching(IOException.class,
                   e -> CommonError.fromIOException(e, path.toString(), "read"))
               .map(bytes -> new String(bytes, StandardCharsets.UTF_8).lines().count())
@@ -55,7 +62,7 @@ class ReadmeExamplesTest {
       return switch (outcome) {
         case Outcome.Success<CommonError, Long> s -> "lines: " + s.value();
         case Outcome.Failure<CommonError, Long> f -> "failed: " + f.error().message();
-        case Outcome.Fault<CommonError, Long> f -> "runtime fault: " + f.error().message();
+        case Outcome.Faulted<CommonError, Long> f -> "runtime fault: " + f.fault().message();
       };
     }
   }
@@ -79,11 +86,11 @@ class ReadmeExamplesTest {
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
     try (ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), scheduler)) {
       // Parallel fan-out; the first failure cancels the siblings.
-      ActionEffect<Void, String, List<Integer>> squares =
-          ActionEffect.all(List.of(1, 2, 3).stream()
-              .map(n -> ActionEffect.<String, Integer>compute(token -> n * n))
+      ActionEffect<String, List<Integer>> squares =
+          APP.all(List.of(1, 2, 3).stream()
+              .map(n -> APP.compute(token -> n * n))
               .toList());
-      ActionEffect<Void, String, Integer> sum =
+      ActionEffect<String, Integer> sum =
           squares.map(list -> list.stream().mapToInt(Integer::intValue).sum())
               .ensuring(() -> System.out.println("sum finished"))
               .named("squares.sum");
@@ -97,23 +104,33 @@ class ReadmeExamplesTest {
           .jitter(0.2)
           .build();
       int[] calls = {0};
-      ActionEffect<Void, String, String> flaky =
-          ActionEffect.<String, Integer>compute(token -> ++calls[0])
-              .flatMap(n -> n < 3 ? ActionEffect.fail("busy") : ActionEffect.succeed("ok"));
+      ActionEffect<String, String> flaky =
+          APP.compute(token -> ++calls[0])
+              .flatMap(n -> n < 3 ? APP.fail("busy") : APP.succeed("ok"));
       assertThat(runtime.runWithRetry(flaky, policy)).isEqualTo(new Outcome.Success<>("ok"));
 
       // A timeout cancels: the blocking body is interrupted, the caller gets TimedOut promptly.
       java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.SynchronousQueue<>();
-      ActionEffect<Void, String, String> slow =
-          ActionEffect.blocking(token -> replies.take()); // waits for a reply that never comes
+      ActionEffect<String, String> slow =
+          APP.blocking(token -> replies.take()); // waits for a reply that never comes
       Outcome<String, String> timedOut = runtime.runWithTimeout(slow, Duration.ofMillis(50));
       assertThat(timedOut)
-          .isEqualTo(new Outcome.Fault<>(new CommonError.TimedOut(Duration.ofMillis(50))));
+          .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofMillis(50))));
 
       // submit returns a handle: a CompletionStage of the outcome, plus cancel().
       EffectHandle<String, String> handle = runtime.submit(slow, Priority.LOW);
       handle.cancel("user closed the editor");
-      assertThat(handle.join()).isInstanceOf(Outcome.Fault.class);
+      assertThat(handle.join()).isInstanceOf(Outcome.Faulted.class);
+
+      // Exhaustion keeps the typed failure; the listener reports the attempts.
+      RetryPolicy counted = RetryPolicy.builder()
+          .maxRetries(2)
+          .initialDelay(Duration.ZERO)
+          .onRetry((attempt, failed, delay) -> System.out.println("attempt " + attempt + " failed: " + failed))
+          .build();
+      ActionEffect<String, String> busy = APP.fail("busy");
+      assertThat(runtime.run(busy.retry(counted, error -> error.startsWith("busy"))))
+          .isEqualTo(new Outcome.Failure<>("busy"));
 
       ShutdownReport report = runtime.shutdown(Duration.ofSeconds(5));
       assertThat(report.failure()).isEmpty();

@@ -7,7 +7,9 @@ import java.util.Map;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
 import land.echo.CommonError;
+import land.echo.Effects;
 import land.echo.Environment;
+import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
@@ -27,6 +29,10 @@ import land.echo.scheduler.SchedulerConfig;
  * <p>Not thread-safe to run twice; see {@link Workload}.
  */
 public final class EchoWorkload extends Workload {
+  /** Constructors for the indexing and query effects, whose domain error is a {@link CommonError}. */
+  private static final Effects<CommonError> IO = Effects.failingWith(CommonError.class);
+  /** Constructors for the symbol-service effects, whose domain error is a {@link ServiceFailure}. */
+  private static final Effects<ServiceFailure> SERVICE = Effects.failingWith(ServiceFailure.class);
 
   private final ApplicationRuntime runtime;
   private final RetryPolicy retryPolicy;
@@ -64,12 +70,12 @@ public final class EchoWorkload extends Workload {
   }
 
   /** The effect that indexes one file: a blocking read, then tokenizing and indexing on a worker. */
-  static ActionEffect<SourceTree, CommonError, Integer> indexFile(SourceFile file, DemoCounters counters) {
-    return ActionEffect.<SourceTree, CommonError, byte[]>blocking(SourceTree.class, (tree, token) -> tree.read(file))
+  static ActionEffect<CommonError, Integer> indexFile(SourceFile file, DemoCounters counters) {
+    return IO.blocking(SourceTree.class, (tree, token) -> tree.read(file))
         .catching(IOException.class, e -> CommonError.fromIOException(e, file.path(), "read"))
         .flatMap(bytes -> {
           counters.bytesRead.add(bytes.length);
-          return ActionEffect.<SourceIndex, CommonError, Integer>compute(SourceIndex.class, (index, token) -> {
+          return IO.compute(SourceIndex.class, (index, token) -> {
             Map<String, Integer> counts = JavaTokenizer.identifierCounts(new String(bytes, StandardCharsets.UTF_8));
             index.add(file, counts);
             return counts.size();
@@ -79,14 +85,14 @@ public final class EchoWorkload extends Workload {
   }
 
   /** The effect that runs one interactive query against the index. */
-  static ActionEffect<SourceIndex, CommonError, Integer> query(InteractiveQuery query) {
-    return ActionEffect.<SourceIndex, CommonError, Integer>compute(SourceIndex.class, (index, token) -> query.runOn(index))
+  static ActionEffect<CommonError, Integer> query(InteractiveQuery query) {
+    return IO.compute(SourceIndex.class, (index, token) -> query.runOn(index))
         .named("query." + query.kind().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** The effect that makes one symbol-service call, its failure a domain error. */
-  static ActionEffect<FlakySymbolService, ServiceFailure, String> resolve(String symbol) {
-    return ActionEffect.<FlakySymbolService, ServiceFailure, String>compute(
+  static ActionEffect<ServiceFailure, String> resolve(String symbol) {
+    return SERVICE.compute(
             FlakySymbolService.class, (service, token) -> service.resolve(symbol))
         .catching(ServiceUnavailableException.class, e -> new ServiceFailure(FlakySymbolService.NAME, e.getMessage()))
         .named("symbols.resolve");
@@ -97,7 +103,7 @@ public final class EchoWorkload extends Workload {
     runtime.submit(indexFile(file, counters), Priority.LOW).outcome().whenComplete((outcome, failure) -> {
       switch (outcome) {
         case Outcome.Success<CommonError, Integer> s -> counters.filesIndexed.increment();
-        case Outcome.Fault<CommonError, Integer>(CommonError.Cancelled c) -> counters.indexingCancelled.increment();
+        case Outcome.Faulted<CommonError, Integer>(Fault.Cancelled c) -> counters.indexingCancelled.increment();
         case null, default -> counters.indexingErrors.increment();
       }
       done.run();
@@ -111,7 +117,7 @@ public final class EchoWorkload extends Workload {
           recordQueryLatency(submitNanos, whileIndexing);
           switch (outcome) {
             case Outcome.Success<CommonError, Integer> s -> counters.queriesAnswered.increment();
-            case Outcome.Fault<CommonError, Integer>(CommonError.TimedOut t) -> counters.queryTimeouts.increment();
+            case Outcome.Faulted<CommonError, Integer>(Fault.TimedOut t) -> counters.queryTimeouts.increment();
             case null, default -> counters.queryErrors.increment();
           }
           unitDone();
