@@ -75,21 +75,23 @@ public final class TimerIsolationProbe {
     CountDownLatch burstDone = new CountDownLatch(BURST);
     LongAdder cancelActions = new LongAdder();
     long loopStart = System.nanoTime();
+    long slack = 0;
     for (int i = 0; i < BURST; i++) {
       int index = i;
-      submitDueAt(a, due, i % 4 == 0 ? cancelActions::increment : null, at -> {
+      slack = Math.max(slack, submitDueAt(a, due, i % 4 == 0 ? cancelActions::increment : null, at -> {
         completed[index] = at;
         burstDone.countDown();
-      });
+      }));
     }
     double submit = (System.nanoTime() - loopStart) / 1e6;
+    long probeDue = due + slack + 1_000; // behind the burst's last timer entry
     AtomicLong timerFired = new AtomicLong();
     CountDownLatch timerDone = new CountDownLatch(1);
-    Timer.system().schedule(Duration.ofNanos(due - System.nanoTime()), () -> {
+    Timer.system().schedule(Duration.ofNanos(probeDue - System.nanoTime()), () -> {
       timerFired.set(System.nanoTime());
       timerDone.countDown();
     });
-    double underBurst = probe(b, due) / 1e6;
+    double underBurst = probe(b, probeDue) / 1e6;
     burstDone.await();
     timerDone.await();
     long[] lateness = new long[BURST];
@@ -100,7 +102,7 @@ public final class TimerIsolationProbe {
       lateness[i] = completed[i] - due;
     }
     Arrays.sort(lateness);
-    return new double[] {baseline, underBurst, (timerFired.get() - due) / 1e6, lateness[BURST / 2] / 1e6,
+    return new double[] {baseline, underBurst, (timerFired.get() - probeDue) / 1e6, lateness[BURST / 2] / 1e6,
         lateness[BURST - 1] / 1e6, submit};
   }
 
@@ -118,23 +120,26 @@ public final class TimerIsolationProbe {
     return at.get() - due;
   }
 
-  static void submitDueAt(ApplicationRuntime runtime, long due, Runnable cancelAction, LongConsumer completed) {
+  /** Returns an upper bound on how much later than {@code due} the timer entry lies. */
+  static long submitDueAt(ApplicationRuntime runtime, long due, Runnable cancelAction, LongConsumer completed) {
     ActionEffect<Void, Void, Integer> neverCompleting = ActionEffect.async(token -> {
       if (cancelAction != null) {
         token.onCancel(cancelAction);
       }
       return new CompletableFuture<Integer>();
     });
-    long timeout = due - System.nanoTime();
+    long now = System.nanoTime();
+    long timeout = due - now;
     if (timeout <= 0) {
       throw new IllegalStateException("the deadline passed before the submission");
     }
     runtime.submitWithTimeout(neverCompleting, Duration.ofNanos(timeout), Priority.NORMAL)
         .outcome().whenComplete((outcome, failure) -> {
-          long now = System.nanoTime();
+          long at = System.nanoTime();
           boolean timedOut = outcome instanceof Outcome.Fault<?, ?> f && f.error() instanceof CommonError.TimedOut;
-          completed.accept(timedOut ? now : -1);
+          completed.accept(timedOut ? at : -1);
         });
+    return System.nanoTime() - now;
   }
 
   static double median(double[] values) {

@@ -190,26 +190,30 @@ final class EchoSide {
      * @param dueNanos the absolute deadline, in {@link System#nanoTime()} nanoseconds
      * @param cancelAction an action for the token, or null
      * @param completed receives the time the handle completed
+     * @return an upper bound, in nanoseconds, on how much later than {@code dueNanos} the timer
+     *     entry is actually due (the timer adds the timeout to its own, later, reading of the clock)
      * @throws IllegalStateException if {@code dueNanos} has already passed
      */
-    void submitDueAt(long dueNanos, Runnable cancelAction, LongConsumer completed) {
+    long submitDueAt(long dueNanos, Runnable cancelAction, LongConsumer completed) {
       ActionEffect<Void, Void, Integer> neverCompleting = ActionEffect.async(token -> {
         if (cancelAction != null) {
           token.onCancel(cancelAction);
         }
         return new CompletableFuture<Integer>();
       });
-      long timeout = dueNanos - System.nanoTime();
+      long now = System.nanoTime();
+      long timeout = dueNanos - now;
       if (timeout <= 0) {
         throw new IllegalStateException("the deadline passed " + -timeout + " ns before the submission");
       }
       EffectHandle<Void, Integer> handle =
           runtime.submitWithTimeout(neverCompleting, Duration.ofNanos(timeout), Priority.NORMAL);
       handle.outcome().whenComplete((outcome, failure) -> {
-        long now = System.nanoTime();
+        long at = System.nanoTime();
         boolean timedOut = outcome instanceof Outcome.Fault<?, ?> f && f.error() instanceof CommonError.TimedOut;
-        completed.accept(timedOut ? now : -1);
+        completed.accept(timedOut ? at : -1);
       });
+      return System.nanoTime() - now;
     }
 
     @Override
