@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.time.Clock;
+import land.echo.time.SystemTimer;
 import land.echo.time.Timer;
 
 /**
@@ -39,12 +41,18 @@ public final class ApplicationRuntime implements AutoCloseable {
    */
   public static final Duration UNWIND_GRACE = Duration.ofSeconds(1);
 
+  /** Numbers the timers runtimes create for themselves. */
+  private static final AtomicInteger TIMERS = new AtomicInteger();
+
   private final RuntimeCore core;
   private final List<ShutdownSequence.Hook> hooks;
   private final AtomicReference<CompletableFuture<ShutdownReport>> shutdown = new AtomicReference<>();
+  /** The timer this runtime created for itself, closed at the end of shutdown; null if one was given. */
+  private final SystemTimer ownedTimer;
 
   private ApplicationRuntime(Builder builder) {
     this.core = new RuntimeCore(builder.scheduler, builder.environment, builder.clock, builder.timer);
+    this.ownedTimer = builder.ownsTimer ? (SystemTimer) builder.timer : null;
     this.hooks = List.copyOf(builder.hooks);
     RuntimeCore.LOG.info("New Echo-based ApplicationRuntime instance created");
   }
@@ -171,7 +179,11 @@ public final class ApplicationRuntime implements AutoCloseable {
       return first.join();
     }
     try {
-      mine.complete(ShutdownSequence.run(core, hooks, deadline));
+      ShutdownReport report = ShutdownSequence.run(core, hooks, deadline);
+      if (ownedTimer != null) {
+        ownedTimer.close();
+      }
+      mine.complete(report);
     } catch (Throwable t) {
       mine.completeExceptionally(t);
     }
@@ -270,6 +282,7 @@ public final class ApplicationRuntime implements AutoCloseable {
     private EchoScheduler scheduler;
     private Clock clock = Clock.system();
     private Timer timer;
+    private boolean ownsTimer;
     private final List<ShutdownSequence.Hook> hooks = new ArrayList<>();
 
     private Builder() {}
@@ -292,7 +305,11 @@ public final class ApplicationRuntime implements AutoCloseable {
       return this;
     }
 
-    /** Sets the timer for sleeps, timeouts, retry delays and shutdown waits (default {@link Timer#system()}). */
+    /**
+     * Sets the timer for sleeps, timeouts, retry delays and shutdown waits. By default the runtime
+     * creates a {@link SystemTimer} of its own (a daemon thread named {@code echo-timer-N}) and
+     * closes it at the end of {@link #shutdown}; a timer set here is never closed by the runtime.
+     */
     public Builder timer(Timer timer) {
       this.timer = Objects.requireNonNull(timer, "timer");
       return this;
@@ -329,7 +346,8 @@ public final class ApplicationRuntime implements AutoCloseable {
         throw new IllegalStateException("an ApplicationRuntime needs a scheduler: call scheduler(EchoScheduler)");
       }
       if (timer == null) {
-        timer = Timer.system();
+        timer = SystemTimer.create("echo-timer-" + TIMERS.getAndIncrement());
+        ownsTimer = true;
       }
       return new ApplicationRuntime(this);
     }

@@ -65,7 +65,7 @@ final class RuntimeCore {
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
     }
-    HandleFuture<E, T> handle = new HandleFuture<>(this, effect);
+    HandleFuture<E, T> handle = new HandleFuture<>(effect);
     Fiber<E, T> fiber = new Fiber<>(this, priority, effect, handle, 0);
     handle.fiber = fiber;
     submitted.increment();

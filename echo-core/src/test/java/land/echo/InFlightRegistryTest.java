@@ -23,7 +23,7 @@ class InFlightRegistryTest {
   }
 
   private HandleFuture<String, Integer> fiber() {
-    return new HandleFuture<>(core, ActionEffect.succeed(1));
+    return new HandleFuture<>(ActionEffect.succeed(1));
   }
 
   /** A registered fiber and the slot it got. */

@@ -1,15 +1,22 @@
 package land.echo.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
 import land.echo.Effects;
 import land.echo.Environment;
+import land.echo.Fault;
+import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.time.Timer;
 
 /**
  * Every use of Echo's API in the benchmarks, in one place, so that the Echo side of each benchmark
@@ -130,6 +137,86 @@ final class EchoSide {
         }));
       }
       return runtime.run(EFFECTS.all(calls)).getOrThrow().size();
+    }
+
+    @Override
+    public void close() {
+      runtime.close();
+    }
+  }
+
+  /**
+   * Starts an application runtime on a fresh scheduler with {@code workers} workers and the
+   * JVM-wide system timer (the default), for submissions whose deadlines expire.
+   *
+   * @param workers the worker count
+   * @return the runtime
+   */
+  static Deadlines deadlines(int workers) {
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(workers).build());
+    return new Deadlines(ApplicationRuntime.create(Environment.empty(), scheduler));
+  }
+
+  /**
+   * Schedules a plain action on the JVM-wide timer ({@code Timer.system()}) at the absolute
+   * {@link System#nanoTime()} {@code dueNanos}; the action, run on the timer's own thread, reports
+   * {@code System.nanoTime()} to {@code fired}. It shows how late the timer thread itself is,
+   * before any runtime hands the expiry on.
+   *
+   * @param dueNanos the absolute due time
+   * @param fired receives the time the timer thread ran the action
+   */
+  static void onSystemTimer(long dueNanos, LongConsumer fired) {
+    long delay = dueNanos - System.nanoTime();
+    if (delay <= 0) {
+      throw new IllegalStateException("the due time passed " + -delay + " ns before scheduling");
+    }
+    Timer.system().schedule(Duration.ofNanos(delay), () -> fired.accept(System.nanoTime()));
+  }
+
+  /** An application runtime whose effects never complete by themselves: their deadlines end them. */
+  static final class Deadlines implements AutoCloseable {
+    private final ApplicationRuntime runtime;
+
+    private Deadlines(ApplicationRuntime runtime) {
+      this.runtime = runtime;
+    }
+
+    /**
+     * {@code submitWithTimeout(async(token -> new CompletableFuture<>()), dueNanos - now, NORMAL)}:
+     * an asynchronous effect that holds no thread and never completes, so its deadline, at the
+     * absolute {@link System#nanoTime()} {@code dueNanos}, ends it. If {@code cancelAction} is not
+     * null the body registers it with {@code token.onCancel}. When the handle completes, a dependent
+     * of the handle ({@code handle.outcome().whenComplete}) reports {@code System.nanoTime()} to
+     * {@code completed}, or {@code -1} if the outcome is not {@code Fault(TimedOut)}.
+     *
+     * @param dueNanos the absolute deadline, in {@link System#nanoTime()} nanoseconds
+     * @param cancelAction an action for the token, or null
+     * @param completed receives the time the handle completed
+     * @return an upper bound, in nanoseconds, on how much later than {@code dueNanos} the timer
+     *     entry is actually due (the timer adds the timeout to its own, later, reading of the clock)
+     * @throws IllegalStateException if {@code dueNanos} has already passed
+     */
+    long submitDueAt(long dueNanos, Runnable cancelAction, LongConsumer completed) {
+      ActionEffect<Void, Integer> neverCompleting = ActionEffect.async(token -> {
+        if (cancelAction != null) {
+          token.onCancel(cancelAction);
+        }
+        return new CompletableFuture<Integer>();
+      });
+      long now = System.nanoTime();
+      long timeout = dueNanos - now;
+      if (timeout <= 0) {
+        throw new IllegalStateException("the deadline passed " + -timeout + " ns before the submission");
+      }
+      EffectHandle<Void, Integer> handle =
+          runtime.submitWithTimeout(neverCompleting, Duration.ofNanos(timeout), Priority.NORMAL);
+      handle.outcome().whenComplete((outcome, failure) -> {
+        long at = System.nanoTime();
+        boolean timedOut = outcome instanceof Outcome.Faulted<?, ?> f && f.fault() instanceof Fault.TimedOut;
+        completed.accept(timedOut ? at : -1);
+      });
+      return System.nanoTime() - now;
     }
 
     @Override

@@ -76,7 +76,9 @@ final class Suite {
       new Bench("blocking", List.of(BlockingBurstBenchmark.class), List.of(),
           new Settings(2, 3, 5, 0), new Settings(1, 1, 3, 0), Suite::blockingRows),
       new Bench("allocation", List.of(AllocationBenchmark.class), List.of(GCProfiler.class),
-          new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::allocationRows));
+          new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::allocationRows),
+      new Bench("timers", List.of(TimerIsolationBenchmark.class), List.of(LatencyProfiler.class),
+          new Settings(2, 3, 10, 0), new Settings(1, 2, 5, 0), Suite::timerRows));
 
   private Suite() {}
 
@@ -186,6 +188,24 @@ final class Suite {
             Target.ratioAtMost(1.5, "<= 1.50x CF bytes")),
         new Row("allocation", "bytes per run(succeed(x))", "B/op",
             r.secondaryMedian("AllocationBenchmark.echoRunPure", Map.of(), norm), "cf supplyAsync.join", cf, null));
+  }
+
+  private static List<Row> timerRows(Results r) {
+    String method = "TimerIsolationBenchmark.timerIsolation";
+    Map<String, String> any = Map.of();
+    String burst = "20,000 timeouts of another runtime";
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("timers", "probe timeout's lateness, " + burst + " due at its instant", "us",
+        r.secondaryMedian(method, any, "latency.probe.burst"), "same probe, no burst",
+        r.secondaryMedian(method, any, "latency.probe.baseline"),
+        Target.echoAtMost(5_000, "Echo <= 5 ms")));
+    rows.add(new Row("timers", "timer thread's own lateness at that instant (plain Timer.system() action)",
+        "us", r.secondaryMedian(method, any, "latency.probe.timerThread"), "—", java.util.OptionalDouble.empty(), null));
+    for (String pct : List.of("p50", "max")) {
+      rows.add(new Row("timers", "lateness of the 20,000 burst timeouts, " + pct,
+          "us", r.secondaryMedian(method, any, "latency.burst." + pct), "—", java.util.OptionalDouble.empty(), null));
+    }
+    return rows;
   }
 
   private static List<Row> kindRows(
