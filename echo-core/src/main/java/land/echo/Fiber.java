@@ -719,7 +719,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * then (on the calling thread, which is never the timer's). Returns false if the fiber was
    * already cancelled or has finished.
    */
-  private boolean markCancelled(Fault cause) {
+  boolean markCancelled(Fault cause) {
     Object state;
     do {
       state = cancelState;
@@ -740,7 +740,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * waits on through joins: an explicit work list instead of recursion, so that the depth of the
    * tree never reaches the JVM stack.
    */
-  private static void propagate(Fiber<?, ?> start, Fault cause) {
+  static void propagate(Fiber<?, ?> start, Fault cause) {
     ArrayDeque<Fiber<?, ?>> work = null;
     Fiber<?, ?> f = start;
     while (f != null) {

@@ -60,9 +60,18 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
    * @return true if this call completed the handle
    */
   boolean complete0(Outcome<E, T> outcome) {
-    if (claimed != 0 || !CLAIMED.compareAndSet(this, 0, 1)) {
+    if (!claim()) {
       return false;
     }
+    completeClaimed(outcome);
+    return true;
+  }
+
+  private boolean claim() {
+    return claimed == 0 && CLAIMED.compareAndSet(this, 0, 1);
+  }
+
+  private void completeClaimed(Outcome<E, T> outcome) {
     try {
       Timer.Cancellable d = deadline;
       if (d != null) {
@@ -74,20 +83,25 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
     } finally {
       super.complete(outcome);
     }
-    return true;
   }
 
   /**
-   * Cancels the effect with {@code cause}: the handle completes with {@code Faulted(cause)} at once,
-   * then the fiber is signalled. Safe from any thread.
+   * Cancels the effect with {@code cause}: the fiber is marked cancelled, the handle completes with
+   * {@code Faulted(cause)} at once, then the fiber's suspension and subtree are signalled. Marking
+   * comes before completing, so whoever the completion wakes can rely on it: a queued effect whose
+   * handle reports the cancellation never starts its body. Safe from any thread.
    *
    * @return true if this call completed the handle
    */
   boolean cancelWith(Fault cause) {
-    if (!complete0(new Outcome.Faulted<>(cause))) {
+    if (!claim()) {
       return false;
     }
-    fiber.signal(cause);
+    boolean marked = fiber.markCancelled(cause);
+    completeClaimed(new Outcome.Faulted<>(cause));
+    if (marked) {
+      Fiber.propagate(fiber, cause);
+    }
     return true;
   }
 
