@@ -103,6 +103,74 @@ public final class ApplicationRuntime implements AutoCloseable {
   }
 
   /**
+   * Submits {@code effect} at {@code NORMAL} priority and returns its result as a plain future; see
+   * {@link #future(ActionEffect, Priority)}.
+   */
+  public <E, T> CompletableFuture<T> future(ActionEffect<E, T> effect) {
+    return future(effect, Priority.NORMAL);
+  }
+
+  /**
+   * Submits {@code effect} at {@code priority} and returns a {@code CompletableFuture} of its value,
+   * for code built on futures (Spring, JAX-RS, gRPC and the like) rather than on {@link Outcome}s.
+   * A success completes the future with its value; anything else completes it exceptionally with:
+   *
+   * <table class="striped">
+   *   <caption>How an outcome that is not a success completes the future</caption>
+   *   <thead><tr><th scope="col">outcome</th><th scope="col">exception</th></tr></thead>
+   *   <tbody>
+   *     <tr><th scope="row">{@code Failure(error)}</th>
+   *         <td>{@link EffectException} whose {@link EffectException#outcome() outcome()} is that
+   *         {@code Failure}, so the typed error is one pattern away:
+   *         {@code e.outcome() instanceof Outcome.Failure<?, ?>(var error)}</td></tr>
+   *     <tr><th scope="row">{@code Faulted(TimedOut)}</th>
+   *         <td>{@link java.util.concurrent.TimeoutException}, whose message is the fault's
+   *         message</td></tr>
+   *     <tr><th scope="row">{@code Faulted(Cancelled)}</th>
+   *         <td>{@link java.util.concurrent.CancellationException}, whose message is the fault's
+   *         message; the future then {@linkplain CompletableFuture#isCancelled() is
+   *         cancelled}</td></tr>
+   *     <tr><th scope="row">{@code Faulted(Panic(cause))}</th>
+   *         <td>{@code cause} itself, as if the body had thrown it to the caller</td></tr>
+   *     <tr><th scope="row">{@code Faulted(Rejected)}, {@code Faulted(CapabilityMissing)}, {@code
+   *         Faulted(ShutdownFailed)}</th>
+   *         <td>{@link FaultException} carrying the fault</td></tr>
+   *   </tbody>
+   * </table>
+   *
+   * <p>As for any {@code CompletableFuture}, {@code join()} wraps the exception in a {@link
+   * java.util.concurrent.CompletionException} and {@code get()} in an {@link
+   * java.util.concurrent.ExecutionException}, except a {@code CancellationException}, which both
+   * throw unwrapped (newer JDKs throw a fresh one whose cause is the stored one; {@code
+   * exceptionally} and {@code handle} see the stored one, with the fault's message). A body's own {@code TimeoutException} or {@code CancellationException} (a panic)
+   * looks like the runtime's; use {@link #submit} and the outcome where the difference matters.
+   *
+   * <p>Cancelling the future ({@code cancel(true)} or {@code cancel(false)}) cancels the effect,
+   * as {@link EffectHandle#cancel()} does: a queued effect never starts, a running one sees its
+   * token, a blocking body is interrupted, and finalizers run. So does completing it in any other
+   * way before the effect finishes ({@code complete}, {@code completeExceptionally}, {@code
+   * orTimeout}), so a caller's own deadline stops the work too.
+   *
+   * <p>Non-async dependents run on the thread that completes the future (usually a worker), as
+   * with any {@code CompletableFuture}. Async dependents without an explicit executor ({@code
+   * thenApplyAsync(fn)} and friends, at any depth of the chain) run on this runtime's scheduler at
+   * {@code priority} ({@link EchoScheduler#executor(Priority)}), never in the common pool; keep them
+   * short and non-blocking, or pass an executor. Once the scheduler is shut down they complete
+   * exceptionally with a {@link java.util.concurrent.RejectedExecutionException}.
+   *
+   * @param effect the effect to submit
+   * @param priority the priority the effect and the future's async dependents run at
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @return a future of the effect's value; never null, and already complete if the effect was
+   *     refused at submission (a missing capability, or a runtime that is shut down)
+   */
+  public <E, T> CompletableFuture<T> future(ActionEffect<E, T> effect, Priority priority) {
+    HandleFuture<E, T> handle = core.start(effect, priority, null);
+    return FutureBridge.of(handle, core.scheduler.executor(priority));
+  }
+
+  /**
    * Runs {@code effect} at {@code NORMAL} priority with a budget of {@code timeout} covering queue
    * wait and execution; see {@link #submitWithTimeout}.
    */

@@ -21,7 +21,11 @@ public interface EffectHandle<E, T> {
    * Faulted(Cancelled)}, a normal completion, so, as {@code Future} requires, {@code cancel(boolean)}
    * returns false, {@code isCancelled()} stays false and {@code get()} returns that outcome. Use
    * {@link #cancel()} to learn whether a call cancelled the effect. Dependent stages are plain
-   * futures.
+   * futures. Async dependents without an explicit executor ({@code thenApplyAsync(fn)} and
+   * friends, at any depth of the chain) run on the runtime's scheduler at the effect's priority,
+   * not in the common pool; keep them short and non-blocking, as they occupy a worker, or pass an
+   * executor. Once the scheduler is shut down such a dependent completes exceptionally with a
+   * {@link java.util.concurrent.RejectedExecutionException}.
    */
   CompletableFuture<Outcome<E, T>> outcome();
 

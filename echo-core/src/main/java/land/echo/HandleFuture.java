@@ -143,10 +143,24 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
     return false;
   }
 
-  /** Returns a plain future for dependent stages, so that {@code thenApply} and friends never create handles. */
+  /**
+   * Returns the runtime's scheduler at the effect's priority, so that async dependents without an
+   * explicit executor ({@code thenApplyAsync(fn)} and friends) run on an Echo worker at the
+   * effect's priority rather than in the common pool.
+   */
+  @Override
+  public Executor defaultExecutor() {
+    return core.scheduler.executor(fiber.priority());
+  }
+
+  /**
+   * Returns a plain future for dependent stages, so that {@code thenApply} and friends never create
+   * handles; it is not read-only, and its own async dependents also run on {@link
+   * #defaultExecutor()}.
+   */
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
-    return new CompletableFuture<>();
+    return new DependentFuture<>(defaultExecutor());
   }
 
   /** Not supported: only the runtime completes an effect's handle. */

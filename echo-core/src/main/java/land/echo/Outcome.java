@@ -2,6 +2,8 @@ package land.echo;
 
 import java.io.Serializable;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The result of running an effect: it succeeded, failed with its own domain error, or was stopped
@@ -89,5 +91,99 @@ public sealed interface Outcome<E, T> extends Serializable
       return success.value();
     }
     throw new EffectException(this);
+  }
+
+  /**
+   * Returns this outcome with {@code mapper} applied to its value if it is a {@link Success};
+   * a {@link Failure} or {@link Faulted} is returned re-typed, with the same error or fault.
+   *
+   * <p>{@code mapper} runs on the calling thread, at most once; whatever it throws propagates to
+   * the caller (this is a plain value transformation, not an effect: nothing turns it into a
+   * {@link Fault.Panic}).
+   *
+   * @param mapper the function applied to a success's value; its result may be null
+   * @param <U> the new success type
+   * @return a success carrying {@code mapper}'s result, or this failure or fault
+   */
+  default <U> Outcome<E, U> map(Function<? super T, ? extends U> mapper) {
+    Objects.requireNonNull(mapper, "mapper");
+    return switch (this) {
+      case Success<E, T>(T value) -> new Success<>(mapper.apply(value));
+      case Failure<E, T>(E error) -> new Failure<>(error);
+      case Faulted<E, T>(Fault fault) -> new Faulted<>(fault);
+    };
+  }
+
+  /**
+   * Returns this outcome with {@code mapper} applied to its domain error if it is a {@link
+   * Failure}; a {@link Success} or {@link Faulted} is returned re-typed, with the same value or
+   * fault. A fault is never passed to {@code mapper}: it is not a domain error.
+   *
+   * <p>{@code mapper} runs on the calling thread, at most once; whatever it throws propagates to
+   * the caller.
+   *
+   * @param mapper the function applied to a failure's error; it must not return null
+   * @param <E2> the new domain error type
+   * @return a failure carrying {@code mapper}'s result, or this success or fault
+   * @throws NullPointerException if {@code mapper} returns null
+   */
+  default <E2> Outcome<E2, T> mapError(Function<? super E, ? extends E2> mapper) {
+    Objects.requireNonNull(mapper, "mapper");
+    return switch (this) {
+      case Success<E, T>(T value) -> new Success<>(value);
+      case Failure<E, T>(E error) -> new Failure<>(mapper.apply(error));
+      case Faulted<E, T>(Fault fault) -> new Faulted<>(fault);
+    };
+  }
+
+  /**
+   * Collapses this outcome into one value: applies {@code onSuccess} to a success's value, {@code
+   * onFailure} to a failure's domain error or {@code onFault} to a fault, exactly one of them, on
+   * the calling thread. The expression form of an exhaustive {@code switch}:
+   *
+   * {@snippet :
+   * String text = outcome.fold(
+   *     lines -> "lines: " + lines,
+   *     error -> "failed: " + error.message(),
+   *     fault -> "runtime fault: " + fault.message());
+   * }
+   *
+   * @param onSuccess applied to the value of a {@link Success}
+   * @param onFailure applied to the error of a {@link Failure}
+   * @param onFault applied to the fault of a {@link Faulted}
+   * @param <R> the result type
+   * @return what the applied function returned (null if it returned null)
+   */
+  default <R> R fold(
+      Function<? super T, ? extends R> onSuccess,
+      Function<? super E, ? extends R> onFailure,
+      Function<? super Fault, ? extends R> onFault) {
+    Objects.requireNonNull(onSuccess, "onSuccess");
+    Objects.requireNonNull(onFailure, "onFailure");
+    Objects.requireNonNull(onFault, "onFault");
+    return switch (this) {
+      case Success<E, T>(T value) -> onSuccess.apply(value);
+      case Failure<E, T>(E error) -> onFailure.apply(error);
+      case Faulted<E, T>(Fault fault) -> onFault.apply(fault);
+    };
+  }
+
+  /**
+   * Returns the value of a {@link Success} (even a null one), or {@code fallback} for a failure or
+   * a fault.
+   *
+   * @param fallback the value to return when this outcome is not a success; may be null
+   */
+  default T getOrElse(T fallback) {
+    return this instanceof Success<E, T>(T value) ? value : fallback;
+  }
+
+  /**
+   * Returns the value of a {@link Success} as an {@link Optional}; empty for a failure, a fault,
+   * and also for a success whose value is null (e.g. a {@code Void} effect), since an {@code
+   * Optional} cannot hold null. Use {@link #isSuccess()} to tell those apart.
+   */
+  default Optional<T> toOptional() {
+    return this instanceof Success<E, T>(T value) ? Optional.ofNullable(value) : Optional.empty();
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -134,6 +135,8 @@ public final class EchoScheduler extends AbstractExecutorService {
   private final AtomicInteger runState = new AtomicInteger(RUNNING);
   private final AtomicInteger liveWorkers;
   private final CountDownLatch terminated = new CountDownLatch(1);
+  /** The executor views, one per priority, indexed by ordinal; built once so that callers may cache or compare them. */
+  private final PriorityExecutor[] executors = PriorityExecutor.allOf(this);
 
   /**
    * Test seam: when set, the next worker that goes idle throws it from its own loop (not from a
@@ -299,6 +302,22 @@ public final class EchoScheduler extends AbstractExecutorService {
       leaveGate(stripe);
     }
     idle.signalWork();
+  }
+
+  /**
+   * Returns an {@link Executor} that runs every task on a worker at {@code priority}, as {@link
+   * #execute(Runnable, Priority)} does, so that code written against {@code Executor} keeps the
+   * priority: {@code CompletableFuture.supplyAsync(supplier, scheduler.executor(Priority.HIGH))}
+   * runs the supplier as HIGH work. The same instance is returned for a priority on every call.
+   * Like the scheduler, it throws {@link RejectedExecutionException} once the scheduler is shut
+   * down (a {@code CompletableFuture} stage then completes exceptionally with it). Tasks run on
+   * workers: keep them short and non-blocking, and use {@link #executeBlocking} for blocking work.
+   *
+   * @param priority the priority every task of the returned executor runs at
+   * @return the executor view at {@code priority}; thread-safe
+   */
+  public Executor executor(Priority priority) {
+    return executors[Objects.requireNonNull(priority, "priority").ordinal()];
   }
 
   /**

@@ -156,4 +156,40 @@ class ReadmeExamplesTest {
     scheduler.shutdown();
     assertThat(scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
   }
+  /** README: "Outcomes and errors" (fold) and "Running: priorities, timeouts, retries, cancellation" (future). */
+  @Test
+  void bridges() {
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
+    try (ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), scheduler)) {
+      ActionEffect<String, Integer> answer = APP.compute(token -> 6 * 7).named("answer");
+
+      // For future-based frameworks: a CompletableFuture<T>; cancel(true) cancels the effect.
+      java.util.concurrent.CompletableFuture<String> reply =
+          runtime.future(answer, Priority.HIGH)
+              .thenApplyAsync(n -> "answer: " + n); // runs on an Echo worker at HIGH, not the common pool
+      assertThat(reply.join()).isEqualTo("answer: 42");
+
+      // A domain failure surfaces as an EffectException carrying the Failure.
+      Object busyError = null;
+      try {
+        runtime.future(APP.fail("busy")).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof land.echo.EffectException failed
+            && failed.outcome() instanceof Outcome.Failure<?, ?>(var domainError)) {
+          busyError = domainError; // "busy"
+        }
+      }
+      assertThat(busyError).isEqualTo("busy");
+
+      // Outcome helpers: fold is the expression form of the exhaustive switch.
+      Outcome<String, Integer> outcome = runtime.run(answer);
+      String text = outcome.fold(
+          n -> "answer: " + n,
+          error -> "failed: " + error,
+          fault -> "runtime fault: " + fault.message());
+      assertThat(text).isEqualTo("answer: 42");
+      assertThat(outcome.map(n -> n + 1).getOrElse(0)).isEqualTo(43);
+      assertThat(runtime.run(APP.<Integer>fail("busy")).toOptional()).isEmpty();
+    }
+  }
 }
