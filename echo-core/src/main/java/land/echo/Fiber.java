@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Run loop.</b> {@link #runLoop()} evaluates nodes in a loop with an explicit, growable stack
  * of continuation frames. A composite node ({@code map}, {@code flatMap}, {@code recover}, {@code
- * catching}, {@code ensuring}) is pushed as its own frame, so a step allocates nothing; {@code
- * retry} pushes a small {@link RetryState}. The registers are {@code r} (the node to evaluate, or
+ * catching}, {@code ensuring}, {@code transformWith}, {@code onExit}, {@code acquireRelease}) is
+ * pushed as its own frame, so a step allocates nothing; {@code retry} pushes a small {@link
+ * RetryState}, and an acquired resource a {@link Release} frame (the {@code acquireRelease} node's
+ * frame, popped with the acquired value, pushes it before the use is built, so that from then on
+ * exactly that frame releases). The registers are {@code r} (the node to evaluate, or
  * the current value, the domain error, or the runtime's {@link Fault}) and {@code m} (which of those it
  * is). No recursion: a chain or a recursion of any depth runs in constant JVM stack. After {@link
  * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so
@@ -59,7 +62,10 @@ import org.slf4j.LoggerFactory;
  * volatiles: the fiber writes {@code suspension} then reads {@code cancelState}; the canceller
  * writes {@code cancelState} then reads {@code suspension}; at least one of them sees the other
  * and every suspension's own cancel is idempotent. A cancelled fiber converts its next evaluation
- * step into the fault, unwinds running only finalizers, and never retries. A root's handle is
+ * step into the fault, unwinds running only finalizers ({@code ensuring}, {@code onExit},
+ * releases; a {@code transformWith} frame is skipped like a {@code flatMap}), and never retries.
+ * The one join that does not pass a cancellation down is {@link Join.Acquire}: the acquisition of
+ * {@code acquireRelease} runs on, and the join releases its resource if it still succeeds. A root's handle is
  * completed before the signal, so callers never wait for the victim (see docs/semantics.md). A
  * fiber that finishes swaps its listeners for {@link #FINISHED}: a later cancellation (a sibling
  * failing in {@code all}) runs no action of an effect that already completed.
