@@ -3,10 +3,14 @@ package land.echo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import land.echo.time.Clock;
 
 /**
  * An immutable, re-runnable description of work that either fails with a domain error {@code E} or
@@ -46,7 +50,8 @@ import java.util.function.Supplier;
  * @param <T> the success type
  */
 public abstract sealed class ActionEffect<E, T>
-    permits Node.Pure, Node.Fail, Node.Leaf, Node.Suspend, Node.Sleep, Node.Wrapper, Node.Parallel {
+    permits Node.Pure, Node.Fail, Node.Raise, Node.ClockRead, Node.Leaf, Node.Suspend, Node.Sleep,
+        Node.Wrapper, Node.Parallel {
 
   /** The node kind, one of the {@code Node} constants; the interpreter switches on it. */
   final byte tag;
@@ -77,6 +82,84 @@ public abstract sealed class ActionEffect<E, T>
    */
   public static <E, T> ActionEffect<E, T> fail(E error) {
     return new Node.Fail<>(Objects.requireNonNull(error, "error"));
+  }
+
+  /**
+   * Returns an effect that ends with {@code outcome}: succeeds with its value, fails with its
+   * domain error, or ends with its fault. The way a {@link #transformWith} function passes an
+   * outcome on unchanged. A {@code Faulted(Cancelled)} built this way is an ordinary fault: it does
+   * not cancel the running effect, so {@code transformWith} and {@code retry} around it see it.
+   */
+  public static <E, T> ActionEffect<E, T> fromOutcome(Outcome<? extends E, ? extends T> outcome) {
+    Objects.requireNonNull(outcome, "outcome");
+    return switch (outcome) {
+      case Outcome.Success<? extends E, ? extends T> s -> new Node.Pure<>(s.value());
+      case Outcome.Failure<? extends E, ? extends T> f -> new Node.Fail<>(f.error());
+      case Outcome.Faulted<? extends E, ? extends T> f -> new Node.Raise<>(f.fault());
+    };
+  }
+
+  /**
+   * Returns an effect that succeeds with the {@link Clock} the runtime was built with (virtual in
+   * tests), so that a policy can measure time without reading the system clock:
+   *
+   * <pre>{@code
+   * IO.clock().flatMap(clock -> {
+   *   long start = clock.nanoTime();
+   *   return effect.onExit(outcome -> latencies.record(clock.nanoTime() - start));
+   * })
+   * }</pre>
+   */
+  public static <E> ActionEffect<E, Clock> clock() {
+    return new Node.ClockRead<>();
+  }
+
+  /**
+   * Returns an effect that never completes unless it is cancelled (by {@code race}, {@code
+   * timeout}, a handle's {@code cancel} or shutdown), occupying no thread while it waits; then it
+   * ends with the cancellation's fault like any other effect.
+   */
+  public static <E, T> ActionEffect<E, T> never() {
+    return new Node.Named<>(new Node.Async<E, T>(null, NEVER), "never");
+  }
+
+  private static final AsyncTokenBody<Object> NEVER = token -> new CompletableFuture<>();
+
+  /**
+   * Returns an effect that acquires a resource with {@code acquire}, runs the effect {@code use}
+   * builds from it, and then calls {@code release} with the resource and the use's outcome.
+   *
+   * <p>{@code release} runs exactly once if {@code acquire} succeeded, and never otherwise: after
+   * the use succeeds, fails or faults (also when {@code use} itself throws), and when the effect is
+   * cancelled during the use (it then sees {@code Faulted(cause)}, the cancellation's fault).
+   *
+   * <p><b>Cancellation during the acquisition never leaks.</b> {@code acquire} runs to its end
+   * shielded from the effect's cancellation: it is not interrupted, its token is not cancelled, and
+   * its finalizers see their own outcome. The cancelled effect does not wait for it (cancellation
+   * never back-pressures); if the acquisition then succeeds, {@code release} runs at once with the
+   * resource and {@code Faulted(cause)}, on the thread that finished the acquisition. A stuck
+   * acquisition therefore cannot be cancelled: give it its own {@link #timeout}. An effect
+   * cancelled before the acquisition started acquires nothing. (Except for a {@link #succeed} value,
+   * the acquisition runs in a child fiber of its own.)
+   *
+   * <p>{@code release} is a plain callback, like an {@link #ensuring} finalizer: it runs on the
+   * thread that ends the use (possibly a scheduler worker), so it should be short. An exception it
+   * throws behaves like an {@code ensuring} finalizer's: a success or failure becomes a panic;
+   * during a fault it is added as suppressed or logged; it is always counted.
+   *
+   * @param acquire acquires the resource; its failure or fault is the outcome, and nothing is released
+   * @param use builds the effect that uses the resource; an exception it throws is a panic of the use
+   * @param release releases the resource, given the use's outcome
+   */
+  @SuppressWarnings("unchecked")
+  public static <E, R, T> ActionEffect<E, T> acquireRelease(
+      ActionEffect<? extends E, ? extends R> acquire,
+      Function<? super R, ? extends ActionEffect<? extends E, ? extends T>> use,
+      BiConsumer<? super R, ? super Outcome<E, T>> release) {
+    return new Node.AcquireRelease<>(
+        Objects.requireNonNull(acquire, "acquire"),
+        (Function<Object, ? extends ActionEffect<?, ?>>) Objects.requireNonNull(use, "use"),
+        (BiConsumer<Object, Object>) Objects.requireNonNull(release, "release"));
   }
 
   /** Returns an effect that runs the CPU-bound {@code body} on a scheduler worker. */
@@ -163,6 +246,21 @@ public abstract sealed class ActionEffect<E, T>
     return race(List.of(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b")));
   }
 
+  /**
+   * Returns an effect that runs {@code effects} in parallel and succeeds with the first value any
+   * of them produces; the others are then cancelled. A failure or fault only takes that effect out
+   * of the contest. If none succeeds, the outcome is that of the <em>last</em> one to finish (as a
+   * retry ends with its last attempt's outcome). The building block of hedging: start the copies
+   * with increasing delays ({@code sleep(d).flatMap(x -> call)}). Cancelling this effect cancels
+   * them all.
+   *
+   * @throws IllegalArgumentException if {@code effects} is empty
+   */
+  public static <E, T> ActionEffect<E, T> firstSuccess(
+      List<? extends ActionEffect<? extends E, ? extends T>> effects) {
+    return new Node.Parallel<>(Node.FIRST_SUCCESS, requireEffects(effects, "firstSuccess"));
+  }
+
   // ---------------------------------------------------------------- composition
 
   /** Returns an effect that applies {@code f} to this effect's value. */
@@ -224,6 +322,58 @@ public abstract sealed class ActionEffect<E, T>
   }
 
   /**
+   * Returns an effect that continues with the effect {@code f} builds from this effect's whole
+   * outcome: its value, its domain error or its fault (a timeout of an inner {@link #timeout}, a
+   * panic, a lost race's {@code Cancelled} seen from outside). Use {@link #fromOutcome} to pass an
+   * outcome on unchanged:
+   *
+   * <pre>{@code
+   * call.timeout(Duration.ofSeconds(1))
+   *     .transformWith(outcome -> outcome instanceof Outcome.Faulted<E, T>(Fault.TimedOut t)
+   *         ? cached
+   *         : ActionEffect.fromOutcome(outcome))
+   * }</pre>
+   *
+   * <p><b>Never on its own cancellation.</b> When this effect itself is cancelled (its handle's
+   * {@code cancel}, an enclosing {@code timeout}, a lost race, shutdown), {@code f} is not called:
+   * a cancelled effect only unwinds and runs its finalizers ({@link #ensuring}, {@link #onExit},
+   * releases), so nothing can resume work the caller has already given up on. To react to a
+   * cancellation, use {@link #onExit}. An exception thrown by {@code f} ends the effect with {@code
+   * Faulted(Panic(exception))}.
+   */
+  @SuppressWarnings("unchecked")
+  public <E2, U> ActionEffect<E2, U> transformWith(
+      Function<? super Outcome<E, T>, ? extends ActionEffect<? extends E2, ? extends U>> f) {
+    return new Node.Transform<>(
+        this, (Function<Object, ? extends ActionEffect<?, ?>>) Objects.requireNonNull(f, "f"));
+  }
+
+  /**
+   * Returns an effect that runs {@code finalizer} with this effect's outcome after it ends: on
+   * success, failure, fault and cancellation, once the effect has started (an effect cancelled while
+   * still queued runs nothing). When this effect is cancelled the finalizer sees {@code
+   * Faulted(cause)}, the cancellation's fault: {@code Cancelled}, or {@code TimedOut} if an
+   * enclosing timeout cancelled it. It runs exactly once per run. An exception it throws behaves
+   * like an {@link #ensuring} finalizer's.
+   */
+  @SuppressWarnings("unchecked")
+  public ActionEffect<E, T> onExit(Consumer<? super Outcome<E, T>> finalizer) {
+    return new Node.OnExit<>(this, (Consumer<Object>) Objects.requireNonNull(finalizer, "finalizer"));
+  }
+
+  /**
+   * Returns this effect with {@code policy} applied: {@code policy.apply(this)}. The one
+   * composition point for resilience policies (circuit breakers, rate limits, bulkheads, adaptive
+   * timeouts, hedging); see {@link Policy}.
+   *
+   * @throws NullPointerException if the policy returns null
+   */
+  public ActionEffect<E, T> via(Policy<E> policy) {
+    Objects.requireNonNull(policy, "policy");
+    return Objects.requireNonNull(policy.apply(this), "policy returned null");
+  }
+
+  /**
    * Returns an effect that runs {@code finalizer} after this one, whether it succeeds, fails or is
    * cancelled, once the effect has started (an effect cancelled while still queued runs nothing).
    * An exception from the finalizer turns a success or failure into a panic; during a fault it is
@@ -253,7 +403,22 @@ public abstract sealed class ActionEffect<E, T>
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public ActionEffect<E, T> timeout(Duration duration) {
-    return new Node.Timeout<>(this, requireNonNegative(duration, "duration"));
+    return new Node.Timeout<>(this, requireNonNegative(duration, "duration"), null);
+  }
+
+  /**
+   * Returns an effect that runs {@code fallback} instead if this one has not finished {@code
+   * duration} after it starts; this one is then cancelled with {@code TimedOut(duration)}
+   * (signalled, not awaited: its finalizers may still be running while the fallback runs). Only the
+   * expiry of this budget starts the fallback; a {@code TimedOut} from an inner timeout is an
+   * ordinary outcome. A zero budget runs only the fallback. Cancelling the whole effect cancels
+   * whichever of the two is running.
+   *
+   * @throws IllegalArgumentException if {@code duration} is negative
+   */
+  public ActionEffect<E, T> timeoutTo(Duration duration, ActionEffect<? extends E, ? extends T> fallback) {
+    return new Node.Timeout<>(
+        this, requireNonNegative(duration, "duration"), Objects.requireNonNull(fallback, "fallback"));
   }
 
   /**

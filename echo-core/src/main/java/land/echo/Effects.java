@@ -3,7 +3,10 @@ package land.echo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import land.echo.time.Clock;
 
 /**
  * The constructors of {@link ActionEffect} with the domain error type {@code E} fixed once, so that
@@ -144,6 +147,42 @@ public final class Effects<E> {
   public <T> ActionEffect<E, T> race(
       ActionEffect<? extends E, ? extends T> a, ActionEffect<? extends E, ? extends T> b) {
     return ActionEffect.race(a, b);
+  }
+
+  /**
+   * Returns an effect that runs {@code effects} in parallel and succeeds with the first value; if
+   * none succeeds, the last one to finish decides.
+   *
+   * @throws IllegalArgumentException if {@code effects} is empty
+   */
+  public <T> ActionEffect<E, T> firstSuccess(List<? extends ActionEffect<? extends E, ? extends T>> effects) {
+    return ActionEffect.firstSuccess(effects);
+  }
+
+  /** Returns an effect that ends with {@code outcome}. */
+  public <T> ActionEffect<E, T> fromOutcome(Outcome<? extends E, ? extends T> outcome) {
+    return ActionEffect.fromOutcome(outcome);
+  }
+
+  /** Returns an effect that succeeds with the runtime's {@link Clock} (virtual in tests). */
+  public ActionEffect<E, Clock> clock() {
+    return ActionEffect.clock();
+  }
+
+  /** Returns an effect that never completes unless it is cancelled. */
+  public <T> ActionEffect<E, T> never() {
+    return ActionEffect.never();
+  }
+
+  /**
+   * Returns an effect that acquires a resource, uses it and releases it exactly once if it was
+   * acquired, also on cancellation; the acquisition is shielded from cancellation.
+   */
+  public <R, T> ActionEffect<E, T> acquireRelease(
+      ActionEffect<? extends E, ? extends R> acquire,
+      Function<? super R, ? extends ActionEffect<? extends E, ? extends T>> use,
+      BiConsumer<? super R, ? super Outcome<E, T>> release) {
+    return ActionEffect.acquireRelease(acquire, use, release);
   }
 
   @Override

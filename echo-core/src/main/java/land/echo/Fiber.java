@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Run loop.</b> {@link #runLoop()} evaluates nodes in a loop with an explicit, growable stack
  * of continuation frames. A composite node ({@code map}, {@code flatMap}, {@code recover}, {@code
- * catching}, {@code ensuring}) is pushed as its own frame, so a step allocates nothing; {@code
- * retry} pushes a small {@link RetryState}. The registers are {@code r} (the node to evaluate, or
+ * catching}, {@code ensuring}, {@code transformWith}, {@code onExit}, {@code acquireRelease}) is
+ * pushed as its own frame, so a step allocates nothing; {@code retry} pushes a small {@link
+ * RetryState}, and an acquired resource a {@link Release} frame (the {@code acquireRelease} node's
+ * frame, popped with the acquired value, pushes it before the use is built, so that from then on
+ * exactly that frame releases). The registers are {@code r} (the node to evaluate, or
  * the current value, the domain error, or the runtime's {@link Fault}) and {@code m} (which of those it
  * is). No recursion: a chain or a recursion of any depth runs in constant JVM stack. After {@link
  * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so
@@ -59,7 +62,10 @@ import org.slf4j.LoggerFactory;
  * volatiles: the fiber writes {@code suspension} then reads {@code cancelState}; the canceller
  * writes {@code cancelState} then reads {@code suspension}; at least one of them sees the other
  * and every suspension's own cancel is idempotent. A cancelled fiber converts its next evaluation
- * step into the fault, unwinds running only finalizers, and never retries. A root's handle is
+ * step into the fault, unwinds running only finalizers ({@code ensuring}, {@code onExit},
+ * releases; a {@code transformWith} frame is skipped like a {@code flatMap}), and never retries.
+ * The one join that does not pass a cancellation down is {@link Join.Acquire}: the acquisition of
+ * {@code acquireRelease} runs on, and the join releases its resource if it still succeeds. A root's handle is
  * completed before the signal, so callers never wait for the victim (see docs/semantics.md). A
  * fiber that finishes swaps its listeners for {@link #FINISHED}: a later cancellation (a sibling
  * failing in {@code all}) runs no action of an effect that already completed.
@@ -91,6 +97,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   static final int FAULT = 3;
   private static final int DONE = 4;
   private static final Priority[] PRIORITIES = Priority.values();
+  private static final Fiber<?, ?>[] NO_CHILDREN = {};
   /** The cancel state of a fiber that finished without being cancelled: it can no longer be. */
   private static final Object FINISHED = new Object();
   /**
@@ -279,7 +286,16 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
                 m = FAULT;
               }
             }
-            case Node.MAP, Node.FLAT_MAP, Node.RECOVER, Node.CATCHING, Node.ENSURING -> {
+            case Node.RAISE -> {
+              r = ((Node.Raise<?, ?>) e).fault;
+              m = FAULT;
+            }
+            case Node.CLOCK -> {
+              r = core.clock;
+              m = VALUE;
+            }
+            case Node.MAP, Node.FLAT_MAP, Node.RECOVER, Node.CATCHING, Node.ENSURING, Node.TRANSFORM,
+                Node.ON_EXIT -> {
               push(e);
               r = ((Node.Wrapper<?, ?>) e).source;
             }
@@ -305,15 +321,30 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
                 return null;
               }
             }
-            case Node.ALL, Node.RACE -> {
+            case Node.ACQUIRE_RELEASE -> {
+              Node.AcquireRelease<?, ?> bracket = (Node.AcquireRelease<?, ?>) e;
+              push(bracket);
+              if (bracket.source instanceof Node.Pure<?, ?> pure) {
+                // Nothing to shield: the resource is at hand, and the frame takes it from here.
+                r = pure.value;
+                m = VALUE;
+                break;
+              }
+              return forkAcquire(bracket);
+            }
+            case Node.ALL, Node.RACE, Node.FIRST_SUCCESS -> {
               return fork((Node.Parallel<?, ?>) e);
             }
             case Node.TIMEOUT -> {
               Node.Timeout<?, ?> timeout = (Node.Timeout<?, ?>) e;
               if (timeout.after.isZero()) {
                 // A zero budget has expired before the effect could start: it never runs.
-                r = new Fault.TimedOut(Duration.ZERO);
-                m = FAULT;
+                if (timeout.fallback != null) {
+                  r = timeout.fallback;
+                } else {
+                  r = new Fault.TimedOut(Duration.ZERO);
+                  m = FAULT;
+                }
                 break;
               }
               return forkTimeout(timeout);
@@ -366,6 +397,15 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             sleep(delay, state.node.source, EVAL);
             return null;
+          }
+          if (frame instanceof Release release) {
+            try {
+              release.node.release.accept(release.resource, exitOutcome(m, r));
+            } catch (Throwable t) {
+              r = finalizerFailed(release.node, m, r, t);
+              m = FAULT;
+            }
+            continue;
           }
           ActionEffect<?, ?> node = (ActionEffect<?, ?>) frame;
           switch (node.tag) {
@@ -422,14 +462,46 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               try {
                 ((Node.Ensuring<?, ?>) node).finalizer.run();
               } catch (Throwable t) {
-                core.finalizerFailures.increment();
-                if (m != FAULT) {
-                  r = new Fault.Panic(t);
+                r = finalizerFailed(node, m, r, t);
+                m = FAULT;
+              }
+            }
+            case Node.ON_EXIT -> {
+              try {
+                ((Node.OnExit<?, ?>) node).finalizer.accept(exitOutcome(m, r));
+              } catch (Throwable t) {
+                r = finalizerFailed(node, m, r, t);
+                m = FAULT;
+              }
+            }
+            case Node.TRANSFORM -> {
+              // A cancelled fiber only unwinds: the function never sees its own cancellation.
+              if (!(cancelState instanceof Fault)) {
+                try {
+                  r = requireEffect(((Node.Transform<?, ?>) node).f.apply(outcomeOf(m, r)), "transformWith function");
+                  m = EVAL;
+                } catch (Throwable t) {
+                  r = faultOf(t);
                   m = FAULT;
-                } else if (r instanceof Fault.Panic(Throwable cause) && cause != t) {
-                  cause.addSuppressed(t);
-                } else {
-                  LOG.error("Finalizer of effect '{}' failed while it ended with {}", node.name(), r, t);
+                }
+              }
+            }
+            case Node.ACQUIRE_RELEASE -> {
+              if (m == VALUE) {
+                // Acquired: from here on exactly this frame releases, whatever happens to the use.
+                Node.AcquireRelease<?, ?> bracket = (Node.AcquireRelease<?, ?>) node;
+                push(new Release(bracket, r));
+                if (cancelState instanceof Fault cause) {
+                  r = cause;
+                  m = FAULT;
+                  break;
+                }
+                try {
+                  r = requireEffect(bracket.use.apply(r), "acquireRelease use function");
+                  m = EVAL;
+                } catch (Throwable t) {
+                  r = faultOf(t);
+                  m = FAULT;
                 }
               }
             }
@@ -446,6 +518,36 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
         RuntimeCore.logQuietly("Interpreter failure in an effect; unwinding it", bug);
       }
     }
+  }
+
+  /**
+   * Returns the register after finalizer {@code t} of {@code node} failed, the mode becoming {@link
+   * #FAULT}: a success or failure turns into a panic; during a fault the exception is added as
+   * suppressed or logged. Counted either way.
+   */
+  private Object finalizerFailed(ActionEffect<?, ?> node, int m, Object r, Throwable t) {
+    core.finalizerFailures.increment();
+    if (m != FAULT) {
+      return new Fault.Panic(t);
+    }
+    if (r instanceof Fault.Panic(Throwable cause) && cause != t) {
+      cause.addSuppressed(t);
+    } else {
+      LOG.error("Finalizer of effect '{}' failed while it ended with {}", node.name(), r, t);
+    }
+    return r;
+  }
+
+  /**
+   * The outcome a finalizer that sees it ({@code onExit}, a release) is given: the registers', but
+   * {@code Faulted(cause)} when this fiber was cancelled and is not already unwinding with a fault
+   * (a blocking body may return its value after the interrupt).
+   */
+  private Outcome<?, ?> exitOutcome(int m, Object r) {
+    if (m != FAULT && cancelState instanceof Fault cause) {
+      return new Outcome.Faulted<>(cause);
+    }
+    return outcomeOf(m, r);
   }
 
   private void push(Object frame) {
@@ -581,7 +683,11 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
 
   private Fiber<?, ?> fork(Node.Parallel<?, ?> node) {
     int n = node.effects.length;
-    Join j = node.tag == Node.ALL ? new Join.All(this, n) : new Join.Race(this, n);
+    Join j = switch (node.tag) {
+      case Node.ALL -> new Join.All(this, n);
+      case Node.RACE -> new Join.Race(this, n);
+      default -> new Join.FirstSuccess(this, n);
+    };
     for (int i = 0; i < n; i++) {
       j.children[i] = new Fiber<>(core, priority(), node.effects[i], j, i);
     }
@@ -589,8 +695,16 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     return startJoin(j);
   }
 
+  /** Runs the acquisition of {@code node} in a child fiber shielded from this fiber's cancellation. */
+  private Fiber<?, ?> forkAcquire(Node.AcquireRelease<?, ?> node) {
+    Join.Acquire j = new Join.Acquire(this, node);
+    j.children[0] = new Fiber<>(core, priority(), node.source, j, 0);
+    holdFor(j);
+    return startJoin(j);
+  }
+
   private Fiber<?, ?> forkTimeout(Node.Timeout<?, ?> node) {
-    Join.Timeout j = new Join.Timeout(this, node.after);
+    Join.Timeout j = new Join.Timeout(this, node.after, node.fallback);
     j.children[0] = new Fiber<>(core, priority(), node.source, j, 0);
     holdFor(j);
     suspension = j;
@@ -747,7 +861,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
       Object s = f.suspension;
       if (s instanceof Join j) {
         j.withdrawTimer();
-        for (Fiber<?, ?> child : j.children) {
+        for (Fiber<?, ?> child : j.shieldsChildren() ? NO_CHILDREN : j.children) {
           if (child != null && child.markCancelled(cause)) {
             if (work == null) {
               work = new ArrayDeque<>();
@@ -900,6 +1014,17 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
       state.node.policy.listener().onExhausted(state.attempts, last);
     } catch (Throwable t) {
       RuntimeCore.logQuietly("A retry listener failed; the effect ends as it would have", t);
+    }
+  }
+
+  /** The frame of an acquired resource: releases it when the use ends, however it ends. */
+  static final class Release {
+    final Node.AcquireRelease<?, ?> node;
+    final Object resource;
+
+    Release(Node.AcquireRelease<?, ?> node, Object resource) {
+      this.node = node;
+      this.resource = resource;
     }
   }
 

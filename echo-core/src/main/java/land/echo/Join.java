@@ -8,8 +8,9 @@ import java.util.Collections;
 import land.echo.time.Timer;
 
 /**
- * A parent {@link Fiber} suspended on child fibers: {@code all}, {@code race} or {@code timeout};
- * thread-safe.
+ * A parent {@link Fiber} suspended on child fibers: {@code all}, {@code race}, {@code
+ * firstSuccess}, {@code timeout} (and {@code timeoutTo}) or the acquisition of {@code
+ * acquireRelease}; thread-safe.
  *
  * <p>Children report through {@link #childDone}; one CAS on {@link #resumed} elects the single
  * party that resumes the parent (the last successful child of {@code all}, the first failing one,
@@ -21,7 +22,7 @@ import land.echo.time.Timer;
  * that the runtime knows when a root and everything it spawned is quiescent (shutdown waits for
  * that before running its hooks).
  */
-abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
+abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.FirstSuccess, Join.Acquire {
   private static final VarHandle RESUMED;
   private static final VarHandle UNSETTLED;
 
@@ -51,6 +52,14 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
 
   /** Withdraws whatever this join scheduled on the timer (only a timeout has something). */
   void withdrawTimer() {}
+
+  /**
+   * Returns true if the parent's cancellation must not reach the children (an acquisition runs to
+   * its end, see {@link Acquire}); the parent is still resumed at once.
+   */
+  boolean shieldsChildren() {
+    return false;
+  }
 
   /**
    * The parent was cancelled: withdraw the timer, signal every child (iteratively, however deep
@@ -135,6 +144,78 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
     return java.util.List.of(values);
   }
 
+  /**
+   * The first child to succeed decides and the others are cancelled; if none succeeds, the last
+   * one to finish decides (its failure or fault is the outcome).
+   */
+  static final class FirstSuccess extends Join {
+    private static final VarHandle REMAINING;
+
+    static {
+      try {
+        REMAINING = MethodHandles.lookup().findVarHandle(FirstSuccess.class, "remaining", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private volatile int remaining;
+
+    FirstSuccess(Fiber<?, ?> parent, int n) {
+      super(parent, n);
+      this.remaining = n;
+    }
+
+    @Override
+    void childDone(Fiber<?, ?> child, int m, Object r) {
+      if (m == Fiber.VALUE) {
+        if (tryResume(r, m)) {
+          cancelChildren(new Fault.Cancelled("another effect succeeded first"), child);
+        }
+      } else if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+        // Every child has finished and none succeeded (a success would have won the CAS first).
+        tryResume(r, m);
+      }
+    }
+  }
+
+  /**
+   * The acquisition of {@code acquireRelease}, run in a child fiber that the parent's cancellation
+   * does not reach. A cancelled parent is resumed at once (cancellation never back-pressures); if
+   * the acquisition then still succeeds, this join releases the resource itself, on the child's
+   * thread, with the parent's cancellation as the outcome. So an acquired resource is released
+   * exactly once: by the parent's release frame if the parent received it, here otherwise.
+   */
+  static final class Acquire extends Join {
+    private final Node.AcquireRelease<?, ?> node;
+
+    Acquire(Fiber<?, ?> parent, Node.AcquireRelease<?, ?> node) {
+      super(parent, 1);
+      this.node = node;
+    }
+
+    @Override
+    boolean shieldsChildren() {
+      return true;
+    }
+
+    @Override
+    void childDone(Fiber<?, ?> child, int m, Object r) {
+      if (tryResume(r, m) || m != Fiber.VALUE) {
+        return;
+      }
+      // Only the parent's cancellation resumes it before the child does.
+      Fault cause = parent.cancelCause();
+      Outcome<?, ?> outcome = new Outcome.Faulted<>(cause != null ? cause : new Fault.Cancelled("acquireRelease was cancelled"));
+      try {
+        node.release.accept(r, outcome);
+      } catch (Throwable t) {
+        parent.core.finalizerFailures.increment();
+        RuntimeCore.logQuietly("Releasing a resource acquired after its effect was cancelled failed", t);
+      }
+    }
+  }
+
   /** The first child to finish decides; the others are cancelled. */
   static final class Race extends Join {
     Race(Fiber<?, ?> parent, int n) {
@@ -152,15 +233,19 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
   /**
    * One child against a timer. The timer thread only hands the expiry over ({@link
    * RuntimeCore#onTimer}); {@link #run()} then ends the join with {@code TimedOut} elsewhere, so no
-   * cancellation action or dependent ever runs on the timer thread.
+   * cancellation action or dependent ever runs on the timer thread. With a {@code fallback}
+   * ({@code timeoutTo}) the expiry resumes the parent with the fallback to evaluate instead, and the
+   * child is still cancelled with {@code TimedOut}.
    */
   static final class Timeout extends Join implements Runnable {
     private final Duration after;
+    private final ActionEffect<?, ?> fallback;
     private volatile Timer.Cancellable timer;
 
-    Timeout(Fiber<?, ?> parent, Duration after) {
+    Timeout(Fiber<?, ?> parent, Duration after, ActionEffect<?, ?> fallback) {
       super(parent, 1);
       this.after = after;
+      this.fallback = fallback;
     }
 
     void arm(RuntimeCore core) {
@@ -190,7 +275,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout {
     @Override
     public void run() {
       Fault timedOut = new Fault.TimedOut(after);
-      if (tryResume(timedOut, Fiber.FAULT)) {
+      if (fallback != null ? tryResume(fallback, Fiber.EVAL) : tryResume(timedOut, Fiber.FAULT)) {
         cancelChildren(timedOut, null);
       }
     }

@@ -2,6 +2,8 @@ package land.echo;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -34,10 +36,17 @@ final class Node {
   static final byte RACE = 14;
   static final byte TIMEOUT = 15;
   static final byte RETRY = 16;
+  static final byte TRANSFORM = 17;
+  static final byte ON_EXIT = 18;
+  static final byte ACQUIRE_RELEASE = 19;
+  static final byte FIRST_SUCCESS = 20;
+  static final byte RAISE = 21;
+  static final byte CLOCK = 22;
 
   private static final String[] KINDS = {
     "succeed", "fail", "compute", "blocking", "async", "suspend", "sleep", "map", "flatMap",
-    "recover", "catching", "ensuring", "named", "all", "race", "timeout", "retry"
+    "recover", "catching", "ensuring", "named", "all", "race", "timeout", "retry", "transformWith",
+    "onExit", "acquireRelease", "firstSuccess", "fromOutcome", "clock"
   };
 
   private Node() {}
@@ -144,6 +153,23 @@ final class Node {
     }
   }
 
+  /** Ends with a runtime fault given by the user ({@code fromOutcome} of a {@code Faulted}). */
+  static final class Raise<E, T> extends ActionEffect<E, T> {
+    final Fault fault;
+
+    Raise(Fault fault) {
+      super(RAISE, null);
+      this.fault = fault;
+    }
+  }
+
+  /** Succeeds with the runtime's injected {@link land.echo.time.Clock}. */
+  static final class ClockRead<E, T> extends ActionEffect<E, T> {
+    ClockRead() {
+      super(CLOCK, null);
+    }
+  }
+
   static final class Suspend<E, T> extends ActionEffect<E, T> {
     final Supplier<? extends ActionEffect<?, ?>> supplier;
 
@@ -164,7 +190,8 @@ final class Node {
 
   /** A node wrapping one source effect; its requirements are the source's, widened by {@code extra}. */
   abstract static sealed class Wrapper<E, T> extends ActionEffect<E, T>
-      permits Map, FlatMap, Recover, Catching, Ensuring, Named, Timeout, Retry {
+      permits Map, FlatMap, Recover, Catching, Ensuring, Named, Timeout, Retry, Transform, OnExit,
+          AcquireRelease {
     final ActionEffect<?, ?> source;
 
     Wrapper(byte tag, ActionEffect<?, ?> source, Object extraRequirements) {
@@ -234,10 +261,51 @@ final class Node {
 
   static final class Timeout<E, T> extends Wrapper<E, T> {
     final Duration after;
+    /** What runs in the source's place when the budget expires; null: end with {@code TimedOut}. */
+    final ActionEffect<?, ?> fallback;
 
-    Timeout(ActionEffect<?, ?> source, Duration after) {
-      super(TIMEOUT, source, null);
+    Timeout(ActionEffect<?, ?> source, Duration after, ActionEffect<?, ?> fallback) {
+      super(TIMEOUT, source, fallback == null ? null : fallback.requirements);
       this.after = after;
+      this.fallback = fallback;
+    }
+  }
+
+  /** Continues with the effect {@code f} builds from the source's whole outcome. */
+  static final class Transform<E, T> extends Wrapper<E, T> {
+    final Function<Object, ? extends ActionEffect<?, ?>> f;
+
+    Transform(ActionEffect<?, ?> source, Function<Object, ? extends ActionEffect<?, ?>> f) {
+      super(TRANSFORM, source, null);
+      this.f = f;
+    }
+  }
+
+  /** A finalizer that sees the source's outcome. */
+  static final class OnExit<E, T> extends Wrapper<E, T> {
+    final Consumer<Object> finalizer;
+
+    OnExit(ActionEffect<?, ?> source, Consumer<Object> finalizer) {
+      super(ON_EXIT, source, null);
+      this.finalizer = finalizer;
+    }
+  }
+
+  /**
+   * Acquires a resource with the source (shielded from cancellation: it runs in a child fiber the
+   * parent's cancellation does not reach), uses it, and releases it exactly once if it was acquired.
+   */
+  static final class AcquireRelease<E, T> extends Wrapper<E, T> {
+    final Function<Object, ? extends ActionEffect<?, ?>> use;
+    final BiConsumer<Object, Object> release;
+
+    AcquireRelease(
+        ActionEffect<?, ?> acquire,
+        Function<Object, ? extends ActionEffect<?, ?>> use,
+        BiConsumer<Object, Object> release) {
+      super(ACQUIRE_RELEASE, acquire, null);
+      this.use = use;
+      this.release = release;
     }
   }
 
@@ -260,7 +328,10 @@ final class Node {
     }
   }
 
-  /** A parallel fan-out ({@link #ALL}) or a race ({@link #RACE}) over {@code effects}. */
+  /**
+   * A parallel fan-out ({@link #ALL}), a race ({@link #RACE}) or a hedge ({@link #FIRST_SUCCESS})
+   * over {@code effects}.
+   */
   static final class Parallel<E, T> extends ActionEffect<E, T> {
     final ActionEffect<?, ?>[] effects;
 

@@ -137,6 +137,35 @@ class ReadmeExamplesTest {
     }
   }
 
+  /** README: "Composing effects": time out, then fall back; acquire, use, release. */
+  @Test
+  void fallbackAndResources() {
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
+    try (ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), scheduler)) {
+      ActionEffect<String, String> remote = APP.never(); // a call that does not answer in time
+
+      // Time out, then fall back: the effect is cancelled and the fallback runs in its place.
+      ActionEffect<String, String> withFallback =
+          remote.timeoutTo(Duration.ofMillis(50), APP.succeed("cached"));
+      assertThat(runtime.run(withFallback)).isEqualTo(new Outcome.Success<>("cached"));
+
+      // The general form: continue with an effect built from the whole outcome.
+      ActionEffect<String, String> handled = remote.timeout(Duration.ofMillis(50))
+          .transformWith(outcome -> switch (outcome) {
+            case Outcome.Faulted<String, String>(Fault.TimedOut t) -> APP.succeed("cached");
+            default -> APP.fromOutcome(outcome);
+          });
+      assertThat(runtime.run(handled)).isEqualTo(new Outcome.Success<>("cached"));
+
+      // Acquire, use, release: released exactly once if acquired, also on cancellation.
+      ActionEffect<String, Integer> firstLine = APP.acquireRelease(
+          APP.blocking(token -> new java.io.StringReader("line one\nline two")),
+          reader -> APP.blocking(token -> new java.io.BufferedReader(reader).readLine().length()),
+          (reader, outcome) -> reader.close());
+      assertThat(runtime.run(firstLine)).isEqualTo(new Outcome.Success<>(8));
+    }
+  }
+
   /** README: "The scheduler". */
   @Test
   void schedulerExample() throws InterruptedException {

@@ -1,0 +1,163 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import land.echo.time.Clock;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code via}/{@link Policy}, {@code clock}, {@code firstSuccess} and {@code never}, on virtual time. */
+@Timeout(30)
+class PolicyHooksTest {
+  private static final Duration HALF_SECOND = Duration.ofMillis(500);
+  private static final Effects<String> APP = Effects.failingWith(String.class);
+
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  /** A policy as a generic method: falls back to the error "too slow" after half a second. */
+  static <T> ActionEffect<String, T> budget(ActionEffect<String, T> effect) {
+    return effect.timeoutTo(HALF_SECOND, APP.fail("too slow"));
+  }
+
+  /** A policy that records when the effects it guards end, under a label. */
+  static Policy<String> recording(String label, List<String> log) {
+    return new Policy<>() {
+      @Override
+      public <T> ActionEffect<String, T> apply(ActionEffect<String, T> effect) {
+        return effect.onExit(outcome -> log.add(label));
+      }
+    };
+  }
+
+  /** An adaptive policy's building block: measures each run's latency on the runtime's clock. */
+  static Policy<String> measuring(AtomicLong lastNanos) {
+    return new Policy<>() {
+      @Override
+      public <T> ActionEffect<String, T> apply(ActionEffect<String, T> effect) {
+        return APP.clock().flatMap(clock -> {
+          long start = clock.nanoTime();
+          return effect.onExit(outcome -> lastNanos.set(clock.nanoTime() - start));
+        });
+      }
+    };
+  }
+
+  @Test
+  void oneGenericPolicyGuardsEffectsOfAnyValueType() throws Exception {
+    Policy<String> policy = PolicyHooksTest::budget;
+    assertThat(runtime.run(APP.succeed(1).via(policy)).getOrThrow()).isEqualTo(1);
+    assertThat(runtime.run(APP.succeed("text").via(policy)).getOrThrow()).isEqualTo("text");
+    EffectHandle<String, Integer> slow = runtime.submit(APP.<Integer>never().via(policy));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(HALF_SECOND);
+    assertThat(slow.join()).isEqualTo(Outcome.failure("too slow"));
+  }
+
+  @Test
+  void andThenAppliesTheOuterPolicyAroundTheInner() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    Policy<String> both = recording("inner", log).andThen(recording("outer", log));
+    runtime.run(APP.succeed(1).via(both));
+    assertThat(log).containsExactly("inner", "outer");
+  }
+
+  @Test
+  void clockIsTheRuntimesInjectedClock() {
+    time.advance(Duration.ofSeconds(5));
+    assertThat(runtime.run(APP.clock()).getOrThrow()).isSameAs(runtime.clock());
+    assertThat(runtime.run(APP.clock().map(Clock::nanoTime)).getOrThrow())
+        .isEqualTo(Duration.ofSeconds(5).toNanos());
+  }
+
+  @Test
+  void aPolicyMeasuresLatencyOnVirtualTime() {
+    AtomicLong lastNanos = new AtomicLong(-1);
+    EffectHandle<String, Void> handle = runtime.submit(APP.sleep(Duration.ofMillis(300)).via(measuring(lastNanos)));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(Duration.ofMillis(300));
+    assertThat(handle.join().isSuccess()).isTrue();
+    assertThat(lastNanos).hasValue(Duration.ofMillis(300).toNanos());
+  }
+
+  @Test
+  void firstSuccessTakesTheFirstValueAndCancelsTheOthersOnce() throws Exception {
+    List<Outcome<String, Integer>> loserSaw = new CopyOnWriteArrayList<>();
+    CountDownLatch loserUnwound = new CountDownLatch(1);
+    ActionEffect<String, Integer> loser = APP.<Integer>never().onExit(loserSaw::add).ensuring(loserUnwound::countDown);
+    ActionEffect<String, Integer> failing = APP.fail("fast failure");
+    assertThat(runtime.run(APP.firstSuccess(List.of(loser, failing, APP.succeed(3)))).getOrThrow()).isEqualTo(3);
+    loserUnwound.await();
+    assertThat(loserSaw).containsExactly(Outcome.faulted(new Fault.Cancelled("another effect succeeded first")));
+  }
+
+  @Test
+  void firstSuccessWaitsPastEarlierFailures() {
+    ActionEffect<String, Integer> failing = APP.fail("fast failure");
+    EffectHandle<String, Integer> handle = runtime.submit(
+        APP.firstSuccess(List.of(failing, APP.sleep(HALF_SECOND).map(x -> 2))));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(HALF_SECOND);
+    assertThat(handle.join()).isEqualTo(Outcome.success(2));
+  }
+
+  @Test
+  void firstSuccessWhenAllFailEndsWithTheLastToFinish() {
+    ActionEffect<String, Integer> first = APP.fail("first");
+    ActionEffect<String, Integer> last = APP.sleep(HALF_SECOND).flatMap(x -> APP.fail("last"));
+    EffectHandle<String, Integer> handle = runtime.submit(APP.firstSuccess(List.of(last, first)));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(HALF_SECOND);
+    assertThat(handle.join()).isEqualTo(Outcome.failure("last"));
+  }
+
+  @Test
+  void hedgingStartsACopyAfterADelayAndTheFasterCopyWins() {
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<String, String> call = APP.suspend(() -> {
+      int n = calls.incrementAndGet();
+      // The first call is slow (2 s), the hedged copy fast (100 ms).
+      return APP.sleep(Duration.ofMillis(n == 1 ? 2000 : 100)).map(x -> "call " + n);
+    });
+    EffectHandle<String, String> handle = runtime.submit(
+        APP.firstSuccess(List.of(call, APP.sleep(HALF_SECOND).flatMap(x -> call))));
+    await().until(() -> time.pendingTimers() == 2);
+    time.advance(HALF_SECOND);
+    await().until(() -> time.pendingTimers() == 2 && calls.get() == 2);
+    time.advance(Duration.ofMillis(100));
+    assertThat(handle.join()).isEqualTo(Outcome.success("call 2"));
+    await().until(() -> time.pendingTimers() == 0);
+  }
+
+  @Test
+  void neverEndsOnlyWhenCancelled() {
+    EffectHandle<String, Integer> handle = runtime.submit(APP.never());
+    // Another effect runs to its end meanwhile; the never-ending one is still pending.
+    assertThat(runtime.run(APP.succeed("marker")).isSuccess()).isTrue();
+    assertThat(handle.isDone()).isFalse();
+    handle.cancel("stop");
+    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
+  }
+
+  @Test
+  void neverLosesEveryRace() {
+    EffectHandle<String, Integer> handle = runtime.submit(APP.race(APP.never(), APP.sleep(HALF_SECOND).map(x -> 1)));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(HALF_SECOND);
+    assertThat(handle.join()).isEqualTo(Outcome.success(1));
+  }
+}
