@@ -150,7 +150,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
    */
   @Override
   public Executor defaultExecutor() {
-    return core.scheduler.executor(fiber.priority());
+    return fiber.core.scheduler.executor(fiber.priority());
   }
 
   /**
