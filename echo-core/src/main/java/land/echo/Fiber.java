@@ -903,6 +903,16 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   @Override
+  public Optional<Duration> deadline() {
+    return Deadlines.remaining(core.clock, link);
+  }
+
+  /** For a root, its {@link HandleFuture}; for a child, its {@link Join}. */
+  Object link() {
+    return link;
+  }
+
+  @Override
   public void throwIfCancelled() {
     Fault cause = cancelCause();
     if (cause != null) {
