@@ -120,7 +120,7 @@ public abstract sealed class ActionEffect<E, T>
    * ends with the cancellation's fault like any other effect.
    */
   public static <E, T> ActionEffect<E, T> never() {
-    return new Node.Named<>(new Node.Async<E, T>(null, NEVER), "never");
+    return new Node.Named<>(new Node.Async<E, T>(null, NEVER, AsyncCancelMode.CANCEL_FUTURE), "never");
   }
 
   private static final AsyncTokenBody<Object> NEVER = token -> new CompletableFuture<>();
@@ -187,15 +187,41 @@ public abstract sealed class ActionEffect<E, T>
 
   /**
    * Returns an effect that starts asynchronous work with {@code body} and completes with its stage;
-   * the stage's future is cancelled when the effect is cancelled.
+   * the stage's future is cancelled when the effect is cancelled ({@link
+   * AsyncCancelMode#CANCEL_FUTURE}).
    */
   public static <E, T> ActionEffect<E, T> async(AsyncTokenBody<T> body) {
-    return new Node.Async<>(null, Objects.requireNonNull(body, "body"));
+    return async(body, AsyncCancelMode.CANCEL_FUTURE);
   }
 
-  /** Returns an effect that starts asynchronous work with {@code body} and the {@code capability}. */
+  /**
+   * Returns an effect that starts asynchronous work with {@code body} and completes with its stage;
+   * {@code mode} says whether cancelling the effect cancels the stage. A cancelled effect resumes
+   * with its cause at once in either mode. Use {@link AsyncCancelMode#LEAVE_RUNNING} for a stage
+   * shared with other callers (a cache's pending load), which one caller's timeout must not cancel.
+   */
+  public static <E, T> ActionEffect<E, T> async(AsyncTokenBody<T> body, AsyncCancelMode mode) {
+    return new Node.Async<>(null, Objects.requireNonNull(body, "body"), Objects.requireNonNull(mode, "mode"));
+  }
+
+  /**
+   * Returns an effect that starts asynchronous work with {@code body} and the {@code capability};
+   * the stage's future is cancelled when the effect is cancelled.
+   */
   public static <E, T, C> ActionEffect<E, T> async(Class<C> capability, AsyncBody<C, T> body) {
-    return new Node.Async<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
+    return async(capability, body, AsyncCancelMode.CANCEL_FUTURE);
+  }
+
+  /**
+   * Returns an effect that starts asynchronous work with {@code body} and the {@code capability};
+   * {@code mode} says whether cancelling the effect cancels the stage (see {@link
+   * #async(AsyncTokenBody, AsyncCancelMode)}).
+   */
+  public static <E, T, C> ActionEffect<E, T> async(
+      Class<C> capability, AsyncBody<C, T> body, AsyncCancelMode mode) {
+    return new Node.Async<>(
+        Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"),
+        Objects.requireNonNull(mode, "mode"));
   }
 
   /**

@@ -14,8 +14,9 @@ import java.util.function.BiConsumer;
  * ever observed through {@link CompletionStage#whenComplete}, which every stage supports (a {@code
  * minimalCompletionStage()}, a {@code completedStage(x)}, a foreign implementation whose {@code
  * toCompletableFuture()} returns a copy). A cancelled fiber does not wait for the stage: it
- * resumes with the cause at once, the stage is cancelled if it is a {@link Future} that allows it,
- * and its late completion is ignored.
+ * resumes with the cause at once, the stage is cancelled if it is a {@link Future} that allows it
+ * (unless the effect was built with {@link AsyncCancelMode#LEAVE_RUNNING}, when {@link #stage} is
+ * null), and its late completion is ignored.
  */
 final class AsyncCall implements BiConsumer<Object, Throwable> {
   private static final VarHandle STATE;
@@ -29,9 +30,11 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
   }
 
   private final Fiber<?, ?> fiber;
+  /** The stage to cancel with the fiber; null when the stage must be left running. */
   private final CompletionStage<?> stage;
   private volatile int state;
 
+  /** {@code stage} is the stage to cancel if the fiber is cancelled, or null to leave it running. */
   AsyncCall(Fiber<?, ?> fiber, CompletionStage<?> stage) {
     this.fiber = fiber;
     this.stage = stage;
@@ -54,7 +57,10 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
     }
   }
 
-  /** The fiber was cancelled: resume it with {@code cause} and cancel the stage if it is a future. */
+  /**
+   * The fiber was cancelled: resume it with {@code cause} and cancel the stage if it is a future
+   * and this call owns it.
+   */
   void cancel(Fault cause) {
     if (!claim()) {
       return;

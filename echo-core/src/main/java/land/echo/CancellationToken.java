@@ -1,5 +1,6 @@
 package land.echo;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
@@ -18,6 +19,25 @@ public interface CancellationToken {
 
   /** Returns why the effect was cancelled, or empty while it has not been. */
   Optional<String> reason();
+
+  /**
+   * Returns the time left until the earliest deadline the effect runs under, or empty if it runs
+   * under none; {@link Duration#ZERO} once that deadline has passed (its cancellation may still be
+   * on its way).
+   *
+   * <p>The deadlines are those of the root ({@code runWithTimeout}, {@code submitWithTimeout}:
+   * the budget counts from submission) and of every enclosing {@code timeout} or {@code timeoutTo}
+   * (counting from when it started); the earliest applies, whichever is innermost. A body inside
+   * {@code all}, {@code race} or {@code firstSuccess} sees the deadlines of the effect that forked
+   * it. Time is read on the runtime's {@link land.echo.time.Clock}, so it is virtual in tests. A body
+   * may pass the remaining time on, e.g. as a remote call's timeout; the answer is computed on each
+   * call (a walk of the enclosing joins), so read it once per call made.
+   *
+   * <p>The default returns empty, for tokens outside a runtime.
+   */
+  default Optional<Duration> deadline() {
+    return Optional.empty();
+  }
 
   /**
    * Throws if the effect has been cancelled; a body may call this at convenient points.

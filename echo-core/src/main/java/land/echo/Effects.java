@@ -104,9 +104,25 @@ public final class Effects<E> {
     return ActionEffect.async(body);
   }
 
+  /**
+   * Returns an effect that starts asynchronous work with {@code body}; {@code mode} says whether
+   * cancelling the effect cancels the stage.
+   */
+  public <T> ActionEffect<E, T> async(AsyncTokenBody<T> body, AsyncCancelMode mode) {
+    return ActionEffect.async(body, mode);
+  }
+
   /** Returns an effect that starts asynchronous work with {@code body} and the {@code capability}. */
   public <T, C> ActionEffect<E, T> async(Class<C> capability, AsyncBody<C, T> body) {
     return ActionEffect.async(capability, body);
+  }
+
+  /**
+   * Returns an effect that starts asynchronous work with {@code body} and the {@code capability};
+   * {@code mode} says whether cancelling the effect cancels the stage.
+   */
+  public <T, C> ActionEffect<E, T> async(Class<C> capability, AsyncBody<C, T> body, AsyncCancelMode mode) {
+    return ActionEffect.async(capability, body, mode);
   }
 
   /** Returns an effect that builds its effect lazily, each time it runs (recursion). */

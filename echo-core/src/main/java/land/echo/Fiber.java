@@ -271,7 +271,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
                 }
                 break;
               }
-              Object failed = awaitStage(stage);
+              Object failed = awaitStage(stage, ((Node.Async<?, ?>) leaf).cancelsStage);
               if (failed == null) {
                 return null;
               }
@@ -662,8 +662,8 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * Suspends on an async stage; returns null once suspended, or the fault to continue with if the
    * stage refused the callback before anyone else could resume this fiber.
    */
-  private Object awaitStage(CompletionStage<?> stage) {
-    AsyncCall call = new AsyncCall(this, stage);
+  private Object awaitStage(CompletionStage<?> stage, boolean cancelsStage) {
+    AsyncCall call = new AsyncCall(this, cancelsStage ? stage : null);
     suspension = call;
     try {
       stage.whenComplete(call);
@@ -900,6 +900,16 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   public Optional<String> reason() {
     Fault cause = cancelCause();
     return cause == null ? Optional.empty() : Optional.of(reasonOf(cause));
+  }
+
+  @Override
+  public Optional<Duration> deadline() {
+    return Deadlines.remaining(core.clock, link);
+  }
+
+  /** For a root, its {@link HandleFuture}; for a child, its {@link Join}. */
+  Object link() {
+    return link;
   }
 
   @Override

@@ -240,12 +240,15 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
   static final class Timeout extends Join implements Runnable {
     private final Duration after;
     private final ActionEffect<?, ?> fallback;
+    /** The runtime clock's reading at which this timeout expires, for {@link Deadlines}. */
+    final long deadlineAt;
     private volatile Timer.Cancellable timer;
 
     Timeout(Fiber<?, ?> parent, Duration after, ActionEffect<?, ?> fallback) {
       super(parent, 1);
       this.after = after;
       this.fallback = fallback;
+      this.deadlineAt = Deadlines.at(parent.core.clock.nanoTime(), after);
     }
 
     void arm(RuntimeCore core) {

@@ -140,8 +140,12 @@ final class Node {
   }
 
   static final class Async<E, T> extends Leaf<E, T> {
-    Async(Class<?> capability, Object body) {
+    /** Whether cancelling the effect cancels the body's stage ({@link AsyncCancelMode#CANCEL_FUTURE}). */
+    final boolean cancelsStage;
+
+    Async(Class<?> capability, Object body, AsyncCancelMode mode) {
       super(ASYNC, capability, body);
+      this.cancelsStage = mode == AsyncCancelMode.CANCEL_FUTURE;
     }
 
     /** Runs the async body with its capability ({@code null} for a token-only body) and token. */

@@ -92,7 +92,9 @@ final class RuntimeCore {
       Fault timedOut = new Fault.TimedOut(timeout);
       Timer.Cancellable deadline;
       try {
-        deadline = timer.schedule(timeout, () -> onTimer(() -> handle.cancelWith(timedOut)));
+        long at = Deadlines.at(clock.nanoTime(), timeout);
+        deadline = new Deadlines.RootDeadline(
+            at, timer.schedule(timeout, () -> onTimer(() -> handle.cancelWith(timedOut))));
       } catch (Throwable t) {
         handle.complete0(new Outcome.Faulted<>(new Fault.Panic(t)));
         handle.quiescent();

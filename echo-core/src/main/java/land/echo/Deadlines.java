@@ -1,0 +1,74 @@
+package land.echo;
+
+import java.time.Duration;
+import java.util.Optional;
+import land.echo.time.Clock;
+import land.echo.time.Timer;
+
+/**
+ * The deadlines a fiber runs under, for {@link CancellationToken#deadline()}; stateless.
+ *
+ * <p>A deadline is an absolute reading of the runtime's {@link Clock}, taken when the budget
+ * starts: by a root submitted with a timeout ({@link RootDeadline}, the handle's timer entry) and by
+ * each {@code timeout} join ({@link Join.Timeout#deadlineAt}). Nothing is stored on a fiber: {@link
+ * #remaining} walks from the fiber up through its joins to its root when a body asks, so an effect
+ * that never asks pays nothing, and one that does pays one walk of its join nesting (iterative, as
+ * every walk of a user-built structure).
+ */
+final class Deadlines {
+  /**
+   * The longest budget recorded, about 146 years: deadlines are compared by difference, like
+   * {@link System#nanoTime()} values, which stays exact while two of them are less than 2^63 ns apart.
+   */
+  private static final long MAX_BUDGET_NANOS = Long.MAX_VALUE >> 1;
+
+  private Deadlines() {}
+
+  /** Returns the clock reading {@code budget} after {@code now}, the budget clamped to about 146 years. */
+  static long at(long now, Duration budget) {
+    long nanos;
+    try {
+      nanos = Math.min(budget.toNanos(), MAX_BUDGET_NANOS);
+    } catch (ArithmeticException e) {
+      nanos = MAX_BUDGET_NANOS;
+    }
+    return now + nanos;
+  }
+
+  /**
+   * Returns the time left until the earliest deadline above a fiber whose {@code link} (its handle
+   * or its join) is given, or empty if it runs under none; zero once that deadline has passed.
+   */
+  static Optional<Duration> remaining(Clock clock, Object link) {
+    boolean found = false;
+    long earliest = 0;
+    Object l = link;
+    while (l instanceof Join j) {
+      if (j instanceof Join.Timeout t && (!found || t.deadlineAt - earliest < 0)) {
+        earliest = t.deadlineAt;
+        found = true;
+      }
+      l = j.parent.link();
+    }
+    if (l instanceof HandleFuture<?, ?> handle && handle.deadline instanceof RootDeadline root
+        && (!found || root.at() - earliest < 0)) {
+      earliest = root.at();
+      found = true;
+    }
+    if (!found) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(Math.max(0, earliest - clock.nanoTime())));
+  }
+
+  /**
+   * The timer entry of a root's whole-effect deadline, with the clock reading {@code at} it expires
+   * at.
+   */
+  record RootDeadline(long at, Timer.Cancellable entry) implements Timer.Cancellable {
+    @Override
+    public boolean cancel() {
+      return entry.cancel();
+    }
+  }
+}
