@@ -12,7 +12,14 @@ import java.util.Optional;
  * {@link land.echo.spi.RuntimeListener}s. Immutable and thread-safe; the {@code with*} methods
  * return modified copies.
  *
- * {@snippet class="land.echo.examples.ReadmeExamplesTest" region="run-options"}
+ * {@snippet :
+ * RunOptions options = RunOptions.defaults()
+ *     .withPriority(Priority.HIGH)
+ *     .withTimeout(Duration.ofSeconds(2))
+ *     .withName("checkout")
+ *     .withAttribute("tenant", "acme");
+ * Outcome<CommonError, Receipt> receipt = runtime.run(checkout, options);
+ * }
  *
  * @param priority the priority the effect runs at
  * @param timeout a budget covering queue wait and execution, as in {@link

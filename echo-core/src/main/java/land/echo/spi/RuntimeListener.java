@@ -20,7 +20,20 @@ import land.echo.Outcome;
  * that was cancelled or refused before it ran. Step and retry events may arrive after {@code
  * completed} when a cancelled tree is still unwinding.
  *
- * {@snippet class="land.echo.examples.ReadmeExamplesTest" region="listener"}
+ * {@snippet :
+ * RuntimeListener slowEffects = new RuntimeListener() {
+ *   @Override
+ *   public void completed(EffectInfo effect, Outcome<?, ?> outcome) {
+ *     if (outcome instanceof Outcome.Faulted<?, ?> f && f.fault() instanceof Fault.TimedOut) {
+ *       timeouts.increment();
+ *     }
+ *   }
+ * };
+ * ApplicationRuntime runtime =
+ *     ApplicationRuntime.builder().scheduler(scheduler).listener(slowEffects).build();
+ * }
+ *
+ * <p>The same example, compiled, is {@code ReadmeExamplesTest.listenersAndRunOptions}.
  */
 public interface RuntimeListener {
 
