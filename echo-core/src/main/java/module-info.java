@@ -11,4 +11,5 @@ module land.echo.core {
   exports land.echo;
   exports land.echo.time;
   exports land.echo.scheduler;
+  exports land.echo.spi;
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.scheduler.EchoScheduler;
+import land.echo.spi.EffectInfo;
+import land.echo.spi.RuntimeListener;
 import land.echo.time.Clock;
 import land.echo.time.SystemTimer;
 import land.echo.time.Timer;
@@ -51,10 +53,11 @@ public final class ApplicationRuntime implements AutoCloseable {
   private final SystemTimer ownedTimer;
 
   private ApplicationRuntime(Builder builder) {
-    this.core = new RuntimeCore(builder.scheduler, builder.environment, builder.clock, builder.timer);
+    this.core = new RuntimeCore(builder.scheduler, builder.environment, builder.clock, builder.timer,
+        List.copyOf(builder.listeners), builder.logging);
     this.ownedTimer = builder.ownsTimer ? (SystemTimer) builder.timer : null;
     this.hooks = List.copyOf(builder.hooks);
-    RuntimeCore.LOG.info("New Echo-based ApplicationRuntime instance created");
+    RuntimeCore.LOG.atLevel(builder.logging.submitted).log("New Echo-based ApplicationRuntime instance created");
   }
 
   /** Returns a runtime running effects on {@code scheduler} with {@code environment}, system time and no hooks. */
@@ -89,17 +92,52 @@ public final class ApplicationRuntime implements AutoCloseable {
    */
   public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect, Priority priority) {
     refuseOnWorker("run");
-    return await(core.start(effect, priority, null));
+    return await(core.start(effect, priority, null, null));
+  }
+
+  /**
+   * Runs {@code effect} as {@code options} say (priority, timeout, name, attributes) and waits for
+   * its outcome, blocking as {@link #run(ActionEffect, Priority)} does.
+   *
+   * @throws IllegalStateException if called on a worker of this runtime's scheduler
+   */
+  public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect, RunOptions options) {
+    refuseOnWorker("run");
+    return await(start(effect, options));
+  }
+
+  /**
+   * Submits {@code effect} as {@code options} say and returns its handle: at {@code
+   * options.priority()}, with the budget of {@code options.timeout()} if present (as {@link
+   * #submitWithTimeout} does), reported under {@code options.name()} if present and with {@code
+   * options.attributes()} in its {@link EffectInfo}.
+   */
+  public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect, RunOptions options) {
+    return start(effect, options);
+  }
+
+  private <E, T> HandleFuture<E, T> start(ActionEffect<E, T> effect, RunOptions options) {
+    Objects.requireNonNull(options, "options");
+    return core.start(effect, options.priority(), options.timeout().orElse(null), options);
+  }
+
+  /**
+   * Returns a snapshot of the root effects submitted and not yet complete, in no particular order:
+   * what a dashboard shows as running or queued. Costs a scan of the in-flight registry; meant to be
+   * polled, not called per effect.
+   */
+  public List<EffectInfo> inFlight() {
+    return core.inFlight();
   }
 
   /** Submits {@code effect} at {@code NORMAL} priority and returns its handle. */
   public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect) {
-    return core.start(effect, Priority.NORMAL, null);
+    return core.start(effect, Priority.NORMAL, null, null);
   }
 
   /** Submits {@code effect} at {@code priority} and returns its handle. */
   public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect, Priority priority) {
-    return core.start(effect, priority, null);
+    return core.start(effect, priority, null, null);
   }
 
   /**
@@ -166,7 +204,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    *     refused at submission (a missing capability, or a runtime that is shut down)
    */
   public <E, T> CompletableFuture<T> future(ActionEffect<E, T> effect, Priority priority) {
-    HandleFuture<E, T> handle = core.start(effect, priority, null);
+    HandleFuture<E, T> handle = core.start(effect, priority, null, null);
     return FutureBridge.of(handle, core.scheduler.executor(priority));
   }
 
@@ -186,7 +224,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    */
   public <E, T> Outcome<E, T> runWithTimeout(ActionEffect<E, T> effect, Duration timeout, Priority priority) {
     refuseOnWorker("runWithTimeout");
-    return await(core.start(effect, priority, Objects.requireNonNull(timeout, "timeout")));
+    return await(core.start(effect, priority, Objects.requireNonNull(timeout, "timeout"), null));
   }
 
   /**
@@ -201,7 +239,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    */
   public <E, T> EffectHandle<E, T> submitWithTimeout(
       ActionEffect<E, T> effect, Duration timeout, Priority priority) {
-    return core.start(effect, priority, Objects.requireNonNull(timeout, "timeout"));
+    return core.start(effect, priority, Objects.requireNonNull(timeout, "timeout"), null);
   }
 
   /** Runs {@code effect} at {@code NORMAL} priority, retried under {@code policy}; see {@link ActionEffect#retry}. */
@@ -352,8 +390,25 @@ public final class ApplicationRuntime implements AutoCloseable {
     private Timer timer;
     private boolean ownsTimer;
     private final List<ShutdownSequence.Hook> hooks = new ArrayList<>();
+    private final List<RuntimeListener> listeners = new ArrayList<>();
+    private Logging logging = Logging.QUIET;
 
     private Builder() {}
+
+    /**
+     * Adds a listener told about every root effect's life; several may be added and are told in
+     * order. A runtime without listeners pays nothing for them but a null check per event site.
+     */
+    public Builder listener(RuntimeListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Sets the levels per-effect lines are logged at (default {@link Logging#QUIET}). */
+    public Builder logging(Logging logging) {
+      this.logging = Objects.requireNonNull(logging, "logging");
+      return this;
+    }
 
     /** Sets the environment of capabilities (default: empty). */
     public Builder environment(Environment environment) {

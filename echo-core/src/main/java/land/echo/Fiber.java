@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * pushed as its own frame, so a step allocates nothing; {@code retry} pushes a small {@link
  * RetryState}, and an acquired resource a {@link Release} frame (the {@code acquireRelease} node's
  * frame, popped with the acquired value, pushes it before the use is built, so that from then on
- * exactly that frame releases). The registers are {@code r} (the node to evaluate, or
+ * exactly that frame releases); a {@code named} node pushes itself only while the runtime has
+ * {@link land.echo.spi.RuntimeListener}s, to report the step's end. The registers are {@code r} (the node to evaluate, or
  * the current value, the domain error, or the runtime's {@link Fault}) and {@code m} (which of those it
  * is). No recursion: a chain or a recursion of any depth runs in constant JVM stack. After {@link
  * #YIELD_AFTER} steps (evaluations and frame pops alike) the fiber re-submits itself, so
@@ -167,6 +168,15 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     return l instanceof HandleFuture<?, ?> h ? h.name() : "effect";
   }
 
+  /** Returns the handle of this fiber's root (walking up through the joins), or null if there is none. */
+  HandleFuture<?, ?> root() {
+    Object l = link;
+    while (l instanceof Join j) {
+      l = j.parent.link;
+    }
+    return l instanceof HandleFuture<?, ?> h ? h : null;
+  }
+
   // ------------------------------------------------------------------ the run loop
 
   @Override
@@ -191,6 +201,9 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   private Fiber<?, ?> runLoop() {
     if (mode == DONE) {
       return null;
+    }
+    if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
+      handle.running();
     }
     Object r = reg;
     int m = mode;
@@ -304,6 +317,11 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               if (LOG.isDebugEnabled()) {
                 LOG.debug("Running step '{}' at {}", named.name, priority());
               }
+              if (core.listeners != null) {
+                // Only an observed fiber pays for the frame that reports the step's end.
+                push(named);
+                core.stepStarted(root(), named.name);
+              }
               r = named.source;
             }
             case Node.RETRY -> {
@@ -381,12 +399,16 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               continue;
             }
             Duration delay = policy.delay(state.attempts);
-            if (LOG.isWarnEnabled()) {
+            if (LOG.isEnabledForLevel(core.logging.retrying)) {
               // Parameters, never concatenation: SLF4J survives a user type whose toString() throws.
-              LOG.warn("Effect '{}' failed (attempt {}): {}. Retrying in {}...",
-                  state.node.name(), state.attempts, failed, delay);
+              String retried = HandleFuture.explicitName(state.node);
+              LOG.atLevel(core.logging.retrying).log("Effect '{}' failed (attempt {}): {}. Retrying in {}...",
+                  retried != null ? retried : name(), state.attempts, failed, delay);
             }
             notifyRetry(state, failed, delay);
+            if (core.listeners != null) {
+              core.retrying(root(), state.attempts, failed, delay);
+            }
             state.attempts++;
             core.retries.increment();
             push(state);
@@ -505,6 +527,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
                 }
               }
             }
+            case Node.NAMED -> core.stepEnded(root(), ((Node.Named<?, ?>) node).name, outcomeOf(m, r));
             default -> throw new IllegalStateException("unexpected frame " + node.tag);
           }
         }

@@ -2,11 +2,13 @@ package land.echo;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import land.echo.spi.EffectInfo;
 import land.echo.time.Timer;
 
 /**
@@ -24,14 +26,20 @@ import land.echo.time.Timer;
  *
  * <p>The handle also carries the root's runtime book-keeping: the claim that elects the single
  * completer ({@link #complete0}), the slot in the {@link InFlightRegistry} (held until the root's
- * whole tree has stopped, see {@link #quiescent()}) and the timer of a whole-effect deadline.
+ * whole tree has stopped, see {@link #quiescent()}) and the timer of a whole-effect deadline,
+ * and what {@link EffectInfo} reports: the {@link RunOptions} (null for none), an id drawn the
+ * first time one is needed (so an effect that nobody logs, lists or observes costs no shared
+ * counter), and the two timestamps, taken only while the runtime has listeners.
  */
 final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implements EffectHandle<E, T> {
   private static final VarHandle CLAIMED;
+  private static final VarHandle ID;
 
   static {
     try {
-      CLAIMED = MethodHandles.lookup().findVarHandle(HandleFuture.class, "claimed", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CLAIMED = lookup.findVarHandle(HandleFuture.class, "claimed", int.class);
+      ID = lookup.findVarHandle(HandleFuture.class, "id", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -45,10 +53,47 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   /** The deadline's timer entry, withdrawn when the handle completes first. */
   volatile Timer.Cancellable deadline;
   private volatile int claimed;
+  /** Name and attributes of this execution; null when submitted without {@link RunOptions}. */
+  final RunOptions options;
+  /** 0 until {@link #id()} draws one. */
+  private volatile long id;
+  /** The clock at submission, or -1; written before the handle is published. */
+  long submittedNanos = -1;
+  /** The clock when the fiber first ran, or -1; written by the root fiber, read by anyone. */
+  volatile long startedNanos = -1;
 
   // Field count matters: a root costs its fiber, this handle and its Outcome ("bytes per effect" in echo-bench).
   HandleFuture(ActionEffect<?, ?> effect) {
+    this(effect, null);
+  }
+
+  HandleFuture(ActionEffect<?, ?> effect, RunOptions options) {
     this.effect = effect;
+    this.options = options;
+  }
+
+  /** Returns this effect's id, drawing it from the runtime on first use; safe from any thread. */
+  long id() {
+    long current = id;
+    if (current != 0) {
+      return current;
+    }
+    long drawn = fiber.core.ids.incrementAndGet();
+    long witness = (long) ID.compareAndExchange(this, 0L, drawn);
+    return witness == 0 ? drawn : witness;
+  }
+
+  /** Returns a snapshot of this root for listeners and {@code inFlight()}. */
+  EffectInfo info() {
+    Map<String, Object> attributes = options == null ? Map.of() : options.attributes();
+    return new EffectInfo(id(), name(), fiber.priority(), submittedNanos, startedNanos, attributes);
+  }
+
+  /** Called by the root fiber each time it starts a run while the runtime has listeners. */
+  void running() {
+    if (startedNanos == -1 && !isDone()) {
+      fiber.core.rootStarted(this);
+    }
   }
 
   /**
@@ -98,6 +143,9 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
       return false;
     }
     boolean marked = fiber.markCancelled(cause);
+    if (fiber.core.listeners != null) {
+      fiber.core.rootCancelled(this, cause);
+    }
     completeClaimed(new Outcome.Faulted<>(cause));
     if (marked) {
       Fiber.propagate(fiber, cause);
@@ -112,8 +160,35 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
     }
   }
 
+  /**
+   * Returns the name this execution is logged and reported under: the {@link RunOptions} name, else
+   * the effect's {@code named(..)} name, else {@code effect#<id>} (never a node kind such as {@code
+   * map}, which says nothing about which effect it was).
+   */
   String name() {
-    return effect.name();
+    if (options != null && options.name().isPresent()) {
+      return options.name().get();
+    }
+    String named = explicitName(effect);
+    return named != null ? named : "effect#" + id();
+  }
+
+  /**
+   * Returns the name {@code effect} was given with {@code named}, looked up through a few
+   * enclosing operators as {@link ActionEffect#name()} does, or null if it has none.
+   */
+  static String explicitName(ActionEffect<?, ?> effect) {
+    ActionEffect<?, ?> node = effect;
+    for (int hops = 0; hops < 16; hops++) {
+      if (node instanceof Node.Named<?, ?> named) {
+        return named.name;
+      }
+      if (!(node instanceof Node.Wrapper<?, ?> wrapper)) {
+        return null;
+      }
+      node = wrapper.source;
+    }
+    return null;
   }
 
   @Override

@@ -1,10 +1,16 @@
 package land.echo;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import land.echo.scheduler.EchoScheduler;
+import land.echo.spi.EffectInfo;
+import land.echo.spi.RuntimeListener;
 import land.echo.time.Clock;
 import land.echo.time.Timer;
 import org.slf4j.Logger;
@@ -16,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Submission ({@link #start}) and completion ({@link #rootCompleted}) are the runtime's hot
  * path: a registry CAS, two {@link LongAdder} increments and two guarded log calls per effect.
+ * {@link RuntimeListener}s add one null check per event site when there are none ({@link
+ * #listeners} is null, not empty, so the check is a single field read); when there are some, a
+ * clock reading at submission and at the first run, and an {@link EffectInfo} per event.
  *
  * <p>Timer actions only hand work over ({@link #onTimer}): the timer's thread is shared by every
  * runtime in the JVM, so it never runs a cancellation action, a handle's dependents or a log call.
@@ -29,6 +38,11 @@ final class RuntimeCore {
   final Clock clock;
   final Timer timer;
   final InFlightRegistry registry = new InFlightRegistry();
+  /** The listeners, or null when there are none: the hot path only checks for null. */
+  final RuntimeListener[] listeners;
+  final Logging logging;
+  /** Draws effect ids, lazily (see {@link HandleFuture#id()}). */
+  final AtomicLong ids = new AtomicLong();
   private final TimerDispatch timerDispatch = new TimerDispatch();
   /** Notified when the last registered root becomes quiescent while the runtime is closed. */
   final Object quiescence = new Object();
@@ -42,11 +56,19 @@ final class RuntimeCore {
   final LongAdder rejected = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder finalizerFailures = new LongAdder();
+  final LongAdder listenerFailures = new LongAdder();
 
   /** Set once shutdown begins; later submissions are rejected. */
   volatile boolean closed;
 
   RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer) {
+    this(scheduler, environment, clock, timer, List.of(), Logging.QUIET);
+  }
+
+  RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer,
+      List<RuntimeListener> listeners, Logging logging) {
+    this.listeners = listeners.isEmpty() ? null : listeners.toArray(new RuntimeListener[0]);
+    this.logging = Objects.requireNonNull(logging, "logging");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.environment = Objects.requireNonNull(environment, "environment");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -57,20 +79,26 @@ final class RuntimeCore {
    * Submits {@code effect} as a root fiber at {@code priority}, with a whole-effect deadline if
    * {@code timeout} is not null (the timer starts now, so the budget covers queue wait and run).
    * A zero timeout has expired before the effect could start: the handle completes with {@code
-   * TimedOut(PT0S)} and nothing runs.
+   * TimedOut(PT0S)} and nothing runs. {@code options} (null for none) only supplies the name and
+   * attributes; the caller has unpacked its priority and timeout.
    */
-  <E, T> HandleFuture<E, T> start(ActionEffect<E, T> effect, Priority priority, Duration timeout) {
+  <E, T> HandleFuture<E, T> start(
+      ActionEffect<E, T> effect, Priority priority, Duration timeout, RunOptions options) {
     Objects.requireNonNull(effect, "effect");
     Objects.requireNonNull(priority, "priority");
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
     }
-    HandleFuture<E, T> handle = new HandleFuture<>(effect);
+    HandleFuture<E, T> handle = new HandleFuture<>(effect, options);
     Fiber<E, T> fiber = new Fiber<>(this, priority, effect, handle, 0);
     handle.fiber = fiber;
     submitted.increment();
-    if (LOG.isInfoEnabled()) {
-      LOG.info("Submitting effect '{}' at {}", effect.name(), priority);
+    if (listeners != null) {
+      handle.submittedNanos = readClock();
+      notifyListeners(l -> l.submitted(handle.info()));
+    }
+    if (LOG.isEnabledForLevel(logging.submitted)) {
+      LOG.atLevel(logging.submitted).log("Submitting effect '{}' at {}", handle.name(), priority);
     }
     Class<?> missing = environment.firstMissing(effect.requirements);
     if (missing != null) {
@@ -140,17 +168,20 @@ final class RuntimeCore {
     // instanceof rather than a pattern switch: this runs once per effect.
     if (outcome instanceof Outcome.Success<?, ?>) {
       succeeded.increment();
-      if (LOG.isInfoEnabled()) {
-        LOG.info("Effect '{}' completed successfully", handle.name());
+      if (LOG.isEnabledForLevel(logging.succeeded)) {
+        LOG.atLevel(logging.succeeded).log("Effect '{}' completed successfully", handle.name());
       }
     } else if (outcome instanceof Outcome.Failure<?, ?> f) {
       failed.increment();
-      if (LOG.isWarnEnabled()) {
-        LOG.warn("Effect '{}' completed with failure: {}", handle.name(), f.error());
+      if (LOG.isEnabledForLevel(logging.failed)) {
+        LOG.atLevel(logging.failed).log("Effect '{}' completed with failure: {}", handle.name(), f.error());
       }
     } else {
       faulted.increment();
       logFault(handle, ((Outcome.Faulted<?, ?>) outcome).fault());
+    }
+    if (listeners != null) {
+      notifyListeners(l -> l.completed(handle.info(), outcome));
     }
   }
 
@@ -169,30 +200,30 @@ final class RuntimeCore {
     switch (fault) {
       case Fault.Cancelled c -> {
         cancelled.increment();
-        if (LOG.isInfoEnabled()) {
-          LOG.info("Effect '{}' cancelled: {}", handle.name(), c.reason());
+        if (LOG.isEnabledForLevel(logging.cancelled)) {
+          LOG.atLevel(logging.cancelled).log("Effect '{}' cancelled: {}", handle.name(), c.reason());
         }
       }
       case Fault.Rejected r -> {
         rejected.increment();
-        if (LOG.isWarnEnabled()) {
-          LOG.warn("Effect '{}' rejected: {}", handle.name(), r.reason());
+        if (LOG.isEnabledForLevel(logging.rejected)) {
+          LOG.atLevel(logging.rejected).log("Effect '{}' rejected: {}", handle.name(), r.reason());
         }
       }
       case Fault.TimedOut t -> {
         timedOut.increment();
-        if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", handle.name(), t.message());
+        if (LOG.isEnabledForLevel(logging.faulted)) {
+          LOG.atLevel(logging.faulted).log("Effect '{}' failed: {}", handle.name(), t.message());
         }
       }
       case Fault.Panic p -> {
-        if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", handle.name(), p.message(), p.cause());
+        if (LOG.isEnabledForLevel(logging.faulted)) {
+          LOG.atLevel(logging.faulted).setCause(p.cause()).log("Effect '{}' failed: {}", handle.name(), p.message());
         }
       }
       default -> {
-        if (LOG.isErrorEnabled()) {
-          LOG.error("Effect '{}' failed: {}", handle.name(), fault.message());
+        if (LOG.isEnabledForLevel(logging.faulted)) {
+          LOG.atLevel(logging.faulted).log("Effect '{}' failed: {}", handle.name(), fault.message());
         }
       }
     }
@@ -207,12 +238,85 @@ final class RuntimeCore {
     }
   }
 
+  // ------------------------------------------------------------------ listeners
+
+  /** The root's fiber runs for the first time (and was not cancelled before it could). */
+  void rootStarted(HandleFuture<?, ?> handle) {
+    handle.startedNanos = readClock();
+    notifyListeners(l -> l.started(handle.info()));
+  }
+
+  /** Root {@code handle} was cancelled with {@code cause}; its completion follows. */
+  void rootCancelled(HandleFuture<?, ?> handle, Fault cause) {
+    notifyListeners(l -> l.cancelled(handle.info(), cause));
+  }
+
+  /** A {@code named} step of {@code root}'s tree began; {@code root} is null if it was not found. */
+  void stepStarted(HandleFuture<?, ?> root, String name) {
+    if (root != null) {
+      notifyListeners(l -> l.stepStarted(root.info(), name));
+    }
+  }
+
+  /** A {@code named} step of {@code root}'s tree ended with {@code outcome}. */
+  void stepEnded(HandleFuture<?, ?> root, String name, Outcome<?, ?> outcome) {
+    if (root != null) {
+      notifyListeners(l -> l.stepEnded(root.info(), name, outcome));
+    }
+  }
+
+  /** Attempt {@code attempt} of a retry in {@code root}'s tree failed; the next follows after {@code delay}. */
+  void retrying(HandleFuture<?, ?> root, int attempt, Outcome<?, ?> failed, Duration delay) {
+    if (root != null) {
+      notifyListeners(l -> l.retrying(root.info(), attempt, failed, delay));
+    }
+  }
+
+  /**
+   * Tells every listener about an event (the caller has checked that there are some). A listener
+   * that throws is counted and logged, and the others are still told: a user callback never
+   * breaks an execution.
+   */
+  private void notifyListeners(Consumer<RuntimeListener> event) {
+    for (RuntimeListener listener : listeners) {
+      try {
+        event.accept(listener);
+      } catch (Throwable t) {
+        listenerFailures.increment();
+        try {
+          LOG.warn("A runtime listener {} failed; the effect goes on", listener.getClass().getName(), t);
+        } catch (Throwable ignored) {
+          // Nothing left to report it with.
+        }
+      }
+    }
+  }
+
+  /** Reads the clock for a listener's timestamp; a clock that throws gives {@code -1}, never a failure. */
+  private long readClock() {
+    try {
+      return clock.nanoTime();
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  /** Returns snapshots of the roots whose handles are not yet complete, in no particular order. */
+  List<EffectInfo> inFlight() {
+    List<HandleFuture<?, ?>> live = registry.snapshot();
+    List<EffectInfo> infos = new ArrayList<>(live.size());
+    for (HandleFuture<?, ?> handle : live) {
+      infos.add(handle.info());
+    }
+    return List.copyOf(infos);
+  }
+
   RuntimeStats stats() {
     long s = submitted.sum();
     long ok = succeeded.sum();
     long bad = failed.sum();
     long faults = faulted.sum();
     return new RuntimeStats(s, ok, bad, faults, timedOut.sum(), cancelled.sum(), rejected.sum(),
-        retries.sum(), finalizerFailures.sum(), Math.max(0, s - ok - bad - faults));
+        retries.sum(), finalizerFailures.sum(), listenerFailures.sum(), Math.max(0, s - ok - bad - faults));
   }
 }

@@ -17,6 +17,7 @@ package land.echo;
  * @param rejected faults that were rejections (e.g. submitted after shutdown)
  * @param retries retry attempts made, across all effects
  * @param finalizerFailures finalizers and cancellation actions that threw
+ * @param listenerFailures calls of a {@link land.echo.spi.RuntimeListener} that threw (ignored)
  * @param inFlight effects submitted and not yet complete
  */
 public record RuntimeStats(
@@ -29,4 +30,5 @@ public record RuntimeStats(
     long rejected,
     long retries,
     long finalizerFailures,
+    long listenerFailures,
     long inFlight) {}

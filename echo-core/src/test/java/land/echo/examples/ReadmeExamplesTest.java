@@ -8,17 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
 import land.echo.CommonError;
 import land.echo.EffectHandle;
 import land.echo.Effects;
 import land.echo.Environment;
+import land.echo.Logging;
 import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
+import land.echo.RunOptions;
 import land.echo.ShutdownReport;
+import land.echo.spi.EffectInfo;
+import land.echo.spi.RuntimeListener;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.Test;
@@ -219,6 +224,38 @@ class ReadmeExamplesTest {
       assertThat(text).isEqualTo("answer: 42");
       assertThat(outcome.map(n -> n + 1).getOrElse(0)).isEqualTo(43);
       assertThat(runtime.run(APP.<Integer>fail("busy")).toOptional()).isEmpty();
+    }
+  }
+  /** README: "Run options, listeners and logging". */
+  @Test
+  void listenersAndRunOptions() {
+    LongAdder timeouts = new LongAdder();
+    RuntimeListener countTimeouts = new RuntimeListener() {
+      @Override
+      public void completed(EffectInfo effect, Outcome<?, ?> outcome) {
+        if (outcome instanceof Outcome.Faulted<?, ?> f && f.fault() instanceof Fault.TimedOut) {
+          timeouts.increment();
+        }
+      }
+    };
+    try (ApplicationRuntime runtime = ApplicationRuntime.builder()
+        .scheduler(EchoScheduler.create())
+        .listener(countTimeouts)
+        .logging(Logging.ORIGINAL)      // today's INFO/WARN/ERROR lines; the default is Logging.QUIET
+        .build()) {
+
+      RunOptions options = RunOptions.defaults()
+          .withPriority(Priority.HIGH)
+          .withTimeout(Duration.ofSeconds(2))
+          .withName("checkout")
+          .withAttribute("tenant", "acme");
+      Outcome<String, Integer> total = runtime.run(APP.succeed(42), options);
+
+      List<EffectInfo> running = runtime.inFlight();   // what a dashboard polls
+
+      assertThat(total.getOrThrow()).isEqualTo(42);
+      assertThat(running).isEmpty();
+      assertThat(timeouts.sum()).isZero();
     }
   }
 }

@@ -1,0 +1,91 @@
+package land.echo;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one submission runs: its priority, an optional whole-effect timeout, an optional name that
+ * overrides the effect's own in logs and {@link land.echo.spi.EffectInfo}, and attributes handed to
+ * {@link land.echo.spi.RuntimeListener}s. Immutable and thread-safe; the {@code with*} methods
+ * return modified copies.
+ *
+ * {@snippet :
+ * RunOptions options = RunOptions.defaults()
+ *     .withPriority(Priority.HIGH)
+ *     .withTimeout(Duration.ofSeconds(2))
+ *     .withName("checkout")
+ *     .withAttribute("tenant", "acme");
+ * Outcome<CommonError, Receipt> receipt = runtime.run(checkout, options);
+ * }
+ *
+ * @param priority the priority the effect runs at
+ * @param timeout a budget covering queue wait and execution, as in {@link
+ *     ApplicationRuntime#submitWithTimeout}; empty for none
+ * @param name the name used for this execution instead of the effect's; empty to keep it
+ * @param attributes values copied into {@link land.echo.spi.EffectInfo#attributes()}; no null keys
+ *     or values
+ */
+public record RunOptions(
+    Priority priority, Optional<Duration> timeout, Optional<String> name, Map<String, Object> attributes) {
+
+  private static final RunOptions DEFAULTS =
+      new RunOptions(Priority.NORMAL, Optional.empty(), Optional.empty(), Map.of());
+
+  /**
+   * Validates and copies the components.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative or {@code name} is blank
+   * @throws NullPointerException if a component, an attribute key or an attribute value is null
+   */
+  public RunOptions {
+    Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(attributes, "attributes");
+    if (timeout.isPresent() && timeout.get().isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, was " + timeout.get());
+    }
+    if (name.isPresent() && name.get().isBlank()) {
+      throw new IllegalArgumentException("name must not be blank");
+    }
+    attributes = Map.copyOf(attributes);
+  }
+
+  /** Returns the defaults: {@code NORMAL} priority, no timeout, the effect's own name, no attributes. */
+  public static RunOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns these options at {@code priority}. */
+  public RunOptions withPriority(Priority priority) {
+    return new RunOptions(priority, timeout, name, attributes);
+  }
+
+  /**
+   * Returns these options with a whole-effect budget of {@code timeout}.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public RunOptions withTimeout(Duration timeout) {
+    return new RunOptions(priority, Optional.of(Objects.requireNonNull(timeout, "timeout")), name, attributes);
+  }
+
+  /**
+   * Returns these options naming the execution {@code name}.
+   *
+   * @throws IllegalArgumentException if {@code name} is blank
+   */
+  public RunOptions withName(String name) {
+    return new RunOptions(priority, timeout, Optional.of(Objects.requireNonNull(name, "name")), attributes);
+  }
+
+  /** Returns these options with attribute {@code key} set to {@code value} (replacing any previous value). */
+  public RunOptions withAttribute(String key, Object value) {
+    Map<String, Object> copy = new HashMap<>(attributes);
+    copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return new RunOptions(priority, timeout, name, copy);
+  }
+}
