@@ -33,13 +33,13 @@ import land.echo.time.Timer;
  */
 final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implements EffectHandle<E, T> {
   private static final VarHandle CLAIMED;
-  private static final VarHandle ID;
+  private static final VarHandle OBSERVATION;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CLAIMED = lookup.findVarHandle(HandleFuture.class, "claimed", int.class);
-      ID = lookup.findVarHandle(HandleFuture.class, "id", long.class);
+      OBSERVATION = lookup.findVarHandle(HandleFuture.class, "observation", Observation.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -55,12 +55,8 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   private volatile int claimed;
   /** Name and attributes of this execution; null when submitted without {@link RunOptions}. */
   final RunOptions options;
-  /** 0 until {@link #id()} draws one. */
-  private volatile long id;
-  /** The clock at submission, or -1; written before the handle is published. */
-  long submittedNanos = -1;
-  /** The clock when the fiber first ran, or -1; written by the root fiber, read by anyone. */
-  volatile long startedNanos = -1;
+  /** Null until a log line, a listener or {@code inFlight()} first needs the id or the times. */
+  private volatile Observation observation;
 
   // Field count matters: a root costs its fiber, this handle and its Outcome ("bytes per effect" in echo-bench).
   HandleFuture(ActionEffect<?, ?> effect) {
@@ -72,26 +68,48 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
     this.options = options;
   }
 
-  /** Returns this effect's id, drawing it from the runtime on first use; safe from any thread. */
-  long id() {
-    long current = id;
-    if (current != 0) {
+  /**
+   * The id and times of an observed root, kept apart so that an effect nobody logs, lists or
+   * listens to pays neither the bytes nor a shared counter (the "bytes per effect" benchmark).
+   */
+  static final class Observation {
+    final long id;
+    /** The clock at submission, or -1; written only while the runtime has listeners. */
+    volatile long submittedNanos = -1;
+    /** The clock when the fiber first ran, or -1; written only while the runtime has listeners. */
+    volatile long startedNanos = -1;
+
+    Observation(long id) {
+      this.id = id;
+    }
+  }
+
+  /** Returns this root's observation, creating it (and drawing its id) on first use; safe from any thread. */
+  Observation observation() {
+    Observation current = observation;
+    if (current != null) {
       return current;
     }
-    long drawn = fiber.core.ids.incrementAndGet();
-    long witness = (long) ID.compareAndExchange(this, 0L, drawn);
-    return witness == 0 ? drawn : witness;
+    Observation mine = new Observation(fiber.core.ids.incrementAndGet());
+    Observation witness = (Observation) OBSERVATION.compareAndExchange(this, null, mine);
+    return witness == null ? mine : witness;
+  }
+
+  /** Returns this effect's id, drawing it from the runtime on first use; safe from any thread. */
+  long id() {
+    return observation().id;
   }
 
   /** Returns a snapshot of this root for listeners and {@code inFlight()}. */
   EffectInfo info() {
     Map<String, Object> attributes = options == null ? Map.of() : options.attributes();
-    return new EffectInfo(id(), name(), fiber.priority(), submittedNanos, startedNanos, attributes);
+    Observation o = observation();
+    return new EffectInfo(o.id, name(), fiber.priority(), o.submittedNanos, o.startedNanos, attributes);
   }
 
   /** Called by the root fiber each time it starts a run while the runtime has listeners. */
   void running() {
-    if (startedNanos == -1 && !isDone()) {
+    if (observation().startedNanos == -1 && !isDone()) {
       fiber.core.rootStarted(this);
     }
   }

@@ -94,7 +94,7 @@ final class RuntimeCore {
     handle.fiber = fiber;
     submitted.increment();
     if (listeners != null) {
-      handle.submittedNanos = readClock();
+      handle.observation().submittedNanos = readClock();
       notifyListeners(l -> l.submitted(handle.info()));
     }
     if (LOG.isEnabledForLevel(logging.submitted)) {
@@ -242,7 +242,7 @@ final class RuntimeCore {
 
   /** The root's fiber runs for the first time (and was not cancelled before it could). */
   void rootStarted(HandleFuture<?, ?> handle) {
-    handle.startedNanos = readClock();
+    handle.observation().startedNanos = readClock();
     notifyListeners(l -> l.started(handle.info()));
   }
 
