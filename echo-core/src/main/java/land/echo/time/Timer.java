@@ -1,6 +1,7 @@
 package land.echo.time;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 /**
  * Runs an action once after a delay; injected so that tests can run on virtual time.
@@ -25,6 +26,19 @@ public interface Timer {
    */
   static Timer system() {
     return SystemTimer.INSTANCE;
+  }
+
+  /**
+   * Returns a {@link java.util.concurrent.ScheduledExecutorService} view of this timer that runs
+   * tasks on {@code executor}; see {@link TimerScheduledExecutor#of}.
+   *
+   * @param clock this timer's time source, read by {@code getDelay} and to re-arm periodic tasks
+   * @param executor runs the tasks; this timer's thread only hands them over
+   * @return a new view, not shut down; shutting it down leaves this timer and {@code executor} alone
+   * @throws NullPointerException if an argument is null
+   */
+  default TimerScheduledExecutor asScheduledExecutorService(Clock clock, Executor executor) {
+    return TimerScheduledExecutor.of(clock, this, executor);
   }
 
   /** A scheduled action that can be withdrawn. */
