@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A periodic task whose run throws is not re-armed, and its future completes exceptionally
  *       with that exception. {@link ScheduledFuture#cancel} withdraws the pending timer entry; a
  *       run already handed over still starts but does nothing ({@code FutureTask} semantics), and a
- *       periodic task stops.
+ *       periodic task stops. {@code cancel(true)} interrupts the executor's thread running the task,
+ *       as {@code FutureTask} does; on a worker pool such as {@code EchoScheduler} prefer {@code
+ *       cancel(false)}, since the interrupt may outlive the task.
  *   <li>{@link ScheduledFuture#getDelay} reads the {@link Clock}, which must be the timer's own time
  *       source (the same {@code VirtualTime} in tests, {@link Clock#system()} with a system timer).
  *   <li>{@link #execute} wraps the command in a future like the other methods, so an exception it
@@ -188,8 +190,9 @@ public final class TimerScheduledExecutor extends AbstractExecutorService implem
   /**
    * Stops accepting tasks, withdraws every task still waiting on the timer and returns them (their
    * futures stay incomplete unless the caller runs or cancels them, as with {@code
-   * ScheduledThreadPoolExecutor}), and cancels with interruption the tasks already handed to the
-   * executor, the only way to try to stop them without owning their threads.
+   * ScheduledThreadPoolExecutor}), and cancels the tasks already handed to the executor without
+   * interrupting them: their threads belong to the executor, and an interrupt could outlive the task
+   * into the executor's next one. A task already running runs to its end.
    *
    * @return the withdrawn tasks, each a {@link RunnableScheduledFuture}, earliest due first
    */
@@ -211,7 +214,7 @@ public final class TimerScheduledExecutor extends AbstractExecutorService implem
       lock.notifyAll();
     }
     for (Task<?> task : inFlight) {
-      task.cancel(true);
+      task.cancel(false);
     }
     withdrawn.sort(null);
     return new ArrayList<>(withdrawn);

@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -250,7 +253,7 @@ class TimerScheduledExecutorTest {
     List<Runnable> pending = view.shutdownNow();
     assertThat(pending).containsExactly((Runnable) first, (Runnable) second);
     assertThat(time.pendingTimers()).isZero();
-    assertThat(queued.isCancelled()).isTrue();
+    assertThat(queued.isCancelled()).isTrue(); // handed over: cancelled, not withdrawn
     assertThat(first.isDone()).isFalse();
     drain(); // the cancelled hand-over runs as a no-op and deregisters
     assertThat(view.isTerminated()).isTrue();
@@ -258,6 +261,29 @@ class TimerScheduledExecutorTest {
     pending.getFirst().run(); // the caller may still run a withdrawn task
     assertThat(ran).containsExactly("first@0");
     assertThat(((RunnableScheduledFuture<?>) pending.getLast()).isPeriodic()).isFalse();
+  }
+
+  @Test
+  void awaitTerminationWakesWhenTheLastRunningTaskEndsOnAnotherThread() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      TimerScheduledExecutor onPool = TimerScheduledExecutor.of(time, time, pool);
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      onPool.schedule(() -> {
+        started.countDown();
+        release.await();
+        return "done";
+      }, 1, TimeUnit.MILLISECONDS);
+      advance(1);
+      assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
+      onPool.shutdown();
+      assertThat(onPool.isTerminated()).isFalse(); // running
+      release.countDown();
+      assertThat(onPool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
