@@ -4,9 +4,14 @@
  * {@link land.echo.scheduler.EchoScheduler}.
  *
  * <p>Only API packages are exported; the interpreter and the scheduler's queues stay private.
+ *
+ * <p>Micrometer's context-propagation library (automatic module {@code context.propagation}) is
+ * optional: only {@link land.echo.spi.MicrometerContextPropagator} needs it, and only when used.
  */
+@SuppressWarnings("requires-automatic")
 module land.echo.core {
   requires org.slf4j;
+  requires static context.propagation;
 
   exports land.echo;
   exports land.echo.time;

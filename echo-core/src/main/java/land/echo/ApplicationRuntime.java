@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.scheduler.EchoScheduler;
+import land.echo.spi.ContextPropagator;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.RuntimeListener;
 import land.echo.time.Clock;
@@ -54,7 +55,7 @@ public final class ApplicationRuntime implements AutoCloseable {
 
   private ApplicationRuntime(Builder builder) {
     this.core = new RuntimeCore(builder.scheduler, builder.environment, builder.clock, builder.timer,
-        List.copyOf(builder.listeners), builder.logging);
+        List.copyOf(builder.listeners), builder.logging, List.copyOf(builder.propagators));
     this.ownedTimer = builder.ownsTimer ? (SystemTimer) builder.timer : null;
     this.hooks = List.copyOf(builder.hooks);
     RuntimeCore.LOG.atLevel(builder.logging.submitted).log("New Echo-based ApplicationRuntime instance created");
@@ -391,6 +392,7 @@ public final class ApplicationRuntime implements AutoCloseable {
     private boolean ownsTimer;
     private final List<ShutdownSequence.Hook> hooks = new ArrayList<>();
     private final List<RuntimeListener> listeners = new ArrayList<>();
+    private final List<ContextPropagator> propagators = new ArrayList<>();
     private Logging logging = Logging.QUIET;
 
     private Builder() {}
@@ -401,6 +403,18 @@ public final class ApplicationRuntime implements AutoCloseable {
      */
     public Builder listener(RuntimeListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds a context propagator: the context it captures on the submitting thread is restored
+     * around every part of the effect, on workers, on blocking bodies' virtual threads and in
+     * cancellation actions (see {@link ContextPropagator}). Several may be added; they capture and
+     * restore in order and close in reverse. A runtime without one pays a null check per
+     * submission and per run of the interpreter.
+     */
+    public Builder contextPropagator(ContextPropagator propagator) {
+      propagators.add(Objects.requireNonNull(propagator, "propagator"));
       return this;
     }
 

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import land.echo.spi.ContextPropagator;
 
 /**
  * An async body's stage awaited by a suspended {@link Fiber}: resumed by whichever comes first, the
@@ -67,10 +68,16 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
     }
     fiber.resume(cause, Fiber.FAULT);
     if (stage instanceof Future<?> future) {
+      // Cancelling runs the stage's dependents here: user code, so under the effect's context.
+      ContextPropagator.Scope scope = fiber.context == null ? null : ContextScopes.enter(fiber.context);
       try {
         future.cancel(true);
       } catch (Throwable t) {
         // A stage that refuses cancellation (a minimal stage throws) runs on; its result is ignored.
+      } finally {
+        if (scope != null) {
+          ContextScopes.exit(scope);
+        }
       }
     }
   }

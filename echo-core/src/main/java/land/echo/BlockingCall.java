@@ -1,5 +1,7 @@
 package land.echo;
 
+import land.echo.spi.ContextPropagator;
+
 /**
  * A blocking body submitted to the scheduler's virtual threads on behalf of a suspended {@link
  * Fiber}; thread-safe.
@@ -31,6 +33,7 @@ final class BlockingCall implements Runnable {
     }
     Object r;
     int m;
+    ContextPropagator.Scope scope = fiber.context == null ? null : ContextScopes.enter(fiber.context);
     try {
       Fault cause = fiber.cancelCause();
       if (cause != null) {
@@ -48,6 +51,9 @@ final class BlockingCall implements Runnable {
         thread = null;
       }
       Thread.interrupted(); // a cancellation interrupt must not leak into whatever this thread does next
+      if (scope != null) {
+        ContextScopes.exit(scope);
+      }
     }
     fiber.resumeAfterBlocking(r, m);
   }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import land.echo.spi.ContextPropagator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,17 @@ import org.slf4j.LoggerFactory;
  * FiberRuntime} (explicit continuation stack, auto-yield), simplified to one kind of frame per
  * operator. The file is long because the run loop and the suspension and cancellation protocol are
  * one piece; the handle lives in {@link HandleFuture} and the listeners in {@link CancelListeners}.
+ *
+ * <p><b>Context.</b> With a {@link ContextPropagator}, a root captures its submitter's context in
+ * its constructor (on the submitting thread) and every child copies the reference from its
+ * parent, so a fork captures nothing. {@link #run()} restores it once per quantum around {@link
+ * #runLoop()}, which covers every compute body, async invocation, function and finalizer the loop
+ * runs; {@link BlockingCall#run()} restores it around the blocking body on its virtual thread, and
+ * {@link #markCancelled} and {@link #onCancel} around cancellation actions, on whichever thread
+ * cancels (a deadline's hand-off thread included). Without a propagator the field is null and
+ * each of those sites pays one null check. The field costs no bytes: with compressed oops the
+ * fiber's fields end at byte 51 without it and 55 with it, both padded to 56 (JOL 0.17's {@code
+ * ClassLayout}, 12-byte headers).
  */
 final class Fiber<E, T> implements CancellationToken, Runnable {
 
@@ -145,6 +157,11 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    */
   private volatile Object cancelState;
   private volatile Object suspension;
+  /**
+   * The root's context snapshot, captured at submission and shared by every child; null when the
+   * runtime has no propagator. The field fits in the fiber's alignment padding (see the notes).
+   */
+  final ContextPropagator.Captured context;
 
   Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?> effect, Object link, int index) {
     this.core = core;
@@ -152,6 +169,8 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     this.link = link;
     this.index = index;
     this.reg = effect;
+    this.context = link instanceof Join j ? j.parent.context
+        : core.propagator == null ? null : ContextScopes.capture(core.propagator);
   }
 
   /** Returns the priority this fiber runs at. */
@@ -185,6 +204,8 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     Fiber<?, ?> next = this;
     do {
       Fiber<?, ?> current = next;
+      // One scope per quantum covers every body, function and finalizer the loop runs.
+      ContextPropagator.Scope scope = current.context == null ? null : ContextScopes.enter(current.context);
       try {
         next = current.runLoop();
       } catch (Throwable t) {
@@ -193,6 +214,10 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
         current.reg = OUT_OF_MEMORY;
         current.mode = FAULT;
         next = current;
+      } finally {
+        if (scope != null) {
+          ContextScopes.exit(scope);
+        }
       }
     } while (next != null);
   }
@@ -865,8 +890,15 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
       }
     } while (!CANCEL_STATE.compareAndSet(this, state, cause));
     if (state instanceof CancelListeners listeners) {
-      for (Runnable action : listeners.detach()) {
-        runCancelListener(action);
+      ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
+      try {
+        for (Runnable action : listeners.detach()) {
+          runCancelListener(action);
+        }
+      } finally {
+        if (scope != null) {
+          ContextScopes.exit(scope);
+        }
       }
     }
     return true;
@@ -949,7 +981,14 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
     while (true) {
       Object state = cancelState;
       if (state instanceof Fault) {
-        runCancelListener(action);
+        ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
+        try {
+          runCancelListener(action);
+        } finally {
+          if (scope != null) {
+            ContextScopes.exit(scope);
+          }
+        }
         return CancelListener.CLOSED;
       }
       if (state == FINISHED) {

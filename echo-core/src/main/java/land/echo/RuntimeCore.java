@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import land.echo.scheduler.EchoScheduler;
+import land.echo.spi.ContextPropagator;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.RuntimeListener;
 import land.echo.time.Clock;
@@ -41,6 +42,11 @@ final class RuntimeCore {
   /** The listeners, or null when there are none: the hot path only checks for null. */
   final RuntimeListener[] listeners;
   final Logging logging;
+  /**
+   * The context propagator (several composed into one), or null when there is none: a submission
+   * and a run of the interpreter then pay one null check for it.
+   */
+  final ContextPropagator propagator;
   /** Draws effect ids, lazily (see {@link HandleFuture#id()}). */
   final AtomicLong ids = new AtomicLong();
   private final TimerDispatch timerDispatch = new TimerDispatch();
@@ -67,6 +73,12 @@ final class RuntimeCore {
 
   RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer,
       List<RuntimeListener> listeners, Logging logging) {
+    this(scheduler, environment, clock, timer, listeners, logging, List.of());
+  }
+
+  RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer,
+      List<RuntimeListener> listeners, Logging logging, List<ContextPropagator> propagators) {
+    this.propagator = ContextScopes.compose(propagators);
     this.listeners = listeners.isEmpty() ? null : listeners.toArray(new RuntimeListener[0]);
     this.logging = Objects.requireNonNull(logging, "logging");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -99,6 +111,12 @@ final class RuntimeCore {
     }
     if (LOG.isEnabledForLevel(logging.submitted)) {
       LOG.atLevel(logging.submitted).log("Submitting effect '{}' at {}", handle.name(), priority);
+    }
+    if (closed) {
+      // Shutdown has begun: refuse before registering, so a late submission (from a finalizer that
+      // the shutdown's own cancellation runs, say) is always Rejected, never caught by its scan.
+      handle.complete0(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
+      return handle;
     }
     Class<?> missing = environment.firstMissing(effect.requirements);
     if (missing != null) {
