@@ -47,20 +47,6 @@ class DeepCancellationTest {
     }
   }
 
-  /** A blocking body that waits until interrupted, counting starts and interrupts. */
-  private static ActionEffect<String, Integer> stuck(CountDownLatch started, CountDownLatch interrupted) {
-    return ActionEffect.blocking(token -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        throw e;
-      }
-      return 1;
-    });
-  }
-
   private static ActionEffect<String, Integer> nest(Nesting nesting, ActionEffect<String, Integer> inner) {
     ActionEffect<String, Integer> effect = inner;
     for (int i = 0; i < DEPTH; i++) {
@@ -74,7 +60,7 @@ class DeepCancellationTest {
   void cancellingAnEffectNested100000DeepInterruptsTheInnermostBody(Nesting nesting) throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    EffectHandle<String, Integer> handle = runtime.submit(nest(nesting, stuck(started, interrupted)));
+    EffectHandle<String, Integer> handle = runtime.submit(nest(nesting, TestRuntimes.blockUntilInterrupted(started, interrupted, 1)));
     assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(handle.cancel("deep")).isTrue();
@@ -90,7 +76,7 @@ class DeepCancellationTest {
     CountDownLatch interrupted = new CountDownLatch(1);
     Duration budget = Duration.ofSeconds(5);
     EffectHandle<String, Integer> handle =
-        runtime.submitWithTimeout(nest(nesting, stuck(started, interrupted)), budget, Priority.NORMAL);
+        runtime.submitWithTimeout(nest(nesting, TestRuntimes.blockUntilInterrupted(started, interrupted, 1)), budget, Priority.NORMAL);
     assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
 
     time.advance(budget);
@@ -114,7 +100,7 @@ class DeepCancellationTest {
         .build();
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    EffectHandle<String, Integer> deep = runtime.submit(nest(nesting, stuck(started, interrupted)));
+    EffectHandle<String, Integer> deep = runtime.submit(nest(nesting, TestRuntimes.blockUntilInterrupted(started, interrupted, 1)));
     List<EffectHandle<String, Integer>> others = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       others.add(runtime.submit(ActionEffect.<String>sleep(LONG).map(x -> 1)));
@@ -135,7 +121,7 @@ class DeepCancellationTest {
   @Test
   void closingAfterADeepShutdownIsHarmless() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    runtime.submit(nest(Nesting.TIMEOUT, stuck(started, new CountDownLatch(1))));
+    runtime.submit(nest(Nesting.TIMEOUT, TestRuntimes.blockUntilInterrupted(started, new CountDownLatch(1), 1)));
     assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
     ShutdownReport first = runtime.shutdown(Duration.ZERO);
     runtime.close();

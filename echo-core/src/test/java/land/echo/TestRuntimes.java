@@ -1,6 +1,7 @@
 package land.echo;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import land.echo.time.VirtualTime;
@@ -50,5 +51,22 @@ final class TestRuntimes {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A blocking body that counts down {@code started}, then waits until it is interrupted, counts
+   * down {@code interrupted} and rethrows; it returns {@code value} only if never interrupted.
+   */
+  static <E, T> ActionEffect<E, T> blockUntilInterrupted(CountDownLatch started, CountDownLatch interrupted, T value) {
+    return ActionEffect.blocking(token -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw e;
+      }
+      return value;
+    });
   }
 }

@@ -28,24 +28,12 @@ class TimeoutTest {
     TestRuntimes.stop(runtime);
   }
 
-  private static ActionEffect<String, Integer> blockForever(CountDownLatch started, CountDownLatch interrupted) {
-    return ActionEffect.blocking(token -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        throw e;
-      }
-      return 1;
-    });
-  }
-
   @Test
   void runWithTimeoutCompletesWithTimedOutExactlyAtTheDeadline() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     EffectHandle<String, Integer> handle =
-        runtime.submitWithTimeout(blockForever(started, new CountDownLatch(1)), HALF_SECOND, Priority.HIGH);
+        runtime.submitWithTimeout(
+            TestRuntimes.blockUntilInterrupted(started, new CountDownLatch(1), 1), HALF_SECOND, Priority.HIGH);
     started.await();
     time.advance(HALF_SECOND.minus(NANO));
     assertThat(time.pendingTimers()).as("the deadline is still pending").isEqualTo(1);
@@ -63,7 +51,7 @@ class TimeoutTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
     EffectHandle<String, Integer> handle =
-        runtime.submitWithTimeout(blockForever(started, interrupted), HALF_SECOND, Priority.NORMAL);
+        runtime.submitWithTimeout(TestRuntimes.blockUntilInterrupted(started, interrupted, 1), HALF_SECOND, Priority.NORMAL);
     started.await();
     time.advance(HALF_SECOND);
     interrupted.await();
@@ -125,8 +113,8 @@ class TimeoutTest {
   void anEffectTimeoutFaultsAtTheDeadlineAndCancelsTheInnerEffect() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    EffectHandle<String, Integer> handle =
-        runtime.submit(blockForever(started, interrupted).timeout(HALF_SECOND));
+    ActionEffect<String, Integer> blocked = TestRuntimes.blockUntilInterrupted(started, interrupted, 1);
+    EffectHandle<String, Integer> handle = runtime.submit(blocked.timeout(HALF_SECOND));
     started.await();
     await().until(() -> time.nextDelay().equals(Optional.of(HALF_SECOND)));
     time.advance(HALF_SECOND);
