@@ -70,7 +70,14 @@ public abstract sealed class ActionEffect<E, T>
 
   // ---------------------------------------------------------------- construction
 
-  /** Returns an effect that succeeds with {@code value} (which may be null). */
+  /**
+   * Returns an effect that succeeds with {@code value} (which may be null).
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param value the value to succeed with; may be null
+   * @return an effect that always succeeds with {@code value}
+   */
   public static <E, T> ActionEffect<E, T> succeed(T value) {
     return new Node.Pure<>(value);
   }
@@ -78,6 +85,10 @@ public abstract sealed class ActionEffect<E, T>
   /**
    * Returns an effect that fails with the domain error {@code error}.
    *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param error the domain error to fail with
+   * @return an effect that always ends with {@code Failure(error)}
    * @throws NullPointerException if {@code error} is null
    */
   public static <E, T> ActionEffect<E, T> fail(E error) {
@@ -89,6 +100,12 @@ public abstract sealed class ActionEffect<E, T>
    * domain error, or ends with its fault. The way a {@link #transformWith} function passes an
    * outcome on unchanged. A {@code Faulted(Cancelled)} built this way is an ordinary fault: it does
    * not cancel the running effect, so {@code transformWith} and {@code retry} around it see it.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param outcome the outcome to end with
+   * @return an effect that ends with {@code outcome}
+   * @throws NullPointerException if {@code outcome} is null
    */
   public static <E, T> ActionEffect<E, T> fromOutcome(Outcome<? extends E, ? extends T> outcome) {
     Objects.requireNonNull(outcome, "outcome");
@@ -109,6 +126,9 @@ public abstract sealed class ActionEffect<E, T>
    *   return effect.onExit(outcome -> latencies.record(clock.nanoTime() - start));
    * })
    * }</pre>
+   *
+   * @param <E> the domain error type
+   * @return an effect that succeeds with the runtime's clock
    */
   public static <E> ActionEffect<E, Clock> clock() {
     return new Node.ClockRead<>();
@@ -118,6 +138,10 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect that never completes unless it is cancelled (by {@code race}, {@code
    * timeout}, a handle's {@code cancel} or shutdown), occupying no thread while it waits; then it
    * ends with the cancellation's fault like any other effect.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @return an effect that ends only by cancellation
    */
   public static <E, T> ActionEffect<E, T> never() {
     return new Node.Named<>(new Node.Async<E, T>(null, NEVER, AsyncCancelMode.CANCEL_FUTURE), "never");
@@ -147,9 +171,13 @@ public abstract sealed class ActionEffect<E, T>
    * throws behaves like an {@code ensuring} finalizer's: a success or failure becomes a panic;
    * during a fault it is added as suppressed or logged; it is always counted.
    *
+   * @param <E> the domain error type
+   * @param <R> the resource type
+   * @param <T> the success type of the use
    * @param acquire acquires the resource; its failure or fault is the outcome, and nothing is released
    * @param use builds the effect that uses the resource; an exception it throws is a panic of the use
    * @param release releases the resource, given the use's outcome
+   * @return an effect that ends with the use's outcome, or the acquisition's if it did not succeed
    */
   @SuppressWarnings("unchecked")
   public static <E, R, T> ActionEffect<E, T> acquireRelease(
@@ -162,12 +190,29 @@ public abstract sealed class ActionEffect<E, T>
         (BiConsumer<Object, Object>) Objects.requireNonNull(release, "release"));
   }
 
-  /** Returns an effect that runs the CPU-bound {@code body} on a scheduler worker. */
+  /**
+   * Returns an effect that runs the CPU-bound {@code body} on a scheduler worker.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param body the CPU-bound work, given the effect's cancellation token
+   * @return an effect that succeeds with the body's result
+   */
   public static <E, T> ActionEffect<E, T> compute(TokenBody<T> body) {
     return new Node.Compute<>(null, Objects.requireNonNull(body, "body"));
   }
 
-  /** Returns an effect that runs the CPU-bound {@code body} on a worker, with the {@code capability} from the environment. */
+  /**
+   * Returns an effect that runs the CPU-bound {@code body} on a worker, with the {@code capability}
+   * from the environment.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param <C> the capability type
+   * @param capability the capability's class; the runtime's environment must provide it
+   * @param body the CPU-bound work, given the capability and the effect's cancellation token
+   * @return an effect that succeeds with the body's result
+   */
   public static <E, T, C> ActionEffect<E, T> compute(Class<C> capability, Body<C, T> body) {
     return new Node.Compute<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
   }
@@ -175,12 +220,27 @@ public abstract sealed class ActionEffect<E, T>
   /**
    * Returns an effect that runs the blocking {@code body} on a virtual thread, never on a worker;
    * the thread is interrupted when the effect is cancelled.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param body the blocking work, given the effect's cancellation token
+   * @return an effect that succeeds with the body's result
    */
   public static <E, T> ActionEffect<E, T> blocking(TokenBody<T> body) {
     return new Node.Blocking<>(null, Objects.requireNonNull(body, "body"));
   }
 
-  /** Returns an effect that runs the blocking {@code body} on a virtual thread, with the {@code capability}. */
+  /**
+   * Returns an effect that runs the blocking {@code body} on a virtual thread, with the {@code
+   * capability}.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param <C> the capability type
+   * @param capability the capability's class; the runtime's environment must provide it
+   * @param body the blocking work, given the capability and the effect's cancellation token
+   * @return an effect that succeeds with the body's result
+   */
   public static <E, T, C> ActionEffect<E, T> blocking(Class<C> capability, Body<C, T> body) {
     return new Node.Blocking<>(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(body, "body"));
   }
@@ -189,6 +249,11 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect that starts asynchronous work with {@code body} and completes with its stage;
    * the stage's future is cancelled when the effect is cancelled ({@link
    * AsyncCancelMode#CANCEL_FUTURE}).
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param body starts the work, given the effect's cancellation token, and returns its stage
+   * @return an effect that completes as the body's stage does
    */
   public static <E, T> ActionEffect<E, T> async(AsyncTokenBody<T> body) {
     return async(body, AsyncCancelMode.CANCEL_FUTURE);
@@ -199,6 +264,12 @@ public abstract sealed class ActionEffect<E, T>
    * {@code mode} says whether cancelling the effect cancels the stage. A cancelled effect resumes
    * with its cause at once in either mode. Use {@link AsyncCancelMode#LEAVE_RUNNING} for a stage
    * shared with other callers (a cache's pending load), which one caller's timeout must not cancel.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param body starts the work, given the effect's cancellation token, and returns its stage
+   * @param mode whether cancelling the effect cancels the stage's future
+   * @return an effect that completes as the body's stage does
    */
   public static <E, T> ActionEffect<E, T> async(AsyncTokenBody<T> body, AsyncCancelMode mode) {
     return new Node.Async<>(null, Objects.requireNonNull(body, "body"), Objects.requireNonNull(mode, "mode"));
@@ -207,6 +278,14 @@ public abstract sealed class ActionEffect<E, T>
   /**
    * Returns an effect that starts asynchronous work with {@code body} and the {@code capability};
    * the stage's future is cancelled when the effect is cancelled.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param <C> the capability type
+   * @param capability the capability's class; the runtime's environment must provide it
+   * @param body starts the work, given the capability and the effect's cancellation token, and
+   *     returns its stage
+   * @return an effect that completes as the body's stage does
    */
   public static <E, T, C> ActionEffect<E, T> async(Class<C> capability, AsyncBody<C, T> body) {
     return async(capability, body, AsyncCancelMode.CANCEL_FUTURE);
@@ -216,6 +295,15 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect that starts asynchronous work with {@code body} and the {@code capability};
    * {@code mode} says whether cancelling the effect cancels the stage (see {@link
    * #async(AsyncTokenBody, AsyncCancelMode)}).
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param <C> the capability type
+   * @param capability the capability's class; the runtime's environment must provide it
+   * @param body starts the work, given the capability and the effect's cancellation token, and
+   *     returns its stage
+   * @param mode whether cancelling the effect cancels the stage's future
+   * @return an effect that completes as the body's stage does
    */
   public static <E, T, C> ActionEffect<E, T> async(
       Class<C> capability, AsyncBody<C, T> body, AsyncCancelMode mode) {
@@ -227,6 +315,11 @@ public abstract sealed class ActionEffect<E, T>
   /**
    * Returns an effect that builds its effect lazily, each time it runs; the way to write recursive
    * effects. The built effect's capabilities are resolved when it is reached.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param supplier builds the effect to run; called on every run
+   * @return an effect that runs what {@code supplier} builds
    */
   public static <E, T> ActionEffect<E, T> suspend(
       Supplier<? extends ActionEffect<? extends E, ? extends T>> supplier) {
@@ -237,6 +330,9 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect that succeeds with null after {@code duration} on the runtime's timer,
    * occupying no thread meanwhile.
    *
+   * @param <E> the domain error type
+   * @param duration how long to wait
+   * @return an effect that succeeds with null once {@code duration} has passed
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public static <E> ActionEffect<E, Void> sleep(Duration duration) {
@@ -248,6 +344,10 @@ public abstract sealed class ActionEffect<E, T>
    * The first failure or fault becomes the outcome at once and the siblings still running are
    * cancelled.
    *
+   * @param <E> the domain error type
+   * @param <T> the success type of each effect
+   * @param effects the effects to run; copied, none may be null
+   * @return an effect that succeeds with the list of values, in the order of {@code effects}
    * @throws IllegalArgumentException if {@code effects} is empty
    */
   public static <E, T> ActionEffect<E, List<T>> all(
@@ -259,6 +359,10 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect that runs {@code effects} in parallel; the first to finish, whatever its
    * outcome, decides the outcome and the losers are cancelled.
    *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param effects the effects to race; copied, none may be null
+   * @return an effect that ends with the outcome of the first effect to finish
    * @throws IllegalArgumentException if {@code effects} is empty
    */
   public static <E, T> ActionEffect<E, T> race(
@@ -266,7 +370,16 @@ public abstract sealed class ActionEffect<E, T>
     return new Node.Parallel<>(Node.RACE, requireEffects(effects, "race"));
   }
 
-  /** Returns the race of {@code a} and {@code b}; see {@link #race(List)}. */
+  /**
+   * Returns the race of {@code a} and {@code b}; see {@link #race(List)}.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param a the first effect to race
+   * @param b the second effect to race
+   * @return an effect that ends with the outcome of whichever of {@code a} and {@code b} finishes
+   *     first
+   */
   public static <E, T> ActionEffect<E, T> race(
       ActionEffect<? extends E, ? extends T> a, ActionEffect<? extends E, ? extends T> b) {
     return race(List.of(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b")));
@@ -280,6 +393,11 @@ public abstract sealed class ActionEffect<E, T>
    * with increasing delays ({@code sleep(d).flatMap(x -> call)}). Cancelling this effect cancels
    * them all.
    *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param effects the effects to run; copied, none may be null
+   * @return an effect that succeeds with the first value produced, or else ends with the outcome of
+   *     the last effect to finish
    * @throws IllegalArgumentException if {@code effects} is empty
    */
   public static <E, T> ActionEffect<E, T> firstSuccess(
@@ -289,13 +407,25 @@ public abstract sealed class ActionEffect<E, T>
 
   // ---------------------------------------------------------------- composition
 
-  /** Returns an effect that applies {@code f} to this effect's value. */
+  /**
+   * Returns an effect that applies {@code f} to this effect's value.
+   *
+   * @param <U> the new success type
+   * @param f maps this effect's value
+   * @return an effect that succeeds with {@code f(value)}; failures and faults pass through
+   */
   @SuppressWarnings("unchecked")
   public <U> ActionEffect<E, U> map(Function<? super T, ? extends U> f) {
     return new Node.Map<>(this, (Function<Object, Object>) Objects.requireNonNull(f, "f"));
   }
 
-  /** Returns an effect that runs the effect {@code f} builds from this effect's value. */
+  /**
+   * Returns an effect that runs the effect {@code f} builds from this effect's value.
+   *
+   * @param <U> the new success type
+   * @param f builds the next effect from this effect's value
+   * @return an effect that ends with the outcome of the effect {@code f} builds
+   */
   @SuppressWarnings("unchecked")
   public <U> ActionEffect<E, U> flatMap(
       Function<? super T, ? extends ActionEffect<? extends E, ? extends U>> f) {
@@ -303,21 +433,42 @@ public abstract sealed class ActionEffect<E, T>
         this, (Function<Object, ? extends ActionEffect<?, ?>>) Objects.requireNonNull(f, "f"), null);
   }
 
-  /** Returns an effect whose domain error is {@code f} applied to this effect's; faults are unchanged. */
+  /**
+   * Returns an effect whose domain error is {@code f} applied to this effect's; faults are
+   * unchanged.
+   *
+   * @param <E2> the new domain error type
+   * @param f maps this effect's domain error; must not return null
+   * @return an effect that fails with {@code f(error)} where this one fails with {@code error}
+   */
   @SuppressWarnings("unchecked")
   public <E2> ActionEffect<E2, T> mapError(Function<? super E, ? extends E2> f) {
     Objects.requireNonNull(f, "f");
     return new Node.Recover<>(this, e -> new Node.Fail<>(Objects.requireNonNull(f.apply((E) e), "mapError result")));
   }
 
-  /** Returns an effect that succeeds with {@code f} applied to this effect's domain error, if it fails. */
+  /**
+   * Returns an effect that succeeds with {@code f} applied to this effect's domain error, if it
+   * fails.
+   *
+   * @param f maps this effect's domain error to a value
+   * @return an effect that succeeds with this effect's value or with {@code f(error)}
+   */
   @SuppressWarnings("unchecked")
   public ActionEffect<E, T> recover(Function<? super E, ? extends T> f) {
     Objects.requireNonNull(f, "f");
     return new Node.Recover<>(this, e -> new Node.Pure<>(f.apply((E) e)));
   }
 
-  /** Returns an effect that runs the effect {@code f} builds from this effect's domain error, if it fails. */
+  /**
+   * Returns an effect that runs the effect {@code f} builds from this effect's domain error, if it
+   * fails.
+   *
+   * @param <E2> the new domain error type
+   * @param f builds the effect to run from this effect's domain error
+   * @return an effect that succeeds with this effect's value or ends with the outcome of the effect
+   *     {@code f} builds
+   */
   @SuppressWarnings("unchecked")
   public <E2> ActionEffect<E2, T> orElse(
       Function<? super E, ? extends ActionEffect<? extends E2, ? extends T>> f) {
@@ -329,6 +480,11 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect in which an exception of {@code type} thrown by a body (or an operator's
    * function) inside this effect becomes the domain failure {@code toError(exception)} instead of
    * a panic.
+   *
+   * @param <X> the exception type to catch
+   * @param type the class of the exceptions to catch, including subclasses
+   * @param toError maps a caught exception to the domain error
+   * @return this effect with exceptions of {@code type} turned into domain failures
    */
   @SuppressWarnings("unchecked")
   public <X extends Throwable> ActionEffect<E, T> catching(
@@ -337,7 +493,16 @@ public abstract sealed class ActionEffect<E, T>
         this, Objects.requireNonNull(type, "type"), (Function<Object, Object>) Objects.requireNonNull(toError, "toError"));
   }
 
-  /** Returns an effect that runs this one, then {@code that}, and combines their values with {@code f}. */
+  /**
+   * Returns an effect that runs this one, then {@code that}, and combines their values with {@code
+   * f}.
+   *
+   * @param <U> the success type of {@code that}
+   * @param <R> the success type of the result
+   * @param that the effect to run after this one succeeds
+   * @param f combines the two values
+   * @return an effect that succeeds with {@code f(thisValue, thatValue)}
+   */
   @SuppressWarnings("unchecked")
   public <U, R> ActionEffect<E, R> zip(
       ActionEffect<? extends E, ? extends U> that, BiFunction<? super T, ? super U, ? extends R> f) {
@@ -366,6 +531,11 @@ public abstract sealed class ActionEffect<E, T>
    * releases), so nothing can resume work the caller has already given up on. To react to a
    * cancellation, use {@link #onExit}. An exception thrown by {@code f} ends the effect with {@code
    * Faulted(Panic(exception))}.
+   *
+   * @param <E2> the new domain error type
+   * @param <U> the new success type
+   * @param f builds the next effect from this effect's outcome
+   * @return an effect that ends with the outcome of the effect {@code f} builds
    */
   @SuppressWarnings("unchecked")
   public <E2, U> ActionEffect<E2, U> transformWith(
@@ -381,6 +551,9 @@ public abstract sealed class ActionEffect<E, T>
    * Faulted(cause)}, the cancellation's fault: {@code Cancelled}, or {@code TimedOut} if an
    * enclosing timeout cancelled it. It runs exactly once per run. An exception it throws behaves
    * like an {@link #ensuring} finalizer's.
+   *
+   * @param finalizer receives this effect's outcome once it ends
+   * @return this effect with {@code finalizer} attached
    */
   @SuppressWarnings("unchecked")
   public ActionEffect<E, T> onExit(Consumer<? super Outcome<E, T>> finalizer) {
@@ -392,6 +565,8 @@ public abstract sealed class ActionEffect<E, T>
    * composition point for resilience policies (circuit breakers, rate limits, bulkheads, adaptive
    * timeouts, hedging); see {@link Policy}.
    *
+   * @param policy the policy to apply
+   * @return the effect {@code policy} returns
    * @throws NullPointerException if the policy returns null
    */
   public ActionEffect<E, T> via(Policy<E> policy) {
@@ -404,6 +579,9 @@ public abstract sealed class ActionEffect<E, T>
    * cancelled, once the effect has started (an effect cancelled while still queued runs nothing).
    * An exception from the finalizer turns a success or failure into a panic; during a fault it is
    * added as suppressed or logged; it is never lost.
+   *
+   * @param finalizer runs once after this effect ends
+   * @return this effect with {@code finalizer} attached
    */
   public ActionEffect<E, T> ensuring(Runnable finalizer) {
     return new Node.Ensuring<>(this, Objects.requireNonNull(finalizer, "finalizer"));
@@ -412,6 +590,8 @@ public abstract sealed class ActionEffect<E, T>
   /**
    * Returns this effect under {@code name}, used by logs now and by metrics and traces later.
    *
+   * @param name the name; must not be blank
+   * @return this effect, named {@code name}
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public ActionEffect<E, T> named(String name) {
@@ -426,6 +606,8 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect that ends with {@code Faulted(TimedOut(duration))} if this one has not finished
    * {@code duration} after it starts; this one is then cancelled (signalled, not awaited).
    *
+   * @param duration the time budget, measured from when this effect starts
+   * @return this effect, bounded by {@code duration}
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public ActionEffect<E, T> timeout(Duration duration) {
@@ -440,6 +622,9 @@ public abstract sealed class ActionEffect<E, T>
    * ordinary outcome. A zero budget runs only the fallback. Cancelling the whole effect cancels
    * whichever of the two is running.
    *
+   * @param duration the time budget, measured from when this effect starts
+   * @param fallback the effect to run when the budget expires
+   * @return this effect, or {@code fallback} once {@code duration} has passed
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public ActionEffect<E, T> timeoutTo(Duration duration, ActionEffect<? extends E, ? extends T> fallback) {
@@ -451,6 +636,9 @@ public abstract sealed class ActionEffect<E, T>
    * Returns an effect that re-runs this one under {@code policy} until it succeeds or the policy
    * gives up. When the policy gives up, the outcome is the last attempt's, unchanged: a domain
    * {@code Failure(E)} stays typed.
+   *
+   * @param policy decides whether and after what delay to retry
+   * @return this effect, retried under {@code policy}
    */
   public ActionEffect<E, T> retry(RetryPolicy policy) {
     return new Node.Retry<>(this, Objects.requireNonNull(policy, "policy"), null);
@@ -467,6 +655,10 @@ public abstract sealed class ActionEffect<E, T>
    * }</pre>
    *
    * <p>An exception thrown by {@code retryIf} ends the effect with {@code Faulted(Panic(exception))}.
+   *
+   * @param policy decides whether and after what delay to retry
+   * @param retryIf accepts the domain errors worth retrying
+   * @return this effect, retried under {@code policy} where {@code retryIf} allows
    */
   @SuppressWarnings("unchecked")
   public ActionEffect<E, T> retry(RetryPolicy policy, Predicate<? super E> retryIf) {
@@ -479,6 +671,8 @@ public abstract sealed class ActionEffect<E, T>
    * operators such as {@code map} or {@code named}), or {@code Void.class} if that is no
    * capability-taking body. Other capabilities reached inside (e.g. by {@code zip} or {@code all})
    * are checked at submission too.
+   *
+   * @return the root body's capability class, or {@code Void.class}
    */
   public Class<?> capability() {
     ActionEffect<?, ?> node = this;
@@ -491,6 +685,8 @@ public abstract sealed class ActionEffect<E, T>
   /**
    * Returns this effect's name: the one given by {@link #named}, looked up through a few enclosing
    * operators, or else the kind of node, e.g. {@code "flatMap"}.
+   *
+   * @return the name given by {@code named}, or the node kind
    */
   public String name() {
     ActionEffect<?, ?> node = this;

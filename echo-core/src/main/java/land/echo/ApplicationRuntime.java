@@ -61,12 +61,23 @@ public final class ApplicationRuntime implements AutoCloseable {
     RuntimeCore.LOG.atLevel(builder.logging.submitted).log("New Echo-based ApplicationRuntime instance created");
   }
 
-  /** Returns a runtime running effects on {@code scheduler} with {@code environment}, system time and no hooks. */
+  /**
+   * Returns a runtime running effects on {@code scheduler} with {@code environment}, system time
+   * and no hooks.
+   *
+   * @param environment the capabilities effects draw on
+   * @param scheduler the scheduler effects run on; the runtime shuts it down in {@link #shutdown}
+   * @return a new runtime
+   */
   public static ApplicationRuntime create(Environment environment, EchoScheduler scheduler) {
     return builder().environment(environment).scheduler(scheduler).build();
   }
 
-  /** Returns a builder for a runtime. */
+  /**
+   * Returns a builder for a runtime.
+   *
+   * @return a new builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -74,6 +85,11 @@ public final class ApplicationRuntime implements AutoCloseable {
   /**
    * Runs {@code effect} at {@code NORMAL} priority and waits for its outcome; see {@link
    * #run(ActionEffect, Priority)}.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to run
+   * @return the effect's outcome
    */
   public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect) {
     return run(effect, Priority.NORMAL);
@@ -88,6 +104,11 @@ public final class ApplicationRuntime implements AutoCloseable {
    * the waiting thread is interrupted, the effect is cancelled, the interrupt is restored and the
    * outcome is {@code Faulted(Cancelled)} (or the outcome, if it was already known).
    *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to run
+   * @param priority the priority it runs at
+   * @return the effect's outcome
    * @throws IllegalStateException if called on a worker of this runtime's scheduler; nothing is
    *     submitted then
    */
@@ -100,6 +121,11 @@ public final class ApplicationRuntime implements AutoCloseable {
    * Runs {@code effect} as {@code options} say (priority, timeout, name, attributes) and waits for
    * its outcome, blocking as {@link #run(ActionEffect, Priority)} does.
    *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to run
+   * @param options how to run it
+   * @return the effect's outcome
    * @throws IllegalStateException if called on a worker of this runtime's scheduler
    */
   public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect, RunOptions options) {
@@ -112,6 +138,12 @@ public final class ApplicationRuntime implements AutoCloseable {
    * options.priority()}, with the budget of {@code options.timeout()} if present (as {@link
    * #submitWithTimeout} does), reported under {@code options.name()} if present and with {@code
    * options.attributes()} in its {@link EffectInfo}.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to submit
+   * @param options how to run it
+   * @return the handle of the submitted effect
    */
   public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect, RunOptions options) {
     return start(effect, options);
@@ -126,17 +158,34 @@ public final class ApplicationRuntime implements AutoCloseable {
    * Returns a snapshot of the root effects submitted and not yet complete, in no particular order:
    * what a dashboard shows as running or queued. Costs a scan of the in-flight registry; meant to be
    * polled, not called per effect.
+   *
+   * @return the in-flight root effects; a new list, empty if there are none
    */
   public List<EffectInfo> inFlight() {
     return core.inFlight();
   }
 
-  /** Submits {@code effect} at {@code NORMAL} priority and returns its handle. */
+  /**
+   * Submits {@code effect} at {@code NORMAL} priority and returns its handle.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to submit
+   * @return the handle of the submitted effect
+   */
   public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect) {
     return core.start(effect, Priority.NORMAL, null, null);
   }
 
-  /** Submits {@code effect} at {@code priority} and returns its handle. */
+  /**
+   * Submits {@code effect} at {@code priority} and returns its handle.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to submit
+   * @param priority the priority it runs at
+   * @return the handle of the submitted effect
+   */
   public <E, T> EffectHandle<E, T> submit(ActionEffect<E, T> effect, Priority priority) {
     return core.start(effect, priority, null, null);
   }
@@ -144,6 +193,11 @@ public final class ApplicationRuntime implements AutoCloseable {
   /**
    * Submits {@code effect} at {@code NORMAL} priority and returns its result as a plain future; see
    * {@link #future(ActionEffect, Priority)}.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to submit
+   * @return a future of the effect's value
    */
   public <E, T> CompletableFuture<T> future(ActionEffect<E, T> effect) {
     return future(effect, Priority.NORMAL);
@@ -212,6 +266,12 @@ public final class ApplicationRuntime implements AutoCloseable {
   /**
    * Runs {@code effect} at {@code NORMAL} priority with a budget of {@code timeout} covering queue
    * wait and execution; see {@link #submitWithTimeout}.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to run
+   * @param timeout the budget, starting now
+   * @return the effect's outcome, {@code Faulted(TimedOut(timeout))} if the budget ran out
    */
   public <E, T> Outcome<E, T> runWithTimeout(ActionEffect<E, T> effect, Duration timeout) {
     return runWithTimeout(effect, timeout, Priority.NORMAL);
@@ -221,6 +281,12 @@ public final class ApplicationRuntime implements AutoCloseable {
    * Runs {@code effect} at {@code priority} with a budget of {@code timeout}, blocking as {@link
    * #run(ActionEffect, Priority)} does; see {@link #submitWithTimeout}.
    *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to run
+   * @param timeout the budget, starting now
+   * @param priority the priority it runs at
+   * @return the effect's outcome, {@code Faulted(TimedOut(timeout))} if the budget ran out
    * @throws IllegalStateException if called on a worker of this runtime's scheduler
    */
   public <E, T> Outcome<E, T> runWithTimeout(ActionEffect<E, T> effect, Duration timeout, Priority priority) {
@@ -236,6 +302,12 @@ public final class ApplicationRuntime implements AutoCloseable {
    * before the effect could start: the handle completes with {@code Faulted(TimedOut(PT0S))} at once
    * and nothing runs.
    *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to submit
+   * @param timeout the budget, starting now
+   * @param priority the priority it runs at
+   * @return the handle of the submitted effect
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
   public <E, T> EffectHandle<E, T> submitWithTimeout(
@@ -243,12 +315,30 @@ public final class ApplicationRuntime implements AutoCloseable {
     return core.start(effect, priority, Objects.requireNonNull(timeout, "timeout"), null);
   }
 
-  /** Runs {@code effect} at {@code NORMAL} priority, retried under {@code policy}; see {@link ActionEffect#retry}. */
+  /**
+   * Runs {@code effect} at {@code NORMAL} priority, retried under {@code policy}; see {@link
+   * ActionEffect#retry}.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to run
+   * @param policy decides whether and after what delay to retry
+   * @return the outcome of the last attempt
+   */
   public <E, T> Outcome<E, T> runWithRetry(ActionEffect<E, T> effect, RetryPolicy policy) {
     return runWithRetry(effect, policy, Priority.NORMAL);
   }
 
-  /** Runs {@code effect} at {@code priority}, retried under {@code policy}. */
+  /**
+   * Runs {@code effect} at {@code priority}, retried under {@code policy}.
+   *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @param effect the effect to run
+   * @param policy decides whether and after what delay to retry
+   * @param priority the priority it runs at
+   * @return the outcome of the last attempt
+   */
   public <E, T> Outcome<E, T> runWithRetry(ActionEffect<E, T> effect, RetryPolicy policy, Priority priority) {
     return run(Objects.requireNonNull(effect, "effect").retry(policy), priority);
   }
@@ -267,6 +357,8 @@ public final class ApplicationRuntime implements AutoCloseable {
    * <p>An effect cannot wait for a shutdown that waits for that effect: called from a worker or a
    * blocking body of this runtime's scheduler, it is refused; use {@link #shutdownAsync} there.
    *
+   * @param deadline how long in-flight effects may take to finish before they are cancelled
+   * @return what the shutdown did: the first call's report on every call
    * @throws IllegalArgumentException if {@code deadline} is negative
    * @throws IllegalStateException if called from a thread of this runtime's scheduler
    */
@@ -302,6 +394,8 @@ public final class ApplicationRuntime implements AutoCloseable {
    * daemon, so the JVM waits for it) and returns its report's future; safe from inside an effect,
    * whose own completion the drain then waits for.
    *
+   * @param deadline how long in-flight effects may take to finish before they are cancelled
+   * @return a future completed with the shutdown's report
    * @throws IllegalArgumentException if {@code deadline} is negative
    */
   public CompletableFuture<ShutdownReport> shutdownAsync(Duration deadline) {
@@ -353,32 +447,56 @@ public final class ApplicationRuntime implements AutoCloseable {
     }
   }
 
-  /** Returns true once {@link #shutdown} has begun. */
+  /**
+   * Returns true once {@link #shutdown} has begun.
+   *
+   * @return whether {@link #shutdown} has begun
+   */
   public boolean isShutdown() {
     return core.closed;
   }
 
-  /** Returns the environment effects draw their capabilities from. */
+  /**
+   * Returns the environment effects draw their capabilities from.
+   *
+   * @return the runtime's environment
+   */
   public Environment environment() {
     return core.environment;
   }
 
-  /** Returns the scheduler effects run on. */
+  /**
+   * Returns the scheduler effects run on.
+   *
+   * @return the runtime's scheduler
+   */
   public EchoScheduler scheduler() {
     return core.scheduler;
   }
 
-  /** Returns the clock this runtime measures time with. */
+  /**
+   * Returns the clock this runtime measures time with.
+   *
+   * @return the runtime's clock
+   */
   public Clock clock() {
     return core.clock;
   }
 
-  /** Returns the timer that drives sleeps, timeouts, retry delays and shutdown deadlines. */
+  /**
+   * Returns the timer that drives sleeps, timeouts, retry delays and shutdown deadlines.
+   *
+   * @return the runtime's timer
+   */
   public Timer timer() {
     return core.timer;
   }
 
-  /** Returns a snapshot of the runtime's counters. */
+  /**
+   * Returns a snapshot of the runtime's counters.
+   *
+   * @return the counters as of this call
+   */
   public RuntimeStats stats() {
     return core.stats();
   }
@@ -400,6 +518,9 @@ public final class ApplicationRuntime implements AutoCloseable {
     /**
      * Adds a listener told about every root effect's life; several may be added and are told in
      * order. A runtime without listeners pays nothing for them but a null check per event site.
+     *
+     * @param listener the listener to add
+     * @return this builder
      */
     public Builder listener(RuntimeListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -412,31 +533,54 @@ public final class ApplicationRuntime implements AutoCloseable {
      * cancellation actions (see {@link ContextPropagator}). Several may be added; they capture and
      * restore in order and close in reverse. A runtime without one pays a null check per
      * submission and per run of the interpreter.
+     *
+     * @param propagator the propagator to add
+     * @return this builder
      */
     public Builder contextPropagator(ContextPropagator propagator) {
       propagators.add(Objects.requireNonNull(propagator, "propagator"));
       return this;
     }
 
-    /** Sets the levels per-effect lines are logged at (default {@link Logging#QUIET}). */
+    /**
+     * Sets the levels per-effect lines are logged at (default {@link Logging#QUIET}).
+     *
+     * @param logging the log levels
+     * @return this builder
+     */
     public Builder logging(Logging logging) {
       this.logging = Objects.requireNonNull(logging, "logging");
       return this;
     }
 
-    /** Sets the environment of capabilities (default: empty). */
+    /**
+     * Sets the environment of capabilities (default: empty).
+     *
+     * @param environment the capabilities effects draw on
+     * @return this builder
+     */
     public Builder environment(Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }
 
-    /** Sets the scheduler effects run on (required); the runtime shuts it down in {@link #shutdown}. */
+    /**
+     * Sets the scheduler effects run on (required); the runtime shuts it down in {@link #shutdown}.
+     *
+     * @param scheduler the scheduler effects run on
+     * @return this builder
+     */
     public Builder scheduler(EchoScheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
-    /** Sets the clock (default {@link Clock#system()}). */
+    /**
+     * Sets the clock (default {@link Clock#system()}).
+     *
+     * @param clock the clock the runtime measures time with
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -446,6 +590,9 @@ public final class ApplicationRuntime implements AutoCloseable {
      * Sets the timer for sleeps, timeouts, retry delays and shutdown waits. By default the runtime
      * creates a {@link SystemTimer} of its own (a daemon thread named {@code echo-timer-N}) and
      * closes it at the end of {@link #shutdown}; a timer set here is never closed by the runtime.
+     *
+     * @param timer the timer; the runtime does not close it
+     * @return this builder
      */
     public Builder timer(Timer timer) {
       this.timer = Objects.requireNonNull(timer, "timer");
@@ -457,6 +604,10 @@ public final class ApplicationRuntime implements AutoCloseable {
      * cancelled. A hook that does not finish within {@code timeout} is interrupted and recorded as
      * timed out; the next one runs regardless.
      *
+     * @param name the hook's name in the shutdown report
+     * @param timeout how long the hook may run before it is interrupted
+     * @param action the work the hook does
+     * @return this builder
      * @throws IllegalArgumentException if {@code name} is blank or {@code timeout} is not positive
      */
     public Builder shutdownHook(String name, Duration timeout, ShutdownAction action) {
@@ -476,6 +627,7 @@ public final class ApplicationRuntime implements AutoCloseable {
     /**
      * Returns the runtime.
      *
+     * @return a new runtime configured by this builder
      * @throws IllegalStateException if no scheduler was set
      */
     public ApplicationRuntime build() {

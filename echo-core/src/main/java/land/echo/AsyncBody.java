@@ -14,6 +14,14 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface AsyncBody<C, T> {
-  /** Starts the work with {@code capability} and returns its eventual value. */
+  /**
+   * Starts the work with {@code capability} and returns its eventual value.
+   *
+   * @param capability the capability from the runtime's environment
+   * @param token the effect's cancellation token
+   * @return the stage that completes with the value
+   * @throws Exception if the work cannot be started; the effect then ends with a panic, unless
+   *     {@code catching} maps the exception to a domain error
+   */
   CompletionStage<T> run(C capability, CancellationToken token) throws Exception;
 }

@@ -10,6 +10,13 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface AsyncTokenBody<T> {
-  /** Starts the work and returns its eventual value. */
+  /**
+   * Starts the work and returns its eventual value.
+   *
+   * @param token the effect's cancellation token
+   * @return the stage that completes with the value
+   * @throws Exception if the work cannot be started; the effect then ends with a panic, unless
+   *     {@code catching} maps the exception to a domain error
+   */
   CompletionStage<T> run(CancellationToken token) throws Exception;
 }

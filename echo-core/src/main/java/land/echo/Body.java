@@ -12,6 +12,14 @@ package land.echo;
  */
 @FunctionalInterface
 public interface Body<C, T> {
-  /** Runs the work with {@code capability}, honouring {@code token} where it can. */
+  /**
+   * Runs the work with {@code capability}, honouring {@code token} where it can.
+   *
+   * @param capability the capability from the runtime's environment
+   * @param token the effect's cancellation token
+   * @return the value the effect succeeds with; may be null
+   * @throws Exception if the work fails; the effect then ends with a panic, unless {@code catching}
+   *     maps the exception to a domain error
+   */
   T run(C capability, CancellationToken token) throws Exception;
 }

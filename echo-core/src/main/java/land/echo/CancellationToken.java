@@ -14,10 +14,19 @@ import java.util.concurrent.CancellationException;
  */
 public interface CancellationToken {
 
-  /** Returns true once the effect has been cancelled (by a caller, a timeout, a sibling or shutdown). */
+  /**
+   * Returns true once the effect has been cancelled (by a caller, a timeout, a sibling or
+   * shutdown).
+   *
+   * @return whether the effect has been cancelled
+   */
   boolean isCancelled();
 
-  /** Returns why the effect was cancelled, or empty while it has not been. */
+  /**
+   * Returns why the effect was cancelled, or empty while it has not been.
+   *
+   * @return the cancellation's reason, or empty
+   */
   Optional<String> reason();
 
   /**
@@ -34,6 +43,9 @@ public interface CancellationToken {
    * call (a walk of the enclosing joins), so read it once per call made.
    *
    * <p>The default returns empty, for tokens outside a runtime.
+   *
+   * @return the time left until the earliest deadline ({@code Duration.ZERO} once it has passed),
+   *     or empty if the effect runs under none
    */
   default Optional<Duration> deadline() {
     return Optional.empty();
@@ -54,11 +66,16 @@ public interface CancellationToken {
    * completed. An exception thrown by the action is logged and counted and does not affect the
    * effect. Closing the registration is O(1).
    *
+   * @param action the action to run on cancellation
    * @return a registration whose {@link Registration#close()} withdraws the action
    */
   Registration onCancel(Runnable action);
 
-  /** Returns a token that is never cancelled, for running bodies outside a runtime (e.g. in tests). */
+  /**
+   * Returns a token that is never cancelled, for running bodies outside a runtime (e.g. in tests).
+   *
+   * @return a token that is never cancelled
+   */
   static CancellationToken never() {
     return NeverCancelled.INSTANCE;
   }

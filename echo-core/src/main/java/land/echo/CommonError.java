@@ -20,7 +20,11 @@ import java.util.Objects;
  */
 public sealed interface CommonError extends Serializable {
 
-  /** Returns the human-readable description of this error. */
+  /**
+   * Returns the human-readable description of this error.
+   *
+   * @return the error's display text
+   */
   String message();
 
   /**
@@ -31,6 +35,7 @@ public sealed interface CommonError extends Serializable {
    * @param e the exception to map
    * @param path the path the operation was about
    * @param operation a short name of the operation, e.g. {@code "read"}
+   * @return the error describing {@code e}
    */
   static CommonError fromIOException(IOException e, String path, String operation) {
     Objects.requireNonNull(e, "e");

@@ -12,11 +12,16 @@ import java.util.Objects;
 public final class EffectException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The failed or faulted outcome; serialized, so the value or error it carries must be
+   * serializable for the exception to be.
+   */
   private final Outcome<?, ?> outcome;
 
   /**
    * Creates an exception describing {@code outcome}, which must not be a success.
    *
+   * @param outcome the failed or faulted outcome
    * @throws IllegalArgumentException if {@code outcome} is a {@link Outcome.Success}
    */
   public EffectException(Outcome<?, ?> outcome) {
@@ -24,7 +29,11 @@ public final class EffectException extends RuntimeException {
     this.outcome = outcome;
   }
 
-  /** Returns the failed or faulted outcome this exception carries. */
+  /**
+   * Returns the failed or faulted outcome this exception carries.
+   *
+   * @return the outcome, never a success
+   */
   public Outcome<?, ?> outcome() {
     return outcome;
   }

@@ -26,10 +26,16 @@ public interface EffectHandle<E, T> {
    * not in the common pool; keep them short and non-blocking, as they occupy a worker, or pass an
    * executor. Once the scheduler is shut down such a dependent completes exceptionally with a
    * {@link java.util.concurrent.RejectedExecutionException}.
+   *
+   * @return the read-only future of the outcome
    */
   CompletableFuture<Outcome<E, T>> outcome();
 
-  /** Waits for and returns the outcome. */
+  /**
+   * Waits for and returns the outcome.
+   *
+   * @return the effect's outcome
+   */
   Outcome<E, T> join();
 
   /**
@@ -44,10 +50,15 @@ public interface EffectHandle<E, T> {
    * signalled (a queued effect never starts; a running one sees its token, is interrupted if
    * blocking, and runs its finalizers).
    *
+   * @param reason why the effect is cancelled; carried by the {@code Cancelled} fault
    * @return true if this call cancelled it, false if the handle was already complete
    */
   boolean cancel(String reason);
 
-  /** Returns true once the outcome is known. */
+  /**
+   * Returns true once the outcome is known.
+   *
+   * @return whether the outcome is known
+   */
   boolean isDone();
 }

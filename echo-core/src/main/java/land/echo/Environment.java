@@ -22,17 +22,29 @@ public final class Environment {
     this.capabilities = capabilities;
   }
 
-  /** Returns the environment with no capabilities. */
+  /**
+   * Returns the environment with no capabilities.
+   *
+   * @return the empty environment
+   */
   public static Environment empty() {
     return EMPTY;
   }
 
-  /** Returns a builder for an environment. */
+  /**
+   * Returns a builder for an environment.
+   *
+   * @return a new, empty builder
+   */
   public static Builder builder() {
     return new Builder(Map.of());
   }
 
-  /** Returns a builder pre-filled with this environment's capabilities, to derive a new one. */
+  /**
+   * Returns a builder pre-filled with this environment's capabilities, to derive a new one.
+   *
+   * @return a new builder holding this environment's capabilities
+   */
   public Builder toBuilder() {
     return new Builder(capabilities);
   }
@@ -40,6 +52,9 @@ public final class Environment {
   /**
    * Returns the capability registered under {@code type}.
    *
+   * @param <C> the capability type
+   * @param type the capability type to look up
+   * @return the capability registered under {@code type}
    * @throws MissingCapabilityException naming {@code type} if none is registered
    */
   public <C> C require(Class<C> type) {
@@ -50,12 +65,22 @@ public final class Environment {
     return type.cast(capability);
   }
 
-  /** Returns the capability registered under {@code type}, or empty if there is none. */
+  /**
+   * Returns the capability registered under {@code type}, or empty if there is none.
+   *
+   * @param <C> the capability type
+   * @param type the capability type to look up
+   * @return the capability, or empty
+   */
   public <C> Optional<C> find(Class<C> type) {
     return Optional.ofNullable(type.cast(capabilities.get(Objects.requireNonNull(type, "type"))));
   }
 
-  /** Returns the registered capability types. */
+  /**
+   * Returns the registered capability types.
+   *
+   * @return the types capabilities are registered under
+   */
   public Set<Class<?>> types() {
     return capabilities.keySet();
   }
@@ -100,6 +125,10 @@ public final class Environment {
     /**
      * Registers {@code capability} under {@code type}, replacing any earlier registration.
      *
+     * @param <C> the capability type
+     * @param type the type to register the capability under
+     * @param capability the capability, an instance of {@code type}
+     * @return this builder
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code capability} is not an instance of {@code type}
      */
@@ -114,7 +143,11 @@ public final class Environment {
       return this;
     }
 
-    /** Returns an immutable environment holding the registered capabilities. */
+    /**
+     * Returns an immutable environment holding the registered capabilities.
+     *
+     * @return a new environment
+     */
     public Environment build() {
       return new Environment(Map.copyOf(capabilities));
     }

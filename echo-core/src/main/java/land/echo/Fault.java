@@ -18,7 +18,11 @@ import java.util.Objects;
  */
 public sealed interface Fault extends Serializable {
 
-  /** Returns the human-readable description of this fault. */
+  /**
+   * Returns the human-readable description of this fault.
+   *
+   * @return the fault's display text
+   */
   String message();
 
   /**

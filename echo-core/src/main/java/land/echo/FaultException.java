@@ -13,6 +13,9 @@ import java.util.Objects;
 public final class FaultException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The fault this exception carries.
+   */
   private final Fault fault;
 
   /**
@@ -25,7 +28,11 @@ public final class FaultException extends RuntimeException {
     this.fault = fault;
   }
 
-  /** Returns the fault this exception carries. */
+  /**
+   * Returns the fault this exception carries.
+   *
+   * @return the fault, never null
+   */
   public Fault fault() {
     return fault;
   }

@@ -32,6 +32,8 @@ public sealed interface Outcome<E, T> extends Serializable
   /**
    * The effect succeeded with {@code value} (which may be null, e.g. for {@code Void} effects).
    *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
    * @param value the value the effect produced
    */
   record Success<E, T>(T value) implements Outcome<E, T> {}
@@ -39,6 +41,8 @@ public sealed interface Outcome<E, T> extends Serializable
   /**
    * The effect failed with its own domain error, passed through unchanged by the runtime.
    *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
    * @param error the effect's domain error, never null
    */
   record Failure<E, T>(E error) implements Outcome<E, T> {
@@ -52,6 +56,8 @@ public sealed interface Outcome<E, T> extends Serializable
    * The runtime stopped the effect: it timed out, was cancelled or rejected, panicked, or needed a
    * capability the environment lacks. Never carries the effect's domain error.
    *
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
    * @param fault what went wrong, never null
    */
   record Faulted<E, T>(Fault fault) implements Outcome<E, T> {
@@ -61,22 +67,49 @@ public sealed interface Outcome<E, T> extends Serializable
     }
   }
 
-  /** Returns a successful outcome carrying {@code value}. */
+  /**
+   * Returns a successful outcome carrying {@code value}.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param value the value; may be null
+   * @return a {@link Success} of {@code value}
+   */
   static <E, T> Outcome<E, T> success(T value) {
     return new Success<>(value);
   }
 
-  /** Returns a domain failure carrying {@code error}. */
+  /**
+   * Returns a domain failure carrying {@code error}.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param error the domain error; must not be null
+   * @return a {@link Failure} of {@code error}
+   * @throws NullPointerException if {@code error} is null
+   */
   static <E, T> Outcome<E, T> failure(E error) {
     return new Failure<>(error);
   }
 
-  /** Returns a faulted outcome carrying the runtime's {@code fault}. */
+  /**
+   * Returns a faulted outcome carrying the runtime's {@code fault}.
+   *
+   * @param <E> the domain error type
+   * @param <T> the success type
+   * @param fault the fault; must not be null
+   * @return a {@link Faulted} of {@code fault}
+   * @throws NullPointerException if {@code fault} is null
+   */
   static <E, T> Outcome<E, T> faulted(Fault fault) {
     return new Faulted<>(fault);
   }
 
-  /** Returns true if this outcome is a {@link Success}. */
+  /**
+   * Returns true if this outcome is a {@link Success}.
+   *
+   * @return whether this is a {@link Success}
+   */
   default boolean isSuccess() {
     return this instanceof Success;
   }
@@ -84,6 +117,7 @@ public sealed interface Outcome<E, T> extends Serializable
   /**
    * Returns the value of a {@link Success}.
    *
+   * @return the success's value, possibly null
    * @throws EffectException carrying this outcome if it is a failure or a fault
    */
   default T getOrThrow() {
@@ -173,6 +207,7 @@ public sealed interface Outcome<E, T> extends Serializable
    * a fault.
    *
    * @param fallback the value to return when this outcome is not a success; may be null
+   * @return the success's value, possibly null, or {@code fallback}
    */
   default T getOrElse(T fallback) {
     return this instanceof Success<E, T>(T value) ? value : fallback;
@@ -182,6 +217,8 @@ public sealed interface Outcome<E, T> extends Serializable
    * Returns the value of a {@link Success} as an {@link Optional}; empty for a failure, a fault,
    * and also for a success whose value is null (e.g. a {@code Void} effect), since an {@code
    * Optional} cannot hold null. Use {@link #isSuccess()} to tell those apart.
+   *
+   * @return the success's value if it is non-null, else empty
    */
   default Optional<T> toOptional() {
     return this instanceof Success<E, T>(T value) ? Optional.ofNullable(value) : Optional.empty();

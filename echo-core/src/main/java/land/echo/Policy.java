@@ -28,12 +28,21 @@ import java.util.Objects;
 @FunctionalInterface
 public interface Policy<E> {
 
-  /** Returns {@code effect} guarded by this policy; never null. */
+  /**
+   * Returns {@code effect} guarded by this policy; never null.
+   *
+   * @param <T> the effect's success type
+   * @param effect the effect to guard
+   * @return the guarded effect
+   */
   <T> ActionEffect<E, T> apply(ActionEffect<E, T> effect);
 
   /**
    * Returns the policy that applies this one, then {@code outer} around the result: {@code
    * a.andThen(b)} guards like {@code effect.via(a).via(b)}.
+   *
+   * @param outer the policy to apply around this one
+   * @return the composed policy
    */
   default Policy<E> andThen(Policy<E> outer) {
     Objects.requireNonNull(outer, "outer");

@@ -22,6 +22,8 @@ public enum Priority {
   /**
    * Returns the priority with the given ordinal.
    *
+   * @param ordinal the priority's {@link #ordinal()}
+   * @return the priority with that ordinal
    * @throws IllegalArgumentException if {@code ordinal} is not in {@code [0, COUNT)}
    */
   public static Priority ofOrdinal(int ordinal) {

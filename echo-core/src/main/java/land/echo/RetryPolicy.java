@@ -48,48 +48,84 @@ public final class RetryPolicy {
    * Returns the original system's policy: {@code maxRetries} retries with delays {@code
    * initialDelay, 2 * initialDelay, 4 * initialDelay, ...}, no cap, no jitter.
    *
+   * @param maxRetries the maximum number of retries after the first attempt
+   * @param initialDelay the delay before the first retry; each later delay doubles
+   * @return the policy
    * @throws IllegalArgumentException if {@code maxRetries} or {@code initialDelay} is negative
    */
   public static RetryPolicy of(int maxRetries, Duration initialDelay) {
     return builder().maxRetries(maxRetries).initialDelay(initialDelay).build();
   }
 
-  /** Returns a builder whose defaults are 3 retries, 100 ms initial delay and multiplier 2. */
+  /**
+   * Returns a builder whose defaults are 3 retries, 100 ms initial delay and multiplier 2.
+   *
+   * @return a new builder with those defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the maximum number of retries after the first attempt. */
+  /**
+   * Returns the maximum number of retries after the first attempt.
+   *
+   * @return the maximum number of retries, {@code >= 0}
+   */
   public int maxRetries() {
     return maxRetries;
   }
 
-  /** Returns the delay before the first retry. */
+  /**
+   * Returns the delay before the first retry.
+   *
+   * @return the delay before the first retry
+   */
   public Duration initialDelay() {
     return initialDelay;
   }
 
-  /** Returns the factor each delay is multiplied by for the next retry. */
+  /**
+   * Returns the factor each delay is multiplied by for the next retry.
+   *
+   * @return the delay multiplier, {@code >= 1}
+   */
   public double multiplier() {
     return multiplier;
   }
 
-  /** Returns the cap on any delay (after jitter). */
+  /**
+   * Returns the cap on any delay (after jitter).
+   *
+   * @return the cap on any delay; {@code Long.MAX_VALUE} nanoseconds when there is no cap
+   */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /** Returns the jitter fraction in {@code [0, 1]}: each delay varies by up to this fraction. */
+  /**
+   * Returns the jitter fraction in {@code [0, 1]}: each delay varies by up to this fraction.
+   *
+   * @return the jitter fraction, 0 for exact delays
+   */
   public double jitter() {
     return jitter;
   }
 
-  /** Returns the listener told about retries and exhaustion (a no-op unless one was set). */
+  /**
+   * Returns the listener told about retries and exhaustion (a no-op unless one was set).
+   *
+   * @return the retry listener, never null
+   */
   public RetryListener listener() {
     return listener;
   }
 
-  /** Returns true if {@code outcome} (a failure or a fault) may be retried under this policy. */
+  /**
+   * Returns true if {@code outcome} (a failure or a fault) may be retried under this policy.
+   *
+   * @param outcome the outcome of a failed attempt
+   * @return whether this policy's predicate accepts {@code outcome} for a retry
+   */
   public boolean retries(Outcome<?, ?> outcome) {
     return retryOn.test(outcome);
   }
@@ -98,6 +134,8 @@ public final class RetryPolicy {
    * Returns the delay before retry number {@code retry} (1 for the first retry) without jitter:
    * {@code min(maxDelay, initialDelay * multiplier^(retry - 1))}.
    *
+   * @param retry the retry's number, 1 for the first retry
+   * @return the unjittered delay before that retry
    * @throws IllegalArgumentException if {@code retry < 1}
    */
   public Duration baseDelay(int retry) {
@@ -111,6 +149,10 @@ public final class RetryPolicy {
   /**
    * Returns the delay before retry number {@code retry}: the {@link #baseDelay(int)} varied by up to
    * {@code jitter} in either direction, capped at {@link #maxDelay()}.
+   *
+   * @param retry the retry's number, 1 for the first retry
+   * @return the jittered delay before that retry
+   * @throws IllegalArgumentException if {@code retry < 1}
    */
   public Duration delay(int retry) {
     Duration base = baseDelay(retry);
@@ -158,31 +200,56 @@ public final class RetryPolicy {
 
     private Builder() {}
 
-    /** Sets the maximum number of retries after the first attempt ({@code >= 0}). */
+    /**
+     * Sets the maximum number of retries after the first attempt ({@code >= 0}).
+     *
+     * @param maxRetries the maximum number of retries
+     * @return this builder
+     */
     public Builder maxRetries(int maxRetries) {
       this.maxRetries = maxRetries;
       return this;
     }
 
-    /** Sets the delay before the first retry ({@code >= 0}). */
+    /**
+     * Sets the delay before the first retry ({@code >= 0}).
+     *
+     * @param initialDelay the delay before the first retry
+     * @return this builder
+     */
     public Builder initialDelay(Duration initialDelay) {
       this.initialDelay = initialDelay;
       return this;
     }
 
-    /** Sets the factor applied to the delay after each retry ({@code >= 1}; default 2). */
+    /**
+     * Sets the factor applied to the delay after each retry ({@code >= 1}; default 2).
+     *
+     * @param multiplier the factor each delay is multiplied by for the next retry
+     * @return this builder
+     */
     public Builder multiplier(double multiplier) {
       this.multiplier = multiplier;
       return this;
     }
 
-    /** Sets the cap on any delay ({@code >= initialDelay}; default: no cap). */
+    /**
+     * Sets the cap on any delay ({@code >= initialDelay}; default: no cap).
+     *
+     * @param maxDelay the cap on any delay, after jitter
+     * @return this builder
+     */
     public Builder maxDelay(Duration maxDelay) {
       this.maxDelay = maxDelay;
       return this;
     }
 
-    /** Sets the jitter fraction in {@code [0, 1]} (default 0: exact delays). */
+    /**
+     * Sets the jitter fraction in {@code [0, 1]} (default 0: exact delays).
+     *
+     * @param jitter the fraction by which each delay may vary in either direction
+     * @return this builder
+     */
     public Builder jitter(double jitter) {
       this.jitter = jitter;
       return this;
@@ -192,6 +259,9 @@ public final class RetryPolicy {
      * Sets which failures and faults are retried (default: all but a {@code Cancelled} fault and an
      * {@code InvalidArgument} domain failure), replacing any earlier {@code retryOn}. Cancellation
      * of the retrying effect itself always stops it.
+     *
+     * @param retryOn accepts the failed outcomes to retry
+     * @return this builder
      */
     public Builder retryOn(Predicate<Outcome<?, ?>> retryOn) {
       this.retryOn = retryOn;
@@ -204,6 +274,8 @@ public final class RetryPolicy {
      * the effect adds a typed predicate with {@link ActionEffect#retry(RetryPolicy,
      * java.util.function.Predicate)}.
      *
+     * @param types the exception classes whose panics are retried, including subclasses
+     * @return this builder
      * @throws NullPointerException if {@code types} or one of them is null
      * @throws IllegalArgumentException if {@code types} is empty
      */
@@ -223,6 +295,9 @@ public final class RetryPolicy {
     /**
      * Sets the listener told before each retry and when the policy gives up (default: none). A
      * listener that throws is logged and never changes the execution.
+     *
+     * @param listener the listener to tell
+     * @return this builder
      */
     public Builder onRetry(RetryListener listener) {
       this.listener = listener;
@@ -232,6 +307,7 @@ public final class RetryPolicy {
     /**
      * Returns the policy.
      *
+     * @return a new policy with this builder's settings
      * @throws IllegalArgumentException naming the first invalid setting
      * @throws NullPointerException if a duration or the predicate is null
      */

@@ -54,12 +54,22 @@ public record RunOptions(
     attributes = Map.copyOf(attributes);
   }
 
-  /** Returns the defaults: {@code NORMAL} priority, no timeout, the effect's own name, no attributes. */
+  /**
+   * Returns the defaults: {@code NORMAL} priority, no timeout, the effect's own name, no
+   * attributes.
+   *
+   * @return the default options
+   */
   public static RunOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Returns these options at {@code priority}. */
+  /**
+   * Returns these options at {@code priority}.
+   *
+   * @param priority the priority to run at
+   * @return new options, otherwise equal to these
+   */
   public RunOptions withPriority(Priority priority) {
     return new RunOptions(priority, timeout, name, attributes);
   }
@@ -67,6 +77,8 @@ public record RunOptions(
   /**
    * Returns these options with a whole-effect budget of {@code timeout}.
    *
+   * @param timeout the budget, starting at submission
+   * @return new options, otherwise equal to these
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
   public RunOptions withTimeout(Duration timeout) {
@@ -76,13 +88,22 @@ public record RunOptions(
   /**
    * Returns these options naming the execution {@code name}.
    *
+   * @param name the name to report the execution under
+   * @return new options, otherwise equal to these
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public RunOptions withName(String name) {
     return new RunOptions(priority, timeout, Optional.of(Objects.requireNonNull(name, "name")), attributes);
   }
 
-  /** Returns these options with attribute {@code key} set to {@code value} (replacing any previous value). */
+  /**
+   * Returns these options with attribute {@code key} set to {@code value} (replacing any previous
+   * value).
+   *
+   * @param key the attribute's key
+   * @param value the attribute's value
+   * @return new options, otherwise equal to these
+   */
   public RunOptions withAttribute(String key, Object value) {
     Map<String, Object> copy = new HashMap<>(attributes);
     copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));

@@ -8,6 +8,10 @@ package land.echo;
  */
 @FunctionalInterface
 public interface ShutdownAction {
-  /** Performs the step; an exception marks the hook as failed. */
+  /**
+   * Performs the step; an exception marks the hook as failed.
+   *
+   * @throws Exception if the step fails; the hook is then reported as failed
+   */
   void run() throws Exception;
 }

@@ -52,6 +52,7 @@ public final class EchoCommand implements Callable<Integer> {
    * @param terminal whether standard output is an interactive terminal (progress redraws in place)
    * @param javaHome the running JDK's home, where {@code lib/src.zip} is looked for
    * @param echoHome this repository's checkout, the fallback sources, if known
+   * @return the configured picocli command line, ready to execute
    */
   public static CommandLine commandLine(boolean terminal, Path javaHome, Optional<Path> echoHome) {
     CommandLine cli = new CommandLine(new EchoCommand());
@@ -71,7 +72,11 @@ public final class EchoCommand implements Callable<Integer> {
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /** Runs the CLI and exits with its exit code (2 for bad arguments). */
+  /**
+   * Runs the CLI and exits with its exit code (2 for bad arguments).
+   *
+   * @param args the command-line arguments
+   */
   public static void main(String[] args) {
     Optional<Path> echoHome = Optional.ofNullable(System.getProperty("echo.home")).map(Path::of);
     Path javaHome = Path.of(System.getProperty("java.home"));

@@ -177,12 +177,21 @@ public final class EchoScheduler extends AbstractExecutorService {
     }
   }
 
-  /** Creates a scheduler with {@link SchedulerConfig#defaults()} and starts its workers. */
+  /**
+   * Creates a scheduler with {@link SchedulerConfig#defaults()} and starts its workers.
+   *
+   * @return a new, started scheduler
+   */
   public static EchoScheduler create() {
     return create(SchedulerConfig.defaults());
   }
 
-  /** Creates a scheduler with {@code config} and starts its workers. */
+  /**
+   * Creates a scheduler with {@code config} and starts its workers.
+   *
+   * @param config the scheduler's configuration
+   * @return a new, started scheduler
+   */
   public static EchoScheduler create(SchedulerConfig config) {
     return create(config, BlockingLane.defaultThreads());
   }
@@ -196,6 +205,8 @@ public final class EchoScheduler extends AbstractExecutorService {
   /**
    * Returns true if the calling thread is a worker of this scheduler; false on any other thread,
    * including the workers of other schedulers and this scheduler's blocking threads.
+   *
+   * @return whether the calling thread is one of this scheduler's workers
    */
   public boolean isWorkerThread() {
     return currentWorker() != null;
@@ -204,6 +215,8 @@ public final class EchoScheduler extends AbstractExecutorService {
   /**
    * Returns true if the calling thread is a virtual thread of this scheduler's blocking lane
    * running a blocking task (one passed to {@link #executeBlocking}); false on any other thread.
+   *
+   * @return whether the calling thread runs one of this scheduler's blocking tasks
    */
   public boolean isBlockingThread() {
     return blocking.currentSlot() != null;
@@ -260,7 +273,11 @@ public final class EchoScheduler extends AbstractExecutorService {
     }
   }
 
-  /** Returns the number of worker threads. */
+  /**
+   * Returns the number of worker threads.
+   *
+   * @return the worker count from the configuration
+   */
   public int workerCount() {
     return workers.length;
   }
@@ -278,6 +295,8 @@ public final class EchoScheduler extends AbstractExecutorService {
   /**
    * Runs {@code task} on a worker at {@code priority}.
    *
+   * @param task the task to run
+   * @param priority the priority to run it at
    * @throws RejectedExecutionException if the scheduler is shut down
    */
   public void execute(Runnable task, Priority priority) {
@@ -328,6 +347,8 @@ public final class EchoScheduler extends AbstractExecutorService {
    * that waited runs on the virtual thread of the task that hands it the permit, after that task
    * (so an admitted task never depends on a thread start succeeding).
    *
+   * @param task the blocking task to run
+   * @param priority the priority at which it waits for a permit
    * @throws RejectedExecutionException if the scheduler is shut down, or if no thread could be
    *     started for the task (for example on {@link OutOfMemoryError}; the exception's cause);
    *     the task then never runs
@@ -343,6 +364,7 @@ public final class EchoScheduler extends AbstractExecutorService {
    * termination or counts in {@link SchedulerStats#queued}. Use it when the work behind a
    * waiting task was cancelled.
    *
+   * @param task the task passed to {@link #executeBlocking}
    * @return true if the task was waiting and is now removed; false if it has started (or
    *     finished), was never submitted, was already withdrawn, or was returned by {@link
    *     #shutdownNow()}
@@ -354,6 +376,8 @@ public final class EchoScheduler extends AbstractExecutorService {
   /**
    * Returns the named queue declared with {@code name}.
    *
+   * @param name the name the queue was declared with
+   * @return the named queue
    * @throws IllegalArgumentException if no queue of that name was declared in the config
    */
   public NamedQueue queue(String name) {
@@ -365,7 +389,11 @@ public final class EchoScheduler extends AbstractExecutorService {
     return queue;
   }
 
-  /** Returns a live snapshot of queue lengths, running and completed tasks, steals and idleness. */
+  /**
+   * Returns a live snapshot of queue lengths, running and completed tasks, steals and idleness.
+   *
+   * @return the counters as of this call
+   */
   public SchedulerStats stats() {
     long[] queued = new long[Priority.COUNT];
     for (int p = 0; p < Priority.COUNT; p++) {

@@ -37,12 +37,20 @@ public final class NamedQueue {
     }
   }
 
-  /** Returns the queue's name. */
+  /**
+   * Returns the queue's name.
+   *
+   * @return the name it was declared with
+   */
   public String name() {
     return name;
   }
 
-  /** Returns the most tasks of this queue that may run at once. */
+  /**
+   * Returns the most tasks of this queue that may run at once.
+   *
+   * @return the concurrency limit, at least 1
+   */
   public int limit() {
     return limit;
   }
@@ -50,6 +58,7 @@ public final class NamedQueue {
   /**
    * Runs {@code task} at NORMAL priority once fewer than {@link #limit()} tasks of this queue run.
    *
+   * @param task the task to run
    * @throws RejectedExecutionException if the scheduler is shut down
    */
   public void execute(Runnable task) {
@@ -60,6 +69,8 @@ public final class NamedQueue {
    * Runs {@code task} at {@code priority} once fewer than {@link #limit()} tasks of this queue run;
    * until then it waits in this queue and holds no worker.
    *
+   * @param task the task to run
+   * @param priority the priority to run it at
    * @throws RejectedExecutionException if the scheduler is shut down
    */
   public void execute(Runnable task, Priority priority) {
@@ -68,7 +79,11 @@ public final class NamedQueue {
     scheduler.submitNamed(this, task, priority.ordinal());
   }
 
-  /** Returns how many tasks of this queue hold a permit: handed to the scheduler or running. */
+  /**
+   * Returns how many tasks of this queue hold a permit: handed to the scheduler or running.
+   *
+   * @return the number of tasks holding a permit
+   */
   public int running() {
     lock.lock();
     try {
@@ -78,7 +93,11 @@ public final class NamedQueue {
     }
   }
 
-  /** Returns how many tasks wait in this queue for a permit. */
+  /**
+   * Returns how many tasks wait in this queue for a permit.
+   *
+   * @return the number of tasks waiting
+   */
   public int waiting() {
     lock.lock();
     try {

@@ -63,42 +63,74 @@ public final class SchedulerConfig {
     this.uncaughtTaskHandler = b.uncaughtTaskHandler;
   }
 
-  /** Returns the default configuration: {@link #defaultWorkers()} workers, no limits. */
+  /**
+   * Returns the default configuration: {@link #defaultWorkers()} workers, no limits.
+   *
+   * @return the default configuration
+   */
   public static SchedulerConfig defaults() {
     return builder().build();
   }
 
-  /** Returns a builder initialised with the defaults. */
+  /**
+   * Returns a builder initialised with the defaults.
+   *
+   * @return a new builder holding the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the default worker count: the number of available processors, at least 2. */
+  /**
+   * Returns the default worker count: the number of available processors, at least 2.
+   *
+   * @return {@code max(2, availableProcessors())}
+   */
   public static int defaultWorkers() {
     return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
-  /** Returns the number of worker threads (at least 1). */
+  /**
+   * Returns the number of worker threads (at least 1).
+   *
+   * @return the worker count
+   */
   public int workers() {
     return workers;
   }
 
-  /** Returns the maximum number of blocking tasks running at once; 0 means unlimited. */
+  /**
+   * Returns the maximum number of blocking tasks running at once; 0 means unlimited.
+   *
+   * @return the blocking limit, or 0 for none
+   */
   public int blockingLimit() {
     return blockingLimit;
   }
 
-  /** Returns K: every K-th pick of a worker prefers lower-priority work (at least 1). */
+  /**
+   * Returns K: every K-th pick of a worker prefers lower-priority work (at least 1).
+   *
+   * @return the fairness interval K
+   */
   public int starvationInterval() {
     return starvationInterval;
   }
 
-  /** Returns the named queues and their concurrency limits, in declaration order (unmodifiable). */
+  /**
+   * Returns the named queues and their concurrency limits, in declaration order (unmodifiable).
+   *
+   * @return an unmodifiable map from queue name to concurrency limit
+   */
   public Map<String, Integer> namedQueues() {
     return namedQueues;
   }
 
-  /** Returns the prefix of worker thread names. */
+  /**
+   * Returns the prefix of worker thread names.
+   *
+   * @return the prefix; worker {@code i} is named {@code prefix + i}
+   */
   public String threadNamePrefix() {
     return threadNamePrefix;
   }
@@ -107,6 +139,8 @@ public final class SchedulerConfig {
    * Returns the handler told about tasks that throw. By default it passes the failure to the
    * running thread's {@link Thread#getUncaughtExceptionHandler() uncaught exception handler},
    * as a thread pool of the JDK would, while the worker (or blocking thread) keeps running.
+   *
+   * @return the handler, given the task and what it threw
    */
   public BiConsumer<Runnable, Throwable> uncaughtTaskHandler() {
     return uncaughtTaskHandler;
@@ -138,6 +172,8 @@ public final class SchedulerConfig {
     /**
      * Sets the number of worker threads, from 1 to {@link #MAX_WORKERS}.
      *
+     * @param workers the number of worker threads
+     * @return this builder
      * @throws IllegalArgumentException if {@code workers} is outside that range
      */
     public Builder workers(int workers) {
@@ -148,6 +184,8 @@ public final class SchedulerConfig {
     /**
      * Sets the maximum number of blocking tasks running at once; 0 (the default) means unlimited.
      *
+     * @param limit the maximum number of blocking tasks running at once, or 0 for no limit
+     * @return this builder
      * @throws IllegalArgumentException if {@code limit} is negative
      */
     public Builder blockingLimit(int limit) {
@@ -159,6 +197,8 @@ public final class SchedulerConfig {
      * Sets K, the fairness interval: every K-th pick of a worker prefers lower-priority work.
      * 1 turns every pick into a fairness pick; larger values make priority stricter.
      *
+     * @param k the fairness interval
+     * @return this builder
      * @throws IllegalArgumentException if {@code k} is less than 1
      */
     public Builder starvationInterval(int k) {
@@ -169,6 +209,9 @@ public final class SchedulerConfig {
     /**
      * Declares a named queue that runs at most {@code limit} of its tasks at once.
      *
+     * @param name the queue's name
+     * @param limit the most of its tasks the queue runs at once
+     * @return this builder
      * @throws IllegalArgumentException if the name is blank or already declared, or the limit is
      *     less than 1
      */
@@ -191,6 +234,8 @@ public final class SchedulerConfig {
     /**
      * Sets the prefix of worker thread names; worker {@code i} is named {@code prefix + i}.
      *
+     * @param prefix the prefix of worker thread names
+     * @return this builder
      * @throws IllegalArgumentException if the prefix is blank
      */
     public Builder threadNamePrefix(String prefix) {
@@ -206,6 +251,9 @@ public final class SchedulerConfig {
      * Sets the handler told about a task that throws; it runs on the worker (or blocking thread),
      * which continues afterwards. A handler that throws is logged and ignored. The default passes
      * the failure to the thread's uncaught exception handler.
+     *
+     * @param handler receives the task and what it threw
+     * @return this builder
      */
     public Builder uncaughtTaskHandler(BiConsumer<Runnable, Throwable> handler) {
       this.uncaughtTaskHandler = Objects.requireNonNull(handler, "uncaughtTaskHandler");
@@ -215,6 +263,7 @@ public final class SchedulerConfig {
     /**
      * Returns the configuration.
      *
+     * @return a new configuration with this builder's settings
      * @throws IllegalArgumentException if a setting is out of range
      */
     public SchedulerConfig build() {

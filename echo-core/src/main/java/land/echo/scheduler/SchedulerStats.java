@@ -49,7 +49,12 @@ public record SchedulerStats(
     }
   }
 
-  /** Returns the number of tasks of {@code priority} accepted but not started. */
+  /**
+   * Returns the number of tasks of {@code priority} accepted but not started.
+   *
+   * @param priority the priority to count
+   * @return the number of queued tasks of {@code priority}
+   */
   public long queued(Priority priority) {
     return switch (Objects.requireNonNull(priority, "priority")) {
       case HIGH -> queuedHigh;
@@ -58,12 +63,20 @@ public record SchedulerStats(
     };
   }
 
-  /** Returns the number of tasks of every priority accepted but not started. */
+  /**
+   * Returns the number of tasks of every priority accepted but not started.
+   *
+   * @return the number of queued tasks
+   */
   public long queuedTotal() {
     return queuedHigh + queuedNormal + queuedLow;
   }
 
-  /** Returns the sum of {@link #busyNanos()} over all workers. */
+  /**
+   * Returns the sum of {@link #busyNanos()} over all workers.
+   *
+   * @return the workers' total busy time, in nanoseconds
+   */
   public long totalBusyNanos() {
     long sum = 0;
     for (long n : busyNanos) {

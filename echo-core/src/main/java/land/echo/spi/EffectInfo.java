@@ -31,7 +31,11 @@ public record EffectInfo(
     attributes = Map.copyOf(attributes);
   }
 
-  /** Returns whether the effect's fiber has run. */
+  /**
+   * Returns whether the effect's fiber has run.
+   *
+   * @return whether the fiber has started
+   */
   public boolean isStarted() {
     return startedNanos != -1;
   }

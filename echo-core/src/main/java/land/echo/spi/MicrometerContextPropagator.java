@@ -36,18 +36,31 @@ public final class MicrometerContextPropagator implements ContextPropagator {
    * Returns a propagator over the accessors of {@code registry}. A thread-local that was not set at
    * submission is cleared while the effect's code runs ({@code clearMissing}), so a value left on a
    * worker by other code never shows through.
+   *
+   * @param registry the registry whose thread-local accessors to propagate
+   * @return a new propagator
    */
   public static MicrometerContextPropagator of(ContextRegistry registry) {
     Objects.requireNonNull(registry, "registry");
     return of(ContextSnapshotFactory.builder().contextRegistry(registry).clearMissing(true).build());
   }
 
-  /** Returns a propagator whose snapshots {@code factory} takes ({@code captureAll()}). */
+  /**
+   * Returns a propagator whose snapshots {@code factory} takes ({@code captureAll()}).
+   *
+   * @param factory takes the snapshots
+   * @return a new propagator
+   */
   public static MicrometerContextPropagator of(ContextSnapshotFactory factory) {
     return new MicrometerContextPropagator(Objects.requireNonNull(factory, "factory"));
   }
 
-  /** Returns a propagator over {@link ContextRegistry#getInstance()}, the registry libraries register with. */
+  /**
+   * Returns a propagator over {@link ContextRegistry#getInstance()}, the registry libraries
+   * register with.
+   *
+   * @return a new propagator over the global registry
+   */
   public static MicrometerContextPropagator ofGlobalRegistry() {
     return of(ContextRegistry.getInstance());
   }

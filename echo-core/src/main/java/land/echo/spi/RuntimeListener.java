@@ -37,27 +37,62 @@ import land.echo.Outcome;
  */
 public interface RuntimeListener {
 
-  /** An effect was submitted; it may still be refused (a missing capability, shutdown). */
+  /**
+   * An effect was submitted; it may still be refused (a missing capability, shutdown).
+   *
+   * @param effect the submitted effect
+   */
   default void submitted(EffectInfo effect) {}
 
-  /** The effect's fiber ran for the first time. */
+  /**
+   * The effect's fiber ran for the first time.
+   *
+   * @param effect the started effect
+   */
   default void started(EffectInfo effect) {}
 
-  /** A step named with {@code named(name)} began, in the effect or in anything it forked. */
+  /**
+   * A step named with {@code named(name)} began, in the effect or in anything it forked.
+   *
+   * @param effect the root effect
+   * @param name the step's name
+   */
   default void stepStarted(EffectInfo effect, String name) {}
 
-  /** A step named with {@code named(name)} ended with {@code outcome}. */
+  /**
+   * A step named with {@code named(name)} ended with {@code outcome}.
+   *
+   * @param effect the root effect
+   * @param name the step's name
+   * @param outcome the step's outcome
+   */
   default void stepEnded(EffectInfo effect, String name, Outcome<?, ?> outcome) {}
 
   /**
    * Attempt {@code attempt} (1 for the first) of a {@code retry} ended with {@code failed}; the next
    * one starts after {@code delay}.
+   *
+   * @param effect the root effect
+   * @param attempt the number of the attempt that failed, 1 for the first
+   * @param failed the failed attempt's outcome
+   * @param delay the delay before the next attempt
    */
   default void retrying(EffectInfo effect, int attempt, Outcome<?, ?> failed, Duration delay) {}
 
-  /** The effect was cancelled with {@code cause} (a {@code Cancelled}, {@code TimedOut} or {@code Rejected} fault). */
+  /**
+   * The effect was cancelled with {@code cause} (a {@code Cancelled}, {@code TimedOut} or {@code
+   * Rejected} fault).
+   *
+   * @param effect the cancelled effect
+   * @param cause the cancellation's fault
+   */
   default void cancelled(EffectInfo effect, Fault cause) {}
 
-  /** The effect completed with {@code outcome}; its tree may still be unwinding. */
+  /**
+   * The effect completed with {@code outcome}; its tree may still be unwinding.
+   *
+   * @param effect the completed effect
+   * @param outcome the effect's outcome
+   */
   default void completed(EffectInfo effect, Outcome<?, ?> outcome) {}
 }

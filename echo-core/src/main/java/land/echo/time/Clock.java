@@ -8,10 +8,18 @@ package land.echo.time;
  */
 @FunctionalInterface
 public interface Clock {
-  /** Returns the current value of this monotonic clock, in nanoseconds. */
+  /**
+   * Returns the current value of this monotonic clock, in nanoseconds.
+   *
+   * @return the clock's current reading, in nanoseconds
+   */
   long nanoTime();
 
-  /** Returns the clock backed by {@link System#nanoTime()}. */
+  /**
+   * Returns the clock backed by {@link System#nanoTime()}.
+   *
+   * @return the system clock
+   */
   static Clock system() {
     return System::nanoTime;
   }

@@ -13,6 +13,8 @@ public interface Timer {
   /**
    * Schedules {@code action} to run once, {@code delay} from now.
    *
+   * @param delay how long from now to run {@code action}
+   * @param action the action to run
    * @return a handle whose {@link Cancellable#cancel()} prevents the action if it has not yet run
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code delay} is negative
@@ -23,6 +25,8 @@ public interface Timer {
    * Returns the shared system timer: one daemon platform thread named {@code echo-timer} (a {@code
    * ScheduledThreadPoolExecutor} that removes cancelled actions at once), created on first use.
    * Its actions must be short; an action that throws is logged and does not stop the timer.
+   *
+   * @return the shared system timer
    */
   static Timer system() {
     return SystemTimer.INSTANCE;

@@ -31,7 +31,11 @@ public final class VirtualTime implements Clock, Timer {
     }
   }
 
-  /** Returns the time elapsed since this clock was created. */
+  /**
+   * Returns the time elapsed since this clock was created.
+   *
+   * @return the virtual time elapsed since creation
+   */
   public Duration now() {
     return Duration.ofNanos(nanoTime());
   }
@@ -61,6 +65,7 @@ public final class VirtualTime implements Clock, Timer {
    * Moves time forward by {@code duration}, running every action that falls due, each at its own
    * deadline (so {@link #nanoTime()} inside an action reads that deadline).
    *
+   * @param duration how far to move time forward
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public void advance(Duration duration) {
@@ -87,14 +92,22 @@ public final class VirtualTime implements Clock, Timer {
     }
   }
 
-  /** Returns the number of actions scheduled and not yet run or cancelled. */
+  /**
+   * Returns the number of actions scheduled and not yet run or cancelled.
+   *
+   * @return the number of pending actions
+   */
   public int pendingTimers() {
     synchronized (lock) {
       return queue.size();
     }
   }
 
-  /** Returns the time until the earliest pending action is due, or empty if none is pending. */
+  /**
+   * Returns the time until the earliest pending action is due, or empty if none is pending.
+   *
+   * @return the delay until the next action is due, or empty
+   */
   public Optional<Duration> nextDelay() {
     synchronized (lock) {
       Entry first = queue.isEmpty() ? null : queue.first();

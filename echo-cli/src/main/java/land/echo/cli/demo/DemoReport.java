@@ -42,12 +42,23 @@ public final class DemoReport {
 
   private DemoReport() {}
 
-  /** Formats one run's report. */
+  /**
+   * Formats one run's report.
+   *
+   * @param result the run to report
+   * @return the report table, one row per figure
+   */
   public static String single(WorkloadResult result) {
     return table(List.of(result));
   }
 
-  /** Formats two runs side by side, followed by the interactive p99 with and without priorities. */
+  /**
+   * Formats two runs side by side, followed by the interactive p99 with and without priorities.
+   *
+   * @param left the run shown in the left column
+   * @param right the run shown in the right column
+   * @return the report table and the p99 comparison
+   */
   public static String sideBySide(WorkloadResult left, WorkloadResult right) {
     StringBuilder sb = new StringBuilder(table(List.of(left, right)));
     sb.append(System.lineSeparator());

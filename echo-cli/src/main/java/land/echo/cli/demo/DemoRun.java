@@ -26,7 +26,11 @@ public record DemoRun(
     Objects.requireNonNull(settings, "settings");
   }
 
-  /** Returns the retries made so far: service calls beyond each request's first attempt. */
+  /**
+   * Returns the retries made so far: service calls beyond each request's first attempt.
+   *
+   * @return the number of retries so far
+   */
   public long retriesSoFar() {
     return Math.max(0, service.calls() - counters.serviceRequests.sum());
   }

@@ -27,6 +27,8 @@ public final class DirectorySourceTree implements SourceTree {
   /**
    * Scans {@code root} for {@code .java} files.
    *
+   * @param root the directory to search recursively
+   * @return the tree of the {@code .java} files found
    * @throws IOException when the directory cannot be walked
    */
   public static DirectorySourceTree scan(Path root) throws IOException {

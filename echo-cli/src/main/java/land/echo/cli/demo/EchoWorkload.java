@@ -38,7 +38,12 @@ public final class EchoWorkload extends Workload {
   private final RetryPolicy retryPolicy;
   private volatile ShutdownReport shutdownReport;
 
-  /** Creates the workload, its scheduler of {@code run.settings().parallelism()} workers and its runtime. */
+  /**
+   * Creates the workload, its scheduler of {@code run.settings().parallelism()} workers and its
+   * runtime.
+   *
+   * @param run the run's sources, index, counters and settings
+   */
   public EchoWorkload(DemoRun run) {
     super(run);
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
@@ -59,12 +64,20 @@ public final class EchoWorkload extends Workload {
     return "Echo";
   }
 
-  /** Returns the runtime's shutdown report once {@link #run()} has returned, else null. */
+  /**
+   * Returns the runtime's shutdown report once {@link #run()} has returned, else null.
+   *
+   * @return the shutdown report, or null while the run is in progress
+   */
   public ShutdownReport shutdownReport() {
     return shutdownReport;
   }
 
-  /** Returns the runtime this workload runs on (for its statistics). */
+  /**
+   * Returns the runtime this workload runs on (for its statistics).
+   *
+   * @return the workload's runtime
+   */
   public ApplicationRuntime runtime() {
     return runtime;
   }

@@ -43,6 +43,7 @@ public final class FlakySymbolService {
   /**
    * Resolves {@code symbol} to the path of the file that uses it most.
    *
+   * @param symbol the identifier to resolve
    * @return the path, or {@code "<unresolved>"} when the symbol is not indexed yet
    * @throws ServiceUnavailableException on a simulated failure
    */
@@ -56,12 +57,20 @@ public final class FlakySymbolService {
     return hits.isEmpty() ? "<unresolved>" : hits.getFirst().path();
   }
 
-  /** Returns the number of calls made so far, failed or not. */
+  /**
+   * Returns the number of calls made so far, failed or not.
+   *
+   * @return the number of calls so far
+   */
   public long calls() {
     return calls.sum();
   }
 
-  /** Returns the number of calls that failed so far. */
+  /**
+   * Returns the number of calls that failed so far.
+   *
+   * @return the number of failed calls so far
+   */
   public long failures() {
     return failures.sum();
   }

@@ -25,7 +25,11 @@ public final class ForkJoinWorkload extends Workload {
 
   private final ForkJoinPool pool;
 
-  /** Creates the workload and its pool of {@code run.settings().parallelism()} threads. */
+  /**
+   * Creates the workload and its pool of {@code run.settings().parallelism()} threads.
+   *
+   * @param run the run's sources, index, counters and settings
+   */
   public ForkJoinWorkload(DemoRun run) {
     super(run);
     this.pool = new ForkJoinPool(run.settings().parallelism());

@@ -50,6 +50,9 @@ public record InteractiveQuery(Kind kind, String term) {
   /**
    * Draws a random query: half completions of a 2-to-5-character prefix of a vocabulary word, half
    * usages of a whole word.
+   *
+   * @param random the source of the draws
+   * @return the drawn query
    */
   public static InteractiveQuery random(RandomGenerator random) {
     String word = VOCABULARY.get(random.nextInt(VOCABULARY.size()));
@@ -60,7 +63,12 @@ public record InteractiveQuery(Kind kind, String term) {
     return new InteractiveQuery(Kind.USAGES, word);
   }
 
-  /** Draws a random identifier from the vocabulary queries are made of. */
+  /**
+   * Draws a random identifier from the vocabulary queries are made of.
+   *
+   * @param random the source of the draw
+   * @return a vocabulary word
+   */
   public static String randomIdentifier(RandomGenerator random) {
     return VOCABULARY.get(random.nextInt(VOCABULARY.size()));
   }
@@ -68,6 +76,7 @@ public record InteractiveQuery(Kind kind, String term) {
   /**
    * Runs the query against the index as it is now; a CPU-bound call.
    *
+   * @param index the index to query
    * @return the number of answers found (at most {@link #ANSWERS})
    */
   public int runOn(SourceIndex index) {

@@ -17,7 +17,14 @@ public final class LatencyRecorder {
 
   private final ConcurrentHistogram histogram = new ConcurrentHistogram(MAX_MICROS, 3);
 
-  /** A snapshot of the recorded latencies. */
+  /**
+   * A snapshot of the recorded latencies.
+   *
+   * @param count the number of latencies recorded
+   * @param p50 the median latency
+   * @param p99 the 99th-percentile latency
+   * @param max the largest latency recorded
+   */
   public record Summary(long count, Duration p50, Duration p99, Duration max) {}
 
   /**
@@ -31,7 +38,11 @@ public final class LatencyRecorder {
     histogram.recordValue(micros);
   }
 
-  /** Returns the count, median, 99th percentile and maximum recorded so far. */
+  /**
+   * Returns the count, median, 99th percentile and maximum recorded so far.
+   *
+   * @return a snapshot of what was recorded so far
+   */
   public Summary summary() {
     Histogram copy = histogram.copy();
     return new Summary(

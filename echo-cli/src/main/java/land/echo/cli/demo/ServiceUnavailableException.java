@@ -10,7 +10,11 @@ public final class ServiceUnavailableException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception with a message describing the failed call. */
+  /**
+   * Creates the exception with a message describing the failed call.
+   *
+   * @param message the description of the failed call
+   */
   public ServiceUnavailableException(String message) {
     super(message, null, false, false);
   }

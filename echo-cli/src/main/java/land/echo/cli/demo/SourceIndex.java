@@ -35,10 +35,20 @@ public final class SourceIndex {
   private final AtomicInteger filesIndexed = new AtomicInteger();
   private final LongAdder occurrences = new LongAdder();
 
-  /** A token and its total number of occurrences across the indexed files. */
+  /**
+   * A token and its total number of occurrences across the indexed files.
+   *
+   * @param token the token
+   * @param occurrences how often it occurs across the indexed files
+   */
   public record Completion(String token, long occurrences) {}
 
-  /** A file and how often it uses the queried identifier. */
+  /**
+   * A file and how often it uses the queried identifier.
+   *
+   * @param path the file's path in the source tree
+   * @param occurrences how often the file uses the identifier
+   */
   public record FileHit(String path, int occurrences) {}
 
   /**
@@ -64,6 +74,9 @@ public final class SourceIndex {
    * Returns up to {@code limit} tokens starting with {@code prefix}, most used first (ties in
    * alphabetical order).
    *
+   * @param prefix the prefix the tokens start with; not empty
+   * @param limit the most tokens to return
+   * @return the completions, most used first
    * @throws IllegalArgumentException if {@code prefix} is empty or {@code limit < 1}
    */
   public List<Completion> complete(String prefix, int limit) {
@@ -95,6 +108,9 @@ public final class SourceIndex {
    * Returns up to {@code limit} files using {@code identifier}, most occurrences first (ties in
    * the tree's file order); empty when the identifier is not (yet) indexed.
    *
+   * @param identifier the identifier to look up
+   * @param limit the most files to return
+   * @return the files, most occurrences first
    * @throws IllegalArgumentException if {@code limit < 1}
    */
   public List<FileHit> topFiles(String identifier, int limit) {
@@ -125,23 +141,40 @@ public final class SourceIndex {
     return result;
   }
 
-  /** Returns how many times {@code identifier} occurs in the indexed files (0 if never seen). */
+  /**
+   * Returns how many times {@code identifier} occurs in the indexed files (0 if never seen).
+   *
+   * @param identifier the identifier to count
+   * @return its number of occurrences so far
+   */
   public long occurrences(String identifier) {
     Postings postings = tokens.get(identifier);
     return postings == null ? 0 : postings.total();
   }
 
-  /** Returns the number of files added so far. */
+  /**
+   * Returns the number of files added so far.
+   *
+   * @return the number of files indexed so far
+   */
   public int filesIndexed() {
     return filesIndexed.get();
   }
 
-  /** Returns the number of distinct identifiers seen so far. */
+  /**
+   * Returns the number of distinct identifiers seen so far.
+   *
+   * @return the number of distinct identifiers so far
+   */
   public int distinctTokens() {
     return tokens.size();
   }
 
-  /** Returns the total number of identifier occurrences added so far. */
+  /**
+   * Returns the total number of identifier occurrences added so far.
+   *
+   * @return the number of occurrences added so far
+   */
   public long totalOccurrences() {
     return occurrences.sum();
   }

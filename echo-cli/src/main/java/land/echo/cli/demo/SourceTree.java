@@ -15,17 +15,27 @@ import java.util.Optional;
  */
 public sealed interface SourceTree extends AutoCloseable permits ZipSourceTree, DirectorySourceTree {
 
-  /** Returns the {@code .java} files of the tree, in a stable order, with ids 0..n-1. */
+  /**
+   * Returns the {@code .java} files of the tree, in a stable order, with ids 0..n-1.
+   *
+   * @return the tree's source files
+   */
   List<SourceFile> files();
 
   /**
    * Reads one file's bytes; a blocking call.
    *
+   * @param file one of {@link #files()}
+   * @return the file's contents
    * @throws IOException when the file cannot be read
    */
   byte[] read(SourceFile file) throws IOException;
 
-  /** Returns a one-line description of where the sources come from. */
+  /**
+   * Returns a one-line description of where the sources come from.
+   *
+   * @return the archive or directory and the number of {@code .java} files in it
+   */
   String description();
 
   /** Closes the tree; reads after closing fail. */
@@ -35,6 +45,8 @@ public sealed interface SourceTree extends AutoCloseable permits ZipSourceTree, 
   /**
    * Opens a source tree: a {@code .zip} or {@code .jar} archive, or a directory searched recursively.
    *
+   * @param path the archive or directory
+   * @return the opened tree; close it when done
    * @throws IllegalArgumentException naming the path when it does not exist or is neither a zip
    *     archive nor a directory
    * @throws IOException when the path exists but cannot be read
@@ -57,6 +69,10 @@ public sealed interface SourceTree extends AutoCloseable permits ZipSourceTree, 
   /**
    * Finds the default sources: {@code <javaHome>/lib/src.zip} when that archive exists, else the
    * directory {@code fallback} (this repository's checkout), if given and present.
+   *
+   * @param javaHome the JDK whose {@code lib/src.zip} to look for
+   * @param fallback the directory to use when there is no such archive
+   * @return the archive or directory found, or empty if neither exists
    */
   static Optional<Path> locateDefault(Path javaHome, Optional<Path> fallback) {
     Path archive = javaHome.resolve("lib").resolve("src.zip");

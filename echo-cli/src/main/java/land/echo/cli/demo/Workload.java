@@ -46,17 +46,29 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
   private boolean started;
   private Duration indexingElapsed;
 
-  /** Creates the workload over {@code run}. */
+  /**
+   * Creates the workload over {@code run}.
+   *
+   * @param run the run's sources, index, counters and settings
+   */
   protected Workload(DemoRun run) {
     this.run = run;
     this.counters = run.counters();
     this.files = run.tree().files();
   }
 
-  /** Returns the name shown in progress and reports, e.g. "Echo". */
+  /**
+   * Returns the name shown in progress and reports, e.g. "Echo".
+   *
+   * @return the workload's display name
+   */
   public abstract String label();
 
-  /** Returns how many worker threads execute the work. */
+  /**
+   * Returns how many worker threads execute the work.
+   *
+   * @return the number of worker threads
+   */
   public int parallelism() {
     return run.settings().parallelism();
   }
@@ -64,6 +76,7 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
   /**
    * Runs the workload to its end, shuts its executor down, and returns the figures.
    *
+   * @return the figures of the run
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   public final WorkloadResult run() throws InterruptedException {
@@ -127,6 +140,9 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
    * Submits the indexing of one file: read it (blocking), tokenize it (CPU), add it to the index.
    * Must update {@code filesIndexed}/{@code bytesRead} or {@code indexingErrors}/
    * {@code indexingCancelled}, then call {@code done} exactly once, whatever happens.
+   *
+   * @param file the file to index
+   * @param done the callback to run once the file is handled
    */
   protected abstract void submitIndexing(SourceFile file, Runnable done);
 
@@ -134,18 +150,25 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
    * Submits one interactive query under the run's query timeout. Must record its latency with
    * {@link #recordQueryLatency} when it completes, count it as answered, timed out or failed, then
    * call {@link #unitDone()} exactly once.
+   *
+   * @param query the query to run
+   * @param submitNanos the {@link System#nanoTime()} at submission, the start of its latency
+   * @param whileIndexing whether indexing was still running when the query was submitted
    */
   protected abstract void submitQuery(InteractiveQuery query, long submitNanos, boolean whileIndexing);
 
   /**
    * Submits one symbol-service request with the run's retry schedule. Must count it as succeeded
    * or failed, then call {@link #unitDone()} exactly once.
+   *
+   * @param symbol the identifier to resolve with the symbol service
    */
   protected abstract void submitServiceRequest(String symbol);
 
   /**
    * Stops the executor, giving in-flight work up to {@code grace} to finish.
    *
+   * @param grace how long in-flight work may take to finish
    * @return how many units were cancelled because they had not finished by then
    * @throws InterruptedException if interrupted while waiting
    */
@@ -164,6 +187,7 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
   /**
    * Waits until every submitted unit has completed or {@code timeout} passes.
    *
+   * @param timeout the longest to wait
    * @return true if nothing is outstanding
    * @throws InterruptedException if interrupted while waiting
    */
@@ -181,7 +205,11 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
     }
   }
 
-  /** Returns true while background indexing is still running. */
+  /**
+   * Returns true while background indexing is still running.
+   *
+   * @return whether indexing is still running
+   */
   protected final boolean indexing() {
     return indexing;
   }
@@ -189,6 +217,9 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
   /**
    * Records one query's latency in the overall histogram and in the one for its phase: submitted
    * while indexing ran (contended) or after (an otherwise idle executor).
+   *
+   * @param submitNanos the {@link System#nanoTime()} at which the query was submitted
+   * @param submittedWhileIndexing whether indexing was still running at submission
    */
   protected final void recordQueryLatency(long submitNanos, boolean submittedWhileIndexing) {
     long latency = System.nanoTime() - submitNanos;

@@ -54,17 +54,29 @@ public record WorkloadResult(
     long completed,
     long cancelledAtShutdown) {
 
-  /** Returns the retries made: service calls beyond each request's first attempt. */
+  /**
+   * Returns the retries made: service calls beyond each request's first attempt.
+   *
+   * @return {@code serviceCalls - serviceRequests}
+   */
   public long retries() {
     return serviceCalls - serviceRequests;
   }
 
-  /** Returns the units of work submitted whose outcome never arrived (0 when nothing is lost). */
+  /**
+   * Returns the units of work submitted whose outcome never arrived (0 when nothing is lost).
+   *
+   * @return {@code submitted - completed}
+   */
   public long lost() {
     return submitted - completed;
   }
 
-  /** Returns files indexed per second of indexing time. */
+  /**
+   * Returns files indexed per second of indexing time.
+   *
+   * @return the indexing throughput, 0 when no indexing time was measured
+   */
   public double filesPerSecond() {
     double seconds = indexingTime.toNanos() / 1e9;
     return seconds <= 0 ? 0 : filesIndexed / seconds;

@@ -60,6 +60,10 @@ public record WorkloadSettings(
    * The demo's defaults for a run of {@code duration} on {@code parallelism} workers: 100 queries a
    * second with a 250 ms budget, 50 service requests a second failing 30% of the time with up to 4
    * retries from 5 ms, and 16 files in flight per worker so that indexing always has work queued.
+   *
+   * @param duration how long the run lasts
+   * @param parallelism the number of worker threads
+   * @return the default settings for that run
    */
   public static WorkloadSettings defaults(Duration duration, int parallelism) {
     return new WorkloadSettings(
@@ -76,7 +80,12 @@ public record WorkloadSettings(
         42);
   }
 
-  /** Returns the backoff before retry number {@code retry} (1-based): d, 2d, 4d, ... */
+  /**
+   * Returns the backoff before retry number {@code retry} (1-based): d, 2d, 4d, ...
+   *
+   * @param retry the retry's number, 1 for the first
+   * @return the delay before that retry
+   */
   public Duration backoff(int retry) {
     return initialBackoff.multipliedBy(1L << Math.min(30, retry - 1));
   }

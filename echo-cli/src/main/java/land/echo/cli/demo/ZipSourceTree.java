@@ -33,6 +33,8 @@ public final class ZipSourceTree implements SourceTree {
   /**
    * Opens the archive and lists its {@code .java} entries.
    *
+   * @param archive the zip or jar file
+   * @return the opened tree; close it when done
    * @throws IOException when the archive cannot be opened or is not a zip file
    */
   public static ZipSourceTree open(Path archive) throws IOException {
