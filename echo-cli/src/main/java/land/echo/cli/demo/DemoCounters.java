@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
  * not a consistent cut across counters (the report reads them after the run has stopped).
  */
 public final class DemoCounters {
+  /** Creates counters that all start at zero. */
+  public DemoCounters() {}
+
 
   /** Files whose tokens were added to the index. */
   public final LongAdder filesIndexed = new LongAdder();

@@ -12,6 +12,9 @@ import org.HdrHistogram.Histogram;
  * {@link #summary()}.
  */
 public final class LatencyRecorder {
+  /** Creates an empty recorder. */
+  public LatencyRecorder() {}
+
 
   private static final long MAX_MICROS = Duration.ofHours(1).toNanos() / 1_000;
 

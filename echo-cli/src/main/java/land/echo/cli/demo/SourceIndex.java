@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * instead of a boxed map entry's ~50.
  */
 public final class SourceIndex {
+  /** Creates an empty index. */
+  public SourceIndex() {}
+
 
   private final ConcurrentSkipListMap<String, Postings> tokens = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<Integer, SourceFile> files = new ConcurrentHashMap<>();
