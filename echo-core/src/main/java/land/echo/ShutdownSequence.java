@@ -85,19 +85,16 @@ final class ShutdownSequence {
       });
     }
 
+    // ApplicationRuntime refuses a shutdown from the scheduler's own threads, so this wait never
+    // waits for its caller.
     core.scheduler.shutdown();
-    if (core.scheduler.isWorkerThread()) {
-      // Unreachable through ApplicationRuntime, which refuses a shutdown from its own workers.
-      LOG.warn("Shutdown called on a scheduler worker; not waiting for the scheduler to terminate");
-    } else {
-      long left = ApplicationRuntime.UNWIND_GRACE.toNanos() - (System.nanoTime() - graceStarted);
-      try {
-        if (!core.scheduler.awaitTermination(Math.max(left, TimeUnit.MILLISECONDS.toNanos(10)), TimeUnit.NANOSECONDS)) {
-          LOG.warn("The scheduler's threads did not terminate within the shutdown grace");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    long left = ApplicationRuntime.UNWIND_GRACE.toNanos() - (System.nanoTime() - graceStarted);
+    try {
+      if (!core.scheduler.awaitTermination(Math.max(left, TimeUnit.MILLISECONDS.toNanos(10)), TimeUnit.NANOSECONDS)) {
+        LOG.warn("The scheduler's threads did not terminate within the shutdown grace");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
 
     Optional<Fault.ShutdownFailed> failure =
@@ -185,6 +182,15 @@ final class ShutdownSequence {
           Optional.of("Shutdown hook '" + hook.name() + "' timed out after " + hook.timeout()));
     }
     return new HookResult(hook.name(), HookResult.Status.FAILED,
-        Optional.of("Shutdown hook '" + hook.name() + "' failed: " + outcome));
+        Optional.of("Shutdown hook '" + hook.name() + "' failed: " + describe(outcome)));
+  }
+
+  /** Describes a hook's failure; a user exception whose {@code toString()} throws cannot lose the report. */
+  private static String describe(Throwable failure) {
+    try {
+      return String.valueOf(failure);
+    } catch (Throwable t) {
+      return failure.getClass().getName() + " (its toString() threw " + t.getClass().getName() + ")";
+    }
   }
 }

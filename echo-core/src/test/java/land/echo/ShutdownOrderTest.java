@@ -32,6 +32,14 @@ class ShutdownOrderTest {
         .build();
   }
 
+  /** A long sleep whose finalizer signals {@code entered}, then ignores interrupts until {@code release}. */
+  private static ActionEffect<String, Integer> sleepWithStubbornFinalizer(CountDownLatch entered, CountDownLatch release) {
+    return ActionEffect.<String>sleep(Duration.ofHours(1)).map(x -> 1).ensuring(() -> {
+      entered.countDown();
+      TestRuntimes.awaitUninterruptibly(release);
+    });
+  }
+
   @Test
   void finalizersOfCancelledEffectsRunBeforeTheHooks() throws Exception {
     ApplicationRuntime runtime = runtime();
@@ -56,10 +64,7 @@ class ShutdownOrderTest {
     ApplicationRuntime runtime = runtime();
     CountDownLatch stuckInFinalizer = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    runtime.submit(ActionEffect.<String>sleep(Duration.ofHours(1)).map(x -> 1).ensuring(() -> {
-      stuckInFinalizer.countDown();
-      TestRuntimes.awaitUninterruptibly(release);
-    }).named("stubborn"));
+    runtime.submit(sleepWithStubbornFinalizer(stuckInFinalizer, release).named("stubborn"));
     await().until(() -> time.pendingTimers() == 1);
 
     CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
@@ -79,10 +84,7 @@ class ShutdownOrderTest {
     ApplicationRuntime runtime = runtime();
     CountDownLatch stuckInFinalizer = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    runtime.submit(ActionEffect.<String>sleep(Duration.ofHours(1)).map(x -> 1).ensuring(() -> {
-      stuckInFinalizer.countDown();
-      TestRuntimes.awaitUninterruptibly(release);
-    }));
+    runtime.submit(sleepWithStubbornFinalizer(stuckInFinalizer, release));
     await().until(() -> time.pendingTimers() == 1);
     CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
     Thread.ofPlatform().start(() -> report.complete(runtime.shutdown(DEADLINE)));

@@ -299,4 +299,24 @@ class ShutdownTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("scheduler");
   }
+
+  @Test
+  void aHookFailingWithAnExceptionWhoseToStringThrowsIsReportedAndTheNextHookStillRuns() {
+    AtomicBoolean secondRan = new AtomicBoolean();
+    ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
+        .shutdownHook("hostile", Duration.ofSeconds(10), () -> {
+          throw new InterpreterFailureTest.HostileException();
+        })
+        .shutdownHook("next", Duration.ofSeconds(10), () -> secondRan.set(true))
+        .build();
+
+    ShutdownReport report = runtime.shutdown(Duration.ZERO);
+
+    assertThat(secondRan).isTrue();
+    assertThat(report.hooks()).extracting(HookResult::status)
+        .containsExactly(HookResult.Status.FAILED, HookResult.Status.COMPLETED);
+    assertThat(report.failure()).isPresent();
+    assertThat(report.failure().get().failures().get(0))
+        .contains("hostile").contains(InterpreterFailureTest.HostileException.class.getName());
+  }
 }
