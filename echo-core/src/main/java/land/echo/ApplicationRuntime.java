@@ -79,6 +79,18 @@ public final class ApplicationRuntime implements AutoCloseable {
   }
 
   /**
+   * Returns a runtime with no capabilities, on a new {@link EchoScheduler} with the default
+   * configuration (one worker per available processor), on system time and with no hooks; its
+   * {@link #shutdown} (or {@link #close}) shuts the scheduler down. For effects that need
+   * capabilities, use {@link #create(Environment, EchoScheduler)} or {@link #builder()}.
+   *
+   * @return a new runtime
+   */
+  public static ApplicationRuntime create() {
+    return builder().build();
+  }
+
+  /**
    * Returns a builder for a runtime.
    *
    * @return a new builder with the defaults
@@ -570,7 +582,8 @@ public final class ApplicationRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the scheduler effects run on (required); the runtime shuts it down in {@link #shutdown}.
+     * Sets the scheduler effects run on (default: a new {@link EchoScheduler#create()}); the
+     * runtime shuts it down in {@link #shutdown}.
      *
      * @param scheduler the scheduler effects run on
      * @return this builder
@@ -637,7 +650,7 @@ public final class ApplicationRuntime implements AutoCloseable {
      */
     public ApplicationRuntime build() {
       if (scheduler == null) {
-        throw new IllegalStateException("an ApplicationRuntime needs a scheduler: call scheduler(EchoScheduler)");
+        scheduler = EchoScheduler.create();
       }
       if (timer == null) {
         timer = SystemTimer.create("echo-timer-" + TIMERS.getAndIncrement());

@@ -13,6 +13,17 @@ import org.junit.jupiter.api.Test;
 class EdgeCasesTest {
 
   @Test
+  void aRuntimeCreatedWithNoArgumentsRunsEffectsAndShutsDownTheSchedulerItMade() throws Exception {
+    ApplicationRuntime runtime = ApplicationRuntime.create();
+
+    assertThat(runtime.run(ActionEffect.compute(token -> 6 * 7))).isEqualTo(new Outcome.Success<>(42));
+    assertThat(runtime.environment().types()).isEmpty();
+    runtime.close();
+
+    assertThat(runtime.scheduler().awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void aTimerThatRefusesTheDeadlineCompletesTheHandleAndLeavesNothingInFlight() {
     RuntimeException refused = new IllegalStateException("timer is closed");
     Timer broken = (delay, action) -> {
