@@ -333,16 +333,20 @@ public abstract sealed class ActionEffect<E, T>
   /**
    * Returns an effect that runs {@code effects} in parallel and succeeds with their values in order.
    * The first failure or fault becomes the outcome at once and the siblings still running are
-   * cancelled.
+   * cancelled. With no effects it succeeds with an empty list, as a list built from an empty
+   * stream should.
    *
    * @param <E> the domain error type
    * @param <T> the success type of each effect
    * @param effects the effects to run; copied, none may be null
    * @return an effect that succeeds with the list of values, in the order of {@code effects}
-   * @throws IllegalArgumentException if {@code effects} is empty
    */
   public static <E, T> ActionEffect<E, List<T>> all(
       List<? extends ActionEffect<? extends E, ? extends T>> effects) {
+    Objects.requireNonNull(effects, "effects");
+    if (effects.isEmpty()) {
+      return new Node.Pure<>(List.of());
+    }
     return new Node.Parallel<>(Node.ALL, requireEffects(effects, "all"));
   }
 

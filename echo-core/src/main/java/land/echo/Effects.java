@@ -223,12 +223,11 @@ public final class Effects<E> {
 
   /**
    * Returns an effect that runs {@code effects} in parallel and succeeds with their values in order;
-   * the first failure or fault cancels the siblings.
+   * the first failure or fault cancels the siblings. With no effects it succeeds with an empty list.
    *
    * @param <T> the success type of each effect
    * @param effects the effects to run; copied, none may be null
    * @return an effect that succeeds with the list of values, in the order of {@code effects}
-   * @throws IllegalArgumentException if {@code effects} is empty
    */
   public <T> ActionEffect<E, List<T>> all(List<? extends ActionEffect<? extends E, ? extends T>> effects) {
     return ActionEffect.all(effects);

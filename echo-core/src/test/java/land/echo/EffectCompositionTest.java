@@ -208,8 +208,20 @@ class EffectCompositionTest {
   }
 
   @Test
-  void emptyAllIsRejectedWithAClearMessage() {
-    assertThatThrownBy(() -> ActionEffect.all(java.util.List.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all()");
+  void allOfNoEffectsSucceedsWithAnEmptyList() {
+    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+    try {
+      ActionEffect<String, java.util.List<Integer>> none =
+          ActionEffect.all(java.util.stream.Stream.<ActionEffect<String, Integer>>empty().toList());
+      assertThat(runtime.run(none)).isEqualTo(new Outcome.Success<>(java.util.List.of()));
+    } finally {
+      TestRuntimes.stop(runtime);
+    }
+  }
+
+  @Test
+  void raceOfNoEffectsIsRejectedWithAClearMessage() {
+    assertThatThrownBy(() -> ActionEffect.race(java.util.List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("race()");
   }
 }
