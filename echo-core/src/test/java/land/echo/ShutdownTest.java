@@ -296,8 +296,6 @@ class ShutdownTest {
         .hasMessageContaining("name");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.shutdownHook("x", Duration.ZERO, () -> { }))
         .hasMessageContaining("timeout");
-    org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("scheduler");
   }
 
   @Test
