@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import land.echo.internal.Node;
 import land.echo.time.Clock;
 
 /**
@@ -50,23 +51,13 @@ import land.echo.time.Clock;
  * @param <T> the success type
  */
 public abstract sealed class ActionEffect<E, T>
-    permits Node.Pure, Node.Fail, Node.Raise, Node.ClockRead, Node.Leaf, Node.Suspend, Node.Sleep,
-        Node.Wrapper, Node.Parallel {
-
-  /** The node kind, one of the {@code Node} constants; the interpreter switches on it. */
-  final byte tag;
+    permits Node.Base {
 
   /**
-   * The capabilities this subtree statically needs: null, a {@code Class} or a {@code Class[]}. A
-   * body's node keeps its own capability here. A plain field rather than a virtual method so that
-   * building a composite node costs one field read (the flatMap-chain benchmarks build their chains).
+   * For Echo's own node types only: the class is sealed, and effects are built with the static
+   * constructors of {@link Effects} and the operators below.
    */
-  final Object requirements;
-
-  ActionEffect(byte tag, Object requirements) {
-    this.tag = tag;
-    this.requirements = requirements;
-  }
+  protected ActionEffect() {}
 
   // ---------------------------------------------------------------- construction
 
@@ -509,7 +500,7 @@ public abstract sealed class ActionEffect<E, T>
     Objects.requireNonNull(that, "that");
     Objects.requireNonNull(f, "f");
     return new Node.FlatMap<>(
-        this, a -> that.map(b -> f.apply((T) a, (U) b)), that.requirements);
+        this, a -> that.map(b -> f.apply((T) a, (U) b)), Node.requirements(that));
   }
 
   /**
@@ -699,7 +690,7 @@ public abstract sealed class ActionEffect<E, T>
       }
       node = wrapper.source;
     }
-    return Node.kind(tag);
+    return Node.kindOf(this);
   }
 
   @Override

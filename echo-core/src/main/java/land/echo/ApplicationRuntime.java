@@ -8,6 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import land.echo.internal.FutureBridge;
+import land.echo.internal.HandleFuture;
+import land.echo.internal.RuntimeCore;
+import land.echo.internal.ShutdownSequence;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.spi.ContextPropagator;
 import land.echo.spi.EffectInfo;
@@ -54,11 +58,12 @@ public final class ApplicationRuntime implements AutoCloseable {
   private final SystemTimer ownedTimer;
 
   private ApplicationRuntime(Builder builder) {
-    this.core = new RuntimeCore(builder.scheduler, builder.environment, builder.clock, builder.timer,
+    this.core = new RuntimeCore(builder.scheduler, builder.environment, builder.environment::lookup,
+        builder.clock, builder.timer,
         List.copyOf(builder.listeners), builder.logging, List.copyOf(builder.propagators));
     this.ownedTimer = builder.ownsTimer ? (SystemTimer) builder.timer : null;
     this.hooks = List.copyOf(builder.hooks);
-    RuntimeCore.LOG.atLevel(builder.logging.submitted).log("New Echo-based ApplicationRuntime instance created");
+    RuntimeCore.LOG.atLevel(builder.logging.submitted()).log("New Echo-based ApplicationRuntime instance created");
   }
 
   /**

@@ -91,22 +91,13 @@ public final class Environment {
   }
 
   /**
-   * Returns the first type in {@code requirements} (null, a {@code Class} or a {@code Class[]}, as
-   * kept by effects) that is not registered, or null if all are.
+   * Returns whether this environment holds a capability registered under {@code type}.
+   *
+   * @param type the capability type to look for
+   * @return whether {@code type} is present
    */
-  Class<?> firstMissing(Object requirements) {
-    if (requirements == null) {
-      return null;
-    }
-    if (requirements instanceof Class<?> type) {
-      return capabilities.containsKey(type) ? null : type;
-    }
-    for (Class<?> type : (Class<?>[]) requirements) {
-      if (!capabilities.containsKey(type)) {
-        return type;
-      }
-    }
-    return null;
+  public boolean contains(Class<?> type) {
+    return capabilities.containsKey(Objects.requireNonNull(type, "type"));
   }
 
   @Override

@@ -25,16 +25,13 @@ public enum Logging {
    */
   ORIGINAL(Level.INFO, Level.INFO, Level.WARN, Level.INFO, Level.WARN, Level.ERROR, Level.WARN);
 
-  /** Submission, success and the runtime's creation. */
-  final Level submitted;
-  final Level succeeded;
-  /** A domain failure ({@code Outcome.Failure}). */
-  final Level failed;
-  final Level cancelled;
-  final Level rejected;
-  /** A timeout or any other fault that ended an effect. */
-  final Level faulted;
-  final Level retrying;
+  private final Level submitted;
+  private final Level succeeded;
+  private final Level failed;
+  private final Level cancelled;
+  private final Level rejected;
+  private final Level faulted;
+  private final Level retrying;
 
   Logging(Level submitted, Level succeeded, Level failed, Level cancelled, Level rejected,
       Level faulted, Level retrying) {
@@ -45,5 +42,68 @@ public enum Logging {
     this.rejected = rejected;
     this.faulted = faulted;
     this.retrying = retrying;
+  }
+
+  /**
+   * Returns the level for an effect's submission and the runtime's creation.
+   *
+   * @return the level of "submitted" lines
+   */
+  public Level submitted() {
+    return submitted;
+  }
+
+  /**
+   * Returns the level for an effect that succeeded.
+   *
+   * @return the level of "completed" lines
+   */
+  public Level succeeded() {
+    return succeeded;
+  }
+
+  /**
+   * Returns the level for an effect that ended with a domain failure ({@link Outcome.Failure}).
+   *
+   * @return the level of "failed" lines
+   */
+  public Level failed() {
+    return failed;
+  }
+
+  /**
+   * Returns the level for an effect that was cancelled.
+   *
+   * @return the level of "cancelled" lines
+   */
+  public Level cancelled() {
+    return cancelled;
+  }
+
+  /**
+   * Returns the level for a submission the runtime rejected.
+   *
+   * @return the level of "rejected" lines
+   */
+  public Level rejected() {
+    return rejected;
+  }
+
+  /**
+   * Returns the level for an effect that timed out or ended with any other fault.
+   *
+   * @return the level of "faulted" lines
+   */
+  public Level faulted() {
+    return faulted;
+  }
+
+  /**
+   * Returns the level for a retry about to be attempted.
+   *
+   * @return the level of "retrying" lines
+   */
+  public Level retrying() {
+    return retrying;
   }
 }

@@ -1,23 +1,23 @@
-package land.echo;
+package land.echo.internal;
 
 import java.util.List;
-import land.echo.spi.ContextPropagator;
 import land.echo.spi.ContextPropagator.Captured;
 import land.echo.spi.ContextPropagator.Scope;
+import land.echo.spi.ContextPropagator;
 
 /**
  * The runtime's side of {@link ContextPropagator}: composes several propagators into one and
  * guards every call into them, so that a propagator that throws never breaks an effect (the effect
  * runs on without that context; the failure is logged). Stateless; thread-safe.
  */
-final class ContextScopes {
+public final class ContextScopes {
   /** The scope of a restore that failed: nothing to put back. */
   private static final Scope NONE = () -> {};
 
   private ContextScopes() {}
 
   /** Returns null for no propagators, the one propagator, or one that captures and restores all in order. */
-  static ContextPropagator compose(List<ContextPropagator> propagators) {
+  public static ContextPropagator compose(List<ContextPropagator> propagators) {
     return switch (propagators.size()) {
       case 0 -> null;
       case 1 -> propagators.get(0);
@@ -46,7 +46,7 @@ final class ContextScopes {
   }
 
   /** Captures with {@code propagator}, or returns null if it threw (or returned null). */
-  static Captured capture(ContextPropagator propagator) {
+  public static Captured capture(ContextPropagator propagator) {
     try {
       return propagator.capture();
     } catch (Throwable t) {
@@ -56,7 +56,7 @@ final class ContextScopes {
   }
 
   /** Restores {@code captured} (null for none) on the calling thread; never throws, never returns null. */
-  static Scope enter(Captured captured) {
+  public static Scope enter(Captured captured) {
     if (captured == null) {
       return NONE;
     }
@@ -70,7 +70,7 @@ final class ContextScopes {
   }
 
   /** Closes {@code scope}; never throws. */
-  static void exit(Scope scope) {
+  public static void exit(Scope scope) {
     try {
       scope.close();
     } catch (Throwable t) {

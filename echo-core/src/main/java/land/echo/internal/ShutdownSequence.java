@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import land.echo.ApplicationRuntime;
+import land.echo.Fault;
+import land.echo.HookResult;
+import land.echo.ShutdownAction;
+import land.echo.ShutdownReport;
 import land.echo.time.Timer;
 import org.slf4j.Logger;
 
@@ -28,7 +33,7 @@ import org.slf4j.Logger;
  * Timer} (tests drive them on virtual time); only the final wait for the scheduler's threads uses
  * real time. Durations too long to represent (such as {@code ChronoUnit.FOREVER}) saturate.
  */
-final class ShutdownSequence {
+public final class ShutdownSequence {
   private static final Logger LOG = RuntimeCore.LOG;
   /** Marks a hook whose timeout fired first; compared by identity. */
   private static final Throwable TIMED_OUT = new Exception("hook timed out");
@@ -36,11 +41,11 @@ final class ShutdownSequence {
   private static final int NAMES_REPORTED = 20;
 
   /** A registered shutdown hook. */
-  record Hook(String name, Duration timeout, ShutdownAction action) {}
+  public record Hook(String name, Duration timeout, ShutdownAction action) {}
 
   private ShutdownSequence() {}
 
-  static ShutdownReport run(RuntimeCore core, List<Hook> hooks, Duration deadline) {
+  public static ShutdownReport run(RuntimeCore core, List<Hook> hooks, Duration deadline) {
     LOG.info("Initiating graceful shutdown of services (deadline {})...", deadline);
     core.closed = true;
     List<HandleFuture<?, ?>> inFlight = core.registry.snapshot();

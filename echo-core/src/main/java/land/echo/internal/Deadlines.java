@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import land.echo.time.Timer;
  * that never asks pays nothing, and one that does pays one walk of its join nesting (iterative, as
  * every walk of a user-built structure).
  */
-final class Deadlines {
+public final class Deadlines {
   /**
    * The longest budget recorded, about 146 years: deadlines are compared by difference, like
    * {@link System#nanoTime()} values, which stays exact while two of them are less than 2^63 ns apart.
@@ -25,7 +25,7 @@ final class Deadlines {
   private Deadlines() {}
 
   /** Returns the clock reading {@code budget} after {@code now}, the budget clamped to about 146 years. */
-  static long at(long now, Duration budget) {
+  public static long at(long now, Duration budget) {
     long nanos;
     try {
       nanos = Math.min(budget.toNanos(), MAX_BUDGET_NANOS);
@@ -39,7 +39,7 @@ final class Deadlines {
    * Returns the time left until the earliest deadline above a fiber whose {@code link} (its handle
    * or its join) is given, or empty if it runs under none; zero once that deadline has passed.
    */
-  static Optional<Duration> remaining(Clock clock, Object link) {
+  public static Optional<Duration> remaining(Clock clock, Object link) {
     boolean found = false;
     long earliest = 0;
     Object l = link;

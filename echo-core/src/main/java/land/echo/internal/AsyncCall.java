@@ -1,10 +1,11 @@
-package land.echo;
+package land.echo.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import land.echo.Fault;
 import land.echo.spi.ContextPropagator;
 
 /**
@@ -19,7 +20,7 @@ import land.echo.spi.ContextPropagator;
  * (unless the effect was built with {@link AsyncCancelMode#LEAVE_RUNNING}, when {@link #stage} is
  * null), and its late completion is ignored.
  */
-final class AsyncCall implements BiConsumer<Object, Throwable> {
+public final class AsyncCall implements BiConsumer<Object, Throwable> {
   private static final VarHandle STATE;
 
   static {
@@ -36,13 +37,13 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
   private volatile int state;
 
   /** {@code stage} is the stage to cancel if the fiber is cancelled, or null to leave it running. */
-  AsyncCall(Fiber<?, ?> fiber, CompletionStage<?> stage) {
+  public AsyncCall(Fiber<?, ?> fiber, CompletionStage<?> stage) {
     this.fiber = fiber;
     this.stage = stage;
   }
 
   /** Claims the right to resume the fiber; true for exactly one caller. */
-  boolean claim() {
+  public boolean claim() {
     return state == 0 && STATE.compareAndSet(this, 0, 1);
   }
 
@@ -62,7 +63,7 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
    * The fiber was cancelled: resume it with {@code cause} and cancel the stage if it is a future
    * and this call owns it.
    */
-  void cancel(Fault cause) {
+  public void cancel(Fault cause) {
     if (!claim()) {
       return;
     }

@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
@@ -15,6 +15,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import land.echo.ActionEffect;
+import land.echo.CancellationToken;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.RetryPolicy;
 import land.echo.spi.ContextPropagator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,19 +101,19 @@ import org.slf4j.LoggerFactory;
  * fiber's fields end at byte 51 without it and 55 with it, both padded to 56 (JOL 0.17's {@code
  * ClassLayout}, 12-byte headers).
  */
-final class Fiber<E, T> implements CancellationToken, Runnable {
+public final class Fiber<E, T> implements CancellationToken, Runnable {
 
   /**
    * Evaluation steps per scheduling quantum before the fiber yields its worker. 1024 is the value
    * cats-effect uses for its auto-cede ("cede every 1024 iterations" in IOFiber) and keeps the cost
    * of the re-submission below 0.1% of a quantum of cheap steps.
    */
-  static final int YIELD_AFTER = 1024;
+  public static final int YIELD_AFTER = 1024;
 
-  static final int EVAL = 0;
-  static final int VALUE = 1;
-  static final int FAILURE = 2;
-  static final int FAULT = 3;
+  public static final int EVAL = 0;
+  public static final int VALUE = 1;
+  public static final int FAILURE = 2;
+  public static final int FAULT = 3;
   private static final int DONE = 4;
   private static final Priority[] PRIORITIES = Priority.values();
   private static final Fiber<?, ?>[] NO_CHILDREN = {};
@@ -120,7 +126,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   private static final Fault OUT_OF_MEMORY =
       new Fault.Panic(new OutOfMemoryError("the heap was exhausted while an effect failed"));
 
-  private static final Logger LOG = LoggerFactory.getLogger(Fiber.class);
+  private static final Logger LOG = LoggerFactory.getLogger("land.echo.Fiber");
   private static final VarHandle CANCEL_STATE;
   private static final VarHandle LIVE;
 
@@ -135,7 +141,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   // Field count matters: a root costs this object, its handle and its Outcome ("bytes per effect" in echo-bench).
-  final RuntimeCore core;
+  public final RuntimeCore core;
   /** For a root, its {@link HandleFuture}; for a child, its {@link Join}. */
   private final Object link;
   /** A child's index in its join. */
@@ -161,9 +167,9 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * The root's context snapshot, captured at submission and shared by every child; null when the
    * runtime has no propagator. The field fits in the fiber's alignment padding (see the notes).
    */
-  final ContextPropagator.Captured context;
+  public final ContextPropagator.Captured context;
 
-  Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?> effect, Object link, int index) {
+  public Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?> effect, Object link, int index) {
     this.core = core;
     this.priority = (byte) priority.ordinal();
     this.link = link;
@@ -174,12 +180,12 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Returns the priority this fiber runs at. */
-  Priority priority() {
+  public Priority priority() {
     return PRIORITIES[priority];
   }
 
   /** Returns the name of this fiber's effect (a child is named after its root), for logs. */
-  String name() {
+  public String name() {
     Object l = link;
     for (int hops = 0; hops < 64 && l instanceof Join j; hops++) {
       l = j.parent.link;
@@ -188,7 +194,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Returns the handle of this fiber's root (walking up through the joins), or null if there is none. */
-  HandleFuture<?, ?> root() {
+  public HandleFuture<?, ?> root() {
     Object l = link;
     while (l instanceof Join j) {
       l = j.parent.link;
@@ -249,7 +255,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             m = FAULT;
             continue;
           }
-          ActionEffect<?, ?> e = (ActionEffect<?, ?>) r;
+          Node.Base<?, ?> e = (Node.Base<?, ?>) r;
           switch (e.tag) {
             case Node.PURE -> {
               r = ((Node.Pure<?, ?>) e).value;
@@ -263,7 +269,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               Node.Leaf<?, ?> leaf = (Node.Leaf<?, ?>) e;
               Class<?> type = leaf.capabilityType();
               Object cap = null;
-              if (type != null && (cap = core.environment.lookup(type)) == null) {
+              if (type != null && (cap = core.lookup.apply(type)) == null) {
                 r = missing(type);
                 m = FAULT;
                 break;
@@ -424,10 +430,10 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
               continue;
             }
             Duration delay = policy.delay(state.attempts);
-            if (LOG.isEnabledForLevel(core.logging.retrying)) {
+            if (LOG.isEnabledForLevel(core.logging.retrying())) {
               // Parameters, never concatenation: SLF4J survives a user type whose toString() throws.
               String retried = HandleFuture.explicitName(state.node);
-              LOG.atLevel(core.logging.retrying).log("Effect '{}' failed (attempt {}): {}. Retrying in {}...",
+              LOG.atLevel(core.logging.retrying()).log("Effect '{}' failed (attempt {}): {}. Retrying in {}...",
                   retried != null ? retried : name(), state.attempts, failed, delay);
             }
             notifyRetry(state, failed, delay);
@@ -454,7 +460,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             continue;
           }
-          ActionEffect<?, ?> node = (ActionEffect<?, ?>) frame;
+          Node.Base<?, ?> node = (Node.Base<?, ?>) frame;
           switch (node.tag) {
             case Node.MAP -> {
               if (m == VALUE) {
@@ -801,7 +807,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Resumes a suspended fiber with a register value and mode; called by exactly one party. */
-  void resume(Object r, int m) {
+  public void resume(Object r, int m) {
     suspension = null;
     reg = r;
     mode = (byte) m;
@@ -815,7 +821,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * step never runs off a worker this way. Otherwise it goes back to the scheduler. This saves one
    * scheduler round trip per blocking effect (BlockingBurstBenchmark).
    */
-  void resumeAfterBlocking(Object r, int m) {
+  public void resumeAfterBlocking(Object r, int m) {
     if (sp == 0) {
       suspension = null;
       reg = r;
@@ -831,7 +837,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * runtime), the fiber is cancelled as rejected and unwinds on a fresh virtual thread, never on
    * the thread that resumed it (which may be the timer's or a user's).
    */
-  void submit() {
+  public void submit() {
     try {
       core.scheduler.execute(this, priority());
     } catch (Throwable e) {
@@ -860,7 +866,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    *
    * @return true if this call completed the handle (root) or signalled the fiber (child)
    */
-  boolean cancelWith(Fault cause) {
+  public boolean cancelWith(Fault cause) {
     if (link instanceof HandleFuture<?, ?> handle) {
       return handle.cancelWith(cause);
     }
@@ -868,7 +874,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Signals cancellation to this fiber and its whole subtree without touching its handle. Safe from any thread. */
-  boolean signal(Fault cause) {
+  public boolean signal(Fault cause) {
     if (!markCancelled(cause)) {
       return false;
     }
@@ -881,7 +887,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * then (on the calling thread, which is never the timer's). Returns false if the fiber was
    * already cancelled or has finished.
    */
-  boolean markCancelled(Fault cause) {
+  public boolean markCancelled(Fault cause) {
     Object state;
     do {
       state = cancelState;
@@ -909,7 +915,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
    * waits on through joins: an explicit work list instead of recursion, so that the depth of the
    * tree never reaches the JVM stack.
    */
-  static void propagate(Fiber<?, ?> start, Fault cause) {
+  public static void propagate(Fiber<?, ?> start, Fault cause) {
     ArrayDeque<Fiber<?, ?>> work = null;
     Fiber<?, ?> f = start;
     while (f != null) {
@@ -942,7 +948,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Returns the cancellation cause, or null while the fiber is not cancelled. */
-  Fault cancelCause() {
+  public Fault cancelCause() {
     return cancelState instanceof Fault cause ? cause : null;
   }
 
@@ -963,7 +969,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** For a root, its {@link HandleFuture}; for a child, its {@link Join}. */
-  Object link() {
+  public Object link() {
     return link;
   }
 
@@ -1012,7 +1018,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** Returns how many cancellation actions are registered and open (for tests). */
-  int openListeners() {
+  public int openListeners() {
     return cancelState instanceof CancelListeners listeners ? listeners.size() : 0;
   }
 
@@ -1021,7 +1027,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** A child's index in its join. */
-  int index() {
+  public int index() {
     return index;
   }
 
@@ -1033,7 +1039,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   // ------------------------------------------------------------------ helpers
 
   /** Maps a body's throwable to the fault it stands for. */
-  Fault faultOf(Throwable t) {
+  public Fault faultOf(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
@@ -1063,7 +1069,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   @SuppressWarnings("unchecked")
-  static <E, T> Outcome<E, T> outcomeOf(int m, Object r) {
+  public static <E, T> Outcome<E, T> outcomeOf(int m, Object r) {
     return switch (m) {
       case VALUE -> new Outcome.Success<>((T) r);
       case FAILURE -> new Outcome.Failure<>((E) r);
@@ -1090,7 +1096,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** The frame of an acquired resource: releases it when the use ends, however it ends. */
-  static final class Release {
+  public static final class Release {
     final Node.AcquireRelease<?, ?> node;
     final Object resource;
 
@@ -1101,7 +1107,7 @@ final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** The per-execution state of a {@code retry} frame. */
-  static final class RetryState {
+  public static final class RetryState {
     final Node.Retry<?, ?> node;
     /** Attempts started so far, including the one running. */
     int attempts = 1;

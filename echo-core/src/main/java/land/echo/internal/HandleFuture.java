@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,6 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import land.echo.ActionEffect;
+import land.echo.EffectHandle;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.RunOptions;
 import land.echo.spi.EffectInfo;
 import land.echo.time.Timer;
 
@@ -31,7 +36,7 @@ import land.echo.time.Timer;
  * first time one is needed (so an effect that nobody logs, lists or observes costs no shared
  * counter), and the two timestamps, taken only while the runtime has listeners.
  */
-final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implements EffectHandle<E, T> {
+public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implements EffectHandle<E, T> {
   private static final VarHandle CLAIMED;
   private static final VarHandle OBSERVATION;
 
@@ -45,25 +50,25 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
     }
   }
 
-  final ActionEffect<?, ?> effect;
+  public final ActionEffect<?, ?> effect;
   /** The root fiber; set once, right after construction, before the handle is published. */
-  Fiber<E, T> fiber;
+  public Fiber<E, T> fiber;
   /** The registry slot, or {@link InFlightRegistry#NONE} while unregistered. */
-  int slot = InFlightRegistry.NONE;
+  public int slot = InFlightRegistry.NONE;
   /** The deadline's timer entry, withdrawn when the handle completes first. */
-  volatile Timer.Cancellable deadline;
+  public volatile Timer.Cancellable deadline;
   private volatile int claimed;
   /** Name and attributes of this execution; null when submitted without {@link RunOptions}. */
-  final RunOptions options;
+  public final RunOptions options;
   /** Null until a log line, a listener or {@code inFlight()} first needs the id or the times. */
   private volatile Observation observation;
 
   // Field count matters: a root costs its fiber, this handle and its Outcome ("bytes per effect" in echo-bench).
-  HandleFuture(ActionEffect<?, ?> effect) {
+  public HandleFuture(ActionEffect<?, ?> effect) {
     this(effect, null);
   }
 
-  HandleFuture(ActionEffect<?, ?> effect, RunOptions options) {
+  public HandleFuture(ActionEffect<?, ?> effect, RunOptions options) {
     this.effect = effect;
     this.options = options;
   }
@@ -72,7 +77,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
    * The id and times of an observed root, kept apart so that an effect nobody logs, lists or
    * listens to pays neither the bytes nor a shared counter (the "bytes per effect" benchmark).
    */
-  static final class Observation {
+  public static final class Observation {
     final long id;
     /** The clock at submission, or -1; written only while the runtime has listeners. */
     volatile long submittedNanos = -1;
@@ -85,7 +90,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   }
 
   /** Returns this root's observation, creating it (and drawing its id) on first use; safe from any thread. */
-  Observation observation() {
+  public Observation observation() {
     Observation current = observation;
     if (current != null) {
       return current;
@@ -96,19 +101,19 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   }
 
   /** Returns this effect's id, drawing it from the runtime on first use; safe from any thread. */
-  long id() {
+  public long id() {
     return observation().id;
   }
 
   /** Returns a snapshot of this root for listeners and {@code inFlight()}. */
-  EffectInfo info() {
+  public EffectInfo info() {
     Map<String, Object> attributes = options == null ? Map.of() : options.attributes();
     Observation o = observation();
     return new EffectInfo(o.id, name(), fiber.priority(), o.submittedNanos, o.startedNanos, attributes);
   }
 
   /** Called by the root fiber each time it starts a run while the runtime has listeners. */
-  void running() {
+  public void running() {
     if (observation().startedNanos == -1 && !isDone()) {
       fiber.core.rootStarted(this);
     }
@@ -122,7 +127,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
    *
    * @return true if this call completed the handle
    */
-  boolean complete0(Outcome<E, T> outcome) {
+  public boolean complete0(Outcome<E, T> outcome) {
     if (!claim()) {
       return false;
     }
@@ -156,7 +161,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
    *
    * @return true if this call completed the handle
    */
-  boolean cancelWith(Fault cause) {
+  public boolean cancelWith(Fault cause) {
     if (!claim()) {
       return false;
     }
@@ -172,7 +177,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
   }
 
   /** The root's whole tree has stopped running: leave the registry. Called exactly once per registered root. */
-  void quiescent() {
+  public void quiescent() {
     if (slot != InFlightRegistry.NONE) {
       fiber.core.rootQuiescent(this);
     }
@@ -183,7 +188,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
    * the effect's {@code named(..)} name, else {@code effect#<id>} (never a node kind such as {@code
    * map}, which says nothing about which effect it was).
    */
-  String name() {
+  public String name() {
     if (options != null && options.name().isPresent()) {
       return options.name().get();
     }
@@ -195,7 +200,7 @@ final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implemen
    * Returns the name {@code effect} was given with {@code named}, looked up through a few
    * enclosing operators as {@link ActionEffect#name()} does, or null if it has none.
    */
-  static String explicitName(ActionEffect<?, ?> effect) {
+  public static String explicitName(ActionEffect<?, ?> effect) {
     ActionEffect<?, ?> node = effect;
     for (int hops = 0; hops < 16; hops++) {
       if (node instanceof Node.Named<?, ?> named) {

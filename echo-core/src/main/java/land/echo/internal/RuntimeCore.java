@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +8,16 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.Environment;
+import land.echo.Fault;
+import land.echo.Logging;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.RunOptions;
+import land.echo.RuntimeStats;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.spi.ContextPropagator;
 import land.echo.spi.EffectInfo;
@@ -31,53 +41,59 @@ import org.slf4j.LoggerFactory;
  * runtime in the JVM, so it never runs a cancellation action, a handle's dependents or a log call.
  * A sleep's or a retry delay's wake-up is itself a hand-off: it resubmits the fiber.
  */
-final class RuntimeCore {
-  static final Logger LOG = LoggerFactory.getLogger(ApplicationRuntime.class);
+public final class RuntimeCore {
+  public static final Logger LOG = LoggerFactory.getLogger(ApplicationRuntime.class);
 
-  final EchoScheduler scheduler;
-  final Environment environment;
-  final Clock clock;
-  final Timer timer;
-  final InFlightRegistry registry = new InFlightRegistry();
+  public final EchoScheduler scheduler;
+  public final Environment environment;
+  /** The environment's capability lookup: the capability, or null if none is registered. */
+  public final Function<Class<?>, Object> lookup;
+  public final Clock clock;
+  public final Timer timer;
+  public final InFlightRegistry registry = new InFlightRegistry();
   /** The listeners, or null when there are none: the hot path only checks for null. */
-  final RuntimeListener[] listeners;
-  final Logging logging;
+  public final RuntimeListener[] listeners;
+  public final Logging logging;
   /**
    * The context propagator (several composed into one), or null when there is none: a submission
    * and a run of the interpreter then pay one null check for it.
    */
-  final ContextPropagator propagator;
+  public final ContextPropagator propagator;
   /** Draws effect ids, lazily (see {@link HandleFuture#id()}). */
-  final AtomicLong ids = new AtomicLong();
+  public final AtomicLong ids = new AtomicLong();
   private final TimerDispatch timerDispatch = new TimerDispatch();
   /** Notified when the last registered root becomes quiescent while the runtime is closed. */
-  final Object quiescence = new Object();
+  public final Object quiescence = new Object();
 
-  final LongAdder submitted = new LongAdder();
-  final LongAdder succeeded = new LongAdder();
-  final LongAdder failed = new LongAdder();
-  final LongAdder faulted = new LongAdder();
-  final LongAdder timedOut = new LongAdder();
-  final LongAdder cancelled = new LongAdder();
-  final LongAdder rejected = new LongAdder();
-  final LongAdder retries = new LongAdder();
-  final LongAdder finalizerFailures = new LongAdder();
-  final LongAdder listenerFailures = new LongAdder();
+  public final LongAdder submitted = new LongAdder();
+  public final LongAdder succeeded = new LongAdder();
+  public final LongAdder failed = new LongAdder();
+  public final LongAdder faulted = new LongAdder();
+  public final LongAdder timedOut = new LongAdder();
+  public final LongAdder cancelled = new LongAdder();
+  public final LongAdder rejected = new LongAdder();
+  public final LongAdder retries = new LongAdder();
+  public final LongAdder finalizerFailures = new LongAdder();
+  public final LongAdder listenerFailures = new LongAdder();
 
   /** Set once shutdown begins; later submissions are rejected. */
-  volatile boolean closed;
+  public volatile boolean closed;
 
-  RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer) {
-    this(scheduler, environment, clock, timer, List.of(), Logging.QUIET);
+  /** A core with no listeners, quiet logging and no propagators; for tests. */
+  public RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer) {
+    this(scheduler, environment, type -> environment.find(type).orElse(null), clock, timer,
+        List.of(), Logging.QUIET, List.of());
   }
 
-  RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer,
-      List<RuntimeListener> listeners, Logging logging) {
-    this(scheduler, environment, clock, timer, listeners, logging, List.of());
-  }
-
-  RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer,
+  /**
+   * Creates the core of a runtime. {@code lookup} is the environment's allocation-free capability
+   * lookup (null when absent), which {@link Environment} keeps package-private so that its API
+   * shows only {@code require} and {@code find}.
+   */
+  public RuntimeCore(EchoScheduler scheduler, Environment environment,
+      Function<Class<?>, Object> lookup, Clock clock, Timer timer,
       List<RuntimeListener> listeners, Logging logging, List<ContextPropagator> propagators) {
+    this.lookup = Objects.requireNonNull(lookup, "lookup");
     this.propagator = ContextScopes.compose(propagators);
     this.listeners = listeners.isEmpty() ? null : listeners.toArray(new RuntimeListener[0]);
     this.logging = Objects.requireNonNull(logging, "logging");
@@ -94,7 +110,7 @@ final class RuntimeCore {
    * TimedOut(PT0S)} and nothing runs. {@code options} (null for none) only supplies the name and
    * attributes; the caller has unpacked its priority and timeout.
    */
-  <E, T> HandleFuture<E, T> start(
+  public <E, T> HandleFuture<E, T> start(
       ActionEffect<E, T> effect, Priority priority, Duration timeout, RunOptions options) {
     Objects.requireNonNull(effect, "effect");
     Objects.requireNonNull(priority, "priority");
@@ -109,8 +125,8 @@ final class RuntimeCore {
       handle.observation().submittedNanos = readClock();
       notifyListeners(l -> l.submitted(handle.info()));
     }
-    if (LOG.isEnabledForLevel(logging.submitted)) {
-      LOG.atLevel(logging.submitted).log("Submitting effect '{}' at {}", handle.name(), priority);
+    if (LOG.isEnabledForLevel(logging.submitted())) {
+      LOG.atLevel(logging.submitted()).log("Submitting effect '{}' at {}", handle.name(), priority);
     }
     if (closed) {
       // Shutdown has begun: refuse before registering, so a late submission (from a finalizer that
@@ -118,7 +134,7 @@ final class RuntimeCore {
       handle.complete0(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
       return handle;
     }
-    Class<?> missing = environment.firstMissing(effect.requirements);
+    Class<?> missing = firstMissing(environment, Node.requirements(effect));
     if (missing != null) {
       handle.complete0(new Outcome.Faulted<>(new Fault.CapabilityMissing(missing.getName())));
       return handle;
@@ -165,12 +181,12 @@ final class RuntimeCore {
    * Runs {@code action}, due on the timer, off the timer's thread (see {@link TimerDispatch}), so
    * that the timer's thread only hands work over.
    */
-  void onTimer(Runnable action) {
+  public void onTimer(Runnable action) {
     timerDispatch.dispatch(action);
   }
 
   /** Runs {@code action} on a fresh virtual thread; on the current thread only if none can be started. */
-  void runElsewhere(Runnable action) {
+  public void runElsewhere(Runnable action) {
     try {
       Thread.ofVirtual().name("echo-unwind").start(action);
     } catch (Throwable e) {
@@ -182,17 +198,17 @@ final class RuntimeCore {
    * Book-keeping for a root whose handle is about to be completed (exactly once: the caller won the
    * claim) with {@code outcome}.
    */
-  void rootCompleted(HandleFuture<?, ?> handle, Outcome<?, ?> outcome) {
+  public void rootCompleted(HandleFuture<?, ?> handle, Outcome<?, ?> outcome) {
     // instanceof rather than a pattern switch: this runs once per effect.
     if (outcome instanceof Outcome.Success<?, ?>) {
       succeeded.increment();
-      if (LOG.isEnabledForLevel(logging.succeeded)) {
-        LOG.atLevel(logging.succeeded).log("Effect '{}' completed successfully", handle.name());
+      if (LOG.isEnabledForLevel(logging.succeeded())) {
+        LOG.atLevel(logging.succeeded()).log("Effect '{}' completed successfully", handle.name());
       }
     } else if (outcome instanceof Outcome.Failure<?, ?> f) {
       failed.increment();
-      if (LOG.isEnabledForLevel(logging.failed)) {
-        LOG.atLevel(logging.failed).log("Effect '{}' completed with failure: {}", handle.name(), f.error());
+      if (LOG.isEnabledForLevel(logging.failed())) {
+        LOG.atLevel(logging.failed()).log("Effect '{}' completed with failure: {}", handle.name(), f.error());
       }
     } else {
       faulted.increment();
@@ -204,7 +220,7 @@ final class RuntimeCore {
   }
 
   /** A registered root and everything it spawned stopped running. */
-  void rootQuiescent(HandleFuture<?, ?> handle) {
+  public void rootQuiescent(HandleFuture<?, ?> handle) {
     // The registry's count is a volatile read-modify-write and closed a volatile read; shutdown
     // writes closed and then reads the count, so one of the two sides always sees the other.
     if (registry.remove(handle, handle.slot) == 0 && closed) {
@@ -218,37 +234,37 @@ final class RuntimeCore {
     switch (fault) {
       case Fault.Cancelled c -> {
         cancelled.increment();
-        if (LOG.isEnabledForLevel(logging.cancelled)) {
-          LOG.atLevel(logging.cancelled).log("Effect '{}' cancelled: {}", handle.name(), c.reason());
+        if (LOG.isEnabledForLevel(logging.cancelled())) {
+          LOG.atLevel(logging.cancelled()).log("Effect '{}' cancelled: {}", handle.name(), c.reason());
         }
       }
       case Fault.Rejected r -> {
         rejected.increment();
-        if (LOG.isEnabledForLevel(logging.rejected)) {
-          LOG.atLevel(logging.rejected).log("Effect '{}' rejected: {}", handle.name(), r.reason());
+        if (LOG.isEnabledForLevel(logging.rejected())) {
+          LOG.atLevel(logging.rejected()).log("Effect '{}' rejected: {}", handle.name(), r.reason());
         }
       }
       case Fault.TimedOut t -> {
         timedOut.increment();
-        if (LOG.isEnabledForLevel(logging.faulted)) {
-          LOG.atLevel(logging.faulted).log("Effect '{}' failed: {}", handle.name(), t.message());
+        if (LOG.isEnabledForLevel(logging.faulted())) {
+          LOG.atLevel(logging.faulted()).log("Effect '{}' failed: {}", handle.name(), t.message());
         }
       }
       case Fault.Panic p -> {
-        if (LOG.isEnabledForLevel(logging.faulted)) {
-          LOG.atLevel(logging.faulted).setCause(p.cause()).log("Effect '{}' failed: {}", handle.name(), p.message());
+        if (LOG.isEnabledForLevel(logging.faulted())) {
+          LOG.atLevel(logging.faulted()).setCause(p.cause()).log("Effect '{}' failed: {}", handle.name(), p.message());
         }
       }
       default -> {
-        if (LOG.isEnabledForLevel(logging.faulted)) {
-          LOG.atLevel(logging.faulted).log("Effect '{}' failed: {}", handle.name(), fault.message());
+        if (LOG.isEnabledForLevel(logging.faulted())) {
+          LOG.atLevel(logging.faulted()).log("Effect '{}' failed: {}", handle.name(), fault.message());
         }
       }
     }
   }
 
   /** Logs {@code failure} at ERROR and never throws, even when logging itself fails. */
-  static void logQuietly(String message, Throwable failure) {
+  public static void logQuietly(String message, Throwable failure) {
     try {
       LOG.error(message, failure);
     } catch (Throwable ignored) {
@@ -259,32 +275,32 @@ final class RuntimeCore {
   // ------------------------------------------------------------------ listeners
 
   /** The root's fiber runs for the first time (and was not cancelled before it could). */
-  void rootStarted(HandleFuture<?, ?> handle) {
+  public void rootStarted(HandleFuture<?, ?> handle) {
     handle.observation().startedNanos = readClock();
     notifyListeners(l -> l.started(handle.info()));
   }
 
   /** Root {@code handle} was cancelled with {@code cause}; its completion follows. */
-  void rootCancelled(HandleFuture<?, ?> handle, Fault cause) {
+  public void rootCancelled(HandleFuture<?, ?> handle, Fault cause) {
     notifyListeners(l -> l.cancelled(handle.info(), cause));
   }
 
   /** A {@code named} step of {@code root}'s tree began; {@code root} is null if it was not found. */
-  void stepStarted(HandleFuture<?, ?> root, String name) {
+  public void stepStarted(HandleFuture<?, ?> root, String name) {
     if (root != null) {
       notifyListeners(l -> l.stepStarted(root.info(), name));
     }
   }
 
   /** A {@code named} step of {@code root}'s tree ended with {@code outcome}. */
-  void stepEnded(HandleFuture<?, ?> root, String name, Outcome<?, ?> outcome) {
+  public void stepEnded(HandleFuture<?, ?> root, String name, Outcome<?, ?> outcome) {
     if (root != null) {
       notifyListeners(l -> l.stepEnded(root.info(), name, outcome));
     }
   }
 
   /** Attempt {@code attempt} of a retry in {@code root}'s tree failed; the next follows after {@code delay}. */
-  void retrying(HandleFuture<?, ?> root, int attempt, Outcome<?, ?> failed, Duration delay) {
+  public void retrying(HandleFuture<?, ?> root, int attempt, Outcome<?, ?> failed, Duration delay) {
     if (root != null) {
       notifyListeners(l -> l.retrying(root.info(), attempt, failed, delay));
     }
@@ -320,7 +336,7 @@ final class RuntimeCore {
   }
 
   /** Returns snapshots of the roots whose handles are not yet complete, in no particular order. */
-  List<EffectInfo> inFlight() {
+  public List<EffectInfo> inFlight() {
     List<HandleFuture<?, ?>> live = registry.snapshot();
     List<EffectInfo> infos = new ArrayList<>(live.size());
     for (HandleFuture<?, ?> handle : live) {
@@ -329,12 +345,28 @@ final class RuntimeCore {
     return List.copyOf(infos);
   }
 
-  RuntimeStats stats() {
+  public RuntimeStats stats() {
     long s = submitted.sum();
     long ok = succeeded.sum();
     long bad = failed.sum();
     long faults = faulted.sum();
     return new RuntimeStats(s, ok, bad, faults, timedOut.sum(), cancelled.sum(), rejected.sum(),
         retries.sum(), finalizerFailures.sum(), listenerFailures.sum(), Math.max(0, s - ok - bad - faults));
+  }
+
+  /** Returns the first capability of {@code requirements} (see {@link Node.Base#requirements}) missing from {@code environment}. */
+  public static Class<?> firstMissing(Environment environment, Object requirements) {
+    if (requirements == null) {
+      return null;
+    }
+    if (requirements instanceof Class<?> type) {
+      return environment.contains(type) ? null : type;
+    }
+    for (Class<?> type : (Class<?>[]) requirements) {
+      if (!environment.contains(type)) {
+        return type;
+      }
+    }
+    return null;
   }
 }

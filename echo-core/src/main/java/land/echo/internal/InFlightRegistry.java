@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,22 +30,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * scan sees the handle. {@link #size} is exact (an {@link AtomicInteger}, not a striped counter
  * whose sum can miss a concurrent add), because shutdown waits for it to reach zero.
  */
-final class InFlightRegistry {
+public final class InFlightRegistry {
   /** The slot of a fiber that was never registered. */
-  static final int NONE = -2;
+  public static final int NONE = -2;
   /** The slot value of a fiber kept in the overflow set. */
-  static final int OVERFLOW = -1;
+  public static final int OVERFLOW = -1;
   /** Table size: enough for typical in-flight counts (tens to thousands) without resizing. */
-  static final int SLOTS = 1 << 12;
+  public static final int SLOTS = 1 << 12;
   /** Slots probed before overflowing: two cache lines of compressed references. */
-  static final int PROBES = 32;
+  public static final int PROBES = 32;
 
   private final AtomicReferenceArray<HandleFuture<?, ?>> slots = new AtomicReferenceArray<>(SLOTS);
   private final Set<HandleFuture<?, ?>> overflow = ConcurrentHashMap.newKeySet();
   private final AtomicInteger size = new AtomicInteger();
 
   /** Registers {@code fiber} and returns its slot ({@link #OVERFLOW} if it went to the overflow set). */
-  int add(HandleFuture<?, ?> fiber) {
+  public int add(HandleFuture<?, ?> fiber) {
     size.incrementAndGet();
     int start = ThreadLocalRandom.current().nextInt();
     for (int i = 0; i < PROBES; i++) {
@@ -59,7 +59,7 @@ final class InFlightRegistry {
   }
 
   /** Unregisters {@code fiber}, which {@link #add} put into {@code slot}; returns how many remain. */
-  int remove(HandleFuture<?, ?> fiber, int slot) {
+  public int remove(HandleFuture<?, ?> fiber, int slot) {
     if (slot >= 0) {
       slots.setRelease(slot, null);
     } else if (slot == OVERFLOW) {
@@ -69,12 +69,12 @@ final class InFlightRegistry {
   }
 
   /** Returns how many roots are registered: their trees are still running. */
-  int size() {
+  public int size() {
     return size.get();
   }
 
   /** Returns the registered roots whose handles are not yet complete. */
-  List<HandleFuture<?, ?>> snapshot() {
+  public List<HandleFuture<?, ?>> snapshot() {
     List<HandleFuture<?, ?>> live = new ArrayList<>();
     for (int i = 0; i < SLOTS; i++) {
       HandleFuture<?, ?> fiber = slots.get(i);
@@ -91,7 +91,7 @@ final class InFlightRegistry {
   }
 
   /** Returns every registered root, complete or not: those whose trees are still running. */
-  List<HandleFuture<?, ?>> registered() {
+  public List<HandleFuture<?, ?>> registered() {
     List<HandleFuture<?, ?>> all = new ArrayList<>();
     for (int i = 0; i < SLOTS; i++) {
       HandleFuture<?, ?> handle = slots.get(i);

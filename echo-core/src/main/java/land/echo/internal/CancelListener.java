@@ -1,4 +1,6 @@
-package land.echo;
+package land.echo.internal;
+
+import land.echo.CancellationToken;
 
 /**
  * A registered cancellation action of a {@link Fiber}: a node of its {@link CancelListeners} list.
@@ -7,18 +9,18 @@ package land.echo;
  * <p>{@link #close()} unlinks the node in O(1), so a body that opens and closes registrations in a
  * loop retains nothing and a later cancellation runs only the actions still registered.
  */
-final class CancelListener implements CancellationToken.Registration {
+public final class CancelListener implements CancellationToken.Registration {
   /** A registration that is already closed: returned when the action ran at once or never will. */
-  static final CancellationToken.Registration CLOSED = () -> {};
+  public static final CancellationToken.Registration CLOSED = () -> {};
 
-  final Runnable action;
+  public final Runnable action;
   private final CancelListeners owner;
   // Guarded by owner.
-  CancelListener prev;
-  CancelListener next;
-  boolean linked;
+  public CancelListener prev;
+  public CancelListener next;
+  public boolean linked;
 
-  CancelListener(CancelListeners owner, Runnable action) {
+  public CancelListener(CancelListeners owner, Runnable action) {
     this.owner = owner;
     this.action = action;
   }

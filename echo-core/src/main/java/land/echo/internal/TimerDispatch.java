@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #IDLE_NANOS} sets the state back to 0 and re-checks the queue; if work arrived and no
  * producer started a new thread meanwhile, it carries on, so an idle runtime holds no thread.
  */
-final class TimerDispatch implements Runnable {
+public final class TimerDispatch implements Runnable {
   /** How long the consumer thread outlives its last action: long enough to serve a steady trickle. */
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final AtomicInteger RUNTIMES = new AtomicInteger();
@@ -43,7 +43,7 @@ final class TimerDispatch implements Runnable {
   private volatile Thread consumer;
 
   /** Hands {@code action} over; called on the timer's thread. */
-  void dispatch(Runnable action) {
+  public void dispatch(Runnable action) {
     queue.offer(action);
     if (state.get() == 0 && state.compareAndSet(0, 1)) {
       try {

@@ -1,10 +1,13 @@
-package land.echo;
+package land.echo.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import land.echo.ActionEffect;
+import land.echo.Fault;
+import land.echo.Outcome;
 import land.echo.time.Timer;
 
 /**
@@ -22,7 +25,7 @@ import land.echo.time.Timer;
  * that the runtime knows when a root and everything it spawned is quiescent (shutdown waits for
  * that before running its hooks).
  */
-abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.FirstSuccess, Join.Acquire {
+public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.FirstSuccess, Join.Acquire {
   private static final VarHandle RESUMED;
   private static final VarHandle UNSETTLED;
 
@@ -36,12 +39,12 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
     }
   }
 
-  final Fiber<?, ?> parent;
-  final Fiber<?, ?>[] children;
+  public final Fiber<?, ?> parent;
+  public final Fiber<?, ?>[] children;
   private volatile int resumed;
   private volatile int unsettled;
 
-  Join(Fiber<?, ?> parent, int n) {
+  public Join(Fiber<?, ?> parent, int n) {
     this.parent = parent;
     this.children = new Fiber<?, ?>[n];
     this.unsettled = n;
@@ -65,13 +68,13 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
    * The parent was cancelled: withdraw the timer, signal every child (iteratively, however deep
    * the tree) and resume the parent with the cause.
    */
-  final void parentCancelled(Fault cause) {
+  public final void parentCancelled(Fault cause) {
     withdrawTimer();
     cancelChildren(cause, null);
     tryResume(cause, Fiber.FAULT);
   }
 
-  final boolean tryResume(Object r, int m) {
+  public final boolean tryResume(Object r, int m) {
     if (resumed == 0 && RESUMED.compareAndSet(this, 0, 1)) {
       parent.resume(r, m);
       return true;
@@ -79,11 +82,11 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
     return false;
   }
 
-  final boolean isResumed() {
+  public final boolean isResumed() {
     return resumed != 0;
   }
 
-  final void cancelChildren(Fault cause, Fiber<?, ?> except) {
+  public final void cancelChildren(Fault cause, Fiber<?, ?> except) {
     for (Fiber<?, ?> child : children) {
       if (child != except && child != null) {
         child.signal(cause);
@@ -92,12 +95,12 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
   }
 
   /** A child's subtree stopped running; returns true for the last one, which releases the parent. */
-  final boolean settle() {
+  public final boolean settle() {
     return (int) UNSETTLED.getAndAdd(this, -1) == 1;
   }
 
   /** Succeeds when every child has; the first failure or fault wins and cancels the rest. */
-  static final class All extends Join {
+  public static final class All extends Join {
     private static final VarHandle REMAINING;
 
     static {
@@ -135,7 +138,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
    * Returns {@code values} as an immutable list: {@code List.of} (a copy with a fast iterator,
    * which the skynet benchmark's sums iterate a million times) unless a value is null.
    */
-  static java.util.List<Object> immutableList(Object[] values) {
+  public static java.util.List<Object> immutableList(Object[] values) {
     for (Object value : values) {
       if (value == null) {
         return Collections.unmodifiableList(Arrays.asList(values));
@@ -148,7 +151,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
    * The first child to succeed decides and the others are cancelled; if none succeeds, the last
    * one to finish decides (its failure or fault is the outcome).
    */
-  static final class FirstSuccess extends Join {
+  public static final class FirstSuccess extends Join {
     private static final VarHandle REMAINING;
 
     static {
@@ -186,7 +189,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
    * thread, with the parent's cancellation as the outcome. So an acquired resource is released
    * exactly once: by the parent's release frame if the parent received it, here otherwise.
    */
-  static final class Acquire extends Join {
+  public static final class Acquire extends Join {
     private final Node.AcquireRelease<?, ?> node;
 
     Acquire(Fiber<?, ?> parent, Node.AcquireRelease<?, ?> node) {
@@ -217,7 +220,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
   }
 
   /** The first child to finish decides; the others are cancelled. */
-  static final class Race extends Join {
+  public static final class Race extends Join {
     Race(Fiber<?, ?> parent, int n) {
       super(parent, n);
     }
@@ -237,7 +240,7 @@ abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Join.First
    * ({@code timeoutTo}) the expiry resumes the parent with the fallback to evaluate instead, and the
    * child is still cancelled with {@code TimedOut}.
    */
-  static final class Timeout extends Join implements Runnable {
+  public static final class Timeout extends Join implements Runnable {
     private final Duration after;
     private final ActionEffect<?, ?> fallback;
     /** The runtime clock's reading at which this timeout expires, for {@link Deadlines}. */

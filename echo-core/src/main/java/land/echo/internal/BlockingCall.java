@@ -1,5 +1,6 @@
-package land.echo;
+package land.echo.internal;
 
+import land.echo.Fault;
 import land.echo.spi.ContextPropagator;
 
 /**
@@ -13,14 +14,14 @@ import land.echo.spi.ContextPropagator;
  * that starts after its fiber was cancelled does not run the body at all. The monitor is taken
  * twice per blocking call, never on the compute path.
  */
-final class BlockingCall implements Runnable {
+public final class BlockingCall implements Runnable {
   private final Fiber<?, ?> fiber;
   private final Node.Leaf<?, ?> leaf;
   private final Object capability;
   private Thread thread;
   private boolean interrupted;
 
-  BlockingCall(Fiber<?, ?> fiber, Node.Leaf<?, ?> leaf, Object capability) {
+  public BlockingCall(Fiber<?, ?> fiber, Node.Leaf<?, ?> leaf, Object capability) {
     this.fiber = fiber;
     this.leaf = leaf;
     this.capability = capability;
@@ -64,7 +65,7 @@ final class BlockingCall implements Runnable {
    * call's own thread never will); a running body is interrupted; a body that has not started yet
    * sees the cause and does not run.
    */
-  void cancel(Fault cause) {
+  public void cancel(Fault cause) {
     if (fiber.core.scheduler.withdrawBlocking(this)) {
       fiber.resume(cause, Fiber.FAULT);
       return;
@@ -73,7 +74,7 @@ final class BlockingCall implements Runnable {
   }
 
   /** Interrupts the body if it is running; harmless before it starts or after it ends. */
-  void interrupt() {
+  public void interrupt() {
     synchronized (this) {
       if (thread != null && !interrupted) {
         interrupted = true;

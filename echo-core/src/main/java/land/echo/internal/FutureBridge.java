@@ -1,16 +1,20 @@
-package land.echo;
+package land.echo.internal;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import land.echo.EffectException;
+import land.echo.Fault;
+import land.echo.FaultException;
+import land.echo.Outcome;
 
 /**
  * Turns an effect's handle into the {@code CompletableFuture<T>} of {@link
  * ApplicationRuntime#future}: outcomes become values or exceptions, and completing the future
  * (cancelling it included) cancels the effect. Stateless; thread-safe.
  */
-final class FutureBridge {
+public final class FutureBridge {
   private FutureBridge() {}
 
   /**
@@ -18,7 +22,7 @@ final class FutureBridge {
    * dependents run on {@code executor}. If anything else completes the future first, the effect is
    * cancelled.
    */
-  static <E, T> CompletableFuture<T> of(HandleFuture<E, T> handle, Executor executor) {
+  public static <E, T> CompletableFuture<T> of(HandleFuture<E, T> handle, Executor executor) {
     DependentFuture<T> future = new DependentFuture<>(executor);
     // A no-op once the handle is complete (its claim is taken), so it only acts when the caller
     // completed the future first: cancel(), complete(), orTimeout() and the like.
@@ -46,7 +50,7 @@ final class FutureBridge {
    *
    * @throws IllegalArgumentException if {@code outcome} is a success
    */
-  static Throwable toThrowable(Outcome<?, ?> outcome) {
+  public static Throwable toThrowable(Outcome<?, ?> outcome) {
     return switch (outcome) {
       case Outcome.Success<?, ?> s -> throw new IllegalArgumentException("a success is not an exception: " + s);
       case Outcome.Failure<?, ?> f -> new EffectException(f);

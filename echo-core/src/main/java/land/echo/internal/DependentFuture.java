@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -16,10 +16,10 @@ import java.util.concurrent.Executor;
  *
  * @param <T> the result type
  */
-class DependentFuture<T> extends CompletableFuture<T> {
+public class DependentFuture<T> extends CompletableFuture<T> {
   private final Executor executor;
 
-  DependentFuture(Executor executor) {
+  public DependentFuture(Executor executor) {
     this.executor = executor;
   }
 

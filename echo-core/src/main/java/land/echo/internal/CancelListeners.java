@@ -1,4 +1,4 @@
-package land.echo;
+package land.echo.internal;
 
 /**
  * The cancellation actions registered on one {@link Fiber}, in registration order; thread-safe.
@@ -10,14 +10,14 @@ package land.echo;
  * and closes are no-ops. The monitor is private to the runtime: a user may synchronize on a token,
  * never on this list.
  */
-final class CancelListeners {
+public final class CancelListeners {
   private CancelListener head;
   private CancelListener tail;
   private int size;
   private boolean detached;
 
   /** Appends {@code action}; returns its registration, or null if the list was already detached. */
-  synchronized CancelListener add(Runnable action) {
+  public synchronized CancelListener add(Runnable action) {
     if (detached) {
       return null;
     }
@@ -35,7 +35,7 @@ final class CancelListeners {
   }
 
   /** Unlinks {@code node} if it is still registered. */
-  synchronized void remove(CancelListener node) {
+  public synchronized void remove(CancelListener node) {
     if (!node.linked) {
       return;
     }
@@ -59,7 +59,7 @@ final class CancelListeners {
    * Detaches the list once and returns its actions in registration order (empty if none); later
    * additions fail and closes are no-ops.
    */
-  synchronized Runnable[] detach() {
+  public synchronized Runnable[] detach() {
     detached = true;
     Runnable[] actions = new Runnable[size];
     int i = 0;
@@ -78,7 +78,7 @@ final class CancelListeners {
   }
 
   /** Returns how many actions are registered (for tests). */
-  synchronized int size() {
+  public synchronized int size() {
     return size;
   }
 }

@@ -1,8 +1,9 @@
-package land.echo;
+package land.echo.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import land.echo.Fault;
 import land.echo.time.Timer;
 
 /**
@@ -13,7 +14,7 @@ import land.echo.time.Timer;
  * timer entry is withdrawn as soon as the handle is known, so a cancelled sleep leaves no pending
  * timer behind (tests on virtual time rely on this).
  */
-final class SleepCall implements Runnable {
+public final class SleepCall implements Runnable {
   private static final VarHandle STATE;
 
   static {
@@ -30,14 +31,14 @@ final class SleepCall implements Runnable {
   private volatile int state;
   private volatile Timer.Cancellable timer;
 
-  SleepCall(Fiber<?, ?> fiber, Object resumeReg, int resumeMode) {
+  public SleepCall(Fiber<?, ?> fiber, Object resumeReg, int resumeMode) {
     this.fiber = fiber;
     this.resumeReg = resumeReg;
     this.resumeMode = resumeMode;
   }
 
   /** Schedules the wake-up on {@code clock}. */
-  void arm(Timer clock, Duration delay) {
+  public void arm(Timer clock, Duration delay) {
     Timer.Cancellable handle;
     try {
       handle = clock.schedule(delay, this);
@@ -62,7 +63,7 @@ final class SleepCall implements Runnable {
   }
 
   /** Cancels the wait and resumes the fiber with {@code cause}, unless the timer already fired. */
-  void cancel(Fault cause) {
+  public void cancel(Fault cause) {
     if (STATE.compareAndSet(this, 0, 1)) {
       Timer.Cancellable handle = timer;
       if (handle != null) {
