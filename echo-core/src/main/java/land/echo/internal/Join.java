@@ -8,6 +8,7 @@ import java.util.Collections;
 import land.echo.ActionEffect;
 import land.echo.Fault;
 import land.echo.Outcome;
+import land.echo.spi.StepInfo;
 import land.echo.time.Timer;
 
 /**
@@ -246,6 +247,8 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
     /** The runtime clock's reading at which this timeout expires, for {@link Deadlines}. */
     final long deadlineAt;
     private volatile Timer.Cancellable timer;
+    /** The step enclosing the timeout, for listeners; set before {@link #arm}, which publishes it. */
+    long stepId = StepInfo.ROOT;
 
     Timeout(Fiber<?, ?> parent, Duration after, ActionEffect<?, ?> fallback) {
       super(parent, 1);
@@ -282,6 +285,10 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
     public void run() {
       Fault timedOut = new Fault.TimedOut(after);
       if (fallback != null ? tryResume(fallback, Fiber.EVAL) : tryResume(timedOut, Fiber.FAULT)) {
+        RuntimeCore core = parent.core;
+        if (core.listeners != null) {
+          core.timedOut(parent.root(), stepId, after);
+        }
         cancelChildren(timedOut, null);
       }
     }

@@ -11,6 +11,8 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.ApplicationRuntime;
 import land.echo.Fault;
@@ -31,7 +33,8 @@ import land.echo.spi.StepInfo;
  * <p>The span tree of one root effect:
  *
  * <ul>
- *   <li>The root span, named after the effect ({@code "effect"} for one without a name), starts at
+ *   <li>The root span, named after the effect ({@code "effect"} for one without a name; an effect
+ *       submitted as {@code e.named("x")} is one span, not a root with a step of the same name), starts at
  *       submission as a child of the submitting thread's current context and ends at completion.
  *       Attributes {@value #NAME}, {@value #PRIORITY}, {@value #EFFECT_ID}, and at the end {@value
  *       #OUTCOME} and {@value #ATTEMPT} (attempts of a retry at the root, 1 without). An event
@@ -94,6 +97,8 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
   private final ConcurrentHashMap<Long, Root> roots = new ConcurrentHashMap<>();
   /** The open step spans, by step id. */
   private final ConcurrentHashMap<Long, Span> steps = new ConcurrentHashMap<>();
+  /** The steps that are their root's span (see {@link #stepStarted}), ended with the root, not alone. */
+  private final Set<Long> aliases = ConcurrentHashMap.newKeySet();
 
   private EchoTracing(Tracer tracer) {
     this.tracer = tracer;
@@ -154,6 +159,15 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
 
   @Override
   public void stepStarted(EffectInfo effect, StepInfo step) {
+    if (step.parentId() == StepInfo.ROOT && step.kind() == StepInfo.Kind.NAMED && step.name().equals(effect.name())) {
+      Root root = roots.get(effect.id());
+      if (root != null && root.aliased.compareAndSet(false, true)) {
+        // effect.named("x") submitted as is: its outermost step is the effect itself, one span.
+        aliases.add(step.id());
+        steps.put(step.id(), root.span);
+        return;
+      }
+    }
     Span parent = step.parentId() == StepInfo.ROOT ? null : steps.get(step.parentId());
     if (parent == null) {
       Root root = roots.get(effect.id());
@@ -175,7 +189,7 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
   @Override
   public void stepEnded(EffectInfo effect, StepInfo step, Outcome<?, ?> outcome) {
     Span span = steps.remove(step.id());
-    if (span != null) {
+    if (span != null && !aliases.remove(step.id())) {
       end(span, outcome);
     }
   }
@@ -293,6 +307,8 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
     final Span span;
     final Context context;
     final AtomicInteger retries = new AtomicInteger();
+    /** Whether an outermost named step of the effect's own name is this span too. */
+    final AtomicBoolean aliased = new AtomicBoolean();
 
     Root(Span span, Context context) {
       this.span = span;
