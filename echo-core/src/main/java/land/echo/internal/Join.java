@@ -83,6 +83,19 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
     return false;
   }
 
+  /**
+   * As {@link #tryResume(Object, int)}, but the winner runs {@code before} first, while the parent
+   * is still suspended (a listener told about a timeout sees the enclosing step still open).
+   */
+  final boolean tryResume(Object r, int m, Runnable before) {
+    if (resumed == 0 && RESUMED.compareAndSet(this, 0, 1)) {
+      before.run();
+      parent.resume(r, m);
+      return true;
+    }
+    return false;
+  }
+
   public final boolean isResumed() {
     return resumed != 0;
   }
@@ -284,11 +297,13 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
     @Override
     public void run() {
       Fault timedOut = new Fault.TimedOut(after);
-      if (fallback != null ? tryResume(fallback, Fiber.EVAL) : tryResume(timedOut, Fiber.FAULT)) {
-        RuntimeCore core = parent.core;
-        if (core.listeners != null) {
-          core.timedOut(parent.root(), stepId, after);
-        }
+      Object r = fallback != null ? fallback : timedOut;
+      int m = fallback != null ? Fiber.EVAL : Fiber.FAULT;
+      RuntimeCore core = parent.core;
+      boolean won = core.listeners == null
+          ? tryResume(r, m)
+          : tryResume(r, m, () -> core.timedOut(parent.root(), stepId, after));
+      if (won) {
         cancelChildren(timedOut, null);
       }
     }

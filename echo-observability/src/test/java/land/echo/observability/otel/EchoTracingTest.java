@@ -30,38 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The span tree {@link EchoTracing} builds, read back through the SDK's in-memory exporter. */
-class EchoTracingTest {
-  static final Effects<String> APP = Effects.failingWith(String.class);
-
-  final VirtualTime time = new VirtualTime();
-  final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-  SdkTracerProvider provider;
-  Tracer tracer;
-  ApplicationRuntime runtime;
-
-  @BeforeEach
-  void start() {
-    provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-    tracer = provider.get("test");
-    EchoTracing tracing = EchoTracing.create(tracer);
-    runtime = tracing.install(TestRuntimes.builder(time, TestRuntimes.scheduler(2))).build();
-  }
-
-  @AfterEach
-  void stop() {
-    TestRuntimes.stop(runtime);
-    provider.close();
-  }
-
-  static <T> T attribute(SpanData span, String key, AttributeKey<T> type) {
-    return span.getAttributes().get(type);
-  }
-
-  static SpanData named(List<SpanData> spans, String name) {
-    return spans.stream().filter(s -> s.getName().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no span " + name + " in " + spans.stream().map(SpanData::getName).toList()));
-  }
+/** The root span {@link EchoTracing} opens per effect, read back through the SDK's in-memory exporter. */
+class EchoTracingTest extends TracingFixture {
 
   @Test
   void aRootEffectIsOneSpanWithNamePriorityAttemptAndOutcome() {
