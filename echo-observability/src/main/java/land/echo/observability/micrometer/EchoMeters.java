@@ -3,6 +3,7 @@ package land.echo.observability.micrometer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -69,7 +70,7 @@ import land.echo.time.Clock;
  * timer record per timer and one counter increment. The series of a name and priority are
  * registered the first time it is seen.
  */
-public final class EchoMeters implements RuntimeListener {
+public final class EchoMeters implements RuntimeListener, AutoCloseable {
   /** Completed root effects by outcome. */
   public static final String EXECUTIONS = "echo.effect.executions";
   /** Submission to completion. */
@@ -105,6 +106,8 @@ public final class EchoMeters implements RuntimeListener {
   private final Clock clock;
   private final double[] percentiles;
   private final ConcurrentHashMap<String, AtomicReferenceArray<Series>> series = new ConcurrentHashMap<>();
+  /** The scheduler's meters, removed again by {@link #close()}. */
+  private final List<Meter> schedulerMeters = new ArrayList<>();
 
   private EchoMeters(Builder b) {
     this.registry = b.registry;
@@ -200,23 +203,38 @@ public final class EchoMeters implements RuntimeListener {
 
   private void bindScheduler(EchoScheduler scheduler) {
     for (Priority priority : PRIORITIES) {
-      Gauge.builder(SCHEDULER_QUEUED, scheduler, s -> s.stats().queued(priority))
+      schedulerMeters.add(Gauge.builder(SCHEDULER_QUEUED, scheduler, s -> s.stats().queued(priority))
           .description("Scheduler tasks accepted but not started")
           .tag("priority", tagOf(priority))
-          .register(registry);
+          .register(registry));
     }
-    Gauge.builder(WORKERS_BUSY, scheduler, s -> s.stats().running())
+    schedulerMeters.add(Gauge.builder(WORKERS_BUSY, scheduler, s -> s.stats().running())
         .description("Scheduler workers running a task")
-        .register(registry);
-    Gauge.builder(WORKERS_PARKED, scheduler, s -> s.stats().parkedWorkers())
+        .register(registry));
+    schedulerMeters.add(Gauge.builder(WORKERS_PARKED, scheduler, s -> s.stats().parkedWorkers())
         .description("Scheduler workers parked (idle)")
-        .register(registry);
-    FunctionCounter.builder(STEALS, scheduler, s -> s.stats().steals())
+        .register(registry));
+    schedulerMeters.add(FunctionCounter.builder(STEALS, scheduler, s -> s.stats().steals())
         .description("Successful batch steals from a peer's queue")
-        .register(registry);
-    FunctionCounter.builder(TASKS_COMPLETED, scheduler, s -> statsOf(s).completed())
+        .register(registry));
+    schedulerMeters.add(FunctionCounter.builder(TASKS_COMPLETED, scheduler, s -> statsOf(s).completed())
         .description("Scheduler worker tasks completed")
-        .register(registry);
+        .register(registry));
+  }
+
+  /**
+   * Removes the scheduler's meters from the registry, so that a later {@code EchoMeters} can bind
+   * another scheduler under the same names (Micrometer returns an existing meter for a name and
+   * tags already registered). The per-effect meters stay: they are cumulative. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (schedulerMeters) {
+      for (Meter meter : schedulerMeters) {
+        registry.remove(meter);
+      }
+      schedulerMeters.clear();
+    }
   }
 
   private static SchedulerStats statsOf(EchoScheduler scheduler) {

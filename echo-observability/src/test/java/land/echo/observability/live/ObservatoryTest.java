@@ -31,7 +31,7 @@ class ObservatoryTest {
 
   private void nap(Duration d, Priority priority) {
     EffectHandle<String, Void> handle = runtime.submit(APP.<Void>sleep(d).named("nap"), priority);
-    await().until(() -> time.pendingTimers() == 1);
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> time.pendingTimers() == 1);
     time.advance(d);
     handle.join();
   }
