@@ -15,7 +15,6 @@ module land.echo.observability {
   requires transitive micrometer.registry.prometheus;
   requires transitive io.opentelemetry.api;
   requires transitive io.opentelemetry.context;
-  requires HdrHistogram;
   requires jdk.httpserver;
   requires org.slf4j;
 
