@@ -10,6 +10,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
 import land.echo.Effects;
 import land.echo.Environment;
 import land.echo.jfr.JfrListener;
@@ -23,6 +24,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -51,8 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * noise" of the runtime before observability). Target: {@code both} at most 1.3x {@code none}.
  *
  * <p>Run: {@code java -cp echo-bench/target/echo-bench.jar org.openjdk.jmh.Main
- * ObservabilityOverhead} (add {@code -wi 3 -i 5 -w 1 -r 1} for a short run). Thread-safety: JMH
- * state.
+ * ObservabilityOverhead -jvmArgsAppend
+ * "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"}
+ * (add {@code -wi 3 -i 5 -w 1 -r 1} for a short run). Thread-safety: JMH state.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -71,6 +74,11 @@ public class ObservabilityOverheadBenchmark {
   private SdkTracerProvider tracerProvider;
   private ActionEffect<Void, Integer> effect;
   private Integer value;
+  /** Effects per {@link #echoBatch()} call. */
+  static final int BATCH = 1_000;
+
+  @SuppressWarnings("unchecked")
+  private final EffectHandle<Void, Integer>[] batch = new EffectHandle[BATCH];
 
   /** Builds the runtime with the observers of this trial. */
   @Setup(Level.Trial)
@@ -110,6 +118,27 @@ public class ObservabilityOverheadBenchmark {
   @Benchmark
   public Integer echoRun() {
     return runtime.run(effect).getOrThrow();
+  }
+
+  /**
+   * Echo, throughput: submits {@value #BATCH} such effects, then waits for all of them; reported
+   * per effect. A round trip on a loaded two-core machine is dominated by how fast a parked thread
+   * wakes up; a batch keeps the workers busy, so what observing costs per effect shows.
+   *
+   * @return the last effect's value
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public Integer echoBatch() {
+    EffectHandle<Void, Integer>[] handles = batch;
+    for (int i = 0; i < BATCH; i++) {
+      handles[i] = runtime.submit(effect);
+    }
+    Integer last = null;
+    for (int i = 0; i < BATCH; i++) {
+      last = handles[i].join().getOrThrow();
+    }
+    return last;
   }
 
   /**
