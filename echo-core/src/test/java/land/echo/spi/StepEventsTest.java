@@ -44,7 +44,7 @@ class StepEventsTest {
   }
 
   /** Records steps by id, and retries and timeouts with the name of their step. */
-  static final class Tree implements RuntimeListener {
+  static class Tree implements RuntimeListener {
     final Map<Long, StepInfo> steps = new ConcurrentHashMap<>();
     final Map<Long, Outcome<?, ?>> ended = new ConcurrentHashMap<>();
     final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();

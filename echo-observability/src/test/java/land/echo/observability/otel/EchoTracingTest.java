@@ -6,28 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.ActionEffect;
-import land.echo.ApplicationRuntime;
 import land.echo.EffectHandle;
-import land.echo.Effects;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
 import land.echo.RunOptions;
-import land.echo.observability.TestRuntimes;
-import land.echo.time.VirtualTime;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The root span {@link EchoTracing} opens per effect, read back through the SDK's in-memory exporter. */
