@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import land.echo.Outcome;
@@ -105,6 +104,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
   private final NameTags names;
   private final Clock clock;
   private final double[] percentiles;
+  private final int bufferLength;
   private final ConcurrentHashMap<String, AtomicReferenceArray<Series>> series = new ConcurrentHashMap<>();
   /** The scheduler's meters, removed again by {@link #close()}. */
   private final List<Meter> schedulerMeters = new ArrayList<>();
@@ -114,6 +114,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     this.names = b.names;
     this.clock = b.clock;
     this.percentiles = b.percentiles.clone();
+    this.bufferLength = b.bufferLength;
     if (b.scheduler != null) {
       bindScheduler(b.scheduler);
     }
@@ -143,7 +144,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
 
   @Override
   public void submitted(EffectInfo effect) {
-    seriesOf(effect).inFlight.incrementAndGet();
+    seriesOf(effect).inFlight.increment();
   }
 
   @Override
@@ -163,7 +164,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
   @Override
   public void completed(EffectInfo effect, Outcome<?, ?> outcome) {
     Series s = seriesOf(effect);
-    s.inFlight.decrementAndGet();
+    s.inFlight.decrement();
     long submitted = effect.submittedNanos();
     if (submitted != -1) {
       s.duration.record(Math.max(0, clock.nanoTime() - submitted), TimeUnit.NANOSECONDS);
@@ -257,7 +258,8 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     final Timer duration;
     final Timer queued;
     final Counter retries;
-    final AtomicLong inFlight = new AtomicLong();
+    /** A LongAdder, not an AtomicLong: the submitter adds and a worker subtracts, on different cores. */
+    final LongAdder inFlight = new LongAdder();
     final LongAdder completed = new LongAdder();
     final LongAdder succeeded = new LongAdder();
     final AtomicReferenceArray<Counter> byOutcome = new AtomicReferenceArray<>(KINDS.length);
@@ -268,17 +270,19 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
           .description("Root effects from submission to completion")
           .tags(tags)
           .publishPercentiles(percentiles)
+          .distributionStatisticBufferLength(bufferLength)
           .register(registry);
       queued = Timer.builder(QUEUED)
           .description("Root effects from submission to their first run")
           .tags(tags)
           .publishPercentiles(percentiles)
+          .distributionStatisticBufferLength(bufferLength)
           .register(registry);
       retries = Counter.builder(RETRIES)
           .description("Failed attempts that were retried")
           .tags(tags)
           .register(registry);
-      Gauge.builder(IN_FLIGHT, inFlight, AtomicLong::get)
+      Gauge.builder(IN_FLIGHT, inFlight, LongAdder::sum)
           .description("Root effects submitted and not yet completed")
           .tags(tags)
           .strongReference(true)
@@ -315,6 +319,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     private NameTags names = NameTags.ofDefaults();
     private Clock clock = Clock.system();
     private double[] percentiles = {0.5, 0.95, 0.99};
+    private int bufferLength = 1;
     private EchoScheduler scheduler;
     private final List<PolicyMeters> policies = new ArrayList<>();
 
@@ -358,6 +363,25 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
         }
       }
       this.percentiles = percentiles.clone();
+      return this;
+    }
+
+    /**
+     * Sets how many rotating windows the timers' percentiles and maximum keep (Micrometer's {@code
+     * distributionStatisticBufferLength}). The default here is 1, not Micrometer's 3: every record
+     * updates each window's maximum and histogram, and with three the timers were the largest
+     * cost of observing an effect (ObservabilityOverheadBenchmark, stack profile: {@code
+     * TimeWindowMax.record}); the price is a percentile window that starts afresh every two
+     * minutes instead of sliding.
+     *
+     * @param bufferLength windows per timer, at least 1
+     * @return this builder
+     */
+    public Builder distributionBufferLength(int bufferLength) {
+      if (bufferLength < 1) {
+        throw new IllegalArgumentException("bufferLength must be at least 1, was " + bufferLength);
+      }
+      this.bufferLength = bufferLength;
       return this;
     }
 
