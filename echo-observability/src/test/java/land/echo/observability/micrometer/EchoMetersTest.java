@@ -155,4 +155,26 @@ class EchoMetersTest {
     Gauge gauge = registry.get("echo.policy.bulkhead.queued").tags("policy", "index", "name", NameTags.OTHER).gauge();
     assertThat(gauge.value()).isEqualTo(3);
   }
+
+  @Test
+  void closingRemovesTheSchedulersMetersSoAnotherSchedulerCanBeBound() {
+    EchoMeters first = meters(NameTags.ofDefaults());
+    runtime.run(APP.succeed(1).named("job"));
+    first.close();
+    assertThat(registry.find(EchoMeters.WORKERS_PARKED).gauge()).isNull();
+    assertThat(registry.find(EchoMeters.EXECUTIONS).counter()).as("effect meters stay").isNotNull();
+    EchoScheduler other = TestRuntimes.scheduler(3);
+    try {
+      EchoMeters.builder(registry).scheduler(other).build();
+      await().until(() -> registry.get(EchoMeters.WORKERS_PARKED).gauge().value() == 3);
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void aBufferLengthBelowOneIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EchoMeters.builder(registry).distributionBufferLength(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bufferLength");
+  }
 }
