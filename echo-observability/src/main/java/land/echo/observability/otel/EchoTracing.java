@@ -264,6 +264,11 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
 
   // ------------------------------------------------------------------ helpers
 
+  /** Returns how many root and step spans are open (for tests: none once every effect has unwound). */
+  int openSpans() {
+    return roots.size() + steps.size() + aliases.size();
+  }
+
   private Span spanOf(EffectInfo effect, long stepId) {
     Span span = stepId == StepInfo.ROOT ? null : steps.get(stepId);
     if (span == null) {
