@@ -2,6 +2,7 @@ package land.echo.jfr;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.Outcome;
@@ -13,8 +14,9 @@ import land.echo.time.Clock;
 
 /**
  * A {@link RuntimeListener} that commits one JFR event, {@value #EFFECT_EXECUTED}, per root effect
- * when it completes: its id, name, priority, time queued, time running, outcome kind and attempt.
- * Thread-safe.
+ * when it completes: its id, name, priority, time queued, time running, outcome kind and attempt
+ * (the attempts of a retry around the whole effect, also when the effect is submitted as {@code
+ * e.retry(p).named("x")}; 1 without one). Thread-safe.
  *
  * <p>The scheduler commits its own events whatever listeners a runtime has: {@value
  * #TASKS_STOLEN} (a worker stole from a peer) and {@value #WORKER_PARKED} (an idle worker parked;
@@ -46,6 +48,8 @@ public final class JfrListener implements RuntimeListener {
   private final Clock clock;
   /** Failed attempts of root-level retries, by effect id; only effects that retried have an entry. */
   private final ConcurrentHashMap<Long, AtomicInteger> retries = new ConcurrentHashMap<>();
+  /** Ids of the open steps that are their effect itself (see {@link #isOwnStep}), while recording. */
+  private final Set<Long> ownSteps = ConcurrentHashMap.newKeySet();
 
   private JfrListener(Clock clock) {
     this.clock = clock;
@@ -71,10 +75,32 @@ public final class JfrListener implements RuntimeListener {
   }
 
   @Override
+  public void stepStarted(EffectInfo effect, StepInfo step) {
+    if (isOwnStep(effect, step) && new EffectExecuted().isEnabled()) {
+      ownSteps.add(step.id());
+    }
+  }
+
+  @Override
+  public void stepEnded(EffectInfo effect, StepInfo step, Outcome<?, ?> outcome) {
+    if (isOwnStep(effect, step) && !ownSteps.isEmpty()) {
+      ownSteps.remove(step.id());
+    }
+  }
+
+  @Override
   public void retrying(EffectInfo effect, long stepId, int attempt, Outcome<?, ?> failed, Duration delay) {
-    if (stepId == StepInfo.ROOT) {
+    if (stepId == StepInfo.ROOT || ownSteps.contains(stepId)) {
       retries.computeIfAbsent(effect.id(), id -> new AtomicInteger()).incrementAndGet();
     }
+  }
+
+  /**
+   * Whether {@code step} is the effect itself: its outermost named step with the effect's own name
+   * (an effect submitted as {@code e.retry(p).named("x")}), whose retries are the effect's attempts.
+   */
+  private static boolean isOwnStep(EffectInfo effect, StepInfo step) {
+    return step.parentId() == StepInfo.ROOT && step.kind() == StepInfo.Kind.NAMED && step.name().equals(effect.name());
   }
 
   @Override

@@ -66,6 +66,8 @@ class JfrListenerTest {
         time.advance(Duration.ofMillis(300));
         nap.join();
         runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)), RunOptions.defaults().withName("flaky"));
+        calls.set(0);
+        runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flakyNamed"));
         runtime.run(APP.<Integer>fail("no").named("refused"), Priority.LOW);
       } finally {
         runtime.shutdown(Duration.ZERO);
@@ -74,7 +76,7 @@ class JfrListenerTest {
       recording.dump(file);
     }
     List<RecordedEvent> events = read(file, JfrListener.EFFECT_EXECUTED);
-    assertThat(events).extracting(e -> e.getString("name")).containsExactlyInAnyOrder("nap", "flaky", "refused");
+    assertThat(events).extracting(e -> e.getString("name")).containsExactlyInAnyOrder("nap", "flaky", "flakyNamed", "refused");
     RecordedEvent nap = events.stream().filter(e -> e.getString("name").equals("nap")).findFirst().orElseThrow();
     assertThat(nap.getString("priority")).isEqualTo("HIGH");
     assertThat(nap.getString("outcome")).isEqualTo("success");
@@ -83,6 +85,8 @@ class JfrListenerTest {
     assertThat(nap.getInt("attempt")).isEqualTo(1);
     RecordedEvent retried = events.stream().filter(e -> e.getString("name").equals("flaky")).findFirst().orElseThrow();
     assertThat(retried.getInt("attempt")).isEqualTo(3);
+    RecordedEvent named = events.stream().filter(e -> e.getString("name").equals("flakyNamed")).findFirst().orElseThrow();
+    assertThat(named.getInt("attempt")).as("a retry inside the effect's own named step").isEqualTo(3);
     RecordedEvent refused = events.stream().filter(e -> e.getString("name").equals("refused")).findFirst().orElseThrow();
     assertThat(refused.getString("outcome")).isEqualTo("failure");
     assertThat(refused.getString("priority")).isEqualTo("LOW");

@@ -37,7 +37,7 @@ import land.echo.spi.StepInfo;
  *       submitted as {@code e.named("x")} is one span, not a root with a step of the same name), starts at
  *       submission as a child of the submitting thread's current context and ends at completion.
  *       Attributes {@value #NAME}, {@value #PRIORITY}, {@value #EFFECT_ID}, and at the end {@value
- *       #OUTCOME} and {@value #ATTEMPT} (attempts of a retry at the root, 1 without). An event
+ *       #OUTCOME} and {@value #ATTEMPT} (attempts of a retry around the whole effect, 1 without). An event
  *       {@code echo.started} marks the end of its time queued.
  *   <li>A child span per {@code named(..)} step and per child forked by {@code all}, {@code race}
  *       or {@code firstSuccess} (named {@code all[i]}, {@code race[i]}, {@code firstSuccess[i]}),
@@ -197,8 +197,8 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
   @Override
   public void retrying(EffectInfo effect, long stepId, int attempt, Outcome<?, ?> failed, Duration delay) {
     Root root = roots.get(effect.id());
-    if (stepId == StepInfo.ROOT && root != null) {
-      root.retries.incrementAndGet();
+    if (root != null && (stepId == StepInfo.ROOT || aliases.contains(stepId))) {
+      root.retries.incrementAndGet(); // a retry of the effect itself, e.g. e.retry(p).named("x")
     }
     Span span = stepId == StepInfo.ROOT ? null : steps.get(stepId);
     if (span == null && root != null) {

@@ -102,6 +102,23 @@ class EchoTracingTest extends TracingFixture {
   }
 
   @Test
+  void aRetryInsideTheEffectsOwnNamedStepCountsAsItsAttempts() {
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<String, Integer> flaky = APP.compute(token -> {
+      if (calls.incrementAndGet() < 2) {
+        throw new IllegalStateException("flaky");
+      }
+      return 7;
+    });
+    runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flaky"));
+    assertThat(exporter.getFinishedSpanItems()).singleElement().satisfies(span -> {
+      assertThat(span.getName()).isEqualTo("flaky");
+      assertThat(span.getAttributes().get(AttributeKey.longKey(EchoTracing.ATTEMPT))).isEqualTo(2L);
+      assertThat(span.getEvents()).extracting(EventData::getName).contains("echo.retry");
+    });
+  }
+
+  @Test
   void aWholeEffectDeadlineIsATimeoutEvent() {
     EffectHandle<String, Void> handle = runtime.submit(APP.<Void>never().named("slow"),
         RunOptions.defaults().withTimeout(Duration.ofSeconds(1)));
