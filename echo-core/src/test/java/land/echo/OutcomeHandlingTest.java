@@ -148,14 +148,26 @@ class OutcomeHandlingTest {
   @Test
   void transformWithIsNotCalledInARaceLoser() throws Exception {
     AtomicBoolean called = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch unwound = new CountDownLatch(1);
-    ActionEffect<String, String> loser = APP.<String>never()
+    // The loser signals once its frames are on its stack; until then the winner waits, so that the
+    // race is never decided before the loser started (a loser cancelled before it ran would skip
+    // its ensuring, and the test would wait forever: it hung once on a loaded machine).
+    ActionEffect<String, String> loser = APP.compute(token -> {
+          started.countDown();
+          return "waiting";
+        })
+        .flatMap(x -> APP.<String>never())
         .transformWith(o -> {
           called.set(true);
           return APP.succeed("resumed");
         })
         .ensuring(unwound::countDown);
-    assertThat(runtime.run(APP.race(loser, APP.succeed("winner"))).getOrThrow()).isEqualTo("winner");
+    ActionEffect<String, String> winner = APP.blocking(token -> {
+      started.await();
+      return "winner";
+    });
+    assertThat(runtime.run(APP.race(loser, winner)).getOrThrow()).isEqualTo("winner");
     unwound.await();
     assertThat(called).isFalse();
   }

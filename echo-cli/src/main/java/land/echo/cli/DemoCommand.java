@@ -16,6 +16,7 @@ import land.echo.cli.demo.DemoCounters;
 import land.echo.cli.demo.DemoProgress;
 import land.echo.cli.demo.DemoReport;
 import land.echo.cli.demo.DemoRun;
+import land.echo.cli.demo.DemoTelemetry;
 import land.echo.cli.demo.EchoWorkload;
 import land.echo.cli.demo.FlakySymbolService;
 import land.echo.cli.demo.InteractiveQuery;
@@ -79,6 +80,14 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Run the workload twice, on Echo and on a plain ForkJoinPool, and compare.")
   boolean compare;
 
+  @Option(names = "--jfr", paramLabel = "FILE",
+      description = "Record a JDK Flight Recorder file with Echo's events (land.echo.*) and the JDK's defaults.")
+  Path jfrFile;
+
+  @Option(names = "--metrics-port", paramLabel = "N",
+      description = "Serve the Echo run's meters for Prometheus at http://127.0.0.1:N/metrics while the demo runs.")
+  Integer metricsPort;
+
   @Option(names = "--workers", paramLabel = "N",
       description = "Worker threads for both runs (default: available processors, at least 2).")
   Integer workers;
@@ -110,10 +119,17 @@ public final class DemoCommand implements Callable<Integer> {
     if (workers != null && workers < 1) {
       throw usage("--workers must be at least 1, was " + workers);
     }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
+      throw usage("--metrics-port must be between 0 and 65535, was " + metricsPort);
+    }
     int parallelism = workers != null ? workers : SchedulerConfig.defaultWorkers();
     Path path = sourcePath();
     PrintWriter out = spec.commandLine().getOut();
-    try (SourceTree tree = openTree(path)) {
+    try (DemoTelemetry telemetry = DemoTelemetry.start(jfrFile, metricsPort);
+        SourceTree tree = openTree(path)) {
+      if (telemetry.endpointUrl() != null) {
+        out.printf(Locale.ROOT, "Prometheus metrics of the Echo run: %s%n", telemetry.endpointUrl());
+      }
       if (tree.files().isEmpty()) {
         throw usage("--source: no .java files found in " + path);
       }
@@ -130,15 +146,17 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Warming up: each variant runs %d s unmeasured first.%n%n", warm.toSeconds());
         out.flush();
         WorkloadSettings warmSettings = WorkloadSettings.defaults(warm, parallelism);
-        runOnce(null, tree, warmSettings, EchoWorkload::new);
+        runOnce(null, tree, warmSettings, r -> new EchoWorkload(r, null, false));
         runOnce(null, tree, warmSettings, ForkJoinWorkload::new);
       }
-      WorkloadResult echo = runOnce(out, tree, settings, EchoWorkload::new);
+      WorkloadResult echo = runOnce(out, tree, settings,
+          r -> new EchoWorkload(r, telemetry.registry(), telemetry.recordsJfr()));
       if (!compare) {
         endProgress(out);
         out.print(DemoReport.single(echo));
         out.println();
         out.println(shutdownLine(echo));
+        printJfr(out, telemetry);
         out.flush();
         return echo.lost() == 0 ? 0 : 1;
       }
@@ -149,11 +167,20 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("schedule. Echo ran queries at HIGH, service calls at NORMAL and indexing at LOW; the");
       out.println("ForkJoinPool has no priorities, so a query waits behind queued indexing work.");
       out.println(shutdownLine(echo));
+      printJfr(out, telemetry);
       out.flush();
       return echo.lost() == 0 ? 0 : 1;
     } catch (IOException e) {
       spec.commandLine().getErr().println("echoctl demo: cannot read sources at " + path + ": " + e.getMessage());
       return 1;
+    }
+  }
+
+  /** Writes the recording, if any, and says where it is. */
+  private static void printJfr(PrintWriter out, DemoTelemetry telemetry) throws IOException {
+    Path written = telemetry.dumpJfr();
+    if (written != null) {
+      out.printf(Locale.ROOT, "JFR recording: %s (jfr print --events land.echo.EffectExecuted %s)%n", written, written);
     }
   }
 

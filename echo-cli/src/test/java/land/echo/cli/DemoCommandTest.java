@@ -165,6 +165,53 @@ class DemoCommandTest {
     assertThat(lost.group(1)).as("lost on Echo").isEqualTo("0");
   }
 
+  @Test
+  @Timeout(60)
+  void jfrRecordsAFileWithAnEventPerEffectAndTheSchedulersEvents() throws Exception {
+    Path sources = TestSources.writeZip(tmp.resolve("src.zip"), 20);
+    Path recording = tmp.resolve("demo.jfr");
+
+    int code = run("demo", "--seconds", "1", "--source", sources.toString(), "--jfr", recording.toString());
+
+    String report = out.toString();
+    assertThat(code).as(report + err).isZero();
+    assertThat(report).contains("JFR recording: " + recording);
+    java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+    long parks = 0;
+    for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(recording)) {
+      String type = e.getEventType().getName();
+      if (type.equals(land.echo.jfr.JfrListener.EFFECT_EXECUTED)) {
+        byName.merge(e.getString("name"), 1L, Long::sum);
+      } else if (type.equals(land.echo.jfr.JfrListener.WORKER_PARKED)) {
+        parks++;
+      }
+    }
+    assertThat(byName).containsKeys("index.file", "symbols.resolve");
+    assertThat(byName.keySet()).anyMatch(n -> n.startsWith("query."));
+    assertThat(byName.get("index.file")).isGreaterThanOrEqualTo(number(report, "files indexed\\s+(\\d+) / 20"));
+    long queries = byName.entrySet().stream().filter(e -> e.getKey().startsWith("query.")).mapToLong(java.util.Map.Entry::getValue).sum();
+    assertThat(queries).isEqualTo(number(report, "queries run\\s+([\\d,]+)"));
+    assertThat(parks).as("workers parked at least once (at the start, before any work)").isPositive();
+  }
+
+  @Test
+  @Timeout(60)
+  void metricsPortServesPrometheusWhileTheDemoRuns() throws Exception {
+    Path sources = TestSources.writeZip(tmp.resolve("src.zip"), 20);
+
+    int code = run("demo", "--seconds", "1", "--source", sources.toString(), "--metrics-port", "0");
+
+    String report = out.toString();
+    assertThat(code).as(report + err).isZero();
+    assertThat(report).containsPattern("Prometheus metrics of the Echo run: http://127\\.0\\.0\\.1:\\d+/metrics");
+  }
+
+  @Test
+  void aMetricsPortOutOfRangeIsAUsageError() throws Exception {
+    assertThat(run("demo", "--metrics-port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--metrics-port must be between 0 and 65535, was 70000");
+  }
+
   private static long number(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     assertThat(m.find()).as("'" + regex + "' in:\n" + text).isTrue();

@@ -4,6 +4,7 @@ import java.util.List;
 import land.echo.spi.ContextPropagator.Captured;
 import land.echo.spi.ContextPropagator.Scope;
 import land.echo.spi.ContextPropagator;
+import land.echo.spi.EffectInfo;
 
 /**
  * The runtime's side of {@link ContextPropagator}: composes several propagators into one and
@@ -23,10 +24,26 @@ public final class ContextScopes {
       case 1 -> propagators.get(0);
       default -> {
         ContextPropagator[] all = propagators.toArray(new ContextPropagator[0]);
-        yield () -> {
+        yield new ContextPropagator() {
+          @Override
+          public Captured capture() {
+            return composite(all, null);
+          }
+
+          @Override
+          public Captured capture(EffectInfo effect) {
+            return composite(all, effect);
+          }
+        };
+      }
+    };
+  }
+
+  /** Captures with every propagator in order (for {@code effect} when not null) into one snapshot. */
+  private static Captured composite(ContextPropagator[] all, EffectInfo effect) {
           Captured[] captured = new Captured[all.length];
           for (int i = 0; i < all.length; i++) {
-            captured[i] = capture(all[i]);
+            captured[i] = effect == null ? capture(all[i]) : capture(all[i], effect);
           }
           return () -> {
             Scope[] scopes = new Scope[captured.length];
@@ -40,9 +57,34 @@ public final class ContextScopes {
               }
             };
           };
-        };
+  }
+
+  /**
+   * Returns whether some propagator overrides {@link ContextPropagator#capture(EffectInfo)}: only
+   * then does the runtime build an {@link EffectInfo} to capture with.
+   */
+  public static boolean wantsEffectInfo(List<ContextPropagator> propagators) {
+    for (ContextPropagator propagator : propagators) {
+      try {
+        if (propagator.getClass().getMethod("capture", EffectInfo.class).getDeclaringClass()
+            != ContextPropagator.class) {
+          return true;
+        }
+      } catch (NoSuchMethodException | SecurityException e) {
+        return true; // cannot tell: give it the info
       }
-    };
+    }
+    return false;
+  }
+
+  /** Captures with {@code propagator} for {@code effect}, or returns null if it threw (or returned null). */
+  public static Captured capture(ContextPropagator propagator, EffectInfo effect) {
+    try {
+      return propagator.capture(effect);
+    } catch (Throwable t) {
+      RuntimeCore.logQuietly("A context propagator failed to capture; the effect runs without its context", t);
+      return null;
+    }
   }
 
   /** Captures with {@code propagator}, or returns null if it threw (or returned null). */

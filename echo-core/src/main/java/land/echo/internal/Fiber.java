@@ -22,6 +22,7 @@ import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
 import land.echo.spi.ContextPropagator;
+import land.echo.spi.StepInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,15 @@ import org.slf4j.LoggerFactory;
  * FiberRuntime} (explicit continuation stack, auto-yield), simplified to one kind of frame per
  * operator. The file is long because the run loop and the suspension and cancellation protocol are
  * one piece; the handle lives in {@link HandleFuture} and the listeners in {@link CancelListeners}.
+ *
+ * <p><b>Steps.</b> While the runtime has listeners, a {@code named} step pushes a {@link StepFrame}
+ * that reports the step's end when popped, and a fork pushes one at the bottom of each child's
+ * stack ({@code all}, {@code race}, {@code firstSuccess}: a reporting {@code FORKED} step; {@code
+ * timeout}, {@code acquireRelease}: a silent frame that only carries the enclosing step across).
+ * The innermost enclosing step and retry attempt ({@link #scope()}) are found by walking the stack
+ * down to the nearest step frame, so an unobserved fiber pays nothing and an observed one pays
+ * only at step boundaries. Frames a fiber never popped (it finished without unwinding) are
+ * reported by {@link #finish}.
  *
  * <p><b>Context.</b> With a {@link ContextPropagator}, a root captures its submitter's context in
  * its constructor (on the submitting thread) and every child copies the reference from its
@@ -166,8 +176,11 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
   /**
    * The root's context snapshot, captured at submission and shared by every child; null when the
    * runtime has no propagator. The field fits in the fiber's alignment padding (see the notes).
+   * Written once, for a root by {@link RuntimeCore#start} after its listeners were told (so that a
+   * propagator that also listens finds what it opened) and for a child in its constructor, in both
+   * cases before the fiber is first submitted, which publishes it.
    */
-  public final ContextPropagator.Captured context;
+  public ContextPropagator.Captured context;
 
   public Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?> effect, Object link, int index) {
     this.core = core;
@@ -175,8 +188,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     this.link = link;
     this.index = index;
     this.reg = effect;
-    this.context = link instanceof Join j ? j.parent.context
-        : core.propagator == null ? null : ContextScopes.capture(core.propagator);
+    this.context = link instanceof Join j ? j.parent.context : null;
   }
 
   /** Returns the priority this fiber runs at. */
@@ -350,8 +362,10 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
               }
               if (core.listeners != null) {
                 // Only an observed fiber pays for the frame that reports the step's end.
-                push(named);
-                core.stepStarted(root(), named.name);
+                StepFrame scope = scope();
+                StepInfo step = new StepInfo(core.nextStepId(), scope.id, named.name, StepInfo.Kind.NAMED, scope.attempt);
+                push(new StepFrame(step));
+                core.stepStarted(root(), step);
               }
               r = named.source;
             }
@@ -438,7 +452,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             notifyRetry(state, failed, delay);
             if (core.listeners != null) {
-              core.retrying(root(), state.attempts, failed, delay);
+              core.retrying(root(), scope().id, state.attempts, failed, delay);
             }
             state.attempts++;
             core.retries.increment();
@@ -450,6 +464,12 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             sleep(delay, state.node.source, EVAL);
             return null;
+          }
+          if (frame instanceof StepFrame step) {
+            if (step.info != null) {
+              core.stepEnded(root(), step.info, outcomeOf(m, r));
+            }
+            continue;
           }
           if (frame instanceof Release release) {
             try {
@@ -558,7 +578,6 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
                 }
               }
             }
-            case Node.NAMED -> core.stepEnded(root(), ((Node.Named<?, ?>) node).name, outcomeOf(m, r));
             default -> throw new IllegalStateException("unexpected frame " + node.tag);
           }
         }
@@ -616,6 +635,9 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
 
   /** Ends this fiber: drops its listeners, delivers the result, then releases its hold on quiescence. Never throws. */
   private void finish(int m, Object r) {
+    if (sp > 0 && core.listeners != null) {
+      reportUnpoppedSteps(m, r);
+    }
     mode = DONE;
     suspension = null;
     stack = null;
@@ -746,7 +768,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       j.children[i] = new Fiber<>(core, priority(), node.effects[i], j, i);
     }
     holdFor(j);
-    return startJoin(j);
+    return startJoin(j, node.tag == Node.ALL ? "all" : node.tag == Node.RACE ? "race" : "firstSuccess");
   }
 
   /** Runs the acquisition of {@code node} in a child fiber shielded from this fiber's cancellation. */
@@ -754,7 +776,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     Join.Acquire j = new Join.Acquire(this, node);
     j.children[0] = new Fiber<>(core, priority(), node.source, j, 0);
     holdFor(j);
-    return startJoin(j);
+    return startJoin(j, null);
   }
 
   private Fiber<?, ?> forkTimeout(Node.Timeout<?, ?> node) {
@@ -769,6 +791,11 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       j.children[0].finishUnstarted(cause);
       return null;
     }
+    if (core.listeners != null) {
+      StepFrame scope = scope();
+      j.stepId = scope.id;
+      j.children[0].push(new StepFrame(scope.id, scope.attempt));
+    }
     j.arm(core);
     return j.children[0];
   }
@@ -779,7 +806,11 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     LIVE.getAndAdd(this, 1);
   }
 
-  private Fiber<?, ?> startJoin(Join j) {
+  /**
+   * Starts the children of {@code j}; {@code kind} names the steps they open for listeners ({@code
+   * "all"}, {@code "race"}, {@code "firstSuccess"}), or is null for children that open none.
+   */
+  private Fiber<?, ?> startJoin(Join j, String kind) {
     if (LOG.isDebugEnabled()) {
       LOG.debug("Effect '{}' forking {} children", name(), j.children.length);
     }
@@ -793,10 +824,66 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       return null;
     }
     Fiber<?, ?>[] children = j.children;
+    if (core.listeners != null) {
+      openChildSteps(children, kind);
+    }
     for (int i = 1; i < children.length; i++) {
       children[i].submit();
     }
     return children[0];
+  }
+
+  /**
+   * Pushes the step frame at the bottom of each child's stack (they have not started, so their
+   * stacks are still this thread's) and tells the listeners about the steps {@code kind} opens.
+   */
+  private void openChildSteps(Fiber<?, ?>[] children, String kind) {
+    StepFrame scope = scope();
+    HandleFuture<?, ?> root = kind == null ? null : root();
+    for (int i = 0; i < children.length; i++) {
+      if (kind == null) {
+        children[i].push(new StepFrame(scope.id, scope.attempt));
+      } else {
+        StepInfo step = new StepInfo(core.nextStepId(), scope.id, kind + "[" + i + "]", StepInfo.Kind.FORKED, scope.attempt);
+        children[i].push(new StepFrame(step));
+        core.stepStarted(root, step);
+      }
+    }
+  }
+
+  /**
+   * Returns the innermost step enclosing the current point of this fiber (its id, {@link
+   * StepInfo#ROOT} if none) and the attempt of the innermost retry enclosing it (1 if none), by
+   * walking the stack down to the nearest step frame. Only called while the runtime has listeners.
+   */
+  private StepFrame scope() {
+    int attempt = 0;
+    Object[] s = stack;
+    for (int i = sp - 1; i >= 0; i--) {
+      Object frame = s[i];
+      if (frame instanceof RetryState retry) {
+        if (attempt == 0) {
+          attempt = retry.attempts;
+        }
+      } else if (frame instanceof StepFrame step) {
+        return attempt == 0 || attempt == step.attempt ? step : new StepFrame(step.id, attempt);
+      }
+    }
+    return new StepFrame(StepInfo.ROOT, attempt == 0 ? 1 : attempt);
+  }
+
+  /** Ends the steps whose frames are still on the stack (a fiber finished without unwinding them). */
+  private void reportUnpoppedSteps(int m, Object r) {
+    try {
+      Outcome<?, ?> outcome = outcomeOf(m, r);
+      for (int i = sp - 1; i >= 0; i--) {
+        if (stack[i] instanceof StepFrame step && step.info != null) {
+          core.stepEnded(root(), step.info, outcome);
+        }
+      }
+    } catch (Throwable t) {
+      RuntimeCore.logQuietly("Could not report the steps of a finishing fiber", t);
+    }
   }
 
   /** Settles a child that will never run because its parent was cancelled before starting it. */
@@ -1107,6 +1194,28 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /** The per-execution state of a {@code retry} frame. */
+  /**
+   * A step on a fiber's stack: reports the step's end when popped ({@code info} not null), or only
+   * carries the enclosing step's id and attempt into a child that opens no step of its own.
+   */
+  static final class StepFrame {
+    final StepInfo info;
+    final long id;
+    final int attempt;
+
+    StepFrame(StepInfo info) {
+      this.info = info;
+      this.id = info.id();
+      this.attempt = info.attempt();
+    }
+
+    StepFrame(long id, int attempt) {
+      this.info = null;
+      this.id = id;
+      this.attempt = attempt;
+    }
+  }
+
   public static final class RetryState {
     final Node.Retry<?, ?> node;
     /** Attempts started so far, including the one running. */

@@ -83,6 +83,12 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
     volatile long submittedNanos = -1;
     /** The clock when the fiber first ran, or -1; written only while the runtime has listeners. */
     volatile long startedNanos = -1;
+    /**
+     * The snapshot listeners were last given, kept once the effect has started: from then on
+     * nothing in it changes, so the step and completion events of a listened-to effect share one
+     * instead of allocating one each.
+     */
+    volatile EffectInfo started;
 
     Observation(long id) {
       this.id = id;
@@ -107,9 +113,18 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
 
   /** Returns a snapshot of this root for listeners and {@code inFlight()}. */
   public EffectInfo info() {
-    Map<String, Object> attributes = options == null ? Map.of() : options.attributes();
     Observation o = observation();
-    return new EffectInfo(o.id, name(), fiber.priority(), o.submittedNanos, o.startedNanos, attributes);
+    EffectInfo cached = o.started;
+    if (cached != null) {
+      return cached;
+    }
+    Map<String, Object> attributes = options == null ? Map.of() : options.attributes();
+    long startedNanos = o.startedNanos;
+    EffectInfo info = new EffectInfo(o.id, name(), fiber.priority(), o.submittedNanos, startedNanos, attributes);
+    if (startedNanos != -1) {
+      o.started = info; // final from here on (racing builders build equal snapshots)
+    }
+    return info;
   }
 
   /** Called by the root fiber each time it starts a run while the runtime has listeners. */

@@ -8,6 +8,7 @@ import java.util.Collections;
 import land.echo.ActionEffect;
 import land.echo.Fault;
 import land.echo.Outcome;
+import land.echo.spi.StepInfo;
 import land.echo.time.Timer;
 
 /**
@@ -76,6 +77,19 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
 
   public final boolean tryResume(Object r, int m) {
     if (resumed == 0 && RESUMED.compareAndSet(this, 0, 1)) {
+      parent.resume(r, m);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * As {@link #tryResume(Object, int)}, but the winner runs {@code before} first, while the parent
+   * is still suspended (a listener told about a timeout sees the enclosing step still open).
+   */
+  final boolean tryResume(Object r, int m, Runnable before) {
+    if (resumed == 0 && RESUMED.compareAndSet(this, 0, 1)) {
+      before.run();
       parent.resume(r, m);
       return true;
     }
@@ -246,6 +260,8 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
     /** The runtime clock's reading at which this timeout expires, for {@link Deadlines}. */
     final long deadlineAt;
     private volatile Timer.Cancellable timer;
+    /** The step enclosing the timeout, for listeners; set before {@link #arm}, which publishes it. */
+    long stepId = StepInfo.ROOT;
 
     Timeout(Fiber<?, ?> parent, Duration after, ActionEffect<?, ?> fallback) {
       super(parent, 1);
@@ -281,7 +297,13 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
     @Override
     public void run() {
       Fault timedOut = new Fault.TimedOut(after);
-      if (fallback != null ? tryResume(fallback, Fiber.EVAL) : tryResume(timedOut, Fiber.FAULT)) {
+      Object r = fallback != null ? fallback : timedOut;
+      int m = fallback != null ? Fiber.EVAL : Fiber.FAULT;
+      RuntimeCore core = parent.core;
+      boolean won = core.listeners == null
+          ? tryResume(r, m)
+          : tryResume(r, m, () -> core.timedOut(parent.root(), stepId, after));
+      if (won) {
         cancelChildren(timedOut, null);
       }
     }

@@ -22,6 +22,7 @@ import land.echo.scheduler.EchoScheduler;
 import land.echo.spi.ContextPropagator;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.RuntimeListener;
+import land.echo.spi.StepInfo;
 import land.echo.time.Clock;
 import land.echo.time.Timer;
 import org.slf4j.Logger;
@@ -59,6 +60,10 @@ public final class RuntimeCore {
    * and a run of the interpreter then pay one null check for it.
    */
   public final ContextPropagator propagator;
+  /** Whether the propagator captures per effect ({@code capture(EffectInfo)}), so needs an {@link EffectInfo}. */
+  private final boolean propagatorWantsInfo;
+  /** Draws step ids for listeners ({@link StepInfo#id()}); from 1, since 0 is {@link StepInfo#ROOT}. */
+  private final AtomicLong stepIds = new AtomicLong();
   /** Draws effect ids, lazily (see {@link HandleFuture#id()}). */
   public final AtomicLong ids = new AtomicLong();
   private final TimerDispatch timerDispatch = new TimerDispatch();
@@ -95,6 +100,7 @@ public final class RuntimeCore {
       List<RuntimeListener> listeners, Logging logging, List<ContextPropagator> propagators) {
     this.lookup = Objects.requireNonNull(lookup, "lookup");
     this.propagator = ContextScopes.compose(propagators);
+    this.propagatorWantsInfo = ContextScopes.wantsEffectInfo(propagators);
     this.listeners = listeners.isEmpty() ? null : listeners.toArray(new RuntimeListener[0]);
     this.logging = Objects.requireNonNull(logging, "logging");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -124,6 +130,11 @@ public final class RuntimeCore {
     if (listeners != null) {
       handle.observation().submittedNanos = readClock();
       notifyListeners(l -> l.submitted(handle.info()));
+    }
+    if (propagator != null) {
+      // After the listeners: a propagator that also listens (tracing) finds what it opened.
+      fiber.context = propagatorWantsInfo
+          ? ContextScopes.capture(propagator, handle.info()) : ContextScopes.capture(propagator);
     }
     if (LOG.isEnabledForLevel(logging.submitted())) {
       LOG.atLevel(logging.submitted()).log("Submitting effect '{}' at {}", handle.name(), priority);
@@ -285,25 +296,40 @@ public final class RuntimeCore {
     notifyListeners(l -> l.cancelled(handle.info(), cause));
   }
 
-  /** A {@code named} step of {@code root}'s tree began; {@code root} is null if it was not found. */
-  public void stepStarted(HandleFuture<?, ?> root, String name) {
+  /** A step of {@code root}'s tree began ({@link StepInfo}); {@code root} is null if it was not found. */
+  public void stepStarted(HandleFuture<?, ?> root, StepInfo step) {
     if (root != null) {
-      notifyListeners(l -> l.stepStarted(root.info(), name));
+      notifyListeners(l -> l.stepStarted(root.info(), step));
     }
   }
 
-  /** A {@code named} step of {@code root}'s tree ended with {@code outcome}. */
-  public void stepEnded(HandleFuture<?, ?> root, String name, Outcome<?, ?> outcome) {
+  /** A step of {@code root}'s tree ended with {@code outcome}. */
+  public void stepEnded(HandleFuture<?, ?> root, StepInfo step, Outcome<?, ?> outcome) {
     if (root != null) {
-      notifyListeners(l -> l.stepEnded(root.info(), name, outcome));
+      notifyListeners(l -> l.stepEnded(root.info(), step, outcome));
     }
   }
 
-  /** Attempt {@code attempt} of a retry in {@code root}'s tree failed; the next follows after {@code delay}. */
-  public void retrying(HandleFuture<?, ?> root, int attempt, Outcome<?, ?> failed, Duration delay) {
+  /**
+   * Attempt {@code attempt} of a retry inside step {@code stepId} of {@code root}'s tree failed;
+   * the next follows after {@code delay}.
+   */
+  public void retrying(HandleFuture<?, ?> root, long stepId, int attempt, Outcome<?, ?> failed, Duration delay) {
     if (root != null) {
-      notifyListeners(l -> l.retrying(root.info(), attempt, failed, delay));
+      notifyListeners(l -> l.retrying(root.info(), stepId, attempt, failed, delay));
     }
+  }
+
+  /** A {@code timeout(after)} inside step {@code stepId} of {@code root}'s tree expired. */
+  public void timedOut(HandleFuture<?, ?> root, long stepId, Duration after) {
+    if (root != null) {
+      notifyListeners(l -> l.timedOut(root.info(), stepId, after));
+    }
+  }
+
+  /** Returns a new step id, never {@link StepInfo#ROOT}. */
+  public long nextStepId() {
+    return stepIds.incrementAndGet();
   }
 
   /**

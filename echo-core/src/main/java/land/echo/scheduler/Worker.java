@@ -40,6 +40,10 @@ import land.echo.Priority;
  * level's global injector before the local ring, so a task submitted from outside waits at most
  * K picks behind local re-submissions of its own priority.
  *
+ * <p><b>JFR</b>: a successful steal commits a {@link TasksStolen} event and a park a {@link
+ * WorkerParked} event, each only when a recording enables it; neither is on the path of a worker
+ * that finds work in its own ring.
+ *
  * <p><b>Busy time</b> is measured per busy period (from the first task after being idle to the
  * first pick that finds nothing), so the hot path pays no clock read per task.
  */
@@ -210,12 +214,18 @@ final class Worker implements Runnable {
       if (pool.runState() != EchoScheduler.RUNNING && !notified && pool.readyToRetire()) {
         return null;
       }
+      WorkerParked parkedEvent = new WorkerParked();
+      parkedEvent.begin();
       while (!notified) {
         if (pool.runState() >= EchoScheduler.STOP) {
           return null;
         }
         Thread.interrupted(); // a stale interrupt must not turn park into a spin
         LockSupport.park(this);
+      }
+      if (parkedEvent.shouldCommit()) {
+        parkedEvent.worker = index;
+        parkedEvent.commit();
       }
       searching = true; // the waker counted this worker as searching
       afterPark = false;
@@ -415,6 +425,13 @@ final class Worker implements Runnable {
       Runnable task = victim.stealInto(mine);
       if (task != null) {
         STEALS.setOpaque(this, steals + 1);
+        TasksStolen stolen = new TasksStolen();
+        if (stolen.isEnabled()) {
+          stolen.priority = Priority.values()[p].name();
+          stolen.tasks = mine.size() + 1;
+          stolen.victim = victimIndex;
+          stolen.commit();
+        }
         if (!mine.isEmpty()) {
           pool.idle.signalWorkAfterLocalPush();
         }

@@ -5,7 +5,7 @@ package land.echo.spi;
  * that submits an effect to every thread that runs a part of it; registered with {@code
  * ApplicationRuntime.builder().contextPropagator(..)}.
  *
- * <p>The runtime calls {@link #capture()} once per root effect, on the submitting thread, when it
+ * <p>The runtime calls {@link #capture(EffectInfo)} (by default {@link #capture()}) once per root effect, on the submitting thread, when it
  * is submitted. Children forked by {@code all}, {@code race}, {@code firstSuccess}, {@code
  * timeout} and {@code acquireRelease} share their root's snapshot. The runtime then opens {@link
  * Captured#restore()} around everything that runs user code of the effect: each run of the
@@ -32,6 +32,20 @@ public interface ContextPropagator {
    * @return the snapshot, restored later around the effect's code on other threads
    */
   Captured capture();
+
+  /**
+   * Captures the calling thread's context for the root effect {@code effect}; called on the
+   * submitting thread, after the listeners were told {@link RuntimeListener#submitted}. The default
+   * calls {@link #capture()}. A propagator that also listens (tracing, which restores the effect's
+   * own span) overrides it to find what it created for {@code effect}; the runtime builds the
+   * {@code EffectInfo} only for a propagator that overrides this method.
+   *
+   * @param effect the root effect being submitted
+   * @return the snapshot, restored later around the effect's code on other threads
+   */
+  default Captured capture(EffectInfo effect) {
+    return capture();
+  }
 
   /** A snapshot of context taken by {@link #capture()}; thread-safe and restorable any number of times. */
   @FunctionalInterface

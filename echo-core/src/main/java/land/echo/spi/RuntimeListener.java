@@ -52,7 +52,8 @@ public interface RuntimeListener {
   default void started(EffectInfo effect) {}
 
   /**
-   * A step named with {@code named(name)} began, in the effect or in anything it forked.
+   * A step named with {@code named(name)} began, in the effect or in anything it forked. Called
+   * by the default {@link #stepStarted(EffectInfo, StepInfo)}; override that one to see the tree.
    *
    * @param effect the root effect
    * @param name the step's name
@@ -60,7 +61,8 @@ public interface RuntimeListener {
   default void stepStarted(EffectInfo effect, String name) {}
 
   /**
-   * A step named with {@code named(name)} ended with {@code outcome}.
+   * A step named with {@code named(name)} ended with {@code outcome}. Called by the default
+   * {@link #stepEnded(EffectInfo, StepInfo, Outcome)}.
    *
    * @param effect the root effect
    * @param name the step's name
@@ -70,7 +72,8 @@ public interface RuntimeListener {
 
   /**
    * Attempt {@code attempt} (1 for the first) of a {@code retry} ended with {@code failed}; the next
-   * one starts after {@code delay}.
+   * one starts after {@code delay}. Called by the default {@link #retrying(EffectInfo, long, int,
+   * Outcome, Duration)}.
    *
    * @param effect the root effect
    * @param attempt the number of the attempt that failed, 1 for the first
@@ -78,6 +81,65 @@ public interface RuntimeListener {
    * @param delay the delay before the next attempt
    */
   default void retrying(EffectInfo effect, int attempt, Outcome<?, ?> failed, Duration delay) {}
+
+  /**
+   * A step of the effect's tree began: a {@code named(..)} step, or a child forked by {@code all},
+   * {@code race} or {@code firstSuccess}. The runtime calls this method, never the name-only
+   * overload; the default calls {@link #stepStarted(EffectInfo, String)} for {@link
+   * StepInfo.Kind#NAMED} steps, so a listener written against that overload is told as before.
+   *
+   * @param effect the root effect
+   * @param step the step, with its parent in the tree
+   */
+  default void stepStarted(EffectInfo effect, StepInfo step) {
+    if (step.kind() == StepInfo.Kind.NAMED) {
+      stepStarted(effect, step.name());
+    }
+  }
+
+  /**
+   * A step of the effect's tree ended with {@code outcome} (for a forked child that was cancelled
+   * because a sibling decided the parent, {@code Faulted(Cancelled)}). The runtime calls this
+   * method, never the name-only overload; the default calls {@link #stepEnded(EffectInfo, String,
+   * Outcome)} for {@link StepInfo.Kind#NAMED} steps.
+   *
+   * @param effect the root effect
+   * @param step the step, as it was given to {@link #stepStarted(EffectInfo, StepInfo)}
+   * @param outcome the step's outcome
+   */
+  default void stepEnded(EffectInfo effect, StepInfo step, Outcome<?, ?> outcome) {
+    if (step.kind() == StepInfo.Kind.NAMED) {
+      stepEnded(effect, step.name(), outcome);
+    }
+  }
+
+  /**
+   * Attempt {@code attempt} of a {@code retry} inside step {@code stepId} ({@link StepInfo#ROOT}
+   * when no step encloses the retry) ended with {@code failed}; the next one starts after {@code
+   * delay}. The runtime calls this method, never the overload without a step; the default calls
+   * {@link #retrying(EffectInfo, int, Outcome, Duration)}.
+   *
+   * @param effect the root effect
+   * @param stepId the id of the innermost step enclosing the retry, or {@link StepInfo#ROOT}
+   * @param attempt the number of the attempt that failed, 1 for the first
+   * @param failed the failed attempt's outcome
+   * @param delay the delay before the next attempt
+   */
+  default void retrying(EffectInfo effect, long stepId, int attempt, Outcome<?, ?> failed, Duration delay) {
+    retrying(effect, attempt, failed, delay);
+  }
+
+  /**
+   * A {@code timeout(after)} (or {@code timeoutTo}) inside step {@code stepId} ({@link
+   * StepInfo#ROOT} when no step encloses it) expired; what it guarded is being cancelled. A whole
+   * effect's deadline ({@code runWithTimeout}, {@code RunOptions.withTimeout}) is reported by
+   * {@link #cancelled} instead. Runs on the thread that handles the runtime's expiries.
+   *
+   * @param effect the root effect
+   * @param stepId the id of the innermost step enclosing the timeout, or {@link StepInfo#ROOT}
+   * @param after the timeout's budget
+   */
+  default void timedOut(EffectInfo effect, long stepId, Duration after) {}
 
   /**
    * The effect was cancelled with {@code cause} (a {@code Cancelled}, {@code TimedOut} or {@code

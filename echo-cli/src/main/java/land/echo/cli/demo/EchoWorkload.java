@@ -1,8 +1,12 @@
 package land.echo.cli.demo;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
@@ -13,6 +17,8 @@ import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
+import land.echo.jfr.JfrListener;
+import land.echo.observability.micrometer.EchoMeters;
 import land.echo.ShutdownReport;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
@@ -36,6 +42,9 @@ public final class EchoWorkload extends Workload {
 
   private final ApplicationRuntime runtime;
   private final RetryPolicy retryPolicy;
+  /** The meters the report is read from. */
+  private final SimpleMeterRegistry reportRegistry = new SimpleMeterRegistry();
+  private final List<EchoMeters> meters = new ArrayList<>();
   private volatile ShutdownReport shutdownReport;
 
   /**
@@ -45,6 +54,18 @@ public final class EchoWorkload extends Workload {
    * @param run the run's sources, index, counters and settings
    */
   public EchoWorkload(DemoRun run) {
+    this(run, null, false);
+  }
+
+  /**
+   * Creates the workload with its meters also registered in {@code exported} (the registry a
+   * Prometheus endpoint serves; null for none) and, if {@code jfr}, a {@link JfrListener}.
+   *
+   * @param run the run's sources, index, counters and settings
+   * @param exported a registry to register the runtime's meters in too, or null
+   * @param jfr whether to commit JFR events per effect
+   */
+  public EchoWorkload(DemoRun run, MeterRegistry exported, boolean jfr) {
     super(run);
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
         .workers(run.settings().parallelism())
@@ -55,7 +76,16 @@ public final class EchoWorkload extends Workload {
         .with(SourceIndex.class, run.index())
         .with(FlakySymbolService.class, run.service())
         .build();
-    this.runtime = ApplicationRuntime.create(environment, scheduler);
+    ApplicationRuntime.Builder builder = ApplicationRuntime.builder().environment(environment).scheduler(scheduler);
+    meters.add(EchoMeters.builder(reportRegistry).names(DemoMetrics.names()).scheduler(scheduler).build());
+    if (exported != null) {
+      meters.add(EchoMeters.builder(exported).names(DemoMetrics.names()).scheduler(scheduler).build());
+    }
+    meters.forEach(builder::listener);
+    if (jfr) {
+      builder.listener(JfrListener.create());
+    }
+    this.runtime = builder.build();
     this.retryPolicy = RetryPolicy.of(run.settings().maxRetries(), run.settings().initialBackoff());
   }
 
@@ -94,13 +124,13 @@ public final class EchoWorkload extends Workload {
             return counts.size();
           });
         })
-        .named("index.file");
+        .named(DemoMetrics.INDEX);
   }
 
   /** The effect that runs one interactive query against the index. */
   static ActionEffect<CommonError, Integer> query(InteractiveQuery query) {
     return IO.compute(SourceIndex.class, (index, token) -> query.runOn(index))
-        .named("query." + query.kind().name().toLowerCase(java.util.Locale.ROOT));
+        .named(DemoMetrics.queryName(query.kind()));
   }
 
   /** The effect that makes one symbol-service call, its failure a domain error. */
@@ -108,7 +138,13 @@ public final class EchoWorkload extends Workload {
     return SERVICE.compute(
             FlakySymbolService.class, (service, token) -> service.resolve(symbol))
         .catching(ServiceUnavailableException.class, e -> new ServiceFailure(FlakySymbolService.NAME, e.getMessage()))
-        .named("symbols.resolve");
+        .named(DemoMetrics.SERVICE);
+  }
+
+  /** The report's per-effect figures come from the runtime's meters (see {@link DemoMetrics}). */
+  @Override
+  protected WorkloadResult finish(WorkloadResult counted) {
+    return new DemoMetrics(reportRegistry).apply(counted);
   }
 
   @Override
@@ -154,6 +190,7 @@ public final class EchoWorkload extends Workload {
   protected long shutdown(Duration grace) {
     ShutdownReport report = runtime.shutdown(grace);
     shutdownReport = report;
+    meters.forEach(EchoMeters::close); // the scheduler is gone; the effect meters stay
     return report.cancelled();
   }
 }

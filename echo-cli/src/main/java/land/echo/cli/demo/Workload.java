@@ -132,8 +132,19 @@ public abstract sealed class Workload permits EchoWorkload, ForkJoinWorkload {
     Duration indexingTime = indexingElapsed != null ? indexingElapsed : elapsed;
     cancelled = shutdown(settings.shutdownGrace());
     awaitQuiescence(settings.shutdownGrace());
-    return WorkloadResult.of(label(), parallelism(), elapsed, indexingTime, files.size(), run.index(),
-        run.service(), counters, cancelled);
+    return finish(WorkloadResult.of(label(), parallelism(), elapsed, indexingTime, files.size(), run.index(),
+        run.service(), counters, cancelled));
+  }
+
+  /**
+   * Returns the result the report prints, given the one built from the run's counters; the
+   * default returns it unchanged. The Echo workload reads its per-effect figures from its meters.
+   *
+   * @param counted the result built from the counters
+   * @return the result to report
+   */
+  protected WorkloadResult finish(WorkloadResult counted) {
+    return counted;
   }
 
   /**

@@ -1,0 +1,168 @@
+package land.echo.observability.live;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.observability.NameTags;
+import land.echo.spi.EffectInfo;
+import land.echo.spi.OutcomeKind;
+import land.echo.spi.RuntimeListener;
+import land.echo.time.Clock;
+
+/**
+ * A live view of a runtime for dashboards: a {@link RuntimeListener} that keeps per-name latency
+ * histograms and per-priority counts ({@link #snapshot()}), and a bounded journal of the latest
+ * submissions, starts and completions that a live view follows by cursor ({@link #events}).
+ * Thread-safe.
+ *
+ * {@snippet :
+ * Observatory observatory = Observatory.create(NameTags.ofDefaults(), Clock.system(), 4096);
+ * ApplicationRuntime runtime =
+ *     ApplicationRuntime.builder().scheduler(scheduler).listener(observatory).build();
+ * ObservatorySnapshot before = observatory.snapshot();
+ * // ... later, e.g. once a second
+ * ObservatorySnapshot now = observatory.snapshot();
+ * double highPerSecond = now.throughputSince(before, Priority.HIGH);
+ * List<EffectEvent> news = observatory.events(before.nextSequence() - 1, 1000);
+ * }
+ *
+ * <p>Recording costs, per root effect, a name look-up, three journal writes (an atomic increment
+ * and an array store each, never a lock) and a wait-free histogram record. A snapshot copies each
+ * name's histogram (about 20 KB), so reading is cheap enough for a dashboard's polling, not for
+ * every effect. Percentiles are within 1.6% (a log-linear histogram, {@link LatencyHistogram}).
+ */
+public final class Observatory implements RuntimeListener {
+  private static final Priority[] PRIORITIES = Priority.values();
+
+  private final NameTags names;
+  private final Clock clock;
+  private final EventJournal journal;
+  private final ConcurrentHashMap<String, NameSeries> byName = new ConcurrentHashMap<>();
+  private final LongAdder[] completedByPriority = new LongAdder[PRIORITIES.length];
+  private final AtomicLong[] inFlightByPriority = new AtomicLong[PRIORITIES.length];
+
+  private Observatory(NameTags names, Clock clock, int journalCapacity) {
+    this.names = names;
+    this.clock = clock;
+    this.journal = new EventJournal(journalCapacity);
+    for (int i = 0; i < PRIORITIES.length; i++) {
+      completedByPriority[i] = new LongAdder();
+      inFlightByPriority[i] = new AtomicLong();
+    }
+  }
+
+  /**
+   * Returns an observatory.
+   *
+   * @param names the bound on name tags
+   * @param clock the runtime's clock
+   * @param journalCapacity how many of the latest events the journal keeps (rounded up to a power
+   *     of two); at least 1
+   * @return a new observatory, to register as a listener
+   */
+  public static Observatory create(NameTags names, Clock clock, int journalCapacity) {
+    if (journalCapacity < 1) {
+      throw new IllegalArgumentException("journalCapacity must be at least 1, was " + journalCapacity);
+    }
+    return new Observatory(Objects.requireNonNull(names, "names"), Objects.requireNonNull(clock, "clock"), journalCapacity);
+  }
+
+  @Override
+  public void submitted(EffectInfo effect) {
+    inFlightByPriority[effect.priority().ordinal()].incrementAndGet();
+    seriesOf(effect).inFlight.incrementAndGet();
+    append(EffectEvent.Type.SUBMITTED, effect, null);
+  }
+
+  @Override
+  public void started(EffectInfo effect) {
+    append(EffectEvent.Type.STARTED, effect, null);
+  }
+
+  @Override
+  public void completed(EffectInfo effect, Outcome<?, ?> outcome) {
+    long now = clock.nanoTime();
+    int p = effect.priority().ordinal();
+    inFlightByPriority[p].decrementAndGet();
+    completedByPriority[p].increment();
+    NameSeries series = seriesOf(effect);
+    series.inFlight.decrementAndGet();
+    OutcomeKind kind = OutcomeKind.of(outcome);
+    switch (kind) {
+      case SUCCESS -> series.succeeded.increment();
+      case FAILURE -> series.failed.increment();
+      default -> series.faulted.increment();
+    }
+    if (effect.submittedNanos() != -1) {
+      series.latency.record(now - effect.submittedNanos());
+    }
+    append(EffectEvent.Type.COMPLETED, effect, kind);
+  }
+
+  /**
+   * Returns what was recorded up to now.
+   *
+   * @return a snapshot
+   */
+  public ObservatorySnapshot snapshot() {
+    long next = journal.nextSequence();
+    List<ObservatorySnapshot.NameStats> stats = new ArrayList<>(byName.size());
+    for (Map.Entry<String, NameSeries> e : byName.entrySet()) {
+      NameSeries s = e.getValue();
+      LatencyHistogram.Snapshot copy = s.latency.snapshot();
+      stats.add(new ObservatorySnapshot.NameStats(e.getKey(), s.succeeded.sum() + s.failed.sum() + s.faulted.sum(),
+          s.succeeded.sum(), s.failed.sum(), s.faulted.sum(), Math.max(0, s.inFlight.get()),
+          copy.valueAt(50), copy.valueAt(99), copy.max()));
+    }
+    stats.sort(Comparator.comparing(ObservatorySnapshot.NameStats::name));
+    Map<Priority, ObservatorySnapshot.PriorityStats> priorities = new EnumMap<>(Priority.class);
+    for (Priority p : PRIORITIES) {
+      priorities.put(p, new ObservatorySnapshot.PriorityStats(
+          completedByPriority[p.ordinal()].sum(), Math.max(0, inFlightByPriority[p.ordinal()].get())));
+    }
+    return new ObservatorySnapshot(clock.nanoTime(), stats, priorities, next);
+  }
+
+  /**
+   * Returns up to {@code max} journal events with a sequence number above {@code after}, oldest
+   * first. Pass {@code -1} for the oldest the journal still holds, then the last sequence number
+   * returned; events overwritten before they were read are skipped (the journal never waits for a
+   * reader).
+   *
+   * @param after the last sequence number already seen, or {@code -1}
+   * @param max the most events to return; at least 1
+   * @return the events, possibly none
+   */
+  public List<EffectEvent> events(long after, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, was " + max);
+    }
+    return journal.after(after, max);
+  }
+
+  private void append(EffectEvent.Type type, EffectInfo effect, OutcomeKind outcome) {
+    long seq = journal.claim();
+    journal.store(new EffectEvent(seq, clock.nanoTime(), type, effect.id(), effect.name(), effect.priority(), outcome));
+  }
+
+  private NameSeries seriesOf(EffectInfo effect) {
+    return byName.computeIfAbsent(names.tag(effect.name()), n -> new NameSeries());
+  }
+
+  /** What is recorded for one name tag. */
+  private static final class NameSeries {
+    final LatencyHistogram latency = new LatencyHistogram();
+    final LongAdder succeeded = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder faulted = new LongAdder();
+    final AtomicLong inFlight = new AtomicLong();
+  }
+}

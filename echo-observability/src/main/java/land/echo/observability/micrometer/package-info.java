@@ -1,0 +1,6 @@
+/**
+ * Micrometer meters for Echo runtimes and schedulers ({@link
+ * land.echo.observability.micrometer.EchoMeters}), and the extension point for policy meters
+ * ({@link land.echo.observability.micrometer.PolicyMeters}).
+ */
+package land.echo.observability.micrometer;

@@ -1,0 +1,141 @@
+package land.echo.observability.otel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import land.echo.ActionEffect;
+import land.echo.EffectHandle;
+import land.echo.Priority;
+import land.echo.RetryPolicy;
+import land.echo.RunOptions;
+import org.junit.jupiter.api.Test;
+
+/** The root span {@link EchoTracing} opens per effect, read back through the SDK's in-memory exporter. */
+class EchoTracingTest extends TracingFixture {
+
+  @Test
+  void aRootEffectIsOneSpanWithNamePriorityAttemptAndOutcome() {
+    runtime.run(APP.succeed(1).named("checkout"), Priority.HIGH);
+    SpanData span = named(exporter.getFinishedSpanItems(), "checkout");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey(EchoTracing.NAME))).isEqualTo("checkout");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey(EchoTracing.PRIORITY))).isEqualTo("HIGH");
+    assertThat(span.getAttributes().get(AttributeKey.longKey(EchoTracing.ATTEMPT))).isEqualTo(1L);
+    assertThat(span.getAttributes().get(AttributeKey.stringKey(EchoTracing.OUTCOME))).isEqualTo("success");
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(span.getEvents()).extracting(EventData::getName).contains("echo.started");
+  }
+
+  @Test
+  void theRootSpanIsAChildOfTheSubmittersContextAndCurrentOnTheWorker() {
+    AtomicReference<String> seenTrace = new AtomicReference<>();
+    AtomicReference<String> seenSpan = new AtomicReference<>();
+    AtomicReference<String> workerThread = new AtomicReference<>();
+    Span request = tracer.spanBuilder("request").startSpan();
+    try (Scope ignored = request.makeCurrent()) {
+      runtime.run(APP.compute(token -> {
+        workerThread.set(Thread.currentThread().getName());
+        seenTrace.set(Span.current().getSpanContext().getTraceId());
+        seenSpan.set(Span.current().getSpanContext().getSpanId());
+        return 1;
+      }).named("work"));
+    } finally {
+      request.end();
+    }
+    SpanData work = named(exporter.getFinishedSpanItems(), "work");
+    assertThat(work.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+    assertThat(work.getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
+    assertThat(workerThread.get()).as("the body ran after the scheduler hop").isNotEqualTo(Thread.currentThread().getName());
+    assertThat(seenTrace.get()).isEqualTo(work.getTraceId());
+    assertThat(seenSpan.get()).as("the effect's span is current in its body").isEqualTo(work.getSpanId());
+  }
+
+  @Test
+  void theSpanIsCurrentInABlockingBodyToo() {
+    AtomicReference<String> seenSpan = new AtomicReference<>();
+    runtime.run(APP.blocking(token -> {
+      seenSpan.set(Span.current().getSpanContext().getSpanId());
+      return 1;
+    }).named("io"));
+    assertThat(seenSpan.get()).isEqualTo(named(exporter.getFinishedSpanItems(), "io").getSpanId());
+  }
+
+  @Test
+  void aFailureSetsErrorStatusAndAPanicIsRecordedAsAnException() {
+    runtime.run(APP.<Integer>fail("declined").named("pay"));
+    runtime.run(APP.<Integer>compute(token -> { throw new IllegalStateException("boom"); }).named("crash"));
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    SpanData pay = named(spans, "pay");
+    assertThat(pay.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(pay.getStatus().getDescription()).isEqualTo("declined");
+    assertThat(pay.getAttributes().get(AttributeKey.stringKey(EchoTracing.OUTCOME))).isEqualTo("failure");
+    SpanData crash = named(spans, "crash");
+    assertThat(crash.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(crash.getEvents()).extracting(EventData::getName).contains("exception");
+    assertThat(crash.getAttributes().get(AttributeKey.stringKey(EchoTracing.OUTCOME))).isEqualTo("panic");
+  }
+
+  @Test
+  void retriesAtTheRootAreSpanEventsAndCountAsAttempts() {
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<String, Integer> flaky = APP.compute(token -> {
+      if (calls.incrementAndGet() < 3) {
+        throw new IllegalStateException("flaky");
+      }
+      return 7;
+    });
+    runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)), RunOptions.defaults().withName("flaky"));
+    SpanData span = named(exporter.getFinishedSpanItems(), "flaky");
+    assertThat(span.getEvents()).filteredOn(e -> e.getName().equals("echo.retry"))
+        .extracting(e -> e.getAttributes().get(AttributeKey.longKey(EchoTracing.ATTEMPT)))
+        .containsExactly(1L, 2L);
+    assertThat(span.getAttributes().get(AttributeKey.longKey(EchoTracing.ATTEMPT))).isEqualTo(3L);
+  }
+
+  @Test
+  void aRetryInsideTheEffectsOwnNamedStepCountsAsItsAttempts() {
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<String, Integer> flaky = APP.compute(token -> {
+      if (calls.incrementAndGet() < 2) {
+        throw new IllegalStateException("flaky");
+      }
+      return 7;
+    });
+    runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flaky"));
+    assertThat(exporter.getFinishedSpanItems()).singleElement().satisfies(span -> {
+      assertThat(span.getName()).isEqualTo("flaky");
+      assertThat(span.getAttributes().get(AttributeKey.longKey(EchoTracing.ATTEMPT))).isEqualTo(2L);
+      assertThat(span.getEvents()).extracting(EventData::getName).contains("echo.retry");
+    });
+  }
+
+  @Test
+  void aWholeEffectDeadlineIsATimeoutEvent() {
+    EffectHandle<String, Void> handle = runtime.submit(APP.<Void>never().named("slow"),
+        RunOptions.defaults().withTimeout(Duration.ofSeconds(1)));
+    await().until(() -> time.pendingTimers() >= 1);
+    time.advance(Duration.ofSeconds(1));
+    handle.join();
+    await().until(() -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("slow")));
+    SpanData span = named(exporter.getFinishedSpanItems(), "slow");
+    assertThat(span.getEvents()).filteredOn(e -> e.getName().equals("echo.timeout"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getAttributes().get(AttributeKey.longKey(EchoTracing.TIMEOUT_MS))).isEqualTo(1000L));
+    assertThat(span.getAttributes().get(AttributeKey.stringKey(EchoTracing.OUTCOME))).isEqualTo("timed_out");
+  }
+
+  @Test
+  void anUnnamedEffectsSpanIsCalledEffect() {
+    runtime.run(APP.succeed(1));
+    assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("effect");
+  }
+}

@@ -1,0 +1,150 @@
+package land.echo.observability.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import land.echo.ApplicationRuntime;
+import land.echo.Effects;
+import land.echo.Priority;
+import land.echo.observability.TestRuntimes;
+import land.echo.observability.micrometer.EchoMeters;
+import land.echo.scheduler.EchoScheduler;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrometheusEndpointTest {
+  private static final Effects<String> APP = Effects.failingWith(String.class);
+
+  private final VirtualTime time = new VirtualTime();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private ApplicationRuntime runtime;
+  private PrometheusEndpoint endpoint;
+
+  @BeforeEach
+  void start() throws IOException {
+    EchoScheduler scheduler = TestRuntimes.scheduler(2);
+    EchoMeters meters = EchoMeters.builder(registry).clock(time).scheduler(scheduler).build();
+    runtime = TestRuntimes.builder(time, scheduler, meters).build();
+    endpoint = PrometheusEndpoint.start(registry, 0);
+  }
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+    endpoint.close();
+  }
+
+  /** A response: status, content type and body. */
+  private record Response(int status, String contentType, String body) {}
+
+  private static Response request(String url, String method) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    connection.setRequestMethod(method);
+    connection.setConnectTimeout(30_000);
+    connection.setReadTimeout(30_000);
+    try {
+      int status = connection.getResponseCode();
+      InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+      String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new Response(status, connection.getContentType(), body);
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  private String scrapeAfterSomeWork() throws IOException {
+    runtime.run(APP.succeed(1).named("checkout"), Priority.HIGH);
+    runtime.run(APP.<Integer>fail("declined").named("checkout"), Priority.HIGH);
+    runtime.run(APP.compute(token -> 2).named("search"), Priority.LOW);
+    Response response = request(endpoint.url(), "GET");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.contentType()).isEqualTo(PrometheusEndpoint.CONTENT_TYPE);
+    return response.body();
+  }
+
+  @Test
+  void servesEchosMetersInPrometheusTextFormatOnLoopback() throws Exception {
+    assertThat(endpoint.url()).startsWith("http://127.0.0.1:").endsWith("/metrics");
+    String body = scrapeAfterSomeWork();
+    assertThat(body)
+        .contains("echo_effect_executions_total{name=\"checkout\",outcome=\"success\",priority=\"high\"} 1")
+        .contains("echo_effect_executions_total{name=\"checkout\",outcome=\"failure\",priority=\"high\"} 1")
+        .contains("echo_effect_duration_seconds{name=\"search\",priority=\"low\",quantile=\"0.99\"}")
+        .contains("echo_effect_queued_seconds_count{name=\"search\",priority=\"low\"} 1")
+        .contains("echo_effect_in_flight{name=\"checkout\",priority=\"high\"} 0")
+        .contains("echo_effect_success_ratio{name=\"checkout\",priority=\"high\"} 0.5")
+        .contains("echo_scheduler_queued{priority=\"normal\"}")
+        .contains("echo_scheduler_steals_total");
+  }
+
+  @Test
+  void otherMethodsThanGetAreRefused() throws Exception {
+    assertThat(request(endpoint.url(), "DELETE").status()).isEqualTo(405);
+  }
+
+  @Test
+  void aPortOutOfRangeIsRefused() {
+    assertThatThrownBy(() -> PrometheusEndpoint.start(registry, 70_000))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+  }
+
+  /**
+   * Runs Debian's {@code promtool check metrics} on the real scraped output. Without promtool the
+   * test is skipped, except under {@code CI=true}, where it fails: install it with {@code apt-get
+   * install -y prometheus} ({@code .ci/run} does).
+   */
+  @Test
+  void promtoolAcceptsTheScrapedOutput(@TempDir Path dir) throws Exception {
+    String promtool = findPromtool();
+    if (promtool == null) {
+      String how = "promtool not found on PATH; install it with `apt-get install -y prometheus` (Debian/Ubuntu)";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(how + " -- under CI=true this check never skips");
+      }
+      assumeTrue(false, how);
+    }
+    String body = scrapeAfterSomeWork();
+    Path scraped = dir.resolve("scrape.txt");
+    Files.writeString(scraped, body, StandardCharsets.UTF_8);
+    Path output = dir.resolve("promtool.out");
+    Process process = new ProcessBuilder(promtool, "check", "metrics")
+        .redirectInput(scraped.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+    String report = Files.readString(output);
+    assertThat(process.exitValue()).as("promtool check metrics said:%n%s", report).isZero();
+    assertThat(report).as("promtool check metrics reports no problem").isBlank();
+  }
+
+  private static String findPromtool() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      File candidate = new File(dir, "promtool");
+      if (candidate.canExecute()) {
+        return candidate.getPath();
+      }
+    }
+    return null;
+  }
+}
