@@ -1193,7 +1193,6 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     }
   }
 
-  /** The per-execution state of a {@code retry} frame. */
   /**
    * A step on a fiber's stack: reports the step's end when popped ({@code info} not null), or only
    * carries the enclosing step's id and attempt into a child that opens no step of its own.
@@ -1216,6 +1215,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     }
   }
 
+  /** The per-execution state of a {@code retry} frame. */
   public static final class RetryState {
     final Node.Retry<?, ?> node;
     /** Attempts started so far, including the one running. */
