@@ -453,7 +453,10 @@ public final class ApplicationRuntime implements AutoCloseable {
   /** Waits for {@code handle}; an interrupt cancels the effect and is restored. */
   private <E, T> Outcome<E, T> await(HandleFuture<E, T> handle) {
     try {
-      return core.scheduler.await(handle);
+      if (core.scheduler.isBlockingThread()) {
+        return core.scheduler.await(handle); // lends the blocking body's permit while it waits
+      }
+      return handle.awaitOutcome();
     } catch (InterruptedException e) {
       handle.cancel("the thread waiting for the effect's outcome was interrupted");
       Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import land.echo.ActionEffect;
 import land.echo.EffectHandle;
@@ -58,6 +59,12 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
   /** The deadline's timer entry, withdrawn when the handle completes first. */
   public volatile Timer.Cancellable deadline;
   private volatile int claimed;
+  /**
+   * The thread parked in {@link #awaitOutcome}, unparked once the handle is complete; null if none.
+   * Waiting here instead of in {@code CompletableFuture.get} saves its {@code Signaller}, the
+   * largest object of a {@code run(effect)} round trip ("bytes per effect" in echo-bench).
+   */
+  private volatile Thread waiter;
   /** Name and attributes of this execution; null when submitted without {@link RunOptions}. */
   public final RunOptions options;
   /** Null until a log line, a listener or {@code inFlight()} first needs the id or the times. */
@@ -165,7 +172,37 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
       RuntimeCore.logQuietly("Book-keeping of a completed effect failed", t);
     } finally {
       super.complete(outcome);
+      // After complete: a waiter woken earlier would find the handle not done and park again.
+      // Both fields are volatile, so either the waiter sees the result or this sees the waiter.
+      Thread w = waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
     }
+  }
+
+  /**
+   * Waits for the outcome on the calling thread, the one waiter {@code ApplicationRuntime.run}
+   * has: it parks until {@link #completeClaimed} unparks it, allocating nothing. Other callers use
+   * the {@code CompletableFuture} methods.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting (its flag is cleared)
+   */
+  public Outcome<E, T> awaitOutcome() throws InterruptedException {
+    if (!isDone()) {
+      waiter = Thread.currentThread();
+      try {
+        while (!isDone()) {
+          LockSupport.park(this);
+          if (Thread.interrupted()) {
+            throw new InterruptedException();
+          }
+        }
+      } finally {
+        waiter = null;
+      }
+    }
+    return join();
   }
 
   /**

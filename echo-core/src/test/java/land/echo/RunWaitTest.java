@@ -1,0 +1,69 @@
+package land.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code run} parks its caller on the handle itself (no {@code CompletableFuture.get}); the
+ * hand-off between the completing thread and the parked caller must never lose a wake-up.
+ */
+class RunWaitTest {
+  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+
+  @AfterEach
+  void stop() {
+    TestRuntimes.stop(runtime);
+  }
+
+  @Test
+  void runReturnsWhenTheEffectCompletesAfterTheCallerHasParked() {
+    CompletableFuture<Integer> stage = new CompletableFuture<>();
+    Thread caller = Thread.currentThread();
+    AtomicReference<Thread.State> seen = new AtomicReference<>();
+    Thread completer = Thread.ofPlatform().start(() -> {
+      // Forces the order: the caller is parked in run() before the effect completes.
+      await().atMost(Duration.ofSeconds(30)).until(() -> caller.getState() == Thread.State.WAITING);
+      seen.set(caller.getState());
+      stage.complete(7);
+    });
+
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>async(token -> stage));
+
+    assertThat(outcome).isEqualTo(new Outcome.Success<>(7));
+    assertThat(seen.get()).isEqualTo(Thread.State.WAITING);
+    assertThat(completer).satisfies(t -> t.join());
+  }
+
+  @Test
+  void runReturnsWhenTheEffectCompletedBeforeTheCallerWaited() {
+    // succeed(..) usually completes on the worker before run() reaches its wait, or while it is
+    // setting itself as the waiter: every one of these hand-offs must return.
+    for (int i = 0; i < 20_000; i++) {
+      int expected = i;
+      assertThat(runtime.run(ActionEffect.<String, Integer>compute(token -> expected)))
+          .isEqualTo(new Outcome.Success<>(expected));
+    }
+  }
+
+  @Test
+  void anInterruptedWaiterCancelsTheEffectAndKeepsItsInterruptFlag() {
+    Thread caller = Thread.currentThread();
+    Thread interrupter = Thread.ofPlatform().start(() -> {
+      await().atMost(Duration.ofSeconds(30)).until(() -> caller.getState() == Thread.State.WAITING);
+      caller.interrupt();
+    });
+
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>never());
+
+    assertThat(outcome).isInstanceOf(Outcome.Faulted.class);
+    assertThat(((Outcome.Faulted<String, Integer>) outcome).fault()).isInstanceOf(Fault.Cancelled.class);
+    assertThat(Thread.interrupted()).isTrue();
+    assertThat(interrupter).satisfies(t -> t.join());
+  }
+}
