@@ -77,6 +77,16 @@ public final class Observatory implements RuntimeListener {
     return new Observatory(Objects.requireNonNull(names, "names"), Objects.requireNonNull(clock, "clock"), journalCapacity);
   }
 
+  /**
+   * Returns {@code false}: the observatory records root effects only.
+   *
+   * @return {@code false}
+   */
+  @Override
+  public boolean observesSteps() {
+    return false;
+  }
+
   @Override
   public void submitted(EffectInfo effect) {
     inFlightByPriority[effect.priority().ordinal()].incrementAndGet();
