@@ -65,8 +65,8 @@ import land.echo.time.Clock;
  * }
  *
  * <p>Cost: per root effect, three map look-ups (one per event), one clock read (the runtime takes
- * two more), one record per timer, a counter increment and three {@code LongAdder} updates; no step
- * events ({@link #observesSteps()}). The series of a name and priority are
+ * two more), one record per timer, a counter increment and two {@code LongAdder} updates (in
+ * flight); no step events ({@link #observesSteps()}). The series of a name and priority are
  * registered the first time it is seen.
  */
 public final class EchoMeters implements RuntimeListener, AutoCloseable {
@@ -175,12 +175,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     if (submitted != -1) {
       s.duration.record(Math.max(0, clock.nanoTime() - submitted), TimeUnit.NANOSECONDS);
     }
-    OutcomeKind kind = OutcomeKind.of(outcome);
-    s.counter(kind).increment();
-    s.completed.increment();
-    if (kind == OutcomeKind.SUCCESS) {
-      s.succeeded.increment();
-    }
+    s.counter(OutcomeKind.of(outcome)).increment();
   }
 
   /**
@@ -274,8 +269,6 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     final Counter retries;
     /** A LongAdder, not an AtomicLong: the submitter adds and a worker subtracts, on different cores. */
     final LongAdder inFlight = new LongAdder();
-    final LongAdder completed = new LongAdder();
-    final LongAdder succeeded = new LongAdder();
     final AtomicReferenceArray<Counter> byOutcome = new AtomicReferenceArray<>(KINDS.length);
 
     Series(String name, Priority priority) {
@@ -321,9 +314,19 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
       return c;
     }
 
+    /** Read from the outcome counters, so that a completion updates one counter, not three. */
     double successRatio() {
-      long n = completed.sum();
-      return n == 0 ? Double.NaN : (double) succeeded.sum() / n;
+      double succeeded = 0;
+      double completed = 0;
+      for (OutcomeKind kind : KINDS) {
+        Counter c = byOutcome.get(kind.ordinal());
+        if (c != null) {
+          double n = c.count();
+          completed += n;
+          succeeded += kind == OutcomeKind.SUCCESS ? n : 0;
+        }
+      }
+      return completed == 0 ? Double.NaN : succeeded / completed;
     }
   }
 
