@@ -80,7 +80,7 @@ public class ObservabilityOverheadBenchmark {
   /** Effects per {@link #echoBatch()} call. */
   static final int BATCH = 1_000;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array, filled and read only here
   private final EffectHandle<Void, Integer>[] batch = new EffectHandle[BATCH];
 
   /** Builds the runtime with the observers of this trial. */
