@@ -50,12 +50,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Anchor: {@code CompletableFuture.supplyAsync(() -> x, commonPool()).join()}, the same round
  * trip {@code EffectOverheadBenchmark} compares {@code run(succeed)} with, so that the {@code none}
  * case can be set against the committed ratio of docs/benchmarks.md (no-listener cost "within
- * noise" of the runtime before observability). Target: {@code both} at most 1.3x {@code none}.
+ * noise" of the runtime before observability). Targets (issue 9): {@code both} at most 1.3x {@code
+ * none}; {@code none} within noise of the bare runtime.
  *
- * <p>Run: {@code java -cp echo-bench/target/echo-bench.jar org.openjdk.jmh.Main
- * ObservabilityOverhead -jvmArgsAppend
+ * <p>Run: {@code ./echoctl bench observability} (add {@code --quick} for a short run): the report
+ * shows every observed case as a ratio to {@code none} of the same run, for the round trip and for
+ * the batch. Directly through JMH: {@code java -cp echo-bench/target/echo-bench.jar
+ * org.openjdk.jmh.Main ObservabilityOverhead -jvmArgsAppend
  * "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"}
- * (add {@code -wi 3 -i 5 -w 1 -r 1} for a short run). Thread-safety: JMH state.
+ * (add {@code -prof stack} to see where the time goes). Thread-safety: JMH state.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -77,7 +80,7 @@ public class ObservabilityOverheadBenchmark {
   /** Effects per {@link #echoBatch()} call. */
   static final int BATCH = 1_000;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array, filled and read only here
   private final EffectHandle<Void, Integer>[] batch = new EffectHandle[BATCH];
 
   /** Builds the runtime with the observers of this trial. */

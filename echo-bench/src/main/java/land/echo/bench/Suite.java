@@ -78,7 +78,9 @@ final class Suite {
       new Bench("allocation", List.of(AllocationBenchmark.class), List.of(GCProfiler.class),
           new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::allocationRows),
       new Bench("timers", List.of(TimerIsolationBenchmark.class), List.of(LatencyProfiler.class),
-          new Settings(2, 3, 10, 0), new Settings(1, 2, 5, 0), Suite::timerRows));
+          new Settings(2, 3, 10, 0), new Settings(1, 2, 5, 0), Suite::timerRows),
+      new Bench("observability", List.of(ObservabilityOverheadBenchmark.class), List.of(),
+          new Settings(2, 3, 5, 1), new Settings(1, 2, 3, 1), Suite::observabilityRows));
 
   private Suite() {}
 
@@ -204,6 +206,34 @@ final class Suite {
     for (String pct : List.of("p50", "max")) {
       rows.add(new Row("timers", "lateness of the 20,000 burst timeouts, " + pct,
           "us", r.secondaryMedian(method, any, "latency.burst." + pct), "—", java.util.OptionalDouble.empty(), null));
+    }
+    return rows;
+  }
+
+  /**
+   * Rows of {@link ObservabilityOverheadBenchmark}: each observed runtime against the runtime
+   * without a listener, measured in the same run, for the round trip and for the batch; and the
+   * runtime without a listener against the {@code CompletableFuture} round trip of the same trial,
+   * the ratio {@code overhead} reports for the runtime before observability existed ("within
+   * noise" of it). Targets (issue 9): metrics and tracing together at most 1.3x.
+   */
+  private static List<Row> observabilityRows(Results r) {
+    String bench = "observability";
+    String cls = "ObservabilityOverheadBenchmark.";
+    Map<String, String> none = Map.of("observers", "none");
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row(bench, "run(compute) round trip, no listener", r.unit(cls + "echoRun", none),
+        r.median(cls + "echoRun", none), "cf supplyAsync.join", r.median(cls + "cfSupplyAsyncJoin", none), null));
+    for (String method : List.of("echoRun", "echoBatch")) {
+      String metric = method.equals("echoRun") ? "run(compute) round trip" : "per effect, batches of "
+          + String.format(java.util.Locale.ROOT, "%,d", ObservabilityOverheadBenchmark.BATCH);
+      var bare = r.median(cls + method, none);
+      String unit = r.unit(cls + method, none);
+      for (String observers : List.of("jfr", "metrics", "tracing", "both")) {
+        Target target = observers.equals("both") ? Target.ratioAtMost(1.3, "<= 1.30x no listener") : null;
+        rows.add(new Row(bench, metric + ", " + observers, unit, r.median(cls + method, Map.of("observers", observers)),
+            "no listener", bare, target));
+      }
     }
     return rows;
   }

@@ -91,8 +91,9 @@ import org.slf4j.LoggerFactory;
  * operator. The file is long because the run loop and the suspension and cancellation protocol are
  * one piece; the handle lives in {@link HandleFuture} and the listeners in {@link CancelListeners}.
  *
- * <p><b>Steps.</b> While the runtime has listeners, a {@code named} step pushes a {@link StepFrame}
- * that reports the step's end when popped, and a fork pushes one at the bottom of each child's
+ * <p><b>Steps.</b> While a listener observes steps ({@link RuntimeCore#stepsObserved}), a {@code
+ * named} step pushes a {@link StepFrame} that reports the step's end when popped, and a fork
+ * pushes one at the bottom of each child's
  * stack ({@code all}, {@code race}, {@code firstSuccess}: a reporting {@code FORKED} step; {@code
  * timeout}, {@code acquireRelease}: a silent frame that only carries the enclosing step across).
  * The innermost enclosing step and retry attempt ({@link #scope()}) are found by walking the stack
@@ -360,7 +361,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
               if (LOG.isDebugEnabled()) {
                 LOG.debug("Running step '{}' at {}", named.name, priority());
               }
-              if (core.listeners != null) {
+              if (core.stepsObserved) {
                 // Only an observed fiber pays for the frame that reports the step's end.
                 StepFrame scope = scope();
                 StepInfo step = new StepInfo(core.nextStepId(), scope.id, named.name, StepInfo.Kind.NAMED, scope.attempt);
@@ -791,7 +792,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       j.children[0].finishUnstarted(cause);
       return null;
     }
-    if (core.listeners != null) {
+    if (core.stepsObserved) {
       StepFrame scope = scope();
       j.stepId = scope.id;
       j.children[0].push(new StepFrame(scope.id, scope.attempt));
@@ -824,7 +825,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       return null;
     }
     Fiber<?, ?>[] children = j.children;
-    if (core.listeners != null) {
+    if (core.stepsObserved) {
       openChildSteps(children, kind);
     }
     for (int i = 1; i < children.length; i++) {
@@ -854,7 +855,8 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
   /**
    * Returns the innermost step enclosing the current point of this fiber (its id, {@link
    * StepInfo#ROOT} if none) and the attempt of the innermost retry enclosing it (1 if none), by
-   * walking the stack down to the nearest step frame. Only called while the runtime has listeners.
+   * walking the stack down to the nearest step frame (none are pushed unless {@link
+   * RuntimeCore#stepsObserved}). Only called while the runtime has listeners.
    */
   private StepFrame scope() {
     int attempt = 0;
@@ -869,7 +871,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
         return attempt == 0 || attempt == step.attempt ? step : new StepFrame(step.id, attempt);
       }
     }
-    return new StepFrame(StepInfo.ROOT, attempt == 0 ? 1 : attempt);
+    return attempt == 0 || attempt == 1 ? StepFrame.ROOT_SCOPE_FRAME : new StepFrame(StepInfo.ROOT, attempt);
   }
 
   /** Ends the steps whose frames are still on the stack (a fiber finished without unwinding them). */
@@ -1199,6 +1201,9 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
    */
   static final class StepFrame {
     final StepInfo info;
+    /** What scope() returns outside every step and retry: shared, since nothing mutates or pushes it. */
+    static final StepFrame ROOT_SCOPE_FRAME = new StepFrame(StepInfo.ROOT, 1);
+
     final long id;
     final int attempt;
 

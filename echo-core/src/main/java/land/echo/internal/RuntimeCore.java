@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * path: a registry CAS, two {@link LongAdder} increments and two guarded log calls per effect.
  * {@link RuntimeListener}s add one null check per event site when there are none ({@link
  * #listeners} is null, not empty, so the check is a single field read); when there are some, a
- * clock reading at submission and at the first run, and an {@link EffectInfo} per event.
+ * clock reading at submission and at the first run, and an {@link EffectInfo} per event (built
+ * once per event, not per listener; from the first run on, one per effect); step frames and step
+ * events only while some listener {@linkplain RuntimeListener#observesSteps() observes steps}.
  *
  * <p>Timer actions only hand work over ({@link #onTimer}): the timer's thread is shared by every
  * runtime in the JVM, so it never runs a cancellation action, a handle's dependents or a log call.
@@ -54,6 +56,11 @@ public final class RuntimeCore {
   public final InFlightRegistry registry = new InFlightRegistry();
   /** The listeners, or null when there are none: the hot path only checks for null. */
   public final RuntimeListener[] listeners;
+  /**
+   * Whether some listener {@linkplain RuntimeListener#observesSteps() observes steps}: only then do
+   * fibers keep the step tree (a {@link StepInfo}, a frame and a shared id per step).
+   */
+  public final boolean stepsObserved;
   public final Logging logging;
   /**
    * The context propagator (several composed into one), or null when there is none: a submission
@@ -102,6 +109,7 @@ public final class RuntimeCore {
     this.propagator = ContextScopes.compose(propagators);
     this.propagatorWantsInfo = ContextScopes.wantsEffectInfo(propagators);
     this.listeners = listeners.isEmpty() ? null : listeners.toArray(new RuntimeListener[0]);
+    this.stepsObserved = listeners.stream().anyMatch(RuntimeCore::observesSteps);
     this.logging = Objects.requireNonNull(logging, "logging");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.environment = Objects.requireNonNull(environment, "environment");
@@ -127,14 +135,22 @@ public final class RuntimeCore {
     Fiber<E, T> fiber = new Fiber<>(this, priority, effect, handle, 0);
     handle.fiber = fiber;
     submitted.increment();
+    EffectInfo info = null;
     if (listeners != null) {
       handle.observation().submittedNanos = readClock();
-      notifyListeners(l -> l.submitted(handle.info()));
+      info = handle.info();
+      for (RuntimeListener listener : listeners) {
+        try {
+          listener.submitted(info);
+        } catch (Throwable t) {
+          listenerFailed(listener, t);
+        }
+      }
     }
     if (propagator != null) {
       // After the listeners: a propagator that also listens (tracing) finds what it opened.
       fiber.context = propagatorWantsInfo
-          ? ContextScopes.capture(propagator, handle.info()) : ContextScopes.capture(propagator);
+          ? ContextScopes.capture(propagator, info != null ? info : handle.info()) : ContextScopes.capture(propagator);
     }
     if (LOG.isEnabledForLevel(logging.submitted())) {
       LOG.atLevel(logging.submitted()).log("Submitting effect '{}' at {}", handle.name(), priority);
@@ -226,7 +242,14 @@ public final class RuntimeCore {
       logFault(handle, ((Outcome.Faulted<?, ?>) outcome).fault());
     }
     if (listeners != null) {
-      notifyListeners(l -> l.completed(handle.info(), outcome));
+      EffectInfo info = handle.info();
+      for (RuntimeListener listener : listeners) {
+        try {
+          listener.completed(info, outcome);
+        } catch (Throwable t) {
+          listenerFailed(listener, t);
+        }
+      }
     }
   }
 
@@ -288,25 +311,47 @@ public final class RuntimeCore {
   /** The root's fiber runs for the first time (and was not cancelled before it could). */
   public void rootStarted(HandleFuture<?, ?> handle) {
     handle.observation().startedNanos = readClock();
-    notifyListeners(l -> l.started(handle.info()));
+    EffectInfo info = handle.info();
+    for (RuntimeListener listener : listeners) {
+      try {
+        listener.started(info);
+      } catch (Throwable t) {
+        listenerFailed(listener, t);
+      }
+    }
   }
 
   /** Root {@code handle} was cancelled with {@code cause}; its completion follows. */
   public void rootCancelled(HandleFuture<?, ?> handle, Fault cause) {
-    notifyListeners(l -> l.cancelled(handle.info(), cause));
+    EffectInfo info = handle.info();
+    notifyListeners(l -> l.cancelled(info, cause));
   }
 
   /** A step of {@code root}'s tree began ({@link StepInfo}); {@code root} is null if it was not found. */
   public void stepStarted(HandleFuture<?, ?> root, StepInfo step) {
     if (root != null) {
-      notifyListeners(l -> l.stepStarted(root.info(), step));
+      EffectInfo info = root.info();
+      for (RuntimeListener listener : listeners) {
+        try {
+          listener.stepStarted(info, step);
+        } catch (Throwable t) {
+          listenerFailed(listener, t);
+        }
+      }
     }
   }
 
   /** A step of {@code root}'s tree ended with {@code outcome}. */
   public void stepEnded(HandleFuture<?, ?> root, StepInfo step, Outcome<?, ?> outcome) {
     if (root != null) {
-      notifyListeners(l -> l.stepEnded(root.info(), step, outcome));
+      EffectInfo info = root.info();
+      for (RuntimeListener listener : listeners) {
+        try {
+          listener.stepEnded(info, step, outcome);
+        } catch (Throwable t) {
+          listenerFailed(listener, t);
+        }
+      }
     }
   }
 
@@ -316,14 +361,16 @@ public final class RuntimeCore {
    */
   public void retrying(HandleFuture<?, ?> root, long stepId, int attempt, Outcome<?, ?> failed, Duration delay) {
     if (root != null) {
-      notifyListeners(l -> l.retrying(root.info(), stepId, attempt, failed, delay));
+      EffectInfo info = root.info();
+      notifyListeners(l -> l.retrying(info, stepId, attempt, failed, delay));
     }
   }
 
   /** A {@code timeout(after)} inside step {@code stepId} of {@code root}'s tree expired. */
   public void timedOut(HandleFuture<?, ?> root, long stepId, Duration after) {
     if (root != null) {
-      notifyListeners(l -> l.timedOut(root.info(), stepId, after));
+      EffectInfo info = root.info();
+      notifyListeners(l -> l.timedOut(info, stepId, after));
     }
   }
 
@@ -342,13 +389,27 @@ public final class RuntimeCore {
       try {
         event.accept(listener);
       } catch (Throwable t) {
-        listenerFailures.increment();
-        try {
-          LOG.warn("A runtime listener {} failed; the effect goes on", listener.getClass().getName(), t);
-        } catch (Throwable ignored) {
-          // Nothing left to report it with.
-        }
+        listenerFailed(listener, t);
       }
+    }
+  }
+
+  /** Asks {@code listener} whether it observes steps; one that throws is taken to. */
+  private static boolean observesSteps(RuntimeListener listener) {
+    try {
+      return listener.observesSteps();
+    } catch (Throwable t) {
+      return true;
+    }
+  }
+
+  /** Counts and logs a listener's failure; never throws. */
+  private void listenerFailed(RuntimeListener listener, Throwable t) {
+    listenerFailures.increment();
+    try {
+      LOG.warn("A runtime listener {} failed; the effect goes on", listener.getClass().getName(), t);
+    } catch (Throwable ignored) {
+      // Nothing left to report it with.
     }
   }
 

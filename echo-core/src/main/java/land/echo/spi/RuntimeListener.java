@@ -38,6 +38,25 @@ import land.echo.Outcome;
 public interface RuntimeListener {
 
   /**
+   * Returns whether this listener wants the step events: {@link #stepStarted(EffectInfo, StepInfo)},
+   * {@link #stepEnded(EffectInfo, StepInfo, Outcome)} (and the name-only overloads they call), and
+   * the real step ids in {@link #retrying(EffectInfo, long, int, Outcome, Duration)} and {@link
+   * #timedOut}. Asked once, when the runtime is built; {@code true} by default.
+   *
+   * <p>The runtime keeps the step tree (a {@link StepInfo}, a stack frame and an id drawn from a
+   * shared counter per step) only while at least one of its listeners returns {@code true}. When
+   * none does, no step events are sent and {@code retrying} and {@code timedOut} report {@link
+   * StepInfo#ROOT} as the step; a listener that returns {@code false} must not rely on either,
+   * since another listener of the same runtime may still turn the tree on. A metrics listener that
+   * only counts root effects returns {@code false} and saves that cost per step.
+   *
+   * @return whether this listener observes steps
+   */
+  default boolean observesSteps() {
+    return true;
+  }
+
+  /**
    * An effect was submitted; it may still be refused (a missing capability, shutdown).
    *
    * @param effect the submitted effect

@@ -131,6 +131,43 @@ class StepEventsTest {
     assertThat(openAtTimeout.get()).isTrue();
   }
 
+  /** A {@link Tree} that declares it does not observe steps. */
+  static class RootsOnly extends Tree {
+    @Override
+    public boolean observesSteps() {
+      return false;
+    }
+  }
+
+  @Test
+  void whenNoListenerObservesStepsNoStepEventsAreSentAndRetriesReportTheRoot() {
+    RootsOnly tree = new RootsOnly();
+    runtime = builder().listener(tree).build();
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<String, Integer> call = APP.<Integer>compute(token -> {
+      if (calls.incrementAndGet() < 2) {
+        throw new IllegalStateException("flaky");
+      }
+      return 1;
+    }).named("call");
+    Outcome<String, List<Integer>> outcome =
+        runtime.run(APP.all(List.of(call.retry(RetryPolicy.of(3, Duration.ZERO)).named("fetch"), APP.succeed(2))));
+    assertThat(outcome).isEqualTo(new Outcome.Success<>(List.of(1, 2)));
+    assertThat(tree.steps).isEmpty();
+    assertThat(tree.ended).isEmpty();
+    assertThat(tree.events).containsExactly("retry 1 in root");
+  }
+
+  @Test
+  void oneListenerThatObservesStepsTurnsTheTreeOnForEveryListener() {
+    RootsOnly rootsOnly = new RootsOnly();
+    Tree tree = new Tree();
+    runtime = builder().listener(rootsOnly).listener(tree).build();
+    runtime.run(APP.succeed(0).named("first").named("job"));
+    assertThat(tree.shape()).containsExactly("job > first (NAMED, 1)", "root > job (NAMED, 1)");
+    assertThat(rootsOnly.steps).hasSize(2); // declining steps saves work only when nobody wants them
+  }
+
   @Test
   void aListenerOfTheNameOnlyMethodsSeesNamedStepsAsBefore() {
     ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();

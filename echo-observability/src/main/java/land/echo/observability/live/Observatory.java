@@ -35,9 +35,11 @@ import land.echo.time.Clock;
  * }
  *
  * <p>Recording costs, per root effect, a name look-up, three journal writes (an atomic increment
- * and an array store each, never a lock) and a wait-free histogram record. A snapshot copies each
- * name's histogram (about 20 KB), so reading is cheap enough for a dashboard's polling, not for
- * every effect. Percentiles are within 1.6% (a log-linear histogram, {@link LatencyHistogram}).
+ * and an array store each, never a lock) and a wait-free record into an HdrHistogram {@code
+ * Recorder}. A snapshot swaps each name's interval histogram out and adds it to that name's
+ * cumulative one (see {@link LatencyRecorder}), so reading is cheap enough for a dashboard's
+ * polling, not for every effect. Latencies are cumulative since the observatory was built;
+ * percentiles are within 0.1% (three significant digits).
  */
 public final class Observatory implements RuntimeListener {
   private static final Priority[] PRIORITIES = Priority.values();
@@ -73,6 +75,16 @@ public final class Observatory implements RuntimeListener {
       throw new IllegalArgumentException("journalCapacity must be at least 1, was " + journalCapacity);
     }
     return new Observatory(Objects.requireNonNull(names, "names"), Objects.requireNonNull(clock, "clock"), journalCapacity);
+  }
+
+  /**
+   * Returns {@code false}: the observatory records root effects only.
+   *
+   * @return {@code false}
+   */
+  @Override
+  public boolean observesSteps() {
+    return false;
   }
 
   @Override
@@ -117,10 +129,10 @@ public final class Observatory implements RuntimeListener {
     List<ObservatorySnapshot.NameStats> stats = new ArrayList<>(byName.size());
     for (Map.Entry<String, NameSeries> e : byName.entrySet()) {
       NameSeries s = e.getValue();
-      LatencyHistogram.Snapshot copy = s.latency.snapshot();
+      LatencyRecorder.Percentiles latency = s.latency.snapshot();
       stats.add(new ObservatorySnapshot.NameStats(e.getKey(), s.succeeded.sum() + s.failed.sum() + s.faulted.sum(),
           s.succeeded.sum(), s.failed.sum(), s.faulted.sum(), Math.max(0, s.inFlight.get()),
-          copy.valueAt(50), copy.valueAt(99), copy.max()));
+          latency.p50(), latency.p99(), latency.max()));
     }
     stats.sort(Comparator.comparing(ObservatorySnapshot.NameStats::name));
     Map<Priority, ObservatorySnapshot.PriorityStats> priorities = new EnumMap<>(Priority.class);
@@ -159,7 +171,7 @@ public final class Observatory implements RuntimeListener {
 
   /** What is recorded for one name tag. */
   private static final class NameSeries {
-    final LatencyHistogram latency = new LatencyHistogram();
+    final LatencyRecorder latency = new LatencyRecorder();
     final LongAdder succeeded = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder faulted = new LongAdder();

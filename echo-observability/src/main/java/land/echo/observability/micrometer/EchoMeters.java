@@ -23,7 +23,6 @@ import land.echo.scheduler.SchedulerStats;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.OutcomeKind;
 import land.echo.spi.RuntimeListener;
-import land.echo.spi.StepInfo;
 import land.echo.time.Clock;
 
 /**
@@ -65,8 +64,9 @@ import land.echo.time.Clock;
  *     ApplicationRuntime.builder().scheduler(scheduler).listener(meters).build();
  * }
  *
- * <p>Cost: per root effect, two map look-ups (cached per name and priority), two clock reads, one
- * timer record per timer and one counter increment. The series of a name and priority are
+ * <p>Cost: per root effect, three map look-ups (one per event), one clock read (the runtime takes
+ * two more), one record per timer, a counter increment and two {@code LongAdder} updates (in
+ * flight); no step events ({@link #observesSteps()}). The series of a name and priority are
  * registered the first time it is seen.
  */
 public final class EchoMeters implements RuntimeListener, AutoCloseable {
@@ -106,6 +106,12 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
   private final double[] percentiles;
   private final int bufferLength;
   private final ConcurrentHashMap<String, AtomicReferenceArray<Series>> series = new ConcurrentHashMap<>();
+  /**
+   * The same series by effect name, for the names that are their own tag value (declared or
+   * admitted; bounded like the tags): one look-up per event instead of {@link NameTags#tag} and a
+   * second map (ObservabilityOverheadBenchmark, JFR profile: {@code seriesOf} and the maps).
+   */
+  private final ConcurrentHashMap<String, AtomicReferenceArray<Series>> byOwnName = new ConcurrentHashMap<>();
   /** The scheduler's meters, removed again by {@link #close()}. */
   private final List<Meter> schedulerMeters = new ArrayList<>();
 
@@ -169,31 +175,34 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     if (submitted != -1) {
       s.duration.record(Math.max(0, clock.nanoTime() - submitted), TimeUnit.NANOSECONDS);
     }
-    OutcomeKind kind = OutcomeKind.of(outcome);
-    s.counter(kind).increment();
-    s.completed.increment();
-    if (kind == OutcomeKind.SUCCESS) {
-      s.succeeded.increment();
-    }
+    s.counter(OutcomeKind.of(outcome)).increment();
   }
 
+  /**
+   * Returns {@code false}: steps are traced, not metered (their names are not declared), so a
+   * runtime whose only listener is this one keeps no step tree.
+   *
+   * @return {@code false}
+   */
   @Override
-  public void stepStarted(EffectInfo effect, StepInfo step) {
-    // Steps are traced, not metered: their names are not declared.
-  }
-
-  @Override
-  public void stepEnded(EffectInfo effect, StepInfo step, Outcome<?, ?> outcome) {
-    // As above.
+  public boolean observesSteps() {
+    return false;
   }
 
   private Series seriesOf(EffectInfo effect) {
-    String tag = names.tag(effect.name());
-    AtomicReferenceArray<Series> slots = series.computeIfAbsent(tag, t -> new AtomicReferenceArray<>(PRIORITIES.length));
+    String name = effect.name();
+    AtomicReferenceArray<Series> slots = byOwnName.get(name);
+    if (slots == null) {
+      String tag = names.tag(name);
+      slots = series.computeIfAbsent(tag, t -> new AtomicReferenceArray<>(PRIORITIES.length));
+      if (tag.equals(name)) {
+        byOwnName.putIfAbsent(name, slots);
+      }
+    }
     int p = effect.priority().ordinal();
     Series s = slots.get(p);
     if (s == null) {
-      Series created = new Series(tag, effect.priority());
+      Series created = new Series(names.tag(name), effect.priority()); // once per series
       s = slots.compareAndExchange(p, null, created);
       if (s == null) {
         s = created;
@@ -260,8 +269,6 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     final Counter retries;
     /** A LongAdder, not an AtomicLong: the submitter adds and a worker subtracts, on different cores. */
     final LongAdder inFlight = new LongAdder();
-    final LongAdder completed = new LongAdder();
-    final LongAdder succeeded = new LongAdder();
     final AtomicReferenceArray<Counter> byOutcome = new AtomicReferenceArray<>(KINDS.length);
 
     Series(String name, Priority priority) {
@@ -307,9 +314,19 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
       return c;
     }
 
+    /** Read from the outcome counters, so that a completion updates one counter, not three. */
     double successRatio() {
-      long n = completed.sum();
-      return n == 0 ? Double.NaN : (double) succeeded.sum() / n;
+      double succeeded = 0;
+      double completed = 0;
+      for (OutcomeKind kind : KINDS) {
+        Counter c = byOutcome.get(kind.ordinal());
+        if (c != null) {
+          double n = c.count();
+          completed += n;
+          succeeded += kind == OutcomeKind.SUCCESS ? n : 0;
+        }
+      }
+      return completed == 0 ? Double.NaN : succeeded / completed;
     }
   }
 

@@ -11,7 +11,6 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.ApplicationRuntime;
@@ -95,10 +94,13 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
   private final Tracer tracer;
   /** The open root spans, by effect id. */
   private final ConcurrentHashMap<Long, Root> roots = new ConcurrentHashMap<>();
-  /** The open step spans, by step id. */
-  private final ConcurrentHashMap<Long, Span> steps = new ConcurrentHashMap<>();
-  /** The steps that are their root's span (see {@link #stepStarted}), ended with the root, not alone. */
-  private final Set<Long> aliases = ConcurrentHashMap.newKeySet();
+  /**
+   * The open steps, by step id: a {@link Span}, or the {@link Root} for a step that is its root's
+   * span (see {@link #stepStarted}), ended with the root, not alone. One map rather than a map
+   * and a set of aliases: the common {@code e.named("x")} costs one entry, not two
+   * (ObservabilityOverheadBenchmark, JFR profile: map operations and boxing).
+   */
+  private final ConcurrentHashMap<Long, Object> steps = new ConcurrentHashMap<>();
 
   private EchoTracing(Tracer tracer) {
     this.tracer = tracer;
@@ -163,12 +165,11 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
       Root root = roots.get(effect.id());
       if (root != null && root.aliased.compareAndSet(false, true)) {
         // effect.named("x") submitted as is: its outermost step is the effect itself, one span.
-        aliases.add(step.id());
-        steps.put(step.id(), root.span);
+        steps.put(step.id(), root);
         return;
       }
     }
-    Span parent = step.parentId() == StepInfo.ROOT ? null : steps.get(step.parentId());
+    Span parent = step.parentId() == StepInfo.ROOT ? null : spanOf(steps.get(step.parentId()));
     if (parent == null) {
       Root root = roots.get(effect.id());
       if (root == null) {
@@ -188,8 +189,7 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
 
   @Override
   public void stepEnded(EffectInfo effect, StepInfo step, Outcome<?, ?> outcome) {
-    Span span = steps.remove(step.id());
-    if (span != null && !aliases.remove(step.id())) {
+    if (steps.remove(step.id()) instanceof Span span) {
       end(span, outcome);
     }
   }
@@ -197,10 +197,11 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
   @Override
   public void retrying(EffectInfo effect, long stepId, int attempt, Outcome<?, ?> failed, Duration delay) {
     Root root = roots.get(effect.id());
-    if (root != null && (stepId == StepInfo.ROOT || aliases.contains(stepId))) {
+    Object step = stepId == StepInfo.ROOT ? null : steps.get(stepId);
+    if (root != null && (stepId == StepInfo.ROOT || step instanceof Root)) {
       root.retries.incrementAndGet(); // a retry of the effect itself, e.g. e.retry(p).named("x")
     }
-    Span span = stepId == StepInfo.ROOT ? null : steps.get(stepId);
+    Span span = spanOf(step);
     if (span == null && root != null) {
       span = root.span;
     }
@@ -266,11 +267,16 @@ public final class EchoTracing implements RuntimeListener, ContextPropagator {
 
   /** Returns how many root and step spans are open (for tests: none once every effect has unwound). */
   int openSpans() {
-    return roots.size() + steps.size() + aliases.size();
+    return roots.size() + steps.size();
+  }
+
+  /** The span of an entry of {@link #steps}, or null for none. */
+  private static Span spanOf(Object step) {
+    return step instanceof Root root ? root.span : (Span) step;
   }
 
   private Span spanOf(EffectInfo effect, long stepId) {
-    Span span = stepId == StepInfo.ROOT ? null : steps.get(stepId);
+    Span span = stepId == StepInfo.ROOT ? null : spanOf(steps.get(stepId));
     if (span == null) {
       Root root = roots.get(effect.id());
       span = root == null ? null : root.span;

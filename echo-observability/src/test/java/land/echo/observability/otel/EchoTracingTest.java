@@ -36,6 +36,7 @@ class EchoTracingTest extends TracingFixture {
   }
 
   @Test
+  @SuppressWarnings("try") // the scope only makes the request span current around run(..)
   void theRootSpanIsAChildOfTheSubmittersContextAndCurrentOnTheWorker() {
     AtomicReference<String> seenTrace = new AtomicReference<>();
     AtomicReference<String> seenSpan = new AtomicReference<>();

@@ -6,7 +6,10 @@
  * {@code RuntimeListener} and {@code ContextPropagator}.
  *
  * <p>Only API packages are exported. OpenTelemetry is used through its API only: applications
- * bring the SDK.
+ * bring the SDK. HdrHistogram (the live snapshot's latencies) is shaded into the unexported {@code
+ * land.echo.observability.internal.hdrhistogram} when the jar is built, so this module requires no
+ * filename-based automatic module; this descriptor is compiled apart from the classes (see the
+ * pom).
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module land.echo.observability {
