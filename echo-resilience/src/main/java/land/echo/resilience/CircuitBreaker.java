@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import land.echo.ActionEffect;
 import land.echo.Fault;
 import land.echo.Outcome;
@@ -276,19 +277,46 @@ public final class CircuitBreaker {
     @Override
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
       Objects.requireNonNull(effect, "effect");
+      // The finalizer is attached outside the step that takes the permit: a cancellation that
+      // lands between the two would otherwise leak a permit (a scarce half-open one too).
       return ActionEffect.suspend(() -> {
-        if (!engine.tryAcquirePermission()) {
-          CircuitOpen open = refusal();
-          if (!listeners.isEmpty()) {
-            listeners.publish(new PolicyEvent.CallRejected(config.name(), open));
-          }
-          return ActionEffect.fromOutcome(Outcome.faulted(Fault.Rejected.by(open)));
-        }
-        long start = clock.nanoTime();
-        // onExit runs exactly once once the effect has started, cancellation included, so a
-        // permit (a scarce half-open one too) is always given back.
-        return effect.onExit(outcome -> record(outcome, start));
+        Attempt<T> attempt = new Attempt<>(effect);
+        return ActionEffect.suspend(attempt).onExit(attempt);
       });
+    }
+  }
+
+  /** One run through the breaker: takes the permit, then records the outcome exactly once. */
+  private final class Attempt<T>
+      implements Supplier<ActionEffect<Object, T>>, Consumer<Outcome<Object, T>> {
+    private final ActionEffect<Object, T> effect;
+    private long start;
+    private boolean permitted;
+
+    Attempt(ActionEffect<Object, T> effect) {
+      this.effect = effect;
+    }
+
+    @Override
+    public ActionEffect<Object, T> get() {
+      if (!engine.tryAcquirePermission()) {
+        CircuitOpen open = refusal();
+        if (!listeners.isEmpty()) {
+          listeners.publish(new PolicyEvent.CallRejected(config.name(), open));
+        }
+        return ActionEffect.fromOutcome(Outcome.faulted(Fault.Rejected.by(open)));
+      }
+      start = clock.nanoTime();
+      permitted = true;
+      return effect;
+    }
+
+    @Override
+    public void accept(Outcome<Object, T> outcome) {
+      // Runs after get() on the same fiber (the run loop's hand-over orders the two).
+      if (permitted) {
+        record(outcome, start);
+      }
     }
   }
 
