@@ -98,7 +98,7 @@ class AdaptiveTimeoutTest {
     feed(timeout, Duration.ofMillis(400));
     // 2 × p99 of 400 ms, HdrHistogram's two significant digits
     assertThat(feed(timeout, Duration.ofMillis(400))).isBetween(Duration.ofMillis(799), Duration.ofMillis(806));
-    timeout = builder().maxStep(10).bounds(Duration.ofMillis(50), Duration.ofMillis(500)).build();
+    timeout = builder().maxStep(10).bounds(Duration.ofMillis(50), Duration.ofMillis(500)).initial(Duration.ofMillis(100), 10).build();
     feed(timeout, Duration.ofMillis(400));
     assertThat(feed(timeout, Duration.ofMillis(400))).isEqualTo(Duration.ofMillis(500));
   }
