@@ -3,6 +3,7 @@ package land.echo.resilience;
 import static land.echo.resilience.Runtimes.APP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
 import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.time.VirtualTime;
@@ -106,8 +108,13 @@ class AdaptiveTimeoutTest {
   @Test
   void aCallOverItsBudgetTimesOutAndIsNotSampled() {
     AdaptiveTimeout timeout = builder().build();
-    Outcome<String, Integer> outcome = runtime.run(lookup(Duration.ofSeconds(2)).via(timeout.policy()));
-    assertThat(outcome).isEqualTo(Outcome.faulted(new Fault.TimedOut(SECOND)));
+    EffectHandle<String, Void> call = runtime.submit(APP.sleep(Duration.ofSeconds(2)).named("lookup").via(timeout.policy()));
+    await().until(() -> time.pendingTimers() == 2);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(call.join()).isEqualTo(Outcome.faulted(new Fault.TimedOut(SECOND)));
+    time.advance(Duration.ofSeconds(5));
+    runtime.run(APP.succeed(0).named("lookup").via(timeout.policy()));
+    assertThat(timeout.snapshot()).singleElement().satisfies(s -> assertThat(s.samples()).isEqualTo(0));
   }
 
   @Test
