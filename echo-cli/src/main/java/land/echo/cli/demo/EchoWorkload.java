@@ -36,6 +36,7 @@ public final class EchoWorkload extends Workload {
 
   private final ApplicationRuntime runtime;
   private final RetryPolicy retryPolicy;
+  private final ServiceGuard guard;
   private volatile ShutdownReport shutdownReport;
 
   /**
@@ -57,6 +58,7 @@ public final class EchoWorkload extends Workload {
         .build();
     this.runtime = ApplicationRuntime.create(environment, scheduler);
     this.retryPolicy = RetryPolicy.of(run.settings().maxRetries(), run.settings().initialBackoff());
+    this.guard = new ServiceGuard(run.settings(), runtime.clock());
   }
 
   @Override
@@ -71,6 +73,15 @@ public final class EchoWorkload extends Workload {
    */
   public ShutdownReport shutdownReport() {
     return shutdownReport;
+  }
+
+  /**
+   * Returns the circuit breaker and rate limit around the symbol service (for the report).
+   *
+   * @return the service's guard
+   */
+  public ServiceGuard serviceGuard() {
+    return guard;
   }
 
   /**
@@ -139,7 +150,7 @@ public final class EchoWorkload extends Workload {
 
   @Override
   protected void submitServiceRequest(String symbol) {
-    runtime.submit(resolve(symbol).retry(retryPolicy), Priority.NORMAL).outcome()
+    runtime.submit(guard.guard(resolve(symbol), retryPolicy), Priority.NORMAL).outcome()
         .whenComplete((outcome, failure) -> {
           if (outcome != null && outcome.isSuccess()) {
             counters.serviceSucceeded.increment();
