@@ -12,7 +12,6 @@ import land.echo.Environment;
 import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.Priority;
-import land.echo.RetryPolicy;
 import land.echo.ShutdownReport;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
@@ -21,7 +20,8 @@ import land.echo.scheduler.SchedulerConfig;
  * The demo workload on one Echo {@link ApplicationRuntime} over an {@link EchoScheduler}: indexing
  * at LOW priority (a blocking read on a virtual thread, then CPU-bound tokenizing on a worker),
  * interactive queries at HIGH priority under {@code submitWithTimeout}, and symbol-service
- * requests at NORMAL priority through {@code retry}.
+ * requests at NORMAL priority through {@code retry}, a circuit breaker and a rate limit ({@link
+ * ServiceGuard}).
  *
  * <p>The sources, the index and the service are capabilities registered on the runtime's
  * {@link Environment}; the effects name the capability they need and receive it when they run.
@@ -35,7 +35,6 @@ public final class EchoWorkload extends Workload {
   private static final Effects<ServiceFailure> SERVICE = Effects.failingWith(ServiceFailure.class);
 
   private final ApplicationRuntime runtime;
-  private final RetryPolicy retryPolicy;
   private final ServiceGuard guard;
   private volatile ShutdownReport shutdownReport;
 
@@ -57,7 +56,6 @@ public final class EchoWorkload extends Workload {
         .with(FlakySymbolService.class, run.service())
         .build();
     this.runtime = ApplicationRuntime.create(environment, scheduler);
-    this.retryPolicy = RetryPolicy.of(run.settings().maxRetries(), run.settings().initialBackoff());
     this.guard = new ServiceGuard(run.settings(), runtime.clock());
   }
 
@@ -150,7 +148,7 @@ public final class EchoWorkload extends Workload {
 
   @Override
   protected void submitServiceRequest(String symbol) {
-    runtime.submit(guard.guard(resolve(symbol), retryPolicy), Priority.NORMAL).outcome()
+    runtime.submit(guard.guard(resolve(symbol)), Priority.NORMAL).outcome()
         .whenComplete((outcome, failure) -> {
           if (outcome != null && outcome.isSuccess()) {
             counters.serviceSucceeded.increment();
