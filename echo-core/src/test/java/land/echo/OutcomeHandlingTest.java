@@ -148,14 +148,24 @@ class OutcomeHandlingTest {
   @Test
   void transformWithIsNotCalledInARaceLoser() throws Exception {
     AtomicBoolean called = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch unwound = new CountDownLatch(1);
-    ActionEffect<String, String> loser = APP.<String>never()
+    ActionEffect<String, String> loser = APP.<String>suspend(() -> {
+          started.countDown();
+          return APP.never();
+        })
         .transformWith(o -> {
           called.set(true);
           return APP.succeed("resumed");
         })
         .ensuring(unwound::countDown);
-    assertThat(runtime.run(APP.race(loser, APP.succeed("winner"))).getOrThrow()).isEqualTo("winner");
+    // The winner waits until the loser has started: a loser cancelled while still queued runs
+    // nothing, not even its ensuring, and the test would wait for it forever (it did, under load).
+    ActionEffect<String, String> winner = APP.blocking(token -> {
+      started.await();
+      return "winner";
+    });
+    assertThat(runtime.run(APP.race(loser, winner)).getOrThrow()).isEqualTo("winner");
     unwound.await();
     assertThat(called).isFalse();
   }
