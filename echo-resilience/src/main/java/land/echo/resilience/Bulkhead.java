@@ -281,8 +281,9 @@ public final class Bulkhead {
       }
       return ActionEffect.<Object, Throwable>async(token -> w.handle((ok, error) -> error), AsyncCancelMode.CANCEL_FUTURE)
           .flatMap(error -> {
-            if (error instanceof Shed s) {
-              return refused(s.refusal);
+            if (error != null) {
+              // Shed for a more urgent call; nothing else completes a waiter exceptionally.
+              return refused(error instanceof Shed s ? s.refusal : full(priority, false, 0));
             }
             holds = true;
             synchronized (lock) {

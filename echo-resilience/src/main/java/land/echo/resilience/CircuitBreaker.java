@@ -217,7 +217,7 @@ public final class CircuitBreaker {
         m.getNumberOfFailedCalls(), m.getNumberOfNotPermittedCalls());
   }
 
-  /** Forces the breaker open: every call is refused until {@link #close()} or {@link #disable()}. */
+  /** Forces the breaker open: every call is refused until {@link #reset()} or {@link #disable()}. */
   public void forceOpen() {
     engine.transitionToForcedOpenState();
   }
@@ -227,8 +227,8 @@ public final class CircuitBreaker {
     engine.transitionToDisabledState();
   }
 
-  /** Closes the breaker, resetting its window. */
-  public void close() {
+  /** Closes the breaker and empties its window (from any state, forced ones included). */
+  public void reset() {
     engine.transitionToClosedState();
   }
 
