@@ -141,12 +141,18 @@ public final class ResultCache {
   /** A shared execution: its outcome, and the callers waiting for it. */
   private static final class Load extends CompletableFuture<Outcome<?, ?>> {
     final AtomicInteger waiters = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicBoolean wired = new java.util.concurrent.atomic.AtomicBoolean();
     volatile EffectHandle<?, ?> handle;
   }
 
   private <E, T> ActionEffect<E, T> cached(ActionEffect<E, T> effect, Key key) {
     return ActionEffect.<E>priority().flatMap(priority -> ActionEffect.suspend(() -> {
-      Load load = (Load) cache.get(key, (k, executor) -> start(effect, key, priority));
+      Load load = (Load) cache.get(key, (k, executor) -> start(effect, priority));
+      if (load.wired.compareAndSet(false, true)) {
+        // Outside Caffeine's compute: the execution may already be over, and its completion
+        // removes a failure from the cache, which must not happen inside the compute of the key.
+        wire(load, key);
+      }
       boolean[] joined = new boolean[1];
       ActionEffect<E, Outcome<?, ?>> wait = ActionEffect.async(token -> {
         load.waiters.incrementAndGet();
@@ -167,11 +173,16 @@ public final class ResultCache {
     }));
   }
 
-  private Load start(ActionEffect<?, ?> effect, Key key, Priority priority) {
+  /** Submits the shared execution; called inside Caffeine's compute, so it only starts it. */
+  private Load start(ActionEffect<?, ?> effect, Priority priority) {
     Load load = new Load();
-    EffectHandle<?, ?> handle = runtime.submit(effect, priority);
-    load.handle = handle;
-    handle.outcome().whenComplete((outcome, error) -> {
+    load.handle = runtime.submit(effect, priority);
+    return load;
+  }
+
+  /** Completes {@code load} with the execution's outcome, dropping it from the cache unless kept. */
+  private void wire(Load load, Key key) {
+    load.handle.outcome().whenComplete((outcome, error) -> {
       Outcome<?, ?> result = outcome != null ? outcome : Outcome.faulted(new land.echo.Fault.Panic(error));
       boolean keep = result.isSuccess() || (config.cacheFailures() && result instanceof Outcome.Failure<?, ?>);
       if (!keep) {
@@ -179,7 +190,6 @@ public final class ResultCache {
       }
       load.complete(result);
     });
-    return load;
   }
 
   private void leave(Load load, Key key) {

@@ -17,6 +17,7 @@ import land.echo.Outcome;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ResultCacheTest {
   private final VirtualTime time = new VirtualTime();
@@ -80,6 +81,18 @@ class ResultCacheTest {
     runtime.run(failing.via(caching.keyed("x")));
     assertThat(runtime.run(failing.via(caching.keyed("x")))).isEqualTo(Outcome.failure("down"));
     assertThat(loads).hasValue(3);
+  }
+
+  @Test
+  @Timeout(10) // the bug it guards against was a hang
+  void anExecutionThatIsOverBeforeTheCacheHasStoredItIsStillHandled() {
+    ResultCache cache = cache();
+    // fail() ends at once on a worker, possibly before Caffeine's compute has returned: its
+    // removal from the cache must wait until then.
+    for (int i = 0; i < 200; i++) {
+      assertThat(runtime.run(APP.<String>fail("down").named("user").via(cache.keyed(i)))).isEqualTo(Outcome.failure("down"));
+    }
+    assertThat(cache.snapshot().size()).isZero();
   }
 
   @Test
