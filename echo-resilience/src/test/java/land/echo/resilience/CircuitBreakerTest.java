@@ -79,6 +79,21 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void aBreakerThatReopensAfterFailedTrialsCountsItsWaitFromTheReopening() {
+    CircuitBreaker breaker = small().build();
+    for (int i = 0; i < 4; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    time.advance(Duration.ofSeconds(61)); // Resilience4j half-opens strictly after the wait
+    runtime.run(failing().via(breaker.policy()));
+    runtime.run(failing().via(breaker.policy()));
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    time.advance(Duration.ofSeconds(10));
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy()))).retryAfter())
+        .contains(Duration.ofSeconds(50));
+  }
+
+  @Test
   void halfOpensAfterTheWaitAndClosesWhenTheTrialCallsSucceed() {
     CircuitBreaker breaker = small().build();
     List<PolicyEvent> events = new CopyOnWriteArrayList<>();
