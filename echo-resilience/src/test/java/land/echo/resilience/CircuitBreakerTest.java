@@ -79,13 +79,12 @@ class CircuitBreakerTest {
   }
 
   @Test
-  void aBreakerThatReopensAfterFailedTrialsCountsItsWaitFromTheReopening() {
-    CircuitBreaker breaker = small().build();
+  void aBreakerThatReopensAfterAFailedTrialCountsItsWaitFromTheReopening() {
+    CircuitBreaker breaker = small().halfOpenPermits(1).build();
     for (int i = 0; i < 4; i++) {
       runtime.run(failing().via(breaker.policy()));
     }
     time.advance(Duration.ofSeconds(61)); // Resilience4j half-opens strictly after the wait
-    runtime.run(failing().via(breaker.policy()));
     runtime.run(failing().via(breaker.policy()));
     assertThat(breaker.state()).isEqualTo(State.OPEN);
     time.advance(Duration.ofSeconds(10));
