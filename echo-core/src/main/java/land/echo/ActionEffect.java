@@ -126,6 +126,22 @@ public abstract sealed class ActionEffect<E, T>
   }
 
   /**
+   * Returns an effect that succeeds with the {@link Priority} the running effect was submitted at
+   * (children of {@code all}, {@code race} and {@code firstSuccess} inherit it), so that a policy
+   * can order its waiters by urgency:
+   *
+   * <pre>{@code
+   * IO.priority().flatMap(priority -> bulkheadPermit(priority).flatMap(permit -> effect))
+   * }</pre>
+   *
+   * @param <E> the domain error type
+   * @return an effect that succeeds with the running effect's priority
+   */
+  public static <E> ActionEffect<E, Priority> priority() {
+    return new Node.PriorityRead<>();
+  }
+
+  /**
    * Returns an effect that never completes unless it is cancelled (by {@code race}, {@code
    * timeout}, a handle's {@code cancel} or shutdown), occupying no thread while it waits; then it
    * ends with the cancellation's fault like any other effect.

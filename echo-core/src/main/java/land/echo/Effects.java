@@ -295,6 +295,16 @@ public final class Effects<E> {
   }
 
   /**
+   * Returns an effect that succeeds with the {@link Priority} the running effect runs at; see
+   * {@link ActionEffect#priority()}.
+   *
+   * @return an effect that succeeds with the running effect's priority
+   */
+  public ActionEffect<E, Priority> priority() {
+    return ActionEffect.priority();
+  }
+
+  /**
    * Returns an effect that never completes unless it is cancelled.
    *
    * @param <T> the success type

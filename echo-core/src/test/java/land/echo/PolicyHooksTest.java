@@ -85,6 +85,15 @@ class PolicyHooksTest {
   }
 
   @Test
+  void priorityIsTheOneTheEffectWasSubmittedAtAndChildrenInheritIt() {
+    assertThat(runtime.run(APP.priority()).getOrThrow()).isEqualTo(Priority.NORMAL);
+    assertThat(runtime.run(APP.priority(), Priority.LOW).getOrThrow()).isEqualTo(Priority.LOW);
+    assertThat(runtime.run(APP.all(List.of(APP.priority(), APP.priority())), Priority.HIGH).getOrThrow())
+        .containsExactly(Priority.HIGH, Priority.HIGH);
+    assertThat(APP.priority().name()).isEqualTo("priority");
+  }
+
+  @Test
   void aPolicyMeasuresLatencyOnVirtualTime() {
     AtomicLong lastNanos = new AtomicLong(-1);
     EffectHandle<String, Void> handle = runtime.submit(APP.sleep(Duration.ofMillis(300)).via(measuring(lastNanos)));

@@ -80,7 +80,9 @@ final class Suite {
       new Bench("timers", List.of(TimerIsolationBenchmark.class), List.of(LatencyProfiler.class),
           new Settings(2, 3, 10, 0), new Settings(1, 2, 5, 0), Suite::timerRows),
       new Bench("observability", List.of(ObservabilityOverheadBenchmark.class), List.of(),
-          new Settings(2, 3, 5, 1), new Settings(1, 2, 3, 1), Suite::observabilityRows));
+          new Settings(2, 3, 5, 1), new Settings(1, 2, 3, 1), Suite::observabilityRows),
+      new Bench("resilience", List.of(ResilienceBenchmark.class), List.of(GCProfiler.class),
+          new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), ResilienceBenchmark::rows));
 
   private Suite() {}
 

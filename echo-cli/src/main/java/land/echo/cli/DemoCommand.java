@@ -19,6 +19,7 @@ import land.echo.cli.demo.DemoRun;
 import land.echo.cli.demo.DemoTelemetry;
 import land.echo.cli.demo.EchoWorkload;
 import land.echo.cli.demo.FlakySymbolService;
+import land.echo.cli.demo.ServiceGuard;
 import land.echo.cli.demo.InteractiveQuery;
 import land.echo.cli.demo.JavaTokenizer;
 import land.echo.cli.demo.ForkJoinWorkload;
@@ -96,6 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
   private final Path javaHome;
   private final Optional<Path> echoHome;
   private ShutdownReport lastShutdown;
+  private ServiceGuard lastGuard;
 
   /**
    * Creates the command.
@@ -263,6 +265,7 @@ public final class DemoCommand implements Callable<Integer> {
       progress.close();
       if (workload instanceof EchoWorkload echo) {
         lastShutdown = echo.shutdownReport();
+        lastGuard = echo.serviceGuard();
       }
     }
   }
@@ -279,6 +282,7 @@ public final class DemoCommand implements Callable<Integer> {
     String runtime = report == null ? "" : String.format(Locale.ROOT,
         "%,d in flight finished during shutdown, %,d cancelled at the deadline; ", report.completed(), report.cancelled());
     return String.format(Locale.ROOT, "Echo runtime shut down: %s%,d submitted, %,d completed, %,d lost.",
-        runtime, echo.submitted(), echo.completed(), echo.lost());
+        runtime, echo.submitted(), echo.completed(), echo.lost())
+        + (lastGuard == null ? "" : System.lineSeparator() + lastGuard.summary());
   }
 }

@@ -351,6 +351,10 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
               r = core.clock;
               m = VALUE;
             }
+            case Node.PRIORITY -> {
+              r = priority();
+              m = VALUE;
+            }
             case Node.MAP, Node.FLAT_MAP, Node.RECOVER, Node.CATCHING, Node.ENSURING, Node.TRANSFORM,
                 Node.ON_EXIT -> {
               push(e);

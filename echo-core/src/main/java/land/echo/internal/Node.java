@@ -52,11 +52,12 @@ public final class Node {
   public static final byte FIRST_SUCCESS = 20;
   public static final byte RAISE = 21;
   public static final byte CLOCK = 22;
+  public static final byte PRIORITY = 23;
 
   private static final String[] KINDS = {
     "succeed", "fail", "compute", "blocking", "async", "suspend", "sleep", "map", "flatMap",
     "recover", "catching", "ensuring", "named", "all", "race", "timeout", "retry", "transformWith",
-    "onExit", "acquireRelease", "firstSuccess", "fromOutcome", "clock"
+    "onExit", "acquireRelease", "firstSuccess", "fromOutcome", "clock", "priority"
   };
 
   private Node() {}
@@ -67,7 +68,7 @@ public final class Node {
    * of them.
    */
   public abstract static sealed class Base<E, T> extends ActionEffect<E, T>
-      permits Pure, Fail, Raise, ClockRead, Leaf, Suspend, Sleep, Wrapper, Parallel {
+      permits Pure, Fail, Raise, ClockRead, PriorityRead, Leaf, Suspend, Sleep, Wrapper, Parallel {
     /** The node kind, one of the {@code Node} constants; the interpreter switches on it. */
     public final byte tag;
 
@@ -215,6 +216,13 @@ public final class Node {
   public static final class ClockRead<E, T> extends Base<E, T> {
     public ClockRead() {
       super(CLOCK, null);
+    }
+  }
+
+  /** Succeeds with the {@link land.echo.Priority} the running fiber runs at. */
+  public static final class PriorityRead<E, T> extends Base<E, T> {
+    public PriorityRead() {
+      super(PRIORITY, null);
     }
   }
 

@@ -16,7 +16,6 @@ import land.echo.Environment;
 import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.Priority;
-import land.echo.RetryPolicy;
 import land.echo.jfr.JfrListener;
 import land.echo.observability.micrometer.EchoMeters;
 import land.echo.ShutdownReport;
@@ -27,7 +26,8 @@ import land.echo.scheduler.SchedulerConfig;
  * The demo workload on one Echo {@link ApplicationRuntime} over an {@link EchoScheduler}: indexing
  * at LOW priority (a blocking read on a virtual thread, then CPU-bound tokenizing on a worker),
  * interactive queries at HIGH priority under {@code submitWithTimeout}, and symbol-service
- * requests at NORMAL priority through {@code retry}.
+ * requests at NORMAL priority through {@code retry}, a circuit breaker and a rate limit ({@link
+ * ServiceGuard}).
  *
  * <p>The sources, the index and the service are capabilities registered on the runtime's
  * {@link Environment}; the effects name the capability they need and receive it when they run.
@@ -41,10 +41,10 @@ public final class EchoWorkload extends Workload {
   private static final Effects<ServiceFailure> SERVICE = Effects.failingWith(ServiceFailure.class);
 
   private final ApplicationRuntime runtime;
-  private final RetryPolicy retryPolicy;
   /** The meters the report is read from. */
   private final SimpleMeterRegistry reportRegistry = new SimpleMeterRegistry();
   private final List<EchoMeters> meters = new ArrayList<>();
+  private final ServiceGuard guard;
   private volatile ShutdownReport shutdownReport;
 
   /**
@@ -86,7 +86,7 @@ public final class EchoWorkload extends Workload {
       builder.listener(JfrListener.create());
     }
     this.runtime = builder.build();
-    this.retryPolicy = RetryPolicy.of(run.settings().maxRetries(), run.settings().initialBackoff());
+    this.guard = new ServiceGuard(run.settings(), runtime.clock());
   }
 
   @Override
@@ -101,6 +101,15 @@ public final class EchoWorkload extends Workload {
    */
   public ShutdownReport shutdownReport() {
     return shutdownReport;
+  }
+
+  /**
+   * Returns the circuit breaker and rate limit around the symbol service (for the report).
+   *
+   * @return the service's guard
+   */
+  public ServiceGuard serviceGuard() {
+    return guard;
   }
 
   /**
@@ -175,7 +184,7 @@ public final class EchoWorkload extends Workload {
 
   @Override
   protected void submitServiceRequest(String symbol) {
-    runtime.submit(resolve(symbol).retry(retryPolicy), Priority.NORMAL).outcome()
+    runtime.submit(guard.guard(resolve(symbol)), Priority.NORMAL).outcome()
         .whenComplete((outcome, failure) -> {
           if (outcome != null && outcome.isSuccess()) {
             counters.serviceSucceeded.increment();

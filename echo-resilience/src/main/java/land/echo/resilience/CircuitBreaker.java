@@ -1,0 +1,524 @@
+package land.echo.resilience;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import land.echo.ActionEffect;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.Policy;
+import land.echo.resilience.internal.Checks;
+import land.echo.resilience.internal.JavaClock;
+import land.echo.resilience.internal.Listeners;
+import land.echo.time.Clock;
+
+/**
+ * A circuit breaker on effects, built on Resilience4j's {@code CircuitBreaker} state machine
+ * (count- or time-based sliding window, failure-rate and slow-call-rate thresholds, minimum number
+ * of calls, half-open permits, forced-open and disabled states). Applied with {@code
+ * effect.via(breaker.policy())}.
+ *
+ * <p>While the breaker is open the guarded effect does not run: the call ends at once with {@code
+ * Faulted(Rejected)} carrying a {@link CircuitOpen} that names the breaker and says when it lets
+ * calls through again. Otherwise the effect runs and its outcome is recorded with its duration,
+ * read on the breaker's {@link Clock}: by default a domain {@code Failure}, a {@code Panic} and a
+ * {@code TimedOut} count as failures, a success as a success, and a cancellation or another
+ * policy's rejection is not recorded at all (its permit is released). {@link
+ * Builder#recordAsFailure} changes which outcomes count.
+ *
+ * <p>Resilience4j reads time from a {@code java.time.Clock} built on the injected Echo clock, so a
+ * breaker built with a {@code VirtualTime} opens, waits and half-opens on virtual time.
+ *
+ * <p>Thread-safe: one breaker guards any number of concurrent effects; Resilience4j's state machine
+ * is lock-free for permission and recording.
+ */
+public final class CircuitBreaker {
+
+  /** The breaker's states, Resilience4j's. */
+  public enum State {
+    /** Calls run; outcomes are recorded. */
+    CLOSED,
+    /** Calls are refused until the wait in open state has passed. */
+    OPEN,
+    /** A limited number of trial calls run; their outcomes decide between closed and open. */
+    HALF_OPEN,
+    /** Calls always run and nothing is recorded. */
+    DISABLED,
+    /** Calls always run; outcomes are recorded but never change the state. */
+    METRICS_ONLY,
+    /** Calls are always refused until the state is changed by hand. */
+    FORCED_OPEN
+  }
+
+  /**
+   * The immutable configuration of a breaker.
+   *
+   * @param name the breaker's name
+   * @param slidingWindow count- or time-based window
+   * @param windowSize calls (count-based) or seconds (time-based) in the window
+   * @param minimumCalls calls needed in the window before rates are computed
+   * @param failureRateThreshold failure percentage that opens the breaker, in (0, 100]
+   * @param slowCallRateThreshold slow-call percentage that opens the breaker, in (0, 100]
+   * @param slowCallDuration a call at least this long is slow
+   * @param waitInOpenState how long the breaker stays open before half-opening
+   * @param halfOpenPermits trial calls in the half-open state
+   * @param recordAsFailure which outcomes count as failures
+   * @param ignore which outcomes are not recorded at all
+   */
+  public record Config(
+      String name,
+      SlidingWindow slidingWindow,
+      int windowSize,
+      int minimumCalls,
+      double failureRateThreshold,
+      double slowCallRateThreshold,
+      Duration slowCallDuration,
+      Duration waitInOpenState,
+      int halfOpenPermits,
+      Predicate<? super Outcome<?, ?>> recordAsFailure,
+      Predicate<? super Outcome<?, ?>> ignore) {}
+
+  /** How the sliding window counts. */
+  public enum SlidingWindow {
+    /** The last {@code windowSize} calls. */
+    COUNT_BASED,
+    /** The calls of the last {@code windowSize} seconds. */
+    TIME_BASED
+  }
+
+  /**
+   * A cheap snapshot of a breaker, for meters and dashboards.
+   *
+   * @param state the current state
+   * @param failureRate failure percentage of the window, or -1 while below the minimum calls
+   * @param slowCallRate slow-call percentage of the window, or -1 while below the minimum calls
+   * @param bufferedCalls calls in the window
+   * @param failedCalls failed calls in the window
+   * @param notPermittedCalls calls refused since the breaker last closed
+   */
+  public record Snapshot(
+      State state, float failureRate, float slowCallRate, int bufferedCalls, int failedCalls, long notPermittedCalls) {}
+
+  /** The throwable Resilience4j records for a failed outcome; shared, without a stack trace. */
+  private static final Throwable FAILED = new OutcomeFailed();
+
+  private final Config config;
+  private final Clock clock;
+  private final io.github.resilience4j.circuitbreaker.CircuitBreaker engine;
+  private final Listeners listeners = new Listeners();
+  private final Policy<Object> policy = new Guard();
+  /** When the breaker last entered OPEN, on {@link #clock}; read to say when it lets calls through. */
+  private volatile long openedAt;
+  /** The state last seen after a call; a change means the breaker entered OPEN since. */
+  private volatile State lastSeen = State.CLOSED;
+  /** Whether Resilience4j's transition events are bridged to {@link #listeners} yet. */
+  private final java.util.concurrent.atomic.AtomicBoolean bridged = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private CircuitBreaker(Builder b) {
+    this.config = new Config(b.name, b.slidingWindow, b.windowSize, b.minimumCalls, b.failureRateThreshold,
+        b.slowCallRateThreshold, b.slowCallDuration, b.waitInOpenState, b.halfOpenPermits, b.recordAsFailure, b.ignore);
+    this.clock = b.clock;
+    CircuitBreakerConfig r4j = CircuitBreakerConfig.custom()
+        .slidingWindow(b.windowSize, b.minimumCalls,
+            b.slidingWindow == SlidingWindow.COUNT_BASED
+                ? CircuitBreakerConfig.SlidingWindowType.COUNT_BASED
+                : CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+        .failureRateThreshold((float) b.failureRateThreshold)
+        .slowCallRateThreshold((float) b.slowCallRateThreshold)
+        .slowCallDurationThreshold(b.slowCallDuration)
+        .waitDurationInOpenState(b.waitInOpenState)
+        .permittedNumberOfCallsInHalfOpenState(b.halfOpenPermits)
+        .writableStackTraceEnabled(false)
+        .clock(new JavaClock(b.clock))
+        .currentTimestampFunction(c -> b.clock.nanoTime(), TimeUnit.NANOSECONDS)
+        .build();
+    this.engine = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(b.name, r4j);
+  }
+
+  /**
+   * Returns a breaker named {@code name} with the defaults of {@link #builder}.
+   *
+   * @param name the breaker's name
+   * @return a new breaker
+   * @throws IllegalArgumentException if {@code name} is blank
+   */
+  public static CircuitBreaker ofDefaults(String name) {
+    return builder(name).build();
+  }
+
+  /**
+   * Returns a builder for a breaker named {@code name}, with Resilience4j's defaults: a count-based
+   * window of 100 calls, 100 minimum calls, 50% failure-rate and 100% slow-call-rate thresholds, a
+   * 60 s slow-call duration, 60 s open, 10 half-open permits, the system clock.
+   *
+   * @param name the breaker's name
+   * @return a new builder
+   */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * Returns the policy that guards effects with this breaker; the same instance on every call.
+   *
+   * @param <E> the guarded effects' domain error type
+   * @return this breaker as a policy
+   */
+  @SuppressWarnings("unchecked")
+  public <E> Policy<E> policy() {
+    return (Policy<E>) (Policy<?>) policy;
+  }
+
+  /**
+   * Returns this breaker's configuration.
+   *
+   * @return the configuration
+   */
+  public Config config() {
+    return config;
+  }
+
+  /**
+   * Returns this breaker's name.
+   *
+   * @return the name
+   */
+  public String name() {
+    return config.name();
+  }
+
+  /**
+   * Returns the breaker's current state.
+   *
+   * @return the state
+   */
+  public State state() {
+    return State.valueOf(engine.getState().name());
+  }
+
+  /**
+   * Returns a snapshot of the breaker's state and window.
+   *
+   * @return the snapshot
+   */
+  public Snapshot snapshot() {
+    io.github.resilience4j.circuitbreaker.CircuitBreaker.Metrics m = engine.getMetrics();
+    return new Snapshot(state(), m.getFailureRate(), m.getSlowCallRate(), m.getNumberOfBufferedCalls(),
+        m.getNumberOfFailedCalls(), m.getNumberOfNotPermittedCalls());
+  }
+
+  /** Forces the breaker open: every call is refused until {@link #reset()} or {@link #disable()}. */
+  public void forceOpen() {
+    engine.transitionToForcedOpenState();
+    noteState();
+  }
+
+  /** Disables the breaker: every call runs and nothing is recorded. */
+  public void disable() {
+    engine.transitionToDisabledState();
+    noteState();
+  }
+
+  /** Closes the breaker and empties its window (from any state, forced ones included). */
+  public void reset() {
+    engine.transitionToClosedState();
+    noteState();
+  }
+
+  /**
+   * Registers {@code listener} for this breaker's events ({@link PolicyEvent.CircuitStateChanged},
+   * {@link PolicyEvent.CallRejected}); it runs on the thread that caused the event and must be
+   * short. A listener that throws is logged and ignored.
+   *
+   * @param listener receives the events
+   * @return the registration; closing it removes the listener
+   */
+  public Subscription onEvent(Consumer<? super PolicyEvent> listener) {
+    Subscription subscription = listeners.add(listener);
+    if (bridged.compareAndSet(false, true)) {
+      // Registered only once someone listens: with any consumer registered, Resilience4j builds an
+      // event object (with a ZonedDateTime) for every recorded call, which more than doubled the
+      // breaker's cost per call in ResilienceBenchmark (kind=breaker).
+      engine.getEventPublisher().onStateTransition(e -> listeners.publish(new PolicyEvent.CircuitStateChanged(
+          config.name(), State.valueOf(e.getStateTransition().getFromState().name()),
+          State.valueOf(e.getStateTransition().getToState().name()))));
+    }
+    return subscription;
+  }
+
+  @Override
+  public String toString() {
+    return "CircuitBreaker[" + config.name() + ", " + state() + "]";
+  }
+
+  /** The rejection for a refused call, with the time left in the open state. */
+  private CircuitOpen refusal() {
+    State state = state();
+    Duration remaining = null;
+    if (state == State.OPEN) {
+      long left = config.waitInOpenState().toNanos() - (clock.nanoTime() - openedAt);
+      remaining = Duration.ofNanos(Math.max(0, left));
+    }
+    return new CircuitOpen(config.name(), state, remaining);
+  }
+
+  /** Records one permitted call's outcome. */
+  private void record(Outcome<?, ?> outcome, long startNanos) {
+    long elapsed = clock.nanoTime() - startNanos;
+    if (config.ignore().test(outcome)) {
+      engine.releasePermission();
+    } else if (config.recordAsFailure().test(outcome)) {
+      engine.onError(elapsed, TimeUnit.NANOSECONDS, FAILED);
+    } else {
+      engine.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+    }
+    noteState();
+  }
+
+  /** Notes when the breaker opens, for the refusals' retry-after; cheap when nothing changed. */
+  private void noteState() {
+    State now = state();
+    if (now != lastSeen) {
+      if (now == State.OPEN) {
+        openedAt = clock.nanoTime();
+      }
+      lastSeen = now;
+    }
+  }
+
+  /** The policy: ask for a permit, run or refuse, record. */
+  private final class Guard implements Policy<Object> {
+    @Override
+    public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
+      Objects.requireNonNull(effect, "effect");
+      // The finalizer is attached outside the step that takes the permit: a cancellation that
+      // lands between the two would otherwise leak a permit (a scarce half-open one too).
+      return ActionEffect.suspend(() -> {
+        Attempt<T> attempt = new Attempt<>(effect);
+        return ActionEffect.suspend(attempt).onExit(attempt);
+      });
+    }
+  }
+
+  /** One run through the breaker: takes the permit, then records the outcome exactly once. */
+  private final class Attempt<T>
+      implements Supplier<ActionEffect<Object, T>>, Consumer<Outcome<Object, T>> {
+    private final ActionEffect<Object, T> effect;
+    private long start;
+    private boolean permitted;
+
+    Attempt(ActionEffect<Object, T> effect) {
+      this.effect = effect;
+    }
+
+    @Override
+    public ActionEffect<Object, T> get() {
+      if (!engine.tryAcquirePermission()) {
+        noteState();
+        CircuitOpen open = refusal();
+        if (!listeners.isEmpty()) {
+          listeners.publish(new PolicyEvent.CallRejected(config.name(), open));
+        }
+        return ActionEffect.fromOutcome(Outcome.faulted(Fault.Rejected.by(open)));
+      }
+      noteState(); // an OPEN breaker half-opens inside tryAcquirePermission
+      start = clock.nanoTime();
+      permitted = true;
+      return effect;
+    }
+
+    @Override
+    public void accept(Outcome<Object, T> outcome) {
+      // Runs after get() on the same fiber (the run loop's hand-over orders the two).
+      if (permitted) {
+        record(outcome, start);
+      }
+    }
+  }
+
+  /** The default failure classification: domain failures, panics and timeouts. */
+  static boolean defaultFailure(Outcome<?, ?> outcome) {
+    return outcome instanceof Outcome.Failure<?, ?>
+        || outcome instanceof Outcome.Faulted<?, ?>(Fault.Panic p)
+        || outcome instanceof Outcome.Faulted<?, ?>(Fault.TimedOut t);
+  }
+
+  /** The default ignore classification: cancellations and other policies' rejections. */
+  static boolean defaultIgnore(Outcome<?, ?> outcome) {
+    return outcome instanceof Outcome.Faulted<?, ?>(Fault.Cancelled c)
+        || outcome instanceof Outcome.Faulted<?, ?>(Fault.Rejected r);
+  }
+
+  /** A shared, stackless marker for Resilience4j's {@code onError}. */
+  private static final class OutcomeFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OutcomeFailed() {
+      super("the guarded effect's outcome counted as a failure", null, false, false);
+    }
+  }
+
+  /**
+   * Builds a {@link CircuitBreaker}; validates every value in {@link #build()}. Not thread-safe.
+   */
+  public static final class Builder {
+    private final String name;
+    private SlidingWindow slidingWindow = SlidingWindow.COUNT_BASED;
+    private int windowSize = 100;
+    private int minimumCalls = 100;
+    private double failureRateThreshold = 50;
+    private double slowCallRateThreshold = 100;
+    private Duration slowCallDuration = Duration.ofSeconds(60);
+    private Duration waitInOpenState = Duration.ofSeconds(60);
+    private int halfOpenPermits = 10;
+    private Predicate<? super Outcome<?, ?>> recordAsFailure = CircuitBreaker::defaultFailure;
+    private Predicate<? super Outcome<?, ?>> ignore = CircuitBreaker::defaultIgnore;
+    private Clock clock = Clock.system();
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Sets a count-based window of the last {@code size} calls.
+     *
+     * @param size calls in the window, at least 1
+     * @return this builder
+     */
+    public Builder countWindow(int size) {
+      this.slidingWindow = SlidingWindow.COUNT_BASED;
+      this.windowSize = size;
+      return this;
+    }
+
+    /**
+     * Sets a time-based window of the calls of the last {@code seconds} seconds.
+     *
+     * @param seconds seconds in the window, at least 1
+     * @return this builder
+     */
+    public Builder timeWindow(int seconds) {
+      this.slidingWindow = SlidingWindow.TIME_BASED;
+      this.windowSize = seconds;
+      return this;
+    }
+
+    /**
+     * Sets how many calls the window needs before the rates are computed.
+     *
+     * @param calls at least 1
+     * @return this builder
+     */
+    public Builder minimumCalls(int calls) {
+      this.minimumCalls = calls;
+      return this;
+    }
+
+    /**
+     * Sets the failure percentage at or above which the breaker opens.
+     *
+     * @param percent in (0, 100]
+     * @return this builder
+     */
+    public Builder failureRateThreshold(double percent) {
+      this.failureRateThreshold = percent;
+      return this;
+    }
+
+    /**
+     * Sets the slow-call percentage at or above which the breaker opens, and what is slow.
+     *
+     * @param percent in (0, 100]
+     * @param slowerThan a call lasting at least this long is slow; positive
+     * @return this builder
+     */
+    public Builder slowCallRateThreshold(double percent, Duration slowerThan) {
+      this.slowCallRateThreshold = percent;
+      this.slowCallDuration = slowerThan;
+      return this;
+    }
+
+    /**
+     * Sets how long the breaker stays open before letting trial calls through.
+     *
+     * @param wait positive
+     * @return this builder
+     */
+    public Builder waitInOpenState(Duration wait) {
+      this.waitInOpenState = wait;
+      return this;
+    }
+
+    /**
+     * Sets how many trial calls run in the half-open state.
+     *
+     * @param permits at least 1
+     * @return this builder
+     */
+    public Builder halfOpenPermits(int permits) {
+      this.halfOpenPermits = permits;
+      return this;
+    }
+
+    /**
+     * Sets which outcomes count as failures (the rest of the recorded ones count as successes).
+     *
+     * @param predicate accepts the failed outcomes
+     * @return this builder
+     */
+    public Builder recordAsFailure(Predicate<? super Outcome<?, ?>> predicate) {
+      this.recordAsFailure = predicate;
+      return this;
+    }
+
+    /**
+     * Sets which outcomes are not recorded at all (their permit is released); by default
+     * cancellations and other policies' rejections. Checked before {@link #recordAsFailure}.
+     *
+     * @param predicate accepts the ignored outcomes
+     * @return this builder
+     */
+    public Builder ignore(Predicate<? super Outcome<?, ?>> predicate) {
+      this.ignore = predicate;
+      return this;
+    }
+
+    /**
+     * Sets the clock the breaker measures calls and its open state on; the runtime's clock (a
+     * {@code VirtualTime} in tests).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Builds the breaker.
+     *
+     * @return a new breaker, closed
+     * @throws IllegalArgumentException naming the field if a value is out of range
+     * @throws NullPointerException naming the field if a value is null
+     */
+    public CircuitBreaker build() {
+      Checks.name(name);
+      Checks.atLeast("windowSize", windowSize, 1);
+      Checks.atLeast("minimumCalls", minimumCalls, 1);
+      Checks.inRange("failureRateThreshold", failureRateThreshold, 0, 100);
+      Checks.inRange("slowCallRateThreshold", slowCallRateThreshold, 0, 100);
+      Checks.positive("slowCallDuration", slowCallDuration);
+      Checks.positive("waitInOpenState", waitInOpenState);
+      Checks.atLeast("halfOpenPermits", halfOpenPermits, 1);
+      Objects.requireNonNull(recordAsFailure, "recordAsFailure");
+      Objects.requireNonNull(ignore, "ignore");
+      Objects.requireNonNull(clock, "clock");
+      return new CircuitBreaker(this);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package land.echo.resilience.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** The validations the policies' builders share; each message names the field. Not instantiable. */
+public final class Checks {
+  private Checks() {}
+
+  /** Returns {@code name} if it is non-blank. */
+  public static String name(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank");
+    }
+    return name;
+  }
+
+  /** Returns {@code value} if it is at least {@code min}. */
+  public static int atLeast(String field, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it is in {@code (low, high]}. */
+  public static double inRange(String field, double value, double low, double high) {
+    if (!(value > low && value <= high)) {
+      throw new IllegalArgumentException(field + " must be in (" + low + ", " + high + "], was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code duration} if it is positive. */
+  public static Duration positive(String field, Duration duration) {
+    Objects.requireNonNull(duration, field);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(field + " must be positive, was " + duration);
+    }
+    return duration;
+  }
+
+  /** Returns {@code duration} if it is zero or positive. */
+  public static Duration nonNegative(String field, Duration duration) {
+    Objects.requireNonNull(duration, field);
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(field + " must not be negative, was " + duration);
+    }
+    return duration;
+  }
+}

@@ -1,0 +1,133 @@
+package land.echo.resilience;
+
+import static land.echo.resilience.Runtimes.APP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AdaptiveTimeoutTest {
+  private static final Duration SECOND = Duration.ofSeconds(1);
+
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = Runtimes.onVirtualTime(time);
+
+  @AfterEach
+  void stop() {
+    Runtimes.stop(runtime);
+  }
+
+  private AdaptiveTimeout.Builder builder() {
+    return AdaptiveTimeout.builder("timeouts").percentile(99).multiplier(2)
+        .bounds(Duration.ofMillis(50), Duration.ofSeconds(4)).initial(SECOND, 10)
+        .window(Duration.ofSeconds(20), Duration.ofSeconds(5)).maxStep(0.5).clock(time);
+  }
+
+  /** A call named "lookup" that takes {@code latency} of virtual time (it moves the clock itself). */
+  private ActionEffect<String, Integer> lookup(Duration latency) {
+    return APP.<Integer>blocking(token -> {
+      time.advance(latency);
+      return 1;
+    }).named("lookup");
+  }
+
+  /**
+   * Runs 10 calls of {@code latency} (within one update interval) and returns the budget after the
+   * next update.
+   */
+  private Duration feed(AdaptiveTimeout timeout, Duration latency) {
+    long start = time.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      runtime.run(lookup(latency).via(timeout.policy()));
+    }
+    time.advance(Duration.ofSeconds(5).minusNanos(time.nanoTime() - start));
+    runtime.run(APP.succeed(0).named("lookup").via(timeout.policy())); // triggers the update
+    return timeout.currentTimeout("lookup");
+  }
+
+  @Test
+  void theDefaultHoldsUntilEnoughSamplesExist() {
+    AdaptiveTimeout timeout = builder().initial(SECOND, 1_000).build();
+    assertThat(feed(timeout, Duration.ofMillis(10))).isEqualTo(SECOND);
+    assertThat(timeout.currentTimeout("never-seen")).isEqualTo(SECOND);
+  }
+
+  @Test
+  void theBudgetTightensStepByStepAsLatencyFallsAndLoosensAsItRises() {
+    AdaptiveTimeout timeout = builder().build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    timeout.onEvent(events::add);
+
+    List<Duration> budgets = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      budgets.add(feed(timeout, Duration.ofMillis(100)));
+    }
+    // 2 × p99 of 100 ms is 200 ms; each update may shrink the budget to 1/1.5 of itself at most.
+    assertThat(budgets.get(0)).isEqualTo(Duration.ofNanos((long) (SECOND.toNanos() / 1.5)));
+    assertThat(budgets).isSortedAccordingTo((a, b) -> b.compareTo(a));
+    assertThat(budgets.get(5)).isBetween(Duration.ofMillis(199), Duration.ofMillis(202));
+
+    // Latency rises to 190 ms (still within the 200 ms budget, so every call is sampled): growth is
+    // capped at 1.5× per update, then the budget settles at 2 × p99 of 190 ms.
+    List<Duration> rising = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      rising.add(feed(timeout, Duration.ofMillis(190)));
+    }
+    assertThat(rising.get(0)).isEqualTo(Duration.ofNanos((long) (budgets.get(5).toNanos() * 1.5)));
+    assertThat(rising).isSorted();
+    assertThat(rising.get(3)).isBetween(Duration.ofMillis(379), Duration.ofMillis(384));
+    assertThat(events).hasAtLeastOneElementOfType(PolicyEvent.TimeoutAdapted.class);
+    assertThat(timeout.snapshot()).singleElement()
+        .satisfies(s -> assertThat(s.recentPercentile()).isBetween(Duration.ofMillis(189), Duration.ofMillis(192)));
+  }
+
+  @Test
+  void theBudgetNeverLeavesItsBounds() {
+    AdaptiveTimeout timeout = builder().maxStep(10).build();
+    feed(timeout, Duration.ofMillis(1));
+    assertThat(feed(timeout, Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(50));
+    feed(timeout, Duration.ofMillis(400));
+    // 2 × p99 of 400 ms, HdrHistogram's two significant digits
+    assertThat(feed(timeout, Duration.ofMillis(400))).isBetween(Duration.ofMillis(799), Duration.ofMillis(806));
+    timeout = builder().maxStep(10).bounds(Duration.ofMillis(50), Duration.ofMillis(500)).initial(Duration.ofMillis(400), 10).build();
+    assertThat(feed(timeout, Duration.ofMillis(300))).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void aCallOverItsBudgetTimesOutAndIsNotSampled() {
+    AdaptiveTimeout timeout = builder().build();
+    EffectHandle<String, Void> call = runtime.submit(APP.sleep(Duration.ofSeconds(2)).named("lookup").via(timeout.policy()));
+    await().until(() -> time.pendingTimers() == 2);
+    time.advance(SECOND);
+    assertThat(call.join()).isEqualTo(Outcome.faulted(new Fault.TimedOut(SECOND)));
+    time.advance(Duration.ofSeconds(5));
+    runtime.run(APP.succeed(0).named("lookup").via(timeout.policy()));
+    assertThat(timeout.snapshot()).singleElement().satisfies(s -> assertThat(s.samples()).isEqualTo(0));
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> builder().percentile(0).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percentile");
+    assertThatThrownBy(() -> builder().multiplier(0.5).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiplier");
+    assertThatThrownBy(() -> builder().bounds(SECOND, Duration.ofMillis(1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max");
+    assertThatThrownBy(() -> builder().initial(Duration.ofSeconds(10), 5).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initial");
+    assertThatThrownBy(() -> builder().window(SECOND, Duration.ofSeconds(2)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
+  }
+}

@@ -1,0 +1,237 @@
+package land.echo.resilience;
+
+import static land.echo.resilience.Runtimes.APP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.resilience.internal.Gradient2;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BulkheadTest {
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = Runtimes.onVirtualTime(time, 4);
+
+  @AfterEach
+  void stop() {
+    Runtimes.stop(runtime);
+  }
+
+  /** An effect that records its name when it starts, then waits for {@code release}. */
+  private static ActionEffect<String, String> recorded(String name, List<String> started, CountDownLatch release) {
+    return APP.suspend(() -> {
+      started.add(name);
+      return Runtimes.gated(release, name);
+    });
+  }
+
+  @Test
+  void aFullBulkheadQueuesAndAFullQueueRejectsClearly() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(2).maxQueued(1).clock(time).build();
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> started = new CopyOnWriteArrayList<>();
+    EffectHandle<String, String> a = runtime.submit(recorded("a", started, release).via(bulkhead.policy()));
+    EffectHandle<String, String> b = runtime.submit(recorded("b", started, release).via(bulkhead.policy()));
+    await().until(() -> started.size() == 2);
+    EffectHandle<String, String> c = runtime.submit(recorded("c", started, release).via(bulkhead.policy()));
+    await().until(() -> bulkhead.snapshot().queued() == 1);
+
+    Outcome<String, String> d = runtime.run(recorded("d", started, release).via(bulkhead.policy()));
+
+    assertThat(Runtimes.rejectionOf(d)).isEqualTo(new BulkheadFull("db", Priority.NORMAL, 2, 1, false));
+    assertThat(((Outcome.Faulted<?, ?>) d).fault().message())
+        .isEqualTo("Effect rejected: bulkhead 'db' is full for a NORMAL call (limit 2, 1 queued)");
+    release.countDown();
+    assertThat(List.of(a.join(), b.join(), c.join())).allSatisfy(o -> assertThat(o.isSuccess()).isTrue());
+    assertThat(started).containsExactlyInAnyOrder("a", "b", "c");
+    await().until(() -> bulkhead.snapshot().inUse() == 0);
+  }
+
+  @Test
+  void aReleasedSlotGoesToTheWaitingHighCallBeforeTheEarlierLowOne() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(10).clock(time).build();
+    CountDownLatch holdFirst = new CountDownLatch(1);
+    CountDownLatch releaseRest = new CountDownLatch(1);
+    List<String> started = new CopyOnWriteArrayList<>();
+    EffectHandle<String, String> holder = runtime.submit(recorded("holder", started, holdFirst).via(bulkhead.policy()));
+    await().until(() -> started.size() == 1);
+    EffectHandle<String, String> low =
+        runtime.submit(recorded("low", started, releaseRest).via(bulkhead.policy()), Priority.LOW);
+    await().until(() -> bulkhead.snapshot().queued() == 1);
+    EffectHandle<String, String> high =
+        runtime.submit(recorded("high", started, releaseRest).via(bulkhead.policy()), Priority.HIGH);
+    await().until(() -> bulkhead.snapshot().queued() == 2);
+
+    holdFirst.countDown();
+
+    await().until(() -> started.size() == 2);
+    assertThat(started).containsExactly("holder", "high");
+    assertThat(holder.join().isSuccess()).isTrue();
+    releaseRest.countDown();
+    assertThat(high.join().isSuccess()).isTrue();
+    assertThat(low.join().isSuccess()).isTrue();
+    assertThat(started).containsExactly("holder", "high", "low");
+  }
+
+  @Test
+  void underOverloadAQueuedLowCallIsShedForAHighOne() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).clock(time).build();
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> started = new CopyOnWriteArrayList<>();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    runtime.submit(recorded("holder", started, release).via(bulkhead.policy()));
+    await().until(() -> started.size() == 1);
+    EffectHandle<String, String> low = runtime.submit(recorded("low", started, release).via(bulkhead.policy()), Priority.LOW);
+    await().until(() -> bulkhead.snapshot().queued() == 1);
+
+    EffectHandle<String, String> high = runtime.submit(recorded("high", started, release).via(bulkhead.policy()), Priority.HIGH);
+
+    assertThat(Runtimes.rejectionOf(low.join())).isEqualTo(new BulkheadFull("db", Priority.LOW, 1, 1, true));
+    // A second LOW arriving now finds a HIGH queued: it is refused, nothing is shed.
+    Outcome<String, String> lateLow = runtime.run(recorded("late", started, release).via(bulkhead.policy()), Priority.LOW);
+    assertThat(Runtimes.rejectionOf(lateLow)).isEqualTo(new BulkheadFull("db", Priority.LOW, 1, 1, false));
+    release.countDown();
+    assertThat(high.join().isSuccess()).isTrue();
+    assertThat(started).containsExactly("holder", "high");
+    assertThat(events).filteredOn(PolicyEvent.CallRejected.class::isInstance).hasSize(2);
+  }
+
+  @Test
+  void aCancelledWaiterLeavesTheQueue() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).clock(time).build();
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> started = new CopyOnWriteArrayList<>();
+    runtime.submit(recorded("holder", started, release).via(bulkhead.policy()));
+    await().until(() -> started.size() == 1);
+    EffectHandle<String, String> waiting = runtime.submit(recorded("w", started, release).via(bulkhead.policy()));
+    await().until(() -> bulkhead.snapshot().queued() == 1);
+
+    waiting.cancel();
+
+    assertThat(waiting.join()).isInstanceOf(Outcome.Faulted.class);
+    await().until(() -> bulkhead.snapshot().queued() == 0);
+    EffectHandle<String, String> next = runtime.submit(recorded("next", started, release).via(bulkhead.policy()));
+    await().until(() -> bulkhead.snapshot().queued() == 1);
+    release.countDown();
+    assertThat(next.join()).isEqualTo(Outcome.success("next"));
+    assertThat(started).containsExactly("holder", "next");
+    await().until(() -> bulkhead.snapshot().inUse() == 0);
+  }
+
+  @Test
+  void manyThreadsThroughOneBulkheadNeverExceedItsLimit() throws Exception {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(3).maxQueued(1_000).clock(time).build();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger maxInside = new AtomicInteger();
+    ActionEffect<String, Integer> call = APP.blocking(token -> {
+      int now = inside.incrementAndGet();
+      maxInside.accumulateAndGet(now, Math::max);
+      Thread.onSpinWait();
+      inside.decrementAndGet();
+      return now;
+    });
+    List<EffectHandle<String, Integer>> handles = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      Priority priority = Priority.values()[t % 3];
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 50; i++) {
+          handles.add(runtime.submit(call.via(bulkhead.policy()), priority));
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join(5_000);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> handles.size() == 300 && handles.stream().allMatch(EffectHandle::isDone));
+    assertThat(handles).allSatisfy(h -> assertThat(h.join().isSuccess()).isTrue());
+    assertThat(maxInside.get()).isBetween(1, 3);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(3, 0, 0, 0));
+  }
+
+  @Test
+  void gradientShrinksTheLimitWhenLatencyRisesAndGrowsItWhenLatencyIsSteady() {
+    Gradient2 gradient = new Gradient2(20, 2, 100);
+    for (int i = 0; i < 50; i++) {
+      gradient.sample(10_000_000, 20);
+    }
+    int steady = gradient.limit();
+    assertThat(steady).isGreaterThan(20);
+    for (int i = 0; i < 20; i++) {
+      gradient.sample(100_000_000, steady);
+    }
+    assertThat(gradient.limit()).isLessThan(steady);
+    for (int i = 0; i < 40; i++) {
+      gradient.sample(100_000_000, 100);
+    }
+    assertThat(gradient.limit()).isLessThan(steady / 2);
+  }
+
+  @Test
+  void anAdaptiveBulkheadMovesItsLimitWithLatencyAndPublishesIt() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(4).maxQueued(16).adaptive(1, 16).clock(time).build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    // With one call at a time the bulkhead is far from full: the limit does not grow.
+    for (int i = 0; i < 30; i++) {
+      runtime.run(pair(Duration.ofMillis(10), 1).get(0).via(bulkhead.policy()));
+    }
+    assertThat(bulkhead.snapshot().limit()).isEqualTo(4);
+    // Three at a time (over half the limit) is load enough for the estimator to act.
+    for (int i = 0; i < 30; i++) {
+      runtime.run(APP.all(pair(Duration.ofMillis(10), 3).stream().map(e -> e.via(bulkhead.<String>policy())).toList()));
+    }
+    int grown = bulkhead.snapshot().limit();
+    assertThat(grown).isGreaterThan(4);
+    // Latency jumps a hundred-fold under load: the limit shrinks at once (held there, it grows back
+    // as the long-term average catches up: steady latency, however high, is not queueing).
+    for (int i = 0; i < 3; i++) {
+      runtime.run(APP.all(pair(Duration.ofMillis(400), bulkhead.snapshot().limit()).stream().map(e -> e.via(bulkhead.<String>policy())).toList()));
+    }
+    assertThat(bulkhead.snapshot().limit()).isLessThan(grown);
+    assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(PolicyEvent.LimitChanged.class));
+  }
+
+  /** {@code n} effects that all wait until each has started, then each moves time by {@code latency}. */
+  private List<ActionEffect<String, Integer>> pair(Duration latency, int n) {
+    CountDownLatch together = new CountDownLatch(n);
+    List<ActionEffect<String, Integer>> effects = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      effects.add(APP.blocking(token -> {
+        together.countDown();
+        together.await();
+        time.advance(latency);
+        return 1;
+      }));
+    }
+    return effects;
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> Bulkhead.of("b", 0, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConcurrent");
+    assertThatThrownBy(() -> Bulkhead.of("b", 1, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxQueued");
+    assertThatThrownBy(() -> Bulkhead.builder("b").adaptive(5, 2).maxConcurrent(3).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLimit");
+    assertThatThrownBy(() -> Bulkhead.builder("b").adaptive(1, 2).maxConcurrent(3).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConcurrent");
+  }
+}

@@ -1,0 +1,260 @@
+package land.echo.resilience;
+
+import static land.echo.resilience.Runtimes.APP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.resilience.CircuitBreaker.State;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerTest {
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = Runtimes.onVirtualTime(time);
+  private final AtomicInteger runs = new AtomicInteger();
+
+  @AfterEach
+  void stop() {
+    Runtimes.stop(runtime);
+  }
+
+  private CircuitBreaker.Builder small() {
+    return CircuitBreaker.builder("payments").countWindow(4).minimumCalls(4).failureRateThreshold(50)
+        .waitInOpenState(Duration.ofSeconds(60)).halfOpenPermits(2).clock(time);
+  }
+
+  private ActionEffect<String, Integer> failing() {
+    return APP.suspend(() -> {
+      runs.incrementAndGet();
+      return APP.fail("down");
+    });
+  }
+
+  private ActionEffect<String, Integer> working() {
+    return APP.suspend(() -> {
+      runs.incrementAndGet();
+      return APP.succeed(1);
+    });
+  }
+
+  @Test
+  void opensAtTheFailureRateAndThenRefusesWithoutRunningTheEffect() {
+    CircuitBreaker breaker = small().build();
+    for (int i = 0; i < 4; i++) {
+      assertThat(runtime.run(failing().via(breaker.policy()))).isEqualTo(Outcome.failure("down"));
+    }
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+
+    Outcome<String, Integer> refused = runtime.run(working().via(breaker.policy()));
+
+    assertThat(runs).hasValue(4);
+    assertThat(Runtimes.rejectionOf(refused))
+        .isEqualTo(new CircuitOpen("payments", State.OPEN, Duration.ofSeconds(60)));
+    assertThat(((Outcome.Faulted<?, ?>) refused).fault().message())
+        .isEqualTo("Effect rejected: circuit breaker 'payments' is OPEN; calls are let through again in PT1M");
+  }
+
+  @Test
+  void theRefusalSaysHowLongUntilCallsAreLetThroughOnVirtualTime() {
+    CircuitBreaker breaker = small().build();
+    for (int i = 0; i < 4; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    time.advance(Duration.ofSeconds(45));
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy()))).retryAfter())
+        .contains(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void aBreakerThatReopensAfterAFailedTrialCountsItsWaitFromTheReopening() {
+    CircuitBreaker breaker = small().halfOpenPermits(1).build();
+    for (int i = 0; i < 4; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    time.advance(Duration.ofSeconds(61)); // Resilience4j half-opens strictly after the wait
+    runtime.run(failing().via(breaker.policy()));
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    time.advance(Duration.ofSeconds(10));
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy()))).retryAfter())
+        .contains(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void halfOpensAfterTheWaitAndClosesWhenTheTrialCallsSucceed() {
+    CircuitBreaker breaker = small().build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    breaker.onEvent(events::add);
+    for (int i = 0; i < 4; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    time.advance(Duration.ofSeconds(61)); // Resilience4j half-opens strictly after the wait
+    assertThat(runtime.run(working().via(breaker.policy())).isSuccess()).isTrue();
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(runtime.run(working().via(breaker.policy())).isSuccess()).isTrue();
+
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    assertThat(events).filteredOn(PolicyEvent.CircuitStateChanged.class::isInstance).containsExactly(
+        new PolicyEvent.CircuitStateChanged("payments", State.CLOSED, State.OPEN),
+        new PolicyEvent.CircuitStateChanged("payments", State.OPEN, State.HALF_OPEN),
+        new PolicyEvent.CircuitStateChanged("payments", State.HALF_OPEN, State.CLOSED));
+  }
+
+  @Test
+  void aRefusalIsPublishedAsCallRejected() {
+    CircuitBreaker breaker = small().build();
+    breaker.forceOpen();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    breaker.onEvent(events::add);
+    runtime.run(working().via(breaker.policy()));
+    assertThat(events).containsExactly(
+        new PolicyEvent.CallRejected("payments", new CircuitOpen("payments", State.FORCED_OPEN, null)));
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void panicsAndTimeoutsCountButCancellationsDoNot() {
+    CircuitBreaker breaker = small().build();
+    runtime.run(APP.<Integer>compute(token -> {
+      throw new IllegalStateException("boom");
+    }).via(breaker.policy()));
+    EffectHandle<String, Object> timedOut = runtime.submit(APP.never().timeout(Duration.ofSeconds(1)).via(breaker.policy()));
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(Duration.ofSeconds(1));
+    timedOut.join();
+    EffectHandle<String, Object> cancelled = runtime.submit(APP.never().via(breaker.policy()));
+    await().until(() -> cancelled.toString().contains("running"));
+    cancelled.cancel();
+    assertThat(cancelled.join()).isInstanceOf(Outcome.Faulted.class);
+
+    await().until(() -> breaker.snapshot().bufferedCalls() == 2);
+    assertThat(breaker.snapshot().failedCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void slowCallsOpenTheBreakerByTheirRate() {
+    CircuitBreaker breaker = small().slowCallRateThreshold(50, Duration.ofSeconds(1)).build();
+    for (int i = 0; i < 4; i++) {
+      EffectHandle<String, Void> slow = runtime.submit(APP.sleep(Duration.ofSeconds(2)).via(breaker.policy()));
+      await().until(() -> time.pendingTimers() == 1);
+      time.advance(Duration.ofSeconds(2));
+      assertThat(slow.join().isSuccess()).isTrue();
+    }
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    assertThat(breaker.snapshot().slowCallRate()).isEqualTo(100f);
+  }
+
+  @Test
+  void whichOutcomesCountIsConfigurable() {
+    CircuitBreaker breaker = small().recordAsFailure(outcome -> outcome instanceof Outcome.Failure<?, ?>(var e)
+        && e.equals("fatal")).build();
+    for (int i = 0; i < 8; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    assertThat(breaker.snapshot().failedCalls()).isZero();
+  }
+
+  @Test
+  void forcedOpenRefusesAndDisabledLetsEverythingThrough() {
+    CircuitBreaker breaker = small().build();
+    breaker.forceOpen();
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy())))).isInstanceOf(CircuitOpen.class);
+    breaker.disable();
+    for (int i = 0; i < 10; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    assertThat(breaker.state()).isEqualTo(State.DISABLED);
+    assertThat(runs).hasValue(10);
+  }
+
+  @Test
+  void aListenerThatThrowsNeverBreaksTheEffect() {
+    CircuitBreaker breaker = small().build();
+    breaker.onEvent(event -> {
+      throw new IllegalStateException("listener bug");
+    });
+    List<PolicyEvent> seen = new ArrayList<>();
+    breaker.onEvent(seen::add);
+    for (int i = 0; i < 4; i++) {
+      assertThat(runtime.run(failing().via(breaker.policy()))).isEqualTo(Outcome.failure("down"));
+    }
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy())))).isInstanceOf(CircuitOpen.class);
+    assertThat(seen).hasSize(2);
+  }
+
+  @Test
+  void manyThreadsThroughAHalfOpenBreakerNeverExceedItsPermits() throws Exception {
+    CircuitBreaker breaker = small().halfOpenPermits(3).build();
+    for (int i = 0; i < 4; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    time.advance(Duration.ofSeconds(61)); // Resilience4j half-opens strictly after the wait
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger admitted = new AtomicInteger();
+    ActionEffect<String, Integer> trial = APP.suspend(() -> {
+      admitted.incrementAndGet();
+      return Runtimes.gated(release, 1);
+    });
+    List<Thread> threads = new ArrayList<>();
+    List<EffectHandle<String, Integer>> handles = new CopyOnWriteArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 25; i++) {
+          handles.add(runtime.submit(trial.via(breaker.policy())));
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join(5_000);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> handles.stream().filter(h -> h.isDone()).count() == 197);
+    release.countDown();
+    long successes = handles.stream().filter(h -> h.join().isSuccess()).count();
+    assertThat(admitted).hasValue(3);
+    assertThat(successes).isEqualTo(3);
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> CircuitBreaker.builder("b").failureRateThreshold(0).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failureRateThreshold");
+    assertThatThrownBy(() -> CircuitBreaker.builder("b").countWindow(0).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windowSize");
+    assertThatThrownBy(() -> CircuitBreaker.builder("b").waitInOpenState(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("waitInOpenState");
+    assertThatThrownBy(() -> CircuitBreaker.builder("b").halfOpenPermits(0).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("halfOpenPermits");
+    assertThatThrownBy(() -> CircuitBreaker.builder(" ").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+  }
+
+  @Test
+  void theRejectionIsAFaultNotADomainFailure() {
+    CircuitBreaker breaker = small().build();
+    breaker.forceOpen();
+    Outcome<String, Integer> outcome = runtime.run(working().via(breaker.policy()));
+    String seen = switch (outcome) {
+      case Outcome.Success<String, Integer> s -> "ran";
+      case Outcome.Failure<String, Integer> f -> "failed";
+      case Outcome.Faulted<String, Integer>(Fault.Rejected(var reason, CircuitOpen open)) -> "open " + open.policyName();
+      case Outcome.Faulted<String, Integer> f -> "other fault";
+    };
+    assertThat(seen).isEqualTo("open payments");
+  }
+}

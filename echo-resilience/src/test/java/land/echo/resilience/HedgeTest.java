@@ -1,0 +1,119 @@
+package land.echo.resilience;
+
+import static land.echo.resilience.Runtimes.APP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Outcome;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HedgeTest {
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = Runtimes.onVirtualTime(time);
+  private final AtomicInteger attempts = new AtomicInteger();
+  private final List<Outcome<String, String>> firstAttemptSaw = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() {
+    Runtimes.stop(runtime);
+  }
+
+  /** The first attempt hangs; later attempts answer at once. */
+  private ActionEffect<String, String> slowThenFast() {
+    return APP.suspend(() -> attempts.incrementAndGet() == 1
+        ? APP.<String>never().onExit(firstAttemptSaw::add)
+        : APP.succeed("backup")).named("search");
+  }
+
+  @Test
+  void aBackupStartsAfterTheDelayAndTheFirstSuccessWinsCancellingTheOther() {
+    Hedge hedge = Hedge.builder("hedge").initialDelay(Duration.ofMillis(100), 5).maxHedgedFraction(1).clock(time).build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    hedge.onEvent(events::add);
+    EffectHandle<String, String> call = runtime.submit(slowThenFast().via(hedge.policy()));
+    await().until(() -> time.pendingTimers() == 1);
+    assertThat(attempts).hasValue(1);
+
+    time.advance(Duration.ofMillis(100));
+
+    assertThat(call.join()).isEqualTo(Outcome.success("backup"));
+    assertThat(attempts).hasValue(2);
+    await().until(() -> firstAttemptSaw.size() == 1);
+    assertThat(firstAttemptSaw.get(0)).isInstanceOf(Outcome.Faulted.class);
+    assertThat(events).containsExactly(new PolicyEvent.HedgeStarted("hedge", "search", Duration.ofMillis(100)));
+    assertThat(hedge.snapshot().hedged()).isEqualTo(1);
+  }
+
+  @Test
+  void aFastCallNeverStartsABackup() {
+    Hedge hedge = Hedge.builder("hedge").maxHedgedFraction(1).clock(time).build();
+    assertThat(runtime.run(APP.succeed("fast").via(hedge.policy()))).isEqualTo(Outcome.success("fast"));
+    assertThat(hedge.snapshot().hedged()).isZero();
+    assertThat(time.pendingTimers()).isZero();
+  }
+
+  @Test
+  void aFirstAttemptFailingBeforeTheDelayEndsTheCallAtOnceWithoutABackup() {
+    Hedge hedge = Hedge.builder("hedge").maxHedgedFraction(1).clock(time).build();
+    AtomicInteger runs = new AtomicInteger();
+    Outcome<String, String> outcome = runtime.run(APP.<String>suspend(() -> {
+      runs.incrementAndGet();
+      return APP.fail("nope");
+    }).via(hedge.policy()));
+    assertThat(outcome).isEqualTo(Outcome.failure("nope"));
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void atMostTheConfiguredFractionOfCallsIsHedged() {
+    Hedge hedge = Hedge.builder("hedge").initialDelay(Duration.ofMillis(100), 5).maxHedgedFraction(0.25).clock(time).build();
+    for (int i = 0; i < 8; i++) {
+      attempts.set(0);
+      EffectHandle<String, String> call = runtime.submit(slowThenFast().timeout(Duration.ofSeconds(1)).via(hedge.policy()));
+      await().until(() -> time.pendingTimers() == 2);
+      time.advance(Duration.ofMillis(100));
+      await().until(() -> call.isDone() || time.pendingTimers() == 1);
+      if (!call.isDone()) {
+        time.advance(Duration.ofMillis(900));
+      }
+      call.join();
+    }
+    assertThat(hedge.snapshot().calls()).isEqualTo(8);
+    assertThat(hedge.snapshot().hedged()).isEqualTo(2);
+  }
+
+  @Test
+  void theDelayFollowsThePercentileOfRecentLatencies() {
+    Hedge hedge = Hedge.builder("hedge").percentile(90).initialDelay(Duration.ofMillis(500), 10)
+        .window(Duration.ofSeconds(10), Duration.ofSeconds(1)).clock(time).build();
+    for (int i = 0; i < 20; i++) {
+      runtime.run(APP.<Integer>blocking(token -> {
+        time.advance(Duration.ofMillis(40));
+        return 1;
+      }).via(hedge.policy()));
+    }
+    time.advance(Duration.ofSeconds(1));
+    runtime.run(APP.succeed(0).via(hedge.policy()));
+    assertThat(hedge.snapshot().delay()).isBetween(Duration.ofMillis(39), Duration.ofMillis(41));
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> Hedge.builder("h").maxHedgedFraction(0).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxHedgedFraction");
+    assertThatThrownBy(() -> Hedge.builder("h").percentile(101).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percentile");
+    assertThatThrownBy(() -> Hedge.builder("h").initialDelay(Duration.ZERO, 1).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialDelay");
+  }
+}

@@ -1,0 +1,182 @@
+package land.echo.resilience;
+
+import static land.echo.resilience.Runtimes.APP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RateLimitTest {
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = Runtimes.onVirtualTime(time);
+
+  @AfterEach
+  void stop() {
+    Runtimes.stop(runtime);
+  }
+
+  private RateLimit.Builder perSecond(long permits) {
+    return RateLimit.builder("api").capacity(permits).refillGreedy(permits, Duration.ofSeconds(1)).clock(time).timer(time);
+  }
+
+  @Test
+  void failModeRefusesAtOnceWithTheRetryAfterTheBucketComputes() {
+    RateLimit limit = perSecond(2).onLimit(RateLimit.OnLimit.FAIL).build();
+    AtomicInteger runs = new AtomicInteger();
+    ActionEffect<String, Integer> call = APP.suspend(() -> APP.succeed(runs.incrementAndGet()));
+    assertThat(runtime.run(call.via(limit.policy())).isSuccess()).isTrue();
+    assertThat(runtime.run(call.via(limit.policy())).isSuccess()).isTrue();
+
+    Outcome<String, Integer> refused = runtime.run(call.via(limit.policy()));
+
+    assertThat(Runtimes.rejectionOf(refused)).isEqualTo(new RateLimited("api", Duration.ofMillis(500)));
+    assertThat(runs).hasValue(2);
+    assertThat(limit.snapshot().rejected()).isEqualTo(1);
+    time.advance(Duration.ofMillis(500));
+    assertThat(runtime.run(call.via(limit.policy())).isSuccess()).isTrue();
+  }
+
+  @Test
+  void intervalRefillAddsAllTokensAtTheEndOfThePeriod() {
+    RateLimit limit = RateLimit.builder("api").capacity(3).refillIntervally(3, Duration.ofSeconds(1))
+        .onLimit(RateLimit.OnLimit.FAIL).clock(time).timer(time).build();
+    for (int i = 0; i < 3; i++) {
+      runtime.run(APP.succeed(1).via(limit.policy()));
+    }
+    time.advance(Duration.ofMillis(999));
+    assertThat(limit.snapshot().availableTokens()).isZero();
+    time.advance(Duration.ofMillis(1));
+    assertThat(limit.snapshot().availableTokens()).isEqualTo(3);
+  }
+
+  @Test
+  void waitModeWaitsOnVirtualTimeForTheNextToken() {
+    RateLimit limit = perSecond(1).build();
+    runtime.run(APP.succeed(1).via(limit.policy()));
+    EffectHandle<String, Integer> waiting = runtime.submit(APP.succeed(2).via(limit.policy()));
+    await().until(() -> limit.snapshot().waiting() == 1 && time.pendingTimers() == 1);
+    assertThat(waiting.isDone()).isFalse();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(waiting.join()).isEqualTo(Outcome.success(2));
+    assertThat(limit.snapshot().waited()).isEqualTo(1);
+  }
+
+  @Test
+  void aWaitingHighCallGetsTheNextTokenBeforeAWaitingLowOne() {
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1))
+        .clock(time).timer(time).build();
+    runtime.run(APP.succeed(0).via(limit.policy()));
+    EffectHandle<String, String> low = runtime.submit(APP.succeed("low").via(limit.policy()), Priority.LOW);
+    await().until(() -> limit.snapshot().waiting() == 1);
+    EffectHandle<String, String> high = runtime.submit(APP.succeed("high").via(limit.policy()), Priority.HIGH);
+    await().until(() -> limit.snapshot().waiting() == 2);
+
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(high.join()).isEqualTo(Outcome.success("high"));
+    assertThat(low.isDone()).isFalse();
+    await().until(() -> time.pendingTimers() == 1);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(low.join()).isEqualTo(Outcome.success("low"));
+  }
+
+  @Test
+  void aCancelledWaiterLeavesTheQueueAndTheTokenGoesToTheNext() {
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1))
+        .clock(time).timer(time).build();
+    runtime.run(APP.succeed(0).via(limit.policy()));
+    EffectHandle<String, String> first = runtime.submit(APP.succeed("first").via(limit.policy()), Priority.HIGH);
+    await().until(() -> limit.snapshot().waiting() == 1);
+    EffectHandle<String, String> second = runtime.submit(APP.succeed("second").via(limit.policy()), Priority.LOW);
+    await().until(() -> limit.snapshot().waiting() == 2);
+
+    first.cancel();
+
+    await().until(() -> limit.snapshot().waiting() == 1);
+    assertThat(first.join()).isInstanceOf(Outcome.Faulted.class);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(second.join()).isEqualTo(Outcome.success("second"));
+  }
+
+  @Test
+  void aWaitLongerThanMaxWaitIsRefusedAtOnce() {
+    RateLimit limit = perSecond(1).maxWait(Duration.ofMillis(500)).build();
+    runtime.run(APP.succeed(0).via(limit.policy()));
+    Outcome<String, Integer> refused = runtime.run(APP.succeed(1).via(limit.policy()));
+    assertThat(Runtimes.rejectionOf(refused)).isInstanceOf(RateLimited.class);
+    assertThat(Runtimes.rejectionOf(refused).retryAfter()).contains(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void manyThreadsThroughOneBucketNeverTakeMoreThanItsTokens() throws Exception {
+    RateLimit limit = RateLimit.builder("api").capacity(100).refillIntervally(100, Duration.ofHours(1))
+        .onLimit(RateLimit.OnLimit.FAIL).clock(time).timer(time).build();
+    AtomicInteger ran = new AtomicInteger();
+    ActionEffect<String, Integer> call = APP.suspend(() -> APP.succeed(ran.incrementAndGet()));
+    List<EffectHandle<String, Integer>> handles = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 50; i++) {
+          handles.add(runtime.submit(call.via(limit.policy())));
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join(5_000);
+    }
+    long ok = handles.stream().filter(h -> h.join().isSuccess()).count();
+    assertThat(handles).hasSize(400);
+    assertThat(ok).isEqualTo(100);
+    assertThat(ran).hasValue(100);
+    assertThat(limit.snapshot().rejected()).isEqualTo(300);
+  }
+
+  @Test
+  void waitingCallsFromManyThreadsAreAdmittedAtTheRefillRate() {
+    RateLimit limit = RateLimit.builder("api").capacity(5).refillIntervally(5, Duration.ofSeconds(1))
+        .clock(time).timer(time).build();
+    AtomicInteger ran = new AtomicInteger();
+    ActionEffect<String, Integer> call = APP.suspend(() -> APP.succeed(ran.incrementAndGet()));
+    List<EffectHandle<String, Integer>> handles = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      handles.add(runtime.submit(call.via(limit.policy()), Priority.values()[i % 3]));
+    }
+    await().until(() -> limit.snapshot().waiting() == 15);
+    await().until(() -> ran.get() == 5);
+    for (int second = 1; second <= 3; second++) {
+      time.advance(Duration.ofSeconds(1));
+      int expected = 5 + 5 * second;
+      await().until(() -> ran.get() == expected);
+      assertThat(ran.get()).isEqualTo(expected);
+    }
+    assertThat(handles).allSatisfy(h -> assertThat(h.join().isSuccess()).isTrue());
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> RateLimit.builder("r").capacity(0).refillGreedy(1, Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+    assertThatThrownBy(() -> RateLimit.builder("r").capacity(1).refillGreedy(0, Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refillTokens");
+    assertThatThrownBy(() -> RateLimit.builder("r").capacity(1).refillGreedy(1, Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refillPeriod");
+    assertThatThrownBy(() -> perSecond(1).maxWait(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxWait");
+  }
+}

@@ -1,0 +1,188 @@
+package land.echo.resilience;
+
+import static land.echo.resilience.Runtimes.APP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Outcome;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class ResultCacheTest {
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = Runtimes.onVirtualTime(time, 4);
+  private final AtomicInteger loads = new AtomicInteger();
+
+  @AfterEach
+  void stop() {
+    Runtimes.stop(runtime);
+  }
+
+  private ResultCache cache() {
+    return ResultCache.builder("users", runtime).ttl(Duration.ofMinutes(5)).maximumSize(100).build();
+  }
+
+  private ActionEffect<String, String> user(String id) {
+    return APP.suspend(() -> APP.succeed(id + "#" + loads.incrementAndGet())).named("user");
+  }
+
+  @Test
+  void aSecondCallWithTheSameKeyIsAnsweredFromTheCache() {
+    ResultCache cache = cache();
+    assertThat(runtime.run(user("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#1"));
+    assertThat(runtime.run(user("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#1"));
+    assertThat(runtime.run(user("bob").via(cache.keyed("bob")))).isEqualTo(Outcome.success("bob#2"));
+    assertThat(loads).hasValue(2);
+    assertThat(cache.snapshot()).isEqualTo(new ResultCache.Snapshot(2, 1, 2, 0));
+  }
+
+  @Test
+  void theEffectNameIsPartOfTheKey() {
+    ResultCache cache = cache();
+    runtime.run(user("ada").via(cache.keyed(1)));
+    runtime.run(user("ada").named("other").via(cache.keyed(1)));
+    assertThat(loads).hasValue(2);
+  }
+
+  @Test
+  void entriesExpireAfterTheTtlOnVirtualTime() {
+    ResultCache cache = cache();
+    runtime.run(user("ada").via(cache.keyed("ada")));
+    time.advance(Duration.ofMinutes(4));
+    runtime.run(user("ada").via(cache.keyed("ada")));
+    assertThat(loads).hasValue(1);
+    time.advance(Duration.ofMinutes(1));
+    assertThat(runtime.run(user("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#2"));
+  }
+
+  @Test
+  void failuresAreNotCachedUnlessConfigured() {
+    ActionEffect<String, String> failing = APP.<String>suspend(() -> {
+      loads.incrementAndGet();
+      return APP.fail("down");
+    }).named("user");
+    ResultCache plain = cache();
+    runtime.run(failing.via(plain.keyed("x")));
+    runtime.run(failing.via(plain.keyed("x")));
+    assertThat(loads).hasValue(2);
+
+    ResultCache caching = ResultCache.builder("users", runtime).cacheFailures(true).build();
+    runtime.run(failing.via(caching.keyed("x")));
+    assertThat(runtime.run(failing.via(caching.keyed("x")))).isEqualTo(Outcome.failure("down"));
+    assertThat(loads).hasValue(3);
+  }
+
+  @Test
+  @Timeout(10) // the bug it guards against was a hang
+  void anExecutionThatIsOverBeforeTheCacheHasStoredItIsStillHandled() {
+    ResultCache cache = cache();
+    // fail() ends at once on a worker, possibly before Caffeine's compute has returned: its
+    // removal from the cache must wait until then.
+    for (int i = 0; i < 200; i++) {
+      assertThat(runtime.run(APP.<String>fail("down").named("user").via(cache.keyed(i)))).isEqualTo(Outcome.failure("down"));
+    }
+    assertThat(cache.snapshot().size()).isZero();
+  }
+
+  @Test
+  void concurrentIdenticalCallsShareOneExecution() throws Exception {
+    ResultCache cache = cache();
+    CountDownLatch release = new CountDownLatch(1);
+    ActionEffect<String, String> slow = APP.suspend(() -> {
+      loads.incrementAndGet();
+      return Runtimes.gated(release, "value");
+    }).named("user");
+    List<EffectHandle<String, String>> callers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    List<EffectHandle<String, String>> shared = java.util.Collections.synchronizedList(callers);
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 5; i++) {
+          shared.add(runtime.submit(slow.via(cache.keyed("k"))));
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join(5_000);
+    }
+    await().until(() -> loads.get() == 1);
+    release.countDown();
+    assertThat(shared).hasSize(40).allSatisfy(h -> assertThat(h.join()).isEqualTo(Outcome.success("value")));
+    assertThat(loads).hasValue(1);
+  }
+
+  @Test
+  void oneWaiterCancellingLeavesTheSharedExecutionRunningForTheOthers() {
+    ResultCache cache = cache();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger interrupted = new AtomicInteger();
+    ActionEffect<String, String> slow = APP.<String>blocking(token -> {
+      loads.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
+        throw e;
+      }
+      return "value";
+    }).named("user");
+    EffectHandle<String, String> first = runtime.submit(slow.via(cache.keyed("k")));
+    EffectHandle<String, String> second = runtime.submit(slow.via(cache.keyed("k")));
+    await().until(() -> loads.get() == 1);
+
+    first.cancel();
+
+    assertThat(first.join()).isInstanceOf(Outcome.Faulted.class);
+    release.countDown();
+    assertThat(second.join()).isEqualTo(Outcome.success("value"));
+    assertThat(interrupted).hasValue(0);
+    assertThat(loads).hasValue(1);
+  }
+
+  @Test
+  void whenEveryWaiterGivesUpTheSharedExecutionIsCancelledAndForgotten() {
+    ResultCache cache = cache();
+    CountDownLatch interrupted = new CountDownLatch(1);
+    ActionEffect<String, String> stuck = APP.<String>blocking(token -> {
+      loads.incrementAndGet();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw e;
+      }
+      return "never";
+    }).named("user");
+    EffectHandle<String, String> a = runtime.submit(stuck.via(cache.keyed("k")));
+    EffectHandle<String, String> b = runtime.submit(stuck.via(cache.keyed("k")));
+    await().until(() -> loads.get() == 1);
+    a.cancel();
+    b.cancel();
+    await().atMost(Duration.ofSeconds(5)).until(() -> interrupted.getCount() == 0);
+    await().until(() -> cache.snapshot().size() == 0);
+    assertThat(runtime.run(user("k").via(cache.keyed("k")))).isEqualTo(Outcome.success("k#2"));
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> ResultCache.builder("c", runtime).ttl(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+    assertThatThrownBy(() -> ResultCache.builder("c", runtime).maximumSize(0).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximumSize");
+    assertThatThrownBy(() -> ResultCache.builder("c", null).build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("runtime");
+  }
+}
