@@ -3,7 +3,9 @@
  * OpenTelemetry spans ({@link land.echo.observability.otel.EchoTracing}), a Prometheus scrape
  * endpoint ({@link land.echo.observability.prometheus.PrometheusEndpoint}) and a live snapshot with
  * an event journal ({@link land.echo.observability.live.Observatory}), all built on echo-core's
- * {@code RuntimeListener} and {@code ContextPropagator}.
+ * {@code RuntimeListener} and {@code ContextPropagator}; and the resilience policies' meters
+ * ({@link land.echo.observability.micrometer.ResilienceMeters}), read from echo-resilience's
+ * snapshots.
  *
  * <p>Only API packages are exported. OpenTelemetry is used through its API only: applications
  * bring the SDK. HdrHistogram (the live snapshot's latencies) is shaded into the unexported {@code
@@ -14,6 +16,7 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module land.echo.observability {
   requires transitive land.echo.core;
+  requires transitive land.echo.resilience;
   requires transitive micrometer.core;
   requires transitive micrometer.registry.prometheus;
   requires transitive io.opentelemetry.api;

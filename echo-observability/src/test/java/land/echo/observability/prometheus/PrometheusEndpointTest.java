@@ -2,23 +2,19 @@ package land.echo.observability.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import land.echo.ApplicationRuntime;
 import land.echo.Effects;
 import land.echo.Priority;
+import land.echo.observability.Promtool;
 import land.echo.observability.TestRuntimes;
 import land.echo.observability.micrometer.EchoMeters;
 import land.echo.scheduler.EchoScheduler;
@@ -104,47 +100,10 @@ class PrometheusEndpointTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
   }
 
-  /**
-   * Runs Debian's {@code promtool check metrics} on the real scraped output. Without promtool the
-   * test is skipped, except under {@code CI=true}, where it fails: install it with {@code apt-get
-   * install -y prometheus} ({@code .ci/run} does).
-   */
+  /** Runs {@code promtool check metrics} on the real scraped output (see {@link Promtool}). */
   @Test
   void promtoolAcceptsTheScrapedOutput(@TempDir Path dir) throws Exception {
-    String promtool = findPromtool();
-    if (promtool == null) {
-      String how = "promtool not found on PATH; install it with `apt-get install -y prometheus` (Debian/Ubuntu)";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(how + " -- under CI=true this check never skips");
-      }
-      assumeTrue(false, how);
-    }
-    String body = scrapeAfterSomeWork();
-    Path scraped = dir.resolve("scrape.txt");
-    Files.writeString(scraped, body, StandardCharsets.UTF_8);
-    Path output = dir.resolve("promtool.out");
-    Process process = new ProcessBuilder(promtool, "check", "metrics")
-        .redirectInput(scraped.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-    String report = Files.readString(output);
-    assertThat(process.exitValue()).as("promtool check metrics said:%n%s", report).isZero();
-    assertThat(report).as("promtool check metrics reports no problem").isBlank();
-  }
-
-  private static String findPromtool() {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      File candidate = new File(dir, "promtool");
-      if (candidate.canExecute()) {
-        return candidate.getPath();
-      }
-    }
-    return null;
+    String promtool = Promtool.require();
+    Promtool.assertAccepts(promtool, scrapeAfterSomeWork(), dir);
   }
 }
