@@ -55,11 +55,11 @@ import land.echo.resilience.ResultCache;
  *       started; {@value #HEDGE_DELAY} (gauge, seconds): the current delay before a backup.
  * </ul>
  *
- * <p>Like Micrometer's own binders, the meters hold their policies weakly: a policy the application
- * no longer references can be collected, after which its gauges read {@code NaN}. Each gauge reads
- * the policy's cheap snapshot (or {@code state()}) at scrape time; nothing runs on the policies'
- * call paths except an adaptive timeout's listener, which registers a series the first time a name
- * adapts.
+ * <p>Like Micrometer's own binders, the meters hold their policies weakly: once a policy the
+ * application no longer references is collected, its gauges read {@code NaN} and its function
+ * counters keep their last value. Each meter reads the policy's cheap snapshot (or {@code state()})
+ * at scrape time; nothing runs on the policies' call paths except an adaptive timeout's listener,
+ * which registers a series the first time a name adapts.
  *
  * {@snippet :
  * EchoMeters meters = EchoMeters.builder(registry)

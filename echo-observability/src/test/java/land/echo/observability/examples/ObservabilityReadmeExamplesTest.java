@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,8 +29,12 @@ import land.echo.observability.live.EffectEvent;
 import land.echo.observability.live.Observatory;
 import land.echo.observability.live.ObservatorySnapshot;
 import land.echo.observability.micrometer.EchoMeters;
+import land.echo.observability.micrometer.ResilienceMeters;
 import land.echo.observability.otel.EchoTracing;
 import land.echo.observability.prometheus.PrometheusEndpoint;
+import land.echo.resilience.CircuitBreaker;
+import land.echo.resilience.RateLimit;
+import land.echo.resilience.ResultCache;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -59,6 +64,30 @@ class ObservabilityReadmeExamplesTest {
     try (runtime; endpoint) {
       runtime.run(APP.succeed(1).named("checkout"));
       assertThat(registry.scrape()).contains("echo_effect_executions_total{name=\"checkout\",outcome=\"success\",priority=\"normal\"} 1");
+    }
+  }
+
+  @Test
+  void policyMeters() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // @start region=policies
+    CircuitBreaker breaker = CircuitBreaker.ofDefaults("payments");
+    RateLimit limit = RateLimit.of("partner-api", 100, Duration.ofSeconds(1));
+    EchoMeters meters = EchoMeters.builder(registry)
+        .policyMeters(ResilienceMeters.builder().breaker(breaker).rateLimit(limit).build())
+        .build();
+    ApplicationRuntime runtime =
+        ApplicationRuntime.builder().scheduler(EchoScheduler.create()).listener(meters).build();
+    // A result cache needs the runtime: bind its meters afterwards, with the same name tags.
+    ResultCache users = ResultCache.builder("users", runtime).build();
+    ResilienceMeters.builder().cache(users).build().bindTo(registry, meters.names());
+    // @end
+    try (runtime) {
+      runtime.run(APP.succeed("ada").named("user").via(users.keyed("ada")));
+      assertThat(registry.scrape())
+          .contains("echo_policy_breaker_state{policy=\"payments\",state=\"closed\"} 1")
+          .contains("echo_policy_rate_limiter_tokens{policy=\"partner-api\"} 100")
+          .contains("echo_policy_cache_requests_total{outcome=\"miss\",policy=\"users\"} 1");
     }
   }
 
@@ -127,7 +156,7 @@ class ObservabilityReadmeExamplesTest {
     Path self = module.resolve("src/test/java/land/echo/observability/examples/ObservabilityReadmeExamplesTest.java");
     String readmeText = Files.readString(readme, StandardCharsets.UTF_8);
     List<String> regions = regions(Files.readString(self, StandardCharsets.UTF_8));
-    assertThat(regions).hasSize(4);
+    assertThat(regions).hasSize(5);
     for (String region : regions) {
       String shown = region.replace("PrometheusEndpoint.start(registry, 0)", "PrometheusEndpoint.start(registry, 9464)");
       assertThat(readmeText).as("README.md shows the example%n%s", shown).contains(shown);
