@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import land.echo.internal.HandleFuture;
 import land.echo.internal.Node;
 import land.echo.time.Clock;
 
@@ -576,13 +577,23 @@ public abstract sealed class ActionEffect<E, T>
    * composition point for resilience policies (circuit breakers, rate limits, bulkheads, adaptive
    * timeouts, hedging); see {@link Policy}.
    *
+   * <p>The guarded effect keeps this effect's name: if this effect was {@link #named} and the
+   * effect the policy built hides that name (a policy usually starts with its own step, such as
+   * reading the clock), the result is named the same, so that logs, metrics and traces still
+   * report {@code effect.named("x").via(policy)} as {@code "x"}.
+   *
    * @param policy the policy to apply
-   * @return the effect {@code policy} returns
+   * @return the effect {@code policy} returns, named as this effect is
    * @throws NullPointerException if the policy returns null
    */
   public ActionEffect<E, T> via(Policy<E> policy) {
     Objects.requireNonNull(policy, "policy");
-    return Objects.requireNonNull(policy.apply(this), "policy returned null");
+    ActionEffect<E, T> guarded = Objects.requireNonNull(policy.apply(this), "policy returned null");
+    String name = HandleFuture.explicitName(this);
+    if (name != null && guarded != this && HandleFuture.explicitName(guarded) == null) {
+      return guarded.named(name);
+    }
+    return guarded;
   }
 
   /**

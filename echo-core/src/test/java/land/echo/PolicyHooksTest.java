@@ -69,6 +69,25 @@ class PolicyHooksTest {
   }
 
   @Test
+  void aGuardedEffectKeepsItsNameThroughAPolicyThatBuildsANewTree() {
+    Policy<String> clocked = new Policy<>() {
+      @Override
+      public <T> ActionEffect<String, T> apply(ActionEffect<String, T> effect) {
+        return ActionEffect.<String>clock().flatMap(clock -> effect);
+      }
+    };
+    assertThat(APP.succeed(1).named("lookup").via(clocked).name()).isEqualTo("lookup");
+    assertThat(APP.succeed(1).via(clocked).name()).isEqualTo("flatMap");
+    Policy<String> renaming = new Policy<>() {
+      @Override
+      public <T> ActionEffect<String, T> apply(ActionEffect<String, T> effect) {
+        return effect.map(x -> x).named("guarded");
+      }
+    };
+    assertThat(APP.succeed(1).named("lookup").via(renaming).name()).isEqualTo("guarded");
+  }
+
+  @Test
   void andThenAppliesTheOuterPolicyAroundTheInner() {
     List<String> log = new CopyOnWriteArrayList<>();
     Policy<String> both = recording("inner", log).andThen(recording("outer", log));

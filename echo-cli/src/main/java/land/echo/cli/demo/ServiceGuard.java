@@ -112,8 +112,7 @@ public final class ServiceGuard {
     return String.format(Locale.ROOT,
         "Symbol service guards: circuit breaker '%s' opened %,d times (%,d state changes, now %s) and refused"
             + " %,d attempts; rate limit '%s' (%,d/s, burst %d) refused %,d requests. Refused calls never"
-            + " reach the service and count as failed requests; 'retries' above (service calls minus"
-            + " requests) is net of them.",
+            + " reach the service, are not retried, and count as failed requests.",
         breaker.name(), opened.sum(), stateChanges.sum(), breaker.state(), breakerRefusals.sum(),
         rateLimit.config().name(), permitsPerSecond, BURST, rateLimited.sum());
   }
