@@ -12,7 +12,8 @@
  */
 @SuppressWarnings("requires-automatic")
 module land.echo.core {
-  requires org.slf4j;
+  // transitive: Logging's accessors return org.slf4j.event.Level.
+  requires transitive org.slf4j;
   requires static context.propagation;
   requires jdk.jfr;
 

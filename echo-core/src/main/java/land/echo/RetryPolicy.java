@@ -280,6 +280,7 @@ public final class RetryPolicy {
      * @throws IllegalArgumentException if {@code types} is empty
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only copied and read, never exposed
     public final Builder retryOn(Class<? extends Throwable>... types) {
       Class<? extends Throwable>[] copy = types.clone();
       if (copy.length == 0) {

@@ -54,6 +54,8 @@ class CoreRandomizedStressTest {
 
   /** The only exception our bodies throw on purpose; cheap (no stack trace). */
   static final class Boom extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     Boom(String message) {
       super(message, null, false, false);
     }
@@ -437,8 +439,11 @@ class CoreRandomizedStressTest {
           case 7 -> ActionEffect.<String, Integer>blocking(token -> {
             // Waits until interrupted: only cancellation (a timeout, a caller, shutdown) ends it.
             CountDownLatch never = new CountDownLatch(1);
-            try (CancellationToken.Registration r = token.onCancel(cancelActionsRun::incrementAndGet)) {
+            CancellationToken.Registration registration = token.onCancel(cancelActionsRun::incrementAndGet);
+            try {
               never.await();
+            } finally {
+              registration.close();
             }
             return value;
           });

@@ -33,6 +33,8 @@ class InterpreterFailureTest {
 
   /** An exception whose toString() throws, so that printing its stack trace throws too. */
   static final class HostileException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     HostileException() {
       super("hostile");
     }

@@ -651,7 +651,9 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       if (link instanceof Join join) {
         join.childDone(this, m, r);
       } else {
-        ((HandleFuture<E, T>) link).complete0(outcomeOf(m, r));
+        @SuppressWarnings("unchecked") // a root's link is the handle of its own E and T
+        HandleFuture<E, T> handle = (HandleFuture<E, T>) link;
+        handle.complete0(outcomeOf(m, r));
       }
     } catch (Throwable t) {
       RuntimeCore.logQuietly("Delivering the result of an effect failed", t);

@@ -57,7 +57,7 @@ final class BlockingLane {
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // generic arrays of queues, one per priority
   BlockingLane(EchoScheduler pool, int limit, ThreadFactory threads) {
     this.pool = pool;
     this.limit = limit;

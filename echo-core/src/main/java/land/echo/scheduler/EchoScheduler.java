@@ -145,7 +145,7 @@ public final class EchoScheduler extends AbstractExecutorService {
    */
   volatile Error idleFaultForTest;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // generic arrays of queues, one per priority
   private EchoScheduler(SchedulerConfig config, ThreadFactory blockingThreads) {
     this.config = config;
     int n = config.workers();

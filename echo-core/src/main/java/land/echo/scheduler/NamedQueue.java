@@ -26,7 +26,7 @@ public final class NamedQueue {
   private int waitingCount; // guarded by lock
   private boolean stopped; // guarded by lock: set by shutdownNow, no more dispatches
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of queues, one per priority
   NamedQueue(EchoScheduler scheduler, String name, int limit) {
     this.scheduler = scheduler;
     this.name = name;

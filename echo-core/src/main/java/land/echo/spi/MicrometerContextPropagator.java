@@ -25,6 +25,7 @@ import java.util.Objects;
  *
  * <p>The same example, compiled, is {@code ContextPropagationTest.micrometerRegistry}.
  */
+@SuppressWarnings("exports") // its API names the optional library's types on purpose
 public final class MicrometerContextPropagator implements ContextPropagator {
   private final ContextSnapshotFactory factory;
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Param(name = "value", gen = IntGen.class, conf = "1:9")
 @Timeout(120)
+@SuppressWarnings("deprecation") // IntGen: the parameter generator Lincheck's @Param still takes
 public class SpmcLocalQueueLincheckTest {
   private final SpmcLocalQueue queue = new SpmcLocalQueue(4);
   private final SpmcLocalQueue thiefRing = new SpmcLocalQueue(4);

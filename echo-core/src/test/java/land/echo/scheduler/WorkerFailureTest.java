@@ -20,6 +20,8 @@ class WorkerFailureTest {
 
   /** A distinctive Error, so that a test's handler ignores failures of anything else. */
   private static final class TestError extends Error {
+    private static final long serialVersionUID = 1L;
+
     TestError(String message) {
       super(message);
     }
