@@ -117,7 +117,12 @@ class AdaptiveTimeoutTest {
     assertThat(call.join()).isEqualTo(Outcome.faulted(new Fault.TimedOut(SECOND)));
     time.advance(Duration.ofSeconds(5));
     runtime.run(APP.succeed(0).named("lookup").via(timeout.policy()));
-    assertThat(timeout.snapshot()).singleElement().satisfies(s -> assertThat(s.samples()).isEqualTo(0));
+    // The update may or may not already count the fast call that triggered it (it completes on a
+    // worker while run() returns); what must hold is that the 1 s timed-out call is not a sample.
+    assertThat(timeout.snapshot()).singleElement().satisfies(s -> {
+      assertThat(s.samples()).isLessThanOrEqualTo(1);
+      assertThat(s.recentPercentile()).isLessThan(Duration.ofMillis(500));
+    });
   }
 
   @Test
