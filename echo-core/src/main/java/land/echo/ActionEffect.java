@@ -711,17 +711,8 @@ public abstract sealed class ActionEffect<E, T>
    * @return the name given by {@code named}, or the node kind
    */
   public String name() {
-    ActionEffect<?, ?> node = this;
-    for (int hops = 0; hops < 16; hops++) {
-      if (node instanceof Node.Named<?, ?> named) {
-        return named.name;
-      }
-      if (!(node instanceof Node.Wrapper<?, ?> wrapper)) {
-        break;
-      }
-      node = wrapper.source;
-    }
-    return Node.kindOf(this);
+    String named = HandleFuture.explicitName(this);
+    return named != null ? named : Node.kindOf(this);
   }
 
   @Override

@@ -41,22 +41,22 @@ public final class ContextScopes {
 
   /** Captures with every propagator in order (for {@code effect} when not null) into one snapshot. */
   private static Captured composite(ContextPropagator[] all, EffectInfo effect) {
-          Captured[] captured = new Captured[all.length];
-          for (int i = 0; i < all.length; i++) {
-            captured[i] = effect == null ? capture(all[i]) : capture(all[i], effect);
-          }
-          return () -> {
-            Scope[] scopes = new Scope[captured.length];
-            for (int i = 0; i < captured.length; i++) {
-              scopes[i] = enter(captured[i]);
-            }
-            return () -> {
-              // Innermost first, as nested try-with-resources would.
-              for (int i = scopes.length - 1; i >= 0; i--) {
-                exit(scopes[i]);
-              }
-            };
-          };
+    Captured[] captured = new Captured[all.length];
+    for (int i = 0; i < all.length; i++) {
+      captured[i] = effect == null ? capture(all[i]) : capture(all[i], effect);
+    }
+    return () -> {
+      Scope[] scopes = new Scope[captured.length];
+      for (int i = 0; i < captured.length; i++) {
+        scopes[i] = enter(captured[i]);
+      }
+      return () -> {
+        // Innermost first, as nested try-with-resources would.
+        for (int i = scopes.length - 1; i >= 0; i--) {
+          exit(scopes[i]);
+        }
+      };
+    };
   }
 
   /**

@@ -427,7 +427,7 @@ final class Worker implements Runnable {
         STEALS.setOpaque(this, steals + 1);
         TasksStolen stolen = new TasksStolen();
         if (stolen.isEnabled()) {
-          stolen.priority = Priority.values()[p].name();
+          stolen.priority = Priority.ofOrdinal(p).name();
           stolen.tasks = mine.size() + 1;
           stolen.victim = victimIndex;
           stolen.commit();
