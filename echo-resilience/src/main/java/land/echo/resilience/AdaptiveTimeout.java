@@ -1,6 +1,7 @@
 package land.echo.resilience;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,7 +130,7 @@ public final class AdaptiveTimeout {
    *
    * @return one snapshot per effect name seen
    */
-  public java.util.List<Snapshot> snapshot() {
+  public List<Snapshot> snapshot() {
     return names.entrySet().stream()
         .map(e -> new Snapshot(e.getKey(), Duration.ofNanos(e.getValue().currentNanos),
             Duration.ofNanos(e.getValue().lastPercentileNanos), e.getValue().lastSamples))
@@ -165,8 +166,7 @@ public final class AdaptiveTimeout {
 
     PerName(String effectName) {
       this.effectName = effectName;
-      int slots = (int) Math.max(1, config.window().toNanos() / config.updateEvery().toNanos());
-      this.latencies = new SlidingPercentile(slots);
+      this.latencies = SlidingPercentile.over(config.window(), config.updateEvery());
       this.nextUpdate = clock.nanoTime() + config.updateEvery().toNanos();
     }
 
@@ -210,7 +210,9 @@ public final class AdaptiveTimeout {
       Objects.requireNonNull(effect, "effect");
       String effectName = effect.name();
       return ActionEffect.suspend(() -> {
-        PerName p = names.computeIfAbsent(effectName, PerName::new);
+        PerName seen = names.get(effectName);
+        // Only the first call of a name builds the (capturing) constructor reference.
+        PerName p = seen != null ? seen : names.computeIfAbsent(effectName, PerName::new);
         long start = clock.nanoTime();
         long budget = p.budget(start);
         return effect.onExit(outcome -> {
@@ -339,9 +341,7 @@ public final class AdaptiveTimeout {
       }
       Checks.positive("min", min);
       Checks.positive("max", max);
-      if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("max must be at least min (" + min + "), was " + max);
-      }
+      Checks.atLeast("max", max, "min", min);
       Checks.positive("initial", initial);
       if (initial.compareTo(min) < 0 || initial.compareTo(max) > 0) {
         throw new IllegalArgumentException("initial must be within [min, max] = [" + min + ", " + max + "], was " + initial);
@@ -349,9 +349,7 @@ public final class AdaptiveTimeout {
       Checks.atLeast("minSamples", minSamples, 1);
       Checks.positive("updateEvery", updateEvery);
       Checks.positive("window", window);
-      if (window.compareTo(updateEvery) < 0) {
-        throw new IllegalArgumentException("window must be at least updateEvery (" + updateEvery + "), was " + window);
-      }
+      Checks.atLeast("window", window, "updateEvery", updateEvery);
       Checks.inRange("maxStep", maxStep, 0, 10);
       Objects.requireNonNull(clock, "clock");
       return new AdaptiveTimeout(this);

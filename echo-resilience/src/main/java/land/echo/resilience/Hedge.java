@@ -72,7 +72,7 @@ public final class Hedge {
         b.window, b.updateEvery);
     this.clock = b.clock;
     this.delayNanos = b.initialDelay.toNanos();
-    this.latencies = new SlidingPercentile((int) Math.max(1, b.window.toNanos() / b.updateEvery.toNanos()));
+    this.latencies = SlidingPercentile.over(b.window, b.updateEvery);
     this.nextUpdate = clock.nanoTime() + b.updateEvery.toNanos();
   }
 
@@ -307,9 +307,7 @@ public final class Hedge {
       Checks.inRange("maxHedgedFraction", maxHedgedFraction, 0, 1);
       Checks.positive("updateEvery", updateEvery);
       Checks.positive("window", window);
-      if (window.compareTo(updateEvery) < 0) {
-        throw new IllegalArgumentException("window must be at least updateEvery (" + updateEvery + "), was " + window);
-      }
+      Checks.atLeast("window", window, "updateEvery", updateEvery);
       Objects.requireNonNull(clock, "clock");
       return new Hedge(this);
     }

@@ -428,12 +428,8 @@ public final class RateLimit {
      */
     public RateLimit build() {
       Checks.name(name);
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
-      }
-      if (refillTokens < 1) {
-        throw new IllegalArgumentException("refillTokens must be at least 1, was " + refillTokens);
-      }
+      Checks.atLeast("capacity", capacity, 1L);
+      Checks.atLeast("refillTokens", refillTokens, 1L);
       Checks.positive("refillPeriod", refillPeriod);
       Objects.requireNonNull(onLimit, "onLimit");
       if (maxWait != null) {

@@ -24,6 +24,23 @@ public final class Checks {
     return value;
   }
 
+  /** Returns {@code value} if it is at least {@code min}. */
+  public static long atLeast(String field, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be at least " + min + ", was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it is no shorter than {@code other}, the value of {@code otherField}. */
+  public static Duration atLeast(String field, Duration value, String otherField, Duration other) {
+    if (value.compareTo(other) < 0) {
+      throw new IllegalArgumentException(
+          field + " must be at least " + otherField + " (" + other + "), was " + value);
+    }
+    return value;
+  }
+
   /** Returns {@code value} if it is in {@code (low, high]}. */
   public static double inRange(String field, double value, double low, double high) {
     if (!(value > low && value <= high)) {

@@ -1,5 +1,6 @@
 package land.echo.resilience.internal;
 
+import java.time.Duration;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -19,6 +20,11 @@ public final class SlidingPercentile {
   private final Histogram sum = new Histogram(2);
   private Histogram spare;
   private int next;
+
+  /** A window {@code window} long sliding every {@code interval}: {@code window / interval} slots, at least one. */
+  public static SlidingPercentile over(Duration window, Duration interval) {
+    return new SlidingPercentile((int) Math.max(1, window.toNanos() / interval.toNanos()));
+  }
 
   /** A window of {@code slots} intervals. */
   public SlidingPercentile(int slots) {
