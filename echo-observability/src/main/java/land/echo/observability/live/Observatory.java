@@ -91,12 +91,12 @@ public final class Observatory implements RuntimeListener {
   public void submitted(EffectInfo effect) {
     inFlightByPriority[effect.priority().ordinal()].incrementAndGet();
     seriesOf(effect).inFlight.incrementAndGet();
-    append(EffectEvent.Type.SUBMITTED, effect, null);
+    append(EffectEvent.Type.SUBMITTED, effect, null, clock.nanoTime());
   }
 
   @Override
   public void started(EffectInfo effect) {
-    append(EffectEvent.Type.STARTED, effect, null);
+    append(EffectEvent.Type.STARTED, effect, null, clock.nanoTime());
   }
 
   @Override
@@ -113,10 +113,11 @@ public final class Observatory implements RuntimeListener {
       case FAILURE -> series.failed.increment();
       default -> series.faulted.increment();
     }
-    if (effect.submittedNanos() != -1) {
-      series.latency.record(now - effect.submittedNanos());
+    long submitted = effect.submittedNanos();
+    if (submitted != -1) {
+      series.latency.record(now - submitted);
     }
-    append(EffectEvent.Type.COMPLETED, effect, kind);
+    append(EffectEvent.Type.COMPLETED, effect, kind, now); // one clock read for the latency and the event
   }
 
   /**
@@ -130,8 +131,11 @@ public final class Observatory implements RuntimeListener {
     for (Map.Entry<String, NameSeries> e : byName.entrySet()) {
       NameSeries s = e.getValue();
       LatencyRecorder.Percentiles latency = s.latency.snapshot();
-      stats.add(new ObservatorySnapshot.NameStats(e.getKey(), s.succeeded.sum() + s.failed.sum() + s.faulted.sum(),
-          s.succeeded.sum(), s.failed.sum(), s.faulted.sum(), Math.max(0, s.inFlight.get()),
+      long succeeded = s.succeeded.sum(); // each adder read once, so the total is the sum of the parts
+      long failed = s.failed.sum();
+      long faulted = s.faulted.sum();
+      stats.add(new ObservatorySnapshot.NameStats(e.getKey(), succeeded + failed + faulted,
+          succeeded, failed, faulted, Math.max(0, s.inFlight.get()),
           latency.p50(), latency.p99(), latency.max()));
     }
     stats.sort(Comparator.comparing(ObservatorySnapshot.NameStats::name));
@@ -160,9 +164,9 @@ public final class Observatory implements RuntimeListener {
     return journal.after(after, max);
   }
 
-  private void append(EffectEvent.Type type, EffectInfo effect, OutcomeKind outcome) {
+  private void append(EffectEvent.Type type, EffectInfo effect, OutcomeKind outcome, long nanos) {
     long seq = journal.claim();
-    journal.store(new EffectEvent(seq, clock.nanoTime(), type, effect.id(), effect.name(), effect.priority(), outcome));
+    journal.store(new EffectEvent(seq, nanos, type, effect.id(), effect.name(), effect.priority(), outcome));
   }
 
   private NameSeries seriesOf(EffectInfo effect) {

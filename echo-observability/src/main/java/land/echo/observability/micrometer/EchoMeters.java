@@ -19,7 +19,6 @@ import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.observability.NameTags;
 import land.echo.scheduler.EchoScheduler;
-import land.echo.scheduler.SchedulerStats;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.OutcomeKind;
 import land.echo.spi.RuntimeListener;
@@ -191,9 +190,10 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
 
   private Series seriesOf(EffectInfo effect) {
     String name = effect.name();
+    String tag = name; // what byOwnName holds
     AtomicReferenceArray<Series> slots = byOwnName.get(name);
     if (slots == null) {
-      String tag = names.tag(name);
+      tag = names.tag(name);
       slots = series.computeIfAbsent(tag, t -> new AtomicReferenceArray<>(PRIORITIES.length));
       if (tag.equals(name)) {
         byOwnName.putIfAbsent(name, slots);
@@ -202,7 +202,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     int p = effect.priority().ordinal();
     Series s = slots.get(p);
     if (s == null) {
-      Series created = new Series(names.tag(name), effect.priority()); // once per series
+      Series created = new Series(tag, effect.priority()); // once per series
       s = slots.compareAndExchange(p, null, created);
       if (s == null) {
         s = created;
@@ -227,7 +227,7 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
     schedulerMeters.add(FunctionCounter.builder(STEALS, scheduler, s -> s.stats().steals())
         .description("Successful batch steals from a peer's queue")
         .register(registry));
-    schedulerMeters.add(FunctionCounter.builder(TASKS_COMPLETED, scheduler, s -> statsOf(s).completed())
+    schedulerMeters.add(FunctionCounter.builder(TASKS_COMPLETED, scheduler, s -> s.stats().completed())
         .description("Scheduler worker tasks completed")
         .register(registry));
   }
@@ -245,10 +245,6 @@ public final class EchoMeters implements RuntimeListener, AutoCloseable {
       }
       schedulerMeters.clear();
     }
-  }
-
-  private static SchedulerStats statsOf(EchoScheduler scheduler) {
-    return scheduler.stats();
   }
 
   /**

@@ -107,7 +107,7 @@ public final class ResilienceMeters implements PolicyMeters {
   /** A hedge's delay before a backup. */
   public static final String HEDGE_DELAY = EchoMeters.POLICY_PREFIX + "hedge.delay";
 
-  private static final String SECONDS = "seconds";
+  static final String SECONDS = "seconds";
 
   private final List<CircuitBreaker> breakers;
   private final List<RateLimit> rateLimits;

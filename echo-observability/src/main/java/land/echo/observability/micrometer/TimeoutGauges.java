@@ -49,7 +49,7 @@ final class TimeoutGauges {
           .description("The adaptive timeout's current budget for effects of this name")
           .tag(EchoMeters.POLICY_TAG, timeout.config().name())
           .tag("name", tag)
-          .baseUnit("seconds")
+          .baseUnit(ResilienceMeters.SECONDS)
           .register(registry);
     }
   }

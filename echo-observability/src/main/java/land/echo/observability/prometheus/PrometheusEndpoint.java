@@ -73,12 +73,12 @@ public final class PrometheusEndpoint implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
       if ("HEAD".equals(exchange.getRequestMethod())) {
-        exchange.sendResponseHeaders(200, -1);
+        exchange.sendResponseHeaders(200, -1); // no body: no scrape
         return;
       }
+      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
