@@ -5,14 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import land.echo.internal.HandleFuture;
+import land.echo.spi.EffectInfo;
+import land.echo.spi.RuntimeListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code run} parks its caller on the handle itself (no {@code CompletableFuture.get}); the
  * hand-off between the completing thread and the parked caller must never lose a wake-up.
  */
+@Timeout(60)
 class RunWaitTest {
   private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
 
@@ -65,5 +71,41 @@ class RunWaitTest {
     assertThat(((Outcome.Faulted<String, Integer>) outcome).fault()).isInstanceOf(Fault.Cancelled.class);
     assertThat(Thread.interrupted()).isTrue();
     assertThat(interrupter).satisfies(t -> t.join());
+  }
+
+  @Test
+  void aWaiterThatArrivesWhileTheCompleterIsStillBookKeepingIsWoken() throws Exception {
+    // Forces the order: the handle is claimed (its completer is inside a listener) before the
+    // waiter arrives, so the waiter cannot register itself and must wait for the completion.
+    CountDownLatch completing = new CountDownLatch(1);
+    AtomicReference<Thread> waiter = new AtomicReference<>();
+    RuntimeListener slowBookKeeping = new RuntimeListener() {
+      @Override
+      public void completed(EffectInfo effect, Outcome<?, ?> outcome) {
+        completing.countDown();
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> waiter.get() != null && waiter.get().getState() == Thread.State.WAITING);
+      }
+    };
+    ApplicationRuntime listened =
+        ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).listener(slowBookKeeping).build();
+    try {
+      HandleFuture<String, Integer> handle =
+          (HandleFuture<String, Integer>) listened.submit(ActionEffect.<String, Integer>succeed(5));
+      completing.await();
+      assertThat(handle.isDone()).isFalse();
+      CompletableFuture<Outcome<String, Integer>> result = new CompletableFuture<>();
+      waiter.set(Thread.ofPlatform().start(() -> {
+        try {
+          result.complete(handle.awaitOutcome());
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      }));
+
+      assertThat(result.get()).isEqualTo(new Outcome.Success<>(5));
+    } finally {
+      TestRuntimes.stop(listened);
+    }
   }
 }

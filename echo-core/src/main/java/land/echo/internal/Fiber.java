@@ -155,8 +155,11 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
   public final RuntimeCore core;
   /** For a root, its {@link HandleFuture}; for a child, its {@link Join}. */
   private final Object link;
-  /** A child's index in its join. */
-  private final int index;
+  /**
+   * A child's index in its join; a root's slot in the {@link InFlightRegistry} ({@link
+   * InFlightRegistry#NONE} until registered), written before the root is first submitted.
+   */
+  private int index;
   private Object reg;
   private Object[] stack;
   private int sp;
@@ -1121,9 +1124,14 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     return cause instanceof Fault.Cancelled(String reason) ? reason : cause.message();
   }
 
-  /** A child's index in its join. */
+  /** A child's index in its join; a root's registry slot. */
   public int index() {
     return index;
+  }
+
+  /** Records a root's registry slot; called by {@link RuntimeCore#start} before the root is submitted. */
+  void registeredAt(int slot) {
+    index = slot;
   }
 
   @Override

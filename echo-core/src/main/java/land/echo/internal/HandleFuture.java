@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -31,61 +32,73 @@ import land.echo.time.Timer;
  * effect.
  *
  * <p>The handle also carries the root's runtime book-keeping: the claim that elects the single
- * completer ({@link #complete0}), the slot in the {@link InFlightRegistry} (held until the root's
+ * completer ({@link #complete0}), the slot in the {@link InFlightRegistry} (kept in the root fiber's index, held until the root's
  * whole tree has stopped, see {@link #quiescent()}) and the timer of a whole-effect deadline,
  * and what {@link EffectInfo} reports: the {@link RunOptions} (null for none), an id drawn the
  * first time one is needed (so an effect that nobody logs, lists or observes costs no shared
  * counter), and the two timestamps, taken only while the runtime has listeners.
  */
 public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implements EffectHandle<E, T> {
-  private static final VarHandle CLAIMED;
+  private static final VarHandle STATE;
   private static final VarHandle OBSERVATION;
+  private static final VarHandle ID;
+  /** The {@link #state} of a claimed handle: its single completer has been elected. */
+  private static final Object CLAIMED = new Object();
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      CLAIMED = lookup.findVarHandle(HandleFuture.class, "claimed", int.class);
+      STATE = lookup.findVarHandle(HandleFuture.class, "state", Object.class);
       OBSERVATION = lookup.findVarHandle(HandleFuture.class, "observation", Observation.class);
+      ID = lookup.findVarHandle(Observation.class, "id", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  // Field count matters: a root costs its fiber, this handle and its Outcome ("bytes per effect" in
+  // echo-bench). With the two fields CompletableFuture has, these five fill 40 bytes exactly (12-byte
+  // headers, compressed references); the registry slot lives in the root fiber's index instead.
   public final ActionEffect<?, ?> effect;
   /** The root fiber; set once, right after construction, before the handle is published. */
   public Fiber<E, T> fiber;
-  /** The registry slot, or {@link InFlightRegistry#NONE} while unregistered. */
-  public int slot = InFlightRegistry.NONE;
   /** The deadline's timer entry, withdrawn when the handle completes first. */
   public volatile Timer.Cancellable deadline;
-  private volatile int claimed;
   /**
-   * The thread parked in {@link #awaitOutcome}, unparked once the handle is complete; null if none.
+   * Null, or the thread parked in {@link #awaitOutcome} (to be unparked once the handle is
+   * complete), until the handle is claimed; then {@link #CLAIMED}. One field elects the single
+   * completer and hands it the waiter, so the claim and the wake-up cannot miss each other.
    * Waiting here instead of in {@code CompletableFuture.get} saves its {@code Signaller}, the
    * largest object of a {@code run(effect)} round trip ("bytes per effect" in echo-bench).
    */
-  private volatile Thread waiter;
-  /** Name and attributes of this execution; null when submitted without {@link RunOptions}. */
-  public final RunOptions options;
-  /** Null until a log line, a listener or {@code inFlight()} first needs the id or the times. */
+  private volatile Object state;
+  /**
+   * Null until a log line, a listener or {@code inFlight()} first needs the id or the times;
+   * created at construction when the effect was submitted with {@link RunOptions}, which it holds.
+   */
   private volatile Observation observation;
 
-  // Field count matters: a root costs its fiber, this handle and its Outcome ("bytes per effect" in echo-bench).
   public HandleFuture(ActionEffect<?, ?> effect) {
     this(effect, null);
   }
 
   public HandleFuture(ActionEffect<?, ?> effect, RunOptions options) {
     this.effect = effect;
-    this.options = options;
+    if (options != null) {
+      this.observation = new Observation(options);
+    }
   }
 
   /**
-   * The id and times of an observed root, kept apart so that an effect nobody logs, lists or
-   * listens to pays neither the bytes nor a shared counter (the "bytes per effect" benchmark).
+   * The options, id and times of a root, kept apart so that an effect submitted without options
+   * that nobody logs, lists or listens to pays neither the bytes nor a shared counter (the "bytes
+   * per effect" benchmark).
    */
   public static final class Observation {
-    final long id;
+    /** Name and attributes of this execution; null when submitted without {@link RunOptions}. */
+    final RunOptions options;
+    /** The effect's id, or 0 until first needed (ids start at 1). */
+    private volatile long id;
     /** The clock at submission, or -1; written only while the runtime has listeners. */
     volatile long submittedNanos = -1;
     /** The clock when the fiber first ran, or -1; written only while the runtime has listeners. */
@@ -97,9 +110,15 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
      */
     volatile EffectInfo started;
 
-    Observation(long id) {
-      this.id = id;
+    Observation(RunOptions options) {
+      this.options = options;
     }
+  }
+
+  /** Returns this root's options, or null if it was submitted without. */
+  public RunOptions options() {
+    Observation o = observation;
+    return o == null ? null : o.options;
   }
 
   /** Returns this root's observation, creating it (and drawing its id) on first use; safe from any thread. */
@@ -108,14 +127,21 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
     if (current != null) {
       return current;
     }
-    Observation mine = new Observation(fiber.core.ids.incrementAndGet());
+    Observation mine = new Observation(null);
     Observation witness = (Observation) OBSERVATION.compareAndExchange(this, null, mine);
     return witness == null ? mine : witness;
   }
 
   /** Returns this effect's id, drawing it from the runtime on first use; safe from any thread. */
   public long id() {
-    return observation().id;
+    Observation o = observation();
+    long id = o.id;
+    if (id != 0) {
+      return id;
+    }
+    long mine = fiber.core.ids.incrementAndGet();
+    long witness = (long) ID.compareAndExchange(o, 0L, mine);
+    return witness == 0 ? mine : witness;
   }
 
   /** Returns a snapshot of this root for listeners and {@code inFlight()}. */
@@ -125,9 +151,9 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
     if (cached != null) {
       return cached;
     }
-    Map<String, Object> attributes = options == null ? Map.of() : options.attributes();
+    Map<String, Object> attributes = o.options == null ? Map.of() : o.options.attributes();
     long startedNanos = o.startedNanos;
-    EffectInfo info = new EffectInfo(o.id, name(), fiber.priority(), o.submittedNanos, startedNanos, attributes);
+    EffectInfo info = new EffectInfo(id(), name(), fiber.priority(), o.submittedNanos, startedNanos, attributes);
     if (startedNanos != -1) {
       o.started = info; // final from here on (racing builders build equal snapshots)
     }
@@ -150,18 +176,31 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
    * @return true if this call completed the handle
    */
   public boolean complete0(Outcome<E, T> outcome) {
-    if (!claim()) {
+    Object waiter = claim();
+    if (waiter == null) {
       return false;
     }
-    completeClaimed(outcome);
+    completeClaimed(outcome, waiter);
     return true;
   }
 
-  private boolean claim() {
-    return claimed == 0 && CLAIMED.compareAndSet(this, 0, 1);
+  /**
+   * Elects this call the single completer; returns null if another call won, else the thread
+   * waiting in {@link #awaitOutcome} (or this handle, standing for none) to wake once complete.
+   */
+  private Object claim() {
+    Object s = state;
+    while (s != CLAIMED) {
+      Object witness = STATE.compareAndExchange(this, s, CLAIMED);
+      if (witness == s) {
+        return s == null ? this : s;
+      }
+      s = witness;
+    }
+    return null;
   }
 
-  private void completeClaimed(Outcome<E, T> outcome) {
+  private void completeClaimed(Outcome<E, T> outcome, Object waiter) {
     try {
       Timer.Cancellable d = deadline;
       if (d != null) {
@@ -173,9 +212,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
     } finally {
       super.complete(outcome);
       // After complete: a waiter woken earlier would find the handle not done and park again.
-      // Both fields are volatile, so either the waiter sees the result or this sees the waiter.
-      Thread w = waiter;
-      if (w != null) {
+      if (waiter instanceof Thread w) {
         LockSupport.unpark(w);
       }
     }
@@ -189,18 +226,27 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
    * @throws InterruptedException if the thread is interrupted while waiting (its flag is cleared)
    */
   public Outcome<E, T> awaitOutcome() throws InterruptedException {
-    if (!isDone()) {
-      waiter = Thread.currentThread();
+    if (isDone()) {
+      return join();
+    }
+    Thread me = Thread.currentThread();
+    if (!STATE.compareAndSet(this, null, me)) {
+      // Already claimed: the completer is finishing its book-keeping. Wait as any caller would.
       try {
-        while (!isDone()) {
-          LockSupport.park(this);
-          if (Thread.interrupted()) {
-            throw new InterruptedException();
-          }
-        }
-      } finally {
-        waiter = null;
+        return get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("an effect handle completed exceptionally", e.getCause());
       }
+    }
+    try {
+      while (!isDone()) {
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+    } finally {
+      STATE.compareAndSet(this, me, null); // withdraw, unless a completer already took it
     }
     return join();
   }
@@ -214,14 +260,15 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
    * @return true if this call completed the handle
    */
   public boolean cancelWith(Fault cause) {
-    if (!claim()) {
+    Object waiter = claim();
+    if (waiter == null) {
       return false;
     }
     boolean marked = fiber.markCancelled(cause);
     if (fiber.core.listeners != null) {
       fiber.core.rootCancelled(this, cause);
     }
-    completeClaimed(new Outcome.Faulted<>(cause));
+    completeClaimed(new Outcome.Faulted<>(cause), waiter);
     if (marked) {
       Fiber.propagate(fiber, cause);
     }
@@ -230,7 +277,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
 
   /** The root's whole tree has stopped running: leave the registry. Called exactly once per registered root. */
   public void quiescent() {
-    if (slot != InFlightRegistry.NONE) {
+    if (fiber.index() != InFlightRegistry.NONE) {
       fiber.core.rootQuiescent(this);
     }
   }
@@ -241,6 +288,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
    * map}, which says nothing about which effect it was).
    */
   public String name() {
+    RunOptions options = options();
     if (options != null && options.name().isPresent()) {
       return options.name().get();
     }

@@ -132,7 +132,7 @@ public final class RuntimeCore {
       throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
     }
     HandleFuture<E, T> handle = new HandleFuture<>(effect, options);
-    Fiber<E, T> fiber = new Fiber<>(this, priority, effect, handle, 0);
+    Fiber<E, T> fiber = new Fiber<>(this, priority, effect, handle, InFlightRegistry.NONE);
     handle.fiber = fiber;
     submitted.increment();
     EffectInfo info = null;
@@ -170,7 +170,7 @@ public final class RuntimeCore {
       handle.complete0(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ZERO)));
       return handle;
     }
-    handle.slot = registry.add(handle);
+    fiber.registeredAt(registry.add(handle));
     if (closed) {
       // Shutdown began meanwhile; its scan may have cancelled this root already. It never runs.
       handle.complete0(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
@@ -257,7 +257,7 @@ public final class RuntimeCore {
   public void rootQuiescent(HandleFuture<?, ?> handle) {
     // The registry's count is a volatile read-modify-write and closed a volatile read; shutdown
     // writes closed and then reads the count, so one of the two sides always sees the other.
-    if (registry.remove(handle, handle.slot) == 0 && closed) {
+    if (registry.remove(handle, handle.fiber.index()) == 0 && closed) {
       synchronized (quiescence) {
         quiescence.notifyAll();
       }
