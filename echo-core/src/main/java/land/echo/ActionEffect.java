@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import land.echo.internal.HandleFuture;
 import land.echo.internal.Node;
 import land.echo.time.Clock;
+import land.echo.time.Timer;
 
 /**
  * An immutable, re-runnable description of work that either fails with a domain error {@code E} or
@@ -124,6 +125,19 @@ public abstract sealed class ActionEffect<E, T>
    */
   public static <E> ActionEffect<E, Clock> clock() {
     return new Node.ClockRead<>();
+  }
+
+  /**
+   * Returns an effect that succeeds with the {@link Timer} the runtime was built with (virtual in
+   * tests), so that a policy that must wake something later (a rate limit's waiters) arms the
+   * runtime's timer rather than the system's. Most code wants {@link #sleep} or {@link #timeout}
+   * instead, which use this timer already.
+   *
+   * @param <E> the domain error type
+   * @return an effect that succeeds with the runtime's timer
+   */
+  public static <E> ActionEffect<E, Timer> timer() {
+    return new Node.TimerRead<>();
   }
 
   /**
@@ -588,7 +602,24 @@ public abstract sealed class ActionEffect<E, T>
    */
   public ActionEffect<E, T> via(Policy<E> policy) {
     Objects.requireNonNull(policy, "policy");
-    ActionEffect<E, T> guarded = Objects.requireNonNull(policy.apply(this), "policy returned null");
+    return keepName(Objects.requireNonNull(policy.apply(this), "policy returned null"));
+  }
+
+  /**
+   * Returns this effect with {@code policy}, a policy for effects of this value type only (a
+   * fallback), applied: {@code policy.apply(this)}. It composes exactly as {@link #via(Policy)}
+   * does, and keeps this effect's name the same way.
+   *
+   * @param policy the policy to apply
+   * @return the effect {@code policy} returns, named as this effect is
+   * @throws NullPointerException if the policy returns null
+   */
+  public ActionEffect<E, T> via(TypedPolicy<E, T> policy) {
+    Objects.requireNonNull(policy, "policy");
+    return keepName(Objects.requireNonNull(policy.apply(this), "policy returned null"));
+  }
+
+  private ActionEffect<E, T> keepName(ActionEffect<E, T> guarded) {
     String name = HandleFuture.explicitName(this);
     if (name != null && guarded != this && HandleFuture.explicitName(guarded) == null) {
       return guarded.named(name);

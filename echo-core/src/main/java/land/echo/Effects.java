@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import land.echo.time.Clock;
+import land.echo.time.Timer;
 
 /**
  * The constructors of {@link ActionEffect} with the domain error type {@code E} fixed once, so that
@@ -292,6 +293,16 @@ public final class Effects<E> {
    */
   public ActionEffect<E, Clock> clock() {
     return ActionEffect.clock();
+  }
+
+  /**
+   * Returns an effect that succeeds with the runtime's {@link Timer} (virtual in tests); see
+   * {@link ActionEffect#timer()}.
+   *
+   * @return an effect that succeeds with the runtime's timer
+   */
+  public ActionEffect<E, Timer> timer() {
+    return ActionEffect.timer();
   }
 
   /**

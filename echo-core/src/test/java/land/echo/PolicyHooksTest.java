@@ -1,6 +1,7 @@
 package land.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -88,6 +89,39 @@ class PolicyHooksTest {
   }
 
   @Test
+  void aTypedPolicyComposesThroughViaAndKeepsTheName() {
+    TypedPolicy<String, Integer> orZero = new TypedPolicy<>() {
+      @Override
+      public ActionEffect<String, Integer> apply(ActionEffect<String, Integer> effect) {
+        return effect.recover(error -> 0);
+      }
+    };
+    ActionEffect<String, Integer> guarded = APP.<Integer>fail("down").named("lookup").via(orZero);
+
+    assertThat(runtime.run(guarded)).isEqualTo(Outcome.success(0));
+    assertThat(guarded.name()).isEqualTo("lookup");
+    assertThat(runtime.run(APP.succeed(4).via(orZero))).isEqualTo(Outcome.success(4));
+  }
+
+  @Test
+  void aTypedPolicyThatReturnsNullIsRefusedWhenApplied() {
+    TypedPolicy<String, Integer> broken = new TypedPolicy<>() {
+      @Override
+      public ActionEffect<String, Integer> apply(ActionEffect<String, Integer> effect) {
+        return null;
+      }
+    };
+
+    assertThatThrownBy(() -> APP.succeed(1).via(broken))
+        .isInstanceOf(NullPointerException.class).hasMessage("policy returned null");
+  }
+
+  @Test
+  void timerIsTheRuntimesInjectedTimer() {
+    assertThat(runtime.run(APP.timer()).getOrThrow()).isSameAs(runtime.timer()).isSameAs(time);
+  }
+
+  @Test
   void andThenAppliesTheOuterPolicyAroundTheInner() {
     List<String> log = new CopyOnWriteArrayList<>();
     Policy<String> both = recording("inner", log).andThen(recording("outer", log));
@@ -125,12 +159,40 @@ class PolicyHooksTest {
   @Test
   void firstSuccessTakesTheFirstValueAndCancelsTheOthersOnce() throws Exception {
     List<Outcome<String, Integer>> loserSaw = new CopyOnWriteArrayList<>();
+    CountDownLatch loserStarted = new CountDownLatch(1);
     CountDownLatch loserUnwound = new CountDownLatch(1);
-    ActionEffect<String, Integer> loser = APP.<Integer>never().onExit(loserSaw::add).ensuring(loserUnwound::countDown);
+    // The loser must have started, or it runs no finalizer at all (semantics, point 5): the winner
+    // waits for it, since the other worker may otherwise finish the race before it is picked.
+    ActionEffect<String, Integer> loser = APP.<Integer>suspend(() -> {
+      loserStarted.countDown();
+      return APP.never();
+    }).onExit(loserSaw::add).ensuring(loserUnwound::countDown);
     ActionEffect<String, Integer> failing = APP.fail("fast failure");
-    assertThat(runtime.run(APP.firstSuccess(List.of(loser, failing, APP.succeed(3)))).getOrThrow()).isEqualTo(3);
+    ActionEffect<String, Integer> winner = APP.blocking(token -> {
+      loserStarted.await();
+      return 3;
+    });
+    assertThat(runtime.run(APP.firstSuccess(List.of(loser, failing, winner))).getOrThrow()).isEqualTo(3);
     loserUnwound.await();
     assertThat(loserSaw).containsExactly(Outcome.faulted(new Fault.Cancelled("another effect succeeded first")));
+  }
+
+  @Test
+  void aLoserCancelledBeforeItStartedRunsNoFinalizer() {
+    // One worker: the first child runs at once on the forking thread and wins before the second,
+    // queued behind it on the same worker, can start.
+    ApplicationRuntime single = TestRuntimes.onVirtualTime(time, 1);
+    List<Outcome<String, Integer>> loserSaw = new CopyOnWriteArrayList<>();
+    AtomicInteger ensured = new AtomicInteger();
+    ActionEffect<String, Integer> loser = APP.<Integer>never().onExit(loserSaw::add).ensuring(ensured::incrementAndGet);
+
+    assertThat(single.run(APP.firstSuccess(List.of(APP.succeed(3), loser))).getOrThrow()).isEqualTo(3);
+    ShutdownReport report = single.shutdown(Duration.ofSeconds(10)); // waits until the loser has settled
+
+    assertThat(report.cancelled()).isZero();
+    assertThat(report.stillUnwinding()).isEmpty();
+    assertThat(loserSaw).isEmpty();
+    assertThat(ensured).hasValue(0);
   }
 
   @Test

@@ -354,6 +354,10 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
               r = core.clock;
               m = VALUE;
             }
+            case Node.TIMER -> {
+              r = core.timer;
+              m = VALUE;
+            }
             case Node.PRIORITY -> {
               r = priority();
               m = VALUE;

@@ -53,6 +53,7 @@ public final class Node {
   public static final byte RAISE = 21;
   public static final byte CLOCK = 22;
   public static final byte PRIORITY = 23;
+  public static final byte TIMER = 24;
 
   private static final String[] KINDS = {
     "succeed", "fail", "compute", "blocking", "async", "suspend", "sleep", "map", "flatMap",
@@ -68,7 +69,7 @@ public final class Node {
    * of them.
    */
   public abstract static sealed class Base<E, T> extends ActionEffect<E, T>
-      permits Pure, Fail, Raise, ClockRead, PriorityRead, Leaf, Suspend, Sleep, Wrapper, Parallel {
+      permits Pure, Fail, Raise, ClockRead, TimerRead, PriorityRead, Leaf, Suspend, Sleep, Wrapper, Parallel {
     /** The node kind, one of the {@code Node} constants; the interpreter switches on it. */
     public final byte tag;
 
@@ -216,6 +217,13 @@ public final class Node {
   public static final class ClockRead<E, T> extends Base<E, T> {
     public ClockRead() {
       super(CLOCK, null);
+    }
+  }
+
+  /** Succeeds with the runtime's injected {@link land.echo.time.Timer}. */
+  public static final class TimerRead<E, T> extends Base<E, T> {
+    public TimerRead() {
+      super(TIMER, null);
     }
   }
 

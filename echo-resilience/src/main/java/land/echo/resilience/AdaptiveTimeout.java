@@ -11,6 +11,7 @@ import land.echo.Outcome;
 import land.echo.Policy;
 import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.Listeners;
+import land.echo.resilience.internal.PolicyTime;
 import land.echo.resilience.internal.SlidingPercentile;
 import land.echo.time.Clock;
 
@@ -61,7 +62,7 @@ public final class AdaptiveTimeout {
   public record Snapshot(String effectName, Duration current, Duration recentPercentile, long samples) {}
 
   private final Config config;
-  private final Clock clock;
+  private final PolicyTime clock;
   private final Listeners listeners = new Listeners();
   private final Map<String, PerName> names = new ConcurrentHashMap<>();
   private final Policy<Object> policy = new Guard();
@@ -69,7 +70,7 @@ public final class AdaptiveTimeout {
   private AdaptiveTimeout(Builder b) {
     this.config = new Config(b.name, b.percentile, b.multiplier, b.min, b.max, b.initial, b.minSamples, b.window,
         b.updateEvery, b.maxStep);
-    this.clock = b.clock;
+    this.clock = new PolicyTime(b.clock, null);
   }
 
   /**
@@ -209,7 +210,7 @@ public final class AdaptiveTimeout {
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
       Objects.requireNonNull(effect, "effect");
       String effectName = effect.name();
-      return ActionEffect.suspend(() -> {
+      return clock.around(() -> {
         PerName seen = names.get(effectName);
         // Only the first call of a name builds the (capturing) constructor reference.
         PerName p = seen != null ? seen : names.computeIfAbsent(effectName, PerName::new);
@@ -236,7 +237,7 @@ public final class AdaptiveTimeout {
     private Duration window = Duration.ofSeconds(60);
     private Duration updateEvery = Duration.ofSeconds(5);
     private double maxStep = 0.5;
-    private Clock clock = Clock.system();
+    private Clock clock;
 
     private Builder(String name) {
       this.name = name;
@@ -316,13 +317,15 @@ public final class AdaptiveTimeout {
     }
 
     /**
-     * Sets the clock latencies are measured on; the runtime's (a {@code VirtualTime} in tests).
+     * Sets a fixed clock latencies are measured on. By default the {@linkplain ActionEffect#clock() clock of the runtime} that runs the guarded
+     * effect (a {@code VirtualTime} in tests), followed on every call; set one only for a policy
+     * that runtimes with different clocks share.
      *
      * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -351,7 +354,6 @@ public final class AdaptiveTimeout {
       Checks.positive("window", window);
       Checks.atLeast("window", window, "updateEvery", updateEvery);
       Checks.inRange("maxStep", maxStep, 0, 10);
-      Objects.requireNonNull(clock, "clock");
       return new AdaptiveTimeout(this);
     }
   }

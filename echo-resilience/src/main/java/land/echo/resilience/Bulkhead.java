@@ -12,6 +12,7 @@ import land.echo.Priority;
 import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.Gradient2;
 import land.echo.resilience.internal.Listeners;
+import land.echo.resilience.internal.PolicyTime;
 import land.echo.resilience.internal.PriorityWaiters;
 import land.echo.time.Clock;
 
@@ -66,7 +67,7 @@ public final class Bulkhead {
   public record Snapshot(int limit, int inUse, int queued, long rejected) {}
 
   private final Config config;
-  private final Clock clock;
+  private final PolicyTime clock;
   private final Listeners listeners = new Listeners();
   private final Policy<Object> policy = new Guard();
   private final Object lock = new Object();
@@ -82,7 +83,7 @@ public final class Bulkhead {
 
   private Bulkhead(Builder b) {
     this.config = new Config(b.name, b.maxConcurrent, b.maxQueued, b.adaptive, b.minLimit, b.maxLimit);
-    this.clock = b.clock;
+    this.clock = new PolicyTime(b.clock, null);
     this.limit = b.maxConcurrent;
     this.gradient = b.adaptive ? new Gradient2(b.maxConcurrent, b.minLimit, b.maxLimit) : null;
   }
@@ -227,7 +228,7 @@ public final class Bulkhead {
     @Override
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
       Objects.requireNonNull(effect, "effect");
-      return ActionEffect.suspend(() -> {
+      return clock.around(() -> {
         Ticket<T> ticket = new Ticket<>(effect);
         return ActionEffect.<Object>priority().flatMap(ticket::take).onExit(ticket);
       });
@@ -351,7 +352,7 @@ public final class Bulkhead {
     private boolean adaptive;
     private int minLimit = 1;
     private int maxLimit = 1000;
-    private Clock clock = Clock.system();
+    private Clock clock;
 
     private Builder(String name) {
       this.name = name;
@@ -394,13 +395,15 @@ public final class Bulkhead {
     }
 
     /**
-     * Sets the clock latencies are measured on; the runtime's (a {@code VirtualTime} in tests).
+     * Sets a fixed clock latencies are measured on. By default the {@linkplain ActionEffect#clock() clock of the runtime} that runs the guarded
+     * effect (a {@code VirtualTime} in tests), followed on every call; set one only for a policy
+     * that runtimes with different clocks share.
      *
      * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -423,7 +426,6 @@ public final class Bulkhead {
               "maxConcurrent must be in [minLimit, maxLimit] = [" + minLimit + ", " + maxLimit + "], was " + maxConcurrent);
         }
       }
-      Objects.requireNonNull(clock, "clock");
       return new Bulkhead(this);
     }
   }

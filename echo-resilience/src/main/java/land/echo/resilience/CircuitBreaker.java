@@ -14,6 +14,7 @@ import land.echo.Policy;
 import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.JavaClock;
 import land.echo.resilience.internal.Listeners;
+import land.echo.resilience.internal.PolicyTime;
 import land.echo.time.Clock;
 
 /**
@@ -107,7 +108,7 @@ public final class CircuitBreaker {
   private static final Throwable FAILED = new OutcomeFailed();
 
   private final Config config;
-  private final Clock clock;
+  private final PolicyTime clock;
   private final io.github.resilience4j.circuitbreaker.CircuitBreaker engine;
   private final Listeners listeners = new Listeners();
   private final Policy<Object> policy = new Guard();
@@ -121,7 +122,8 @@ public final class CircuitBreaker {
   private CircuitBreaker(Builder b) {
     this.config = new Config(b.name, b.slidingWindow, b.windowSize, b.minimumCalls, b.failureRateThreshold,
         b.slowCallRateThreshold, b.slowCallDuration, b.waitInOpenState, b.halfOpenPermits, b.recordAsFailure, b.ignore);
-    this.clock = b.clock;
+    PolicyTime clock = new PolicyTime(b.clock, null);
+    this.clock = clock;
     CircuitBreakerConfig r4j = CircuitBreakerConfig.custom()
         .slidingWindow(b.windowSize, b.minimumCalls,
             b.slidingWindow == SlidingWindow.COUNT_BASED
@@ -133,8 +135,8 @@ public final class CircuitBreaker {
         .waitDurationInOpenState(b.waitInOpenState)
         .permittedNumberOfCallsInHalfOpenState(b.halfOpenPermits)
         .writableStackTraceEnabled(false)
-        .clock(new JavaClock(b.clock))
-        .currentTimestampFunction(c -> b.clock.nanoTime(), TimeUnit.NANOSECONDS)
+        .clock(new JavaClock(clock))
+        .currentTimestampFunction(c -> clock.nanoTime(), TimeUnit.NANOSECONDS)
         .build();
     this.engine = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(b.name, r4j);
   }
@@ -297,7 +299,7 @@ public final class CircuitBreaker {
       Objects.requireNonNull(effect, "effect");
       // The finalizer is attached outside the step that takes the permit: a cancellation that
       // lands between the two would otherwise leak a permit (a scarce half-open one too).
-      return ActionEffect.suspend(() -> {
+      return clock.around(() -> {
         Attempt<T> attempt = new Attempt<>(effect);
         return ActionEffect.suspend(attempt).onExit(attempt);
       });
@@ -377,7 +379,7 @@ public final class CircuitBreaker {
     private int halfOpenPermits = 10;
     private Predicate<? super Outcome<?, ?>> recordAsFailure = CircuitBreaker::defaultFailure;
     private Predicate<? super Outcome<?, ?>> ignore = CircuitBreaker::defaultIgnore;
-    private Clock clock = Clock.system();
+    private Clock clock;
 
     private Builder(String name) {
       this.name = name;
@@ -488,14 +490,15 @@ public final class CircuitBreaker {
     }
 
     /**
-     * Sets the clock the breaker measures calls and its open state on; the runtime's clock (a
-     * {@code VirtualTime} in tests).
+     * Sets a fixed clock the breaker measures calls and its open state on. By default the {@linkplain ActionEffect#clock() clock of the runtime} that runs the guarded
+     * effect (a {@code VirtualTime} in tests), followed on every call; set one only for a policy
+     * that runtimes with different clocks share.
      *
      * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -517,7 +520,6 @@ public final class CircuitBreaker {
       Checks.atLeast("halfOpenPermits", halfOpenPermits, 1);
       Objects.requireNonNull(recordAsFailure, "recordAsFailure");
       Objects.requireNonNull(ignore, "ignore");
-      Objects.requireNonNull(clock, "clock");
       return new CircuitBreaker(this);
     }
   }

@@ -7,18 +7,18 @@ import java.util.function.Predicate;
 import land.echo.ActionEffect;
 import land.echo.Fault;
 import land.echo.Outcome;
+import land.echo.TypedPolicy;
 import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.Listeners;
 
 /**
  * A fallback: when a guarded effect ends with a failure it accepts, another effect runs instead and
- * its outcome is the call's. {@code fallback.apply(effect)}.
+ * its outcome is the call's. {@code effect.via(fallback)}.
  *
  * <p>Unlike the other policies a fallback is typed by the effect's value {@code T} too (its
  * replacement must produce a {@code T}), which {@link land.echo.Policy} cannot express, since a
- * policy guards effects of every {@code T}. So it is applied with {@link #apply} rather than {@code
- * via}; it still takes and returns an effect, and composes in the same order (see the
- * composition-order diagram in the README).
+ * policy guards effects of every {@code T}. So it is a {@link TypedPolicy}, applied with the same
+ * {@code via} and composing in the same order (see the composition-order diagram in the README).
  *
  * <p>By default every domain failure and every fault except a cancellation triggers it; {@link
  * Builder#when} narrows that (e.g. only {@link CircuitOpen} rejections). A call that is itself
@@ -27,7 +27,7 @@ import land.echo.resilience.internal.Listeners;
  * @param <E> the domain error type
  * @param <T> the value type
  */
-public final class Fallback<E, T> {
+public final class Fallback<E, T> extends TypedPolicy<E, T> {
 
   private final String name;
   private final Predicate<? super Outcome<E, T>> when;
@@ -82,6 +82,7 @@ public final class Fallback<E, T> {
    * @param effect the effect to guard
    * @return an effect that ends with {@code effect}'s outcome, or the replacement's
    */
+  @Override
   public ActionEffect<E, T> apply(ActionEffect<E, T> effect) {
     Objects.requireNonNull(effect, "effect");
     String effectName = effect.name();

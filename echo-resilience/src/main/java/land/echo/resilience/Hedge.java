@@ -12,6 +12,7 @@ import land.echo.Outcome;
 import land.echo.Policy;
 import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.Listeners;
+import land.echo.resilience.internal.PolicyTime;
 import land.echo.resilience.internal.SlidingPercentile;
 import land.echo.time.Clock;
 
@@ -57,7 +58,7 @@ public final class Hedge {
   public record Snapshot(Duration delay, long calls, long hedged) {}
 
   private final Config config;
-  private final Clock clock;
+  private final PolicyTime clock;
   private final Listeners listeners = new Listeners();
   private final Policy<Object> policy = new Guard();
   private final SlidingPercentile latencies;
@@ -70,7 +71,7 @@ public final class Hedge {
   private Hedge(Builder b) {
     this.config = new Config(b.name, b.percentile, b.initialDelay, b.minDelay, b.minSamples, b.maxHedgedFraction,
         b.window, b.updateEvery);
-    this.clock = b.clock;
+    this.clock = new PolicyTime(b.clock, null);
     this.delayNanos = b.initialDelay.toNanos();
     this.latencies = SlidingPercentile.over(b.window, b.updateEvery);
     this.nextUpdate = clock.nanoTime() + b.updateEvery.toNanos();
@@ -177,7 +178,7 @@ public final class Hedge {
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
       Objects.requireNonNull(effect, "effect");
       String effectName = effect.name();
-      return ActionEffect.suspend(() -> {
+      return clock.around(() -> {
         calls.incrementAndGet();
         Duration delay = Duration.ofNanos(delay(clock.nanoTime()));
         // Completed with the first attempt's outcome when it ends: a backup that has not started
@@ -215,7 +216,7 @@ public final class Hedge {
     private double maxHedgedFraction = 0.1;
     private Duration window = Duration.ofSeconds(60);
     private Duration updateEvery = Duration.ofSeconds(1);
-    private Clock clock = Clock.system();
+    private Clock clock;
 
     private Builder(String name) {
       this.name = name;
@@ -281,13 +282,15 @@ public final class Hedge {
     }
 
     /**
-     * Sets the clock latencies are measured on; the runtime's (a {@code VirtualTime} in tests).
+     * Sets a fixed clock latencies are measured on. By default the {@linkplain ActionEffect#clock() clock of the runtime} that runs the guarded
+     * effect (a {@code VirtualTime} in tests), followed on every call; set one only for a policy
+     * that runtimes with different clocks share.
      *
      * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -308,7 +311,6 @@ public final class Hedge {
       Checks.positive("updateEvery", updateEvery);
       Checks.positive("window", window);
       Checks.atLeast("window", window, "updateEvery", updateEvery);
-      Objects.requireNonNull(clock, "clock");
       return new Hedge(this);
     }
   }

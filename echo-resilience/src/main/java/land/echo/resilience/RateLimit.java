@@ -20,6 +20,7 @@ import land.echo.Policy;
 import land.echo.Priority;
 import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.Listeners;
+import land.echo.resilience.internal.PolicyTime;
 import land.echo.resilience.internal.PriorityWaiters;
 import land.echo.time.Clock;
 import land.echo.time.Timer;
@@ -90,8 +91,7 @@ public final class RateLimit {
   public record Snapshot(long availableTokens, int waiting, long rejected, long waited) {}
 
   private final Config config;
-  private final Clock clock;
-  private final Timer timer;
+  private final PolicyTime clock;
   private final LocalBucket bucket;
   private final Listeners listeners = new Listeners();
   private final Policy<Object> policy = new Guard();
@@ -107,12 +107,11 @@ public final class RateLimit {
 
   private RateLimit(Builder b) {
     this.config = new Config(b.name, b.capacity, b.refillTokens, b.refillPeriod, b.refill, b.onLimit, b.maxWait);
-    this.clock = b.clock;
-    this.timer = b.timer;
+    this.clock = new PolicyTime(b.clock, b.timer);
     Bandwidth bandwidth = b.refill == Refill.GREEDY
         ? Bandwidth.builder().capacity(b.capacity).refillGreedy(b.refillTokens, b.refillPeriod).build()
         : Bandwidth.builder().capacity(b.capacity).refillIntervally(b.refillTokens, b.refillPeriod).build();
-    Clock time = b.clock;
+    Clock time = clock;
     this.bucket = Bucket.builder()
         .addLimit(bandwidth)
         .withCustomTimePrecision(new TimeMeter() {
@@ -245,7 +244,7 @@ public final class RateLimit {
             if (!wakeArmed) {
               long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
               wakeArmed = true;
-              timer.schedule(Duration.ofNanos(Math.max(1, nanos)), this::wake);
+              clock.timer().schedule(Duration.ofNanos(Math.max(1, nanos)), this::wake);
             }
             break;
           }
@@ -285,7 +284,7 @@ public final class RateLimit {
     @Override
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
       Objects.requireNonNull(effect, "effect");
-      return ActionEffect.suspend(() -> {
+      return clock.around(() -> {
         if (config.onLimit() == OnLimit.FAIL) {
           ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
           return probe.isConsumed() ? effect : reject(probe.getNanosToWaitForRefill());
@@ -293,7 +292,13 @@ public final class RateLimit {
         if (waiting == 0 && bucket.tryConsume(1)) {
           return effect;
         }
-        return ActionEffect.<Object>priority().flatMap(priority -> {
+        // Waiting arms the timer that wakes waiters: follow the runtime's first (slow path only).
+        ActionEffect<Object, Priority> urgency = !clock.followsTimer() ? ActionEffect.priority()
+            : ActionEffect.<Object>timer().flatMap(runtimeTimer -> {
+              clock.followTimer(runtimeTimer);
+              return ActionEffect.priority();
+            });
+        return urgency.flatMap(priority -> {
           long start = clock.nanoTime();
           PriorityWaiters.Waiter[] holder = new PriorityWaiters.Waiter[1];
           return ActionEffect.<Object, Void>async(token -> {
@@ -328,8 +333,8 @@ public final class RateLimit {
     private Refill refill = Refill.GREEDY;
     private OnLimit onLimit = OnLimit.WAIT;
     private Duration maxWait;
-    private Clock clock = Clock.system();
-    private Timer timer = Timer.system();
+    private Clock clock;
+    private Timer timer;
 
     private Builder(String name) {
       this.name = name;
@@ -398,24 +403,28 @@ public final class RateLimit {
     }
 
     /**
-     * Sets the clock the bucket refills on; the runtime's (a {@code VirtualTime} in tests).
+     * Sets a fixed clock the bucket refills on. By default the {@linkplain ActionEffect#clock() clock of the runtime} that runs the guarded
+     * effect (a {@code VirtualTime} in tests), followed on every call; set one only for a policy
+     * that runtimes with different clocks share.
      *
      * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /**
-     * Sets the timer that wakes waiters when tokens arrive; the runtime's.
+     * Sets a fixed timer that wakes waiters when tokens arrive. By default the {@linkplain
+     * ActionEffect#timer() timer of the runtime} whose effect last had to wait; set one only for a
+     * limit that runtimes with different timers share.
      *
      * @param timer the timer
      * @return this builder
      */
     public Builder timer(Timer timer) {
-      this.timer = timer;
+      this.timer = Objects.requireNonNull(timer, "timer");
       return this;
     }
 
@@ -435,8 +444,6 @@ public final class RateLimit {
       if (maxWait != null) {
         Checks.nonNegative("maxWait", maxWait);
       }
-      Objects.requireNonNull(clock, "clock");
-      Objects.requireNonNull(timer, "timer");
       return new RateLimit(this);
     }
   }

@@ -32,7 +32,7 @@ class AdaptiveTimeoutTest {
   private AdaptiveTimeout.Builder builder() {
     return AdaptiveTimeout.builder("timeouts").percentile(99).multiplier(2)
         .bounds(Duration.ofMillis(50), Duration.ofSeconds(4)).initial(SECOND, 10)
-        .window(Duration.ofSeconds(20), Duration.ofSeconds(5)).maxStep(0.5).clock(time);
+        .window(Duration.ofSeconds(20), Duration.ofSeconds(5)).maxStep(0.5);
   }
 
   /** A call named "lookup" that takes {@code latency} of virtual time (it moves the clock itself). */

@@ -40,7 +40,7 @@ class BulkheadTest {
 
   @Test
   void aFullBulkheadQueuesAndAFullQueueRejectsClearly() {
-    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(2).maxQueued(1).clock(time).build();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(2).maxQueued(1).build();
     CountDownLatch release = new CountDownLatch(1);
     List<String> started = new CopyOnWriteArrayList<>();
     EffectHandle<String, String> a = runtime.submit(recorded("a", started, release).via(bulkhead.policy()));
@@ -62,7 +62,7 @@ class BulkheadTest {
 
   @Test
   void aReleasedSlotGoesToTheWaitingHighCallBeforeTheEarlierLowOne() {
-    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(10).clock(time).build();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(10).build();
     CountDownLatch holdFirst = new CountDownLatch(1);
     CountDownLatch releaseRest = new CountDownLatch(1);
     List<String> started = new CopyOnWriteArrayList<>();
@@ -88,7 +88,7 @@ class BulkheadTest {
 
   @Test
   void underOverloadAQueuedLowCallIsShedForAHighOne() {
-    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).clock(time).build();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).build();
     CountDownLatch release = new CountDownLatch(1);
     List<String> started = new CopyOnWriteArrayList<>();
     List<PolicyEvent> events = new CopyOnWriteArrayList<>();
@@ -112,7 +112,7 @@ class BulkheadTest {
 
   @Test
   void aCancelledWaiterLeavesTheQueue() {
-    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).clock(time).build();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).build();
     CountDownLatch release = new CountDownLatch(1);
     List<String> started = new CopyOnWriteArrayList<>();
     runtime.submit(recorded("holder", started, release).via(bulkhead.policy()));
@@ -134,7 +134,7 @@ class BulkheadTest {
 
   @Test
   void manyThreadsThroughOneBulkheadNeverExceedItsLimit() throws Exception {
-    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(3).maxQueued(1_000).clock(time).build();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(3).maxQueued(1_000).build();
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
     ActionEffect<String, Integer> call = APP.blocking(token -> {
@@ -185,7 +185,7 @@ class BulkheadTest {
 
   @Test
   void anAdaptiveBulkheadMovesItsLimitWithLatencyAndPublishesIt() {
-    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(4).maxQueued(16).adaptive(1, 16).clock(time).build();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(4).maxQueued(16).adaptive(1, 16).build();
     List<PolicyEvent> events = new CopyOnWriteArrayList<>();
     bulkhead.onEvent(events::add);
     // With one call at a time the bulkhead is far from full: the limit does not grow.

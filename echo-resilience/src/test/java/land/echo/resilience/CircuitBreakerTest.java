@@ -33,7 +33,7 @@ class CircuitBreakerTest {
 
   private CircuitBreaker.Builder small() {
     return CircuitBreaker.builder("payments").countWindow(4).minimumCalls(4).failureRateThreshold(50)
-        .waitInOpenState(Duration.ofSeconds(60)).halfOpenPermits(2).clock(time);
+        .waitInOpenState(Duration.ofSeconds(60)).halfOpenPermits(2);
   }
 
   private ActionEffect<String, Integer> failing() {
@@ -48,6 +48,38 @@ class CircuitBreakerTest {
       runs.incrementAndGet();
       return APP.succeed(1);
     });
+  }
+
+  @Test
+  void followsTheRuntimesVirtualClockWithNoClockGivenToItsBuilder() {
+    CircuitBreaker breaker = small().build(); // no clock(..): the runtime's VirtualTime is read
+    for (int i = 0; i < 4; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+    time.advance(Duration.ofSeconds(59));
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy()))))
+        .isEqualTo(new CircuitOpen("payments", State.OPEN, Duration.ofSeconds(1)));
+
+    time.advance(Duration.ofSeconds(2)); // Resilience4j half-opens strictly after the wait
+
+    assertThat(runtime.run(working().via(breaker.policy()))).isEqualTo(Outcome.success(1));
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+  }
+
+  @Test
+  void aClockGivenToTheBuilderWinsOverTheRuntimes() {
+    VirtualTime own = new VirtualTime();
+    CircuitBreaker breaker = small().clock(own).build();
+    for (int i = 0; i < 4; i++) {
+      runtime.run(failing().via(breaker.policy()));
+    }
+
+    time.advance(Duration.ofSeconds(120)); // the runtime's clock: the breaker does not see it
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy()))))
+        .isEqualTo(new CircuitOpen("payments", State.OPEN, Duration.ofSeconds(60)));
+    own.advance(Duration.ofSeconds(61));
+
+    assertThat(runtime.run(working().via(breaker.policy()))).isEqualTo(Outcome.success(1));
   }
 
   @Test

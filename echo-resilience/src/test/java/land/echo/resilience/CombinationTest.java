@@ -47,7 +47,7 @@ class CombinationTest {
 
   @Test
   void aRetryAroundABreakerStopsCallingTheServiceOnceTheBreakerOpens() {
-    CircuitBreaker breaker = CircuitBreaker.builder("svc").countWindow(3).minimumCalls(3).clock(time).build();
+    CircuitBreaker breaker = CircuitBreaker.builder("svc").countWindow(3).minimumCalls(3).build();
     RetryPolicy retry = RetryPolicy.builder().maxRetries(10).initialDelay(Duration.ofMillis(10)).multiplier(1).build();
 
     Outcome<String, String> outcome = drive(runtime.submit(alwaysFailing().via(breaker.policy()).retry(retry)));
@@ -59,7 +59,7 @@ class CombinationTest {
 
   @Test
   void aRetryCanGiveUpOnCircuitOpenAtOnce() {
-    CircuitBreaker breaker = CircuitBreaker.builder("svc").countWindow(3).minimumCalls(3).clock(time).build();
+    CircuitBreaker breaker = CircuitBreaker.builder("svc").countWindow(3).minimumCalls(3).build();
     RetryPolicy retry = RetryPolicy.builder().maxRetries(10).initialDelay(Duration.ofMillis(10)).multiplier(1)
         .retryOn(outcome -> !(Runtimes.rejectionOf(outcome) instanceof CircuitOpen)).build();
     drive(runtime.submit(alwaysFailing().via(breaker.policy()).retry(retry)));
@@ -68,7 +68,7 @@ class CombinationTest {
 
   @Test
   void aTimeoutInsideARetryBoundsEachAttemptAndTheBreakerCountsTheTimeouts() {
-    CircuitBreaker breaker = CircuitBreaker.builder("svc").countWindow(10).minimumCalls(10).clock(time).build();
+    CircuitBreaker breaker = CircuitBreaker.builder("svc").countWindow(10).minimumCalls(10).build();
     RetryPolicy retry = RetryPolicy.builder().maxRetries(2).initialDelay(Duration.ofMillis(10)).multiplier(1).build();
     List<Outcome<String, String>> attempts = new CopyOnWriteArrayList<>();
     ActionEffect<String, String> slow = APP.<String>suspend(() -> {
@@ -88,10 +88,10 @@ class CombinationTest {
 
   @Test
   void aCacheAroundEverythingAnswersRepeatedCallsWithoutTouchingTheInnerPolicies() {
-    CircuitBreaker breaker = CircuitBreaker.builder("svc").clock(time).build();
+    CircuitBreaker breaker = CircuitBreaker.builder("svc").build();
     RateLimit limit = RateLimit.builder("svc").capacity(1).refillIntervally(1, Duration.ofHours(1))
-        .onLimit(RateLimit.OnLimit.FAIL).clock(time).timer(time).build();
-    Bulkhead bulkhead = Bulkhead.builder("svc").maxConcurrent(1).maxQueued(0).clock(time).build();
+        .onLimit(RateLimit.OnLimit.FAIL).build();
+    Bulkhead bulkhead = Bulkhead.builder("svc").maxConcurrent(1).maxQueued(0).build();
     ResultCache cache = ResultCache.builder("svc", runtime).build();
     RetryPolicy retry = RetryPolicy.of(2, Duration.ofMillis(10));
     ActionEffect<String, String> call = APP.suspend(() -> APP.succeed("v" + calls.incrementAndGet())).named("svc.get");

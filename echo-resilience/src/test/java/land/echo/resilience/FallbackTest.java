@@ -28,21 +28,21 @@ class FallbackTest {
     Fallback<String, String> fallback = Fallback.of("cached", APP.succeed("stale"));
     List<PolicyEvent> events = new CopyOnWriteArrayList<>();
     fallback.onEvent(events::add);
-    assertThat(runtime.run(fallback.apply(APP.<String>fail("down").named("price")))).isEqualTo(Outcome.success("stale"));
-    assertThat(runtime.run(fallback.apply(APP.succeed("fresh")))).isEqualTo(Outcome.success("fresh"));
+    assertThat(runtime.run(APP.<String>fail("down").named("price").via(fallback))).isEqualTo(Outcome.success("stale"));
+    assertThat(runtime.run(APP.succeed("fresh").via(fallback))).isEqualTo(Outcome.success("fresh"));
     assertThat(events).containsExactly(new PolicyEvent.FallbackApplied("cached", "price", "failure: down"));
   }
 
   @Test
   void onlyTheChosenFailuresTriggerIt() {
-    CircuitBreaker breaker = CircuitBreaker.builder("b").clock(time).build();
+    CircuitBreaker breaker = CircuitBreaker.builder("b").build();
     breaker.forceOpen();
     Fallback<String, String> whenOpen = Fallback.<String, String>builder("when-open")
         .when(outcome -> Runtimes.rejectionOf(outcome) instanceof CircuitOpen)
         .to(outcome -> APP.succeed("degraded"))
         .build();
-    assertThat(runtime.run(whenOpen.apply(APP.succeed("live").via(breaker.policy())))).isEqualTo(Outcome.success("degraded"));
-    assertThat(runtime.run(whenOpen.apply(APP.fail("bad")))).isEqualTo(Outcome.failure("bad"));
+    assertThat(runtime.run(APP.succeed("live").via(breaker.policy()).via(whenOpen))).isEqualTo(Outcome.success("degraded"));
+    assertThat(runtime.run(APP.<String>fail("bad").via(whenOpen))).isEqualTo(Outcome.failure("bad"));
   }
 
   @Test
@@ -52,7 +52,7 @@ class FallbackTest {
       ran.add("fallback");
       return APP.succeed("x");
     }));
-    EffectHandle<String, String> call = runtime.submit(fallback.apply(APP.never()));
+    EffectHandle<String, String> call = runtime.submit(APP.<String>never().via(fallback));
     await().until(() -> call.toString().contains("running"));
     call.cancel();
     assertThat(call.join()).isInstanceOf(Outcome.Faulted.class);

@@ -37,7 +37,7 @@ class HedgeTest {
 
   @Test
   void aBackupStartsAfterTheDelayAndTheFirstSuccessWinsCancellingTheOther() {
-    Hedge hedge = Hedge.builder("hedge").initialDelay(Duration.ofMillis(100), 5).maxHedgedFraction(1).clock(time).build();
+    Hedge hedge = Hedge.builder("hedge").initialDelay(Duration.ofMillis(100), 5).maxHedgedFraction(1).build();
     List<PolicyEvent> events = new CopyOnWriteArrayList<>();
     hedge.onEvent(events::add);
     EffectHandle<String, String> call = runtime.submit(slowThenFast().via(hedge.policy()));
@@ -56,7 +56,7 @@ class HedgeTest {
 
   @Test
   void aFastCallNeverStartsABackup() {
-    Hedge hedge = Hedge.builder("hedge").maxHedgedFraction(1).clock(time).build();
+    Hedge hedge = Hedge.builder("hedge").maxHedgedFraction(1).build();
     assertThat(runtime.run(APP.succeed("fast").via(hedge.policy()))).isEqualTo(Outcome.success("fast"));
     assertThat(hedge.snapshot().hedged()).isZero();
     assertThat(time.pendingTimers()).isZero();
@@ -64,7 +64,7 @@ class HedgeTest {
 
   @Test
   void aFirstAttemptFailingBeforeTheDelayEndsTheCallAtOnceWithoutABackup() {
-    Hedge hedge = Hedge.builder("hedge").maxHedgedFraction(1).clock(time).build();
+    Hedge hedge = Hedge.builder("hedge").maxHedgedFraction(1).build();
     AtomicInteger runs = new AtomicInteger();
     Outcome<String, String> outcome = runtime.run(APP.<String>suspend(() -> {
       runs.incrementAndGet();
@@ -76,7 +76,7 @@ class HedgeTest {
 
   @Test
   void atMostTheConfiguredFractionOfCallsIsHedged() {
-    Hedge hedge = Hedge.builder("hedge").initialDelay(Duration.ofMillis(100), 5).maxHedgedFraction(0.25).clock(time).build();
+    Hedge hedge = Hedge.builder("hedge").initialDelay(Duration.ofMillis(100), 5).maxHedgedFraction(0.25).build();
     for (int i = 0; i < 8; i++) {
       attempts.set(0);
       EffectHandle<String, String> call = runtime.submit(slowThenFast().timeout(Duration.ofSeconds(1)).via(hedge.policy()));
@@ -95,7 +95,7 @@ class HedgeTest {
   @Test
   void theDelayFollowsThePercentileOfRecentLatencies() {
     Hedge hedge = Hedge.builder("hedge").percentile(90).initialDelay(Duration.ofMillis(500), 10)
-        .window(Duration.ofSeconds(10), Duration.ofSeconds(1)).clock(time).build();
+        .window(Duration.ofSeconds(10), Duration.ofSeconds(1)).build();
     for (int i = 0; i < 20; i++) {
       runtime.run(APP.<Integer>blocking(token -> {
         time.advance(Duration.ofMillis(40));

@@ -29,7 +29,7 @@ class RateLimitTest {
   }
 
   private RateLimit.Builder perSecond(long permits) {
-    return RateLimit.builder("api").capacity(permits).refillGreedy(permits, Duration.ofSeconds(1)).clock(time).timer(time);
+    return RateLimit.builder("api").capacity(permits).refillGreedy(permits, Duration.ofSeconds(1));
   }
 
   @Test
@@ -52,7 +52,7 @@ class RateLimitTest {
   @Test
   void intervalRefillAddsAllTokensAtTheEndOfThePeriod() {
     RateLimit limit = RateLimit.builder("api").capacity(3).refillIntervally(3, Duration.ofSeconds(1))
-        .onLimit(RateLimit.OnLimit.FAIL).clock(time).timer(time).build();
+        .onLimit(RateLimit.OnLimit.FAIL).build();
     for (int i = 0; i < 3; i++) {
       runtime.run(APP.succeed(1).via(limit.policy()));
     }
@@ -77,7 +77,7 @@ class RateLimitTest {
   @Test
   void aWaitingHighCallGetsTheNextTokenBeforeAWaitingLowOne() {
     RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1))
-        .clock(time).timer(time).build();
+        .build();
     runtime.run(APP.succeed(0).via(limit.policy()));
     EffectHandle<String, String> low = runtime.submit(APP.succeed("low").via(limit.policy()), Priority.LOW);
     await().until(() -> limit.snapshot().waiting() == 1);
@@ -96,7 +96,7 @@ class RateLimitTest {
   @Test
   void aCancelledWaiterLeavesTheQueueAndTheTokenGoesToTheNext() {
     RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1))
-        .clock(time).timer(time).build();
+        .build();
     runtime.run(APP.succeed(0).via(limit.policy()));
     EffectHandle<String, String> first = runtime.submit(APP.succeed("first").via(limit.policy()), Priority.HIGH);
     await().until(() -> limit.snapshot().waiting() == 1);
@@ -123,7 +123,7 @@ class RateLimitTest {
   @Test
   void manyThreadsThroughOneBucketNeverTakeMoreThanItsTokens() throws Exception {
     RateLimit limit = RateLimit.builder("api").capacity(100).refillIntervally(100, Duration.ofHours(1))
-        .onLimit(RateLimit.OnLimit.FAIL).clock(time).timer(time).build();
+        .onLimit(RateLimit.OnLimit.FAIL).build();
     AtomicInteger ran = new AtomicInteger();
     ActionEffect<String, Integer> call = APP.suspend(() -> APP.succeed(ran.incrementAndGet()));
     List<EffectHandle<String, Integer>> handles = new CopyOnWriteArrayList<>();
@@ -150,7 +150,7 @@ class RateLimitTest {
   @Test
   void waitingCallsFromManyThreadsAreAdmittedAtTheRefillRate() {
     RateLimit limit = RateLimit.builder("api").capacity(5).refillIntervally(5, Duration.ofSeconds(1))
-        .clock(time).timer(time).build();
+        .build();
     AtomicInteger ran = new AtomicInteger();
     ActionEffect<String, Integer> call = APP.suspend(() -> APP.succeed(ran.incrementAndGet()));
     List<EffectHandle<String, Integer>> handles = new ArrayList<>();

@@ -56,7 +56,6 @@ class ReadmeExamplesTest {
         .countWindow(20).minimumCalls(10).failureRateThreshold(50)
         .slowCallRateThreshold(80, Duration.ofSeconds(2))
         .waitInOpenState(Duration.ofSeconds(30))
-        .clock(runtime.clock())
         .build();
     breaker.onEvent(event -> {
       if (event instanceof PolicyEvent.CircuitStateChanged changed) {
@@ -79,7 +78,6 @@ class ReadmeExamplesTest {
         .capacity(10).refillGreedy(10, Duration.ofSeconds(1))   // 10 calls a second, bursts of 10
         .onLimit(RateLimit.OnLimit.WAIT)                          // wait by priority, cancellably
         .maxWait(Duration.ofMillis(500))                          // ... or refuse at once
-        .clock(runtime.clock()).timer(runtime.timer())
         .build();
 
     Outcome<String, String> outcome = runtime.run(APP.succeed("hits").via(limit.policy()), Priority.HIGH);
@@ -94,7 +92,6 @@ class ReadmeExamplesTest {
         .maxConcurrent(8)        // the starting limit ...
         .adaptive(2, 32)         // ... moved by Gradient2 between 2 and 32
         .maxQueued(100)          // waiters by priority; when full, LOW waiters are shed first
-        .clock(runtime.clock())
         .build();
 
     Outcome<String, Integer> outcome = runtime.run(APP.succeed(42).via(database.policy()), Priority.LOW);
@@ -112,7 +109,6 @@ class ReadmeExamplesTest {
         .initial(Duration.ofSeconds(1), 50)                          // until 50 samples exist
         .window(Duration.ofSeconds(60), Duration.ofSeconds(5))       // sliding window, updated every 5 s
         .maxStep(0.25)                                               // at most +-25% per update
-        .clock(runtime.clock())
         .build();
 
     runtime.run(APP.succeed("pong").named("rpc.ping").via(timeouts.policy()));
@@ -126,7 +122,6 @@ class ReadmeExamplesTest {
         .percentile(95)                                  // a backup after the p95 latency
         .initialDelay(Duration.ofMillis(50), 20)
         .maxHedgedFraction(0.05)                         // at most 5% extra calls
-        .clock(runtime.clock())
         .build();
 
     Outcome<String, String> outcome = runtime.run(APP.succeed("row").named("replica.read").via(hedge.policy()));
@@ -157,7 +152,7 @@ class ReadmeExamplesTest {
     CircuitBreaker breaker = CircuitBreaker.ofDefaults("prices");
     breaker.forceOpen();
 
-    Outcome<String, String> outcome = runtime.run(stale.apply(APP.succeed("10.49").via(breaker.policy())));
+    Outcome<String, String> outcome = runtime.run(APP.succeed("10.49").via(breaker.policy()).via(stale));
 
     assertThat(outcome).isEqualTo(Outcome.success("9.99 (cached)"));
   }
