@@ -108,4 +108,52 @@ class RunWaitTest {
       TestRuntimes.stop(listened);
     }
   }
+
+  @Test
+  void callersInterruptedAtRandomAlwaysGetAnOutcomeAndNoWakeUpIsLost() throws Exception {
+    // Bounded in time: four callers run short effects for about two seconds while a fifth thread
+    // interrupts them at random. Every run must return (the class timeout catches a lost wake-up)
+    // with a success or, when the interrupt landed while waiting, a cancellation.
+    long seed = Long.getLong("echo.test.seed", System.nanoTime());
+    System.out.println("RunWaitTest seed: " + seed + " (rerun with -Decho.test.seed=" + seed + ")");
+    java.util.Random random = new java.util.Random(seed);
+    long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong cancelled = new java.util.concurrent.atomic.AtomicLong();
+    java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.List<Thread> callers = new java.util.ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      callers.add(Thread.ofPlatform().start(() -> {
+        try {
+          while (System.nanoTime() < until) {
+            Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> 1));
+            Thread.interrupted(); // run() restores an interrupt it turned into a cancellation
+            runs.incrementAndGet();
+            if (outcome instanceof Outcome.Faulted<String, Integer>(Fault.Cancelled reason)) {
+              cancelled.incrementAndGet();
+            } else if (!outcome.equals(new Outcome.Success<>(1))) {
+              failures.add(new AssertionError("unexpected outcome " + outcome));
+            }
+          }
+        } catch (Throwable t) {
+          failures.add(t);
+        }
+      }));
+    }
+    while (callers.stream().anyMatch(Thread::isAlive)) {
+      callers.get(random.nextInt(callers.size())).interrupt();
+      java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(50_000));
+    }
+    for (Thread caller : callers) {
+      caller.join();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(runs.get()).isGreaterThan(0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runtime.stats().inFlight() == 0);
+    RuntimeStats stats = runtime.stats();
+    assertThat(stats.submitted()).isEqualTo(runs.get());
+    assertThat(stats.succeeded() + stats.cancelled()).isEqualTo(runs.get());
+    assertThat(stats.cancelled()).isEqualTo(cancelled.get());
+  }
 }
