@@ -50,8 +50,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Anchor: {@code CompletableFuture.supplyAsync(() -> x, commonPool()).join()}, the same round
  * trip {@code EffectOverheadBenchmark} compares {@code run(succeed)} with, so that the {@code none}
  * case can be set against the committed ratio of docs/benchmarks.md (no-listener cost "within
- * noise" of the runtime before observability). Targets (issue 9): {@code both} at most 1.3x {@code
- * none}; {@code none} within noise of the bare runtime.
+ * noise" of the runtime before observability). Targets (issue 9), on {@code run(effect)}, the
+ * round trip: {@code both} at most 1.3x {@code none}; {@code none} within noise of the bare
+ * runtime. The batch ({@link #echoBatch()}) is the CPU cost per effect while the workers stay
+ * busy; the report shows it beside the round trip, without a target, since a round trip's two
+ * thread wake-ups hide that cost.
  *
  * <p>Run: {@code ./echoctl bench observability} (add {@code --quick} for a short run): the report
  * shows every observed case as a ratio to {@code none} of the same run, for the round trip and for

@@ -464,7 +464,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
             }
             notifyRetry(state, failed, delay);
             if (core.listeners != null) {
-              core.retrying(root(), scope().id, state.attempts, failed, delay);
+              core.retrying(root(), retryStep(state), state.attempts, failed, delay);
             }
             state.attempts++;
             core.retries.increment();
@@ -871,6 +871,28 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
    * walking the stack down to the nearest step frame (none are pushed unless {@link
    * RuntimeCore#stepsObserved}). Only called while the runtime has listeners.
    */
+  /**
+   * The step a failed retry attempt is reported under: its enclosing step while some listener
+   * observes steps; otherwise {@link StepInfo#ROOT} for a retry of the root effect itself (under
+   * {@code named(..)} at most) and {@link StepInfo#UNTRACKED} for any other, so that a listener
+   * counting the effect's own attempts (JFR's) needs no step tree.
+   */
+  private long retryStep(RetryState state) {
+    if (core.stepsObserved) {
+      return scope().id;
+    }
+    if (link instanceof HandleFuture<?, ?> handle) {
+      Object effect = handle.effect;
+      while (effect instanceof Node.Named<?, ?> named) {
+        effect = named.source;
+      }
+      if (effect == state.node) {
+        return StepInfo.ROOT;
+      }
+    }
+    return StepInfo.UNTRACKED;
+  }
+
   private StepFrame scope() {
     int attempt = 0;
     Object[] s = stack;

@@ -33,9 +33,10 @@ import land.echo.time.Clock;
  * }
  *
  * <p>Register it with the same {@link Clock} as the runtime when the runtime has its own (the
- * times are differences of that clock's readings). Without a recording that enables the event,
- * a completion costs one {@code shouldCommit()} check; an effect whose root retries also costs a
- * map entry until it completes, to count its attempts.
+ * times are differences of that clock's readings). It does not {@linkplain #observesSteps()
+ * observe steps}, so on its own it does not make the runtime keep a step tree: the runtime reports
+ * a retry of the effect itself under {@link StepInfo#ROOT}, which is all the attempt count needs.
+ * An effect whose root retries costs a map entry until it completes, to count its attempts.
  */
 public final class JfrListener implements RuntimeListener {
   /** The JFR name of the per-effect event. */
@@ -72,6 +73,16 @@ public final class JfrListener implements RuntimeListener {
    */
   public static JfrListener create(Clock clock) {
     return new JfrListener(Objects.requireNonNull(clock, "clock"));
+  }
+
+  /**
+   * Returns false: the attempt count needs only the retries the runtime reports under {@link
+   * StepInfo#ROOT} when no listener observes steps. When another listener turns the step tree on,
+   * the step events still arrive and name the effect's own step (see {@link #stepStarted}).
+   */
+  @Override
+  public boolean observesSteps() {
+    return false;
   }
 
   @Override

@@ -45,9 +45,11 @@ public interface RuntimeListener {
    *
    * <p>The runtime keeps the step tree (a {@link StepInfo}, a stack frame and an id drawn from a
    * shared counter per step) only while at least one of its listeners returns {@code true}. When
-   * none does, no step events are sent and {@code retrying} and {@code timedOut} report {@link
-   * StepInfo#ROOT} as the step; a listener that returns {@code false} must not rely on either,
-   * since another listener of the same runtime may still turn the tree on. A metrics listener that
+   * none does, no step events are sent, {@code timedOut} reports {@link StepInfo#ROOT} as the
+   * step, and {@code retrying} reports {@link StepInfo#ROOT} for a retry of the root effect itself
+   * ({@code e.retry(p)}, under {@code named(..)} at most) and {@link StepInfo#UNTRACKED} for any
+   * other. A listener that returns {@code false} must not rely on step events or on the real step
+   * ids, since another listener of the same runtime may still turn the tree on. A metrics listener that
    * only counts root effects returns {@code false} and saves that cost per step.
    *
    * @return whether this listener observes steps

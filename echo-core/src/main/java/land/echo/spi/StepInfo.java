@@ -26,6 +26,12 @@ public record StepInfo(long id, long parentId, String name, Kind kind, int attem
   /** The parent id of a step directly under its root effect; the id {@code retrying} uses for the root. */
   public static final long ROOT = 0;
 
+  /**
+   * The step id {@code retrying} reports, when no listener of the runtime observes steps, for a
+   * retry that is not the root effect's own (see {@link RuntimeListener#observesSteps()}).
+   */
+  public static final long UNTRACKED = -1;
+
   /** Validates the components. */
   public StepInfo {
     Objects.requireNonNull(name, "name");

@@ -20,6 +20,7 @@ import land.echo.RetryPolicy;
 import land.echo.RunOptions;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.spi.RuntimeListener;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,45 @@ class JfrListenerTest {
     RecordedEvent refused = events.stream().filter(e -> e.getString("name").equals("refused")).findFirst().orElseThrow();
     assertThat(refused.getString("outcome")).isEqualTo("failure");
     assertThat(refused.getString("priority")).isEqualTo("LOW");
+  }
+
+  @Test
+  void theOwnAttemptsAreCountedAlsoWhenAnotherListenerTurnsTheStepTreeOn() throws Exception {
+    Path file = dir.resolve("steps.jfr");
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<String, Integer> flaky = APP.compute(token -> {
+      if (calls.incrementAndGet() < 3) {
+        throw new IllegalStateException("flaky");
+      }
+      return 7;
+    });
+    RuntimeListener observesSteps = new RuntimeListener() {}; // observesSteps() is true by default
+    try (Recording recording = new Recording()) {
+      recording.enable(JfrListener.EFFECT_EXECUTED);
+      recording.start();
+      ApplicationRuntime runtime = ApplicationRuntime.builder()
+          .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(2).build()))
+          .listener(JfrListener.create())
+          .listener(observesSteps)
+          .build();
+      try {
+        runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flakyNamed"));
+        calls.set(0);
+        runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)), RunOptions.defaults().withName("flaky"));
+      } finally {
+        runtime.shutdown(Duration.ZERO);
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    List<RecordedEvent> events = read(file, JfrListener.EFFECT_EXECUTED);
+    assertThat(events).extracting(e -> e.getString("name") + ":" + e.getInt("attempt"))
+        .containsExactlyInAnyOrder("flakyNamed:3", "flaky:3");
+  }
+
+  @Test
+  void onItsOwnTheListenerMakesTheRuntimeKeepNoStepTree() {
+    assertThat(JfrListener.create().observesSteps()).isFalse();
   }
 
   @Test

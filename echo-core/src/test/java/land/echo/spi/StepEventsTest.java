@@ -70,7 +70,7 @@ class StepEventsTest {
     }
 
     String nameOf(long id) {
-      return id == StepInfo.ROOT ? "root" : steps.get(id).name();
+      return id == StepInfo.ROOT ? "root" : id == StepInfo.UNTRACKED ? "untracked" : steps.get(id).name();
     }
 
     /** "parent > child (kind, attempt)" per step, sorted. */
@@ -140,22 +140,29 @@ class StepEventsTest {
   }
 
   @Test
-  void whenNoListenerObservesStepsNoStepEventsAreSentAndRetriesReportTheRoot() {
+  void whenNoListenerObservesStepsNoStepEventsAreSentAndOnlyTheRootsOwnRetryReportsTheRoot() {
     RootsOnly tree = new RootsOnly();
     runtime = builder().listener(tree).build();
     AtomicInteger calls = new AtomicInteger();
     ActionEffect<String, Integer> call = APP.<Integer>compute(token -> {
-      if (calls.incrementAndGet() < 2) {
+      if (calls.incrementAndGet() % 2 == 1) {
         throw new IllegalStateException("flaky");
       }
       return 1;
     }).named("call");
+    RetryPolicy once = RetryPolicy.of(3, Duration.ZERO);
+
     Outcome<String, List<Integer>> outcome =
-        runtime.run(APP.all(List.of(call.retry(RetryPolicy.of(3, Duration.ZERO)).named("fetch"), APP.succeed(2))));
+        runtime.run(APP.all(List.of(call.retry(once).named("fetch"), APP.succeed(2))));
+    runtime.run(call.retry(once));                                 // the root effect itself
+    runtime.run(call.retry(once).named("outer").named("job"));     // the root, under its names
+    runtime.run(APP.succeed(0).flatMap(x -> call.retry(once)));    // inside the root: not its own
+
     assertThat(outcome).isEqualTo(new Outcome.Success<>(List.of(1, 2)));
     assertThat(tree.steps).isEmpty();
     assertThat(tree.ended).isEmpty();
-    assertThat(tree.events).containsExactly("retry 1 in root");
+    assertThat(tree.events).containsExactly(
+        "retry 1 in untracked", "retry 1 in root", "retry 1 in root", "retry 1 in untracked");
   }
 
   @Test
