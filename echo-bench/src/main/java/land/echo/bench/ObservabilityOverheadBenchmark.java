@@ -50,11 +50,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Anchor: {@code CompletableFuture.supplyAsync(() -> x, commonPool()).join()}, the same round
  * trip {@code EffectOverheadBenchmark} compares {@code run(succeed)} with, so that the {@code none}
  * case can be set against the committed ratio of docs/benchmarks.md (no-listener cost "within
- * noise" of the runtime before observability). Targets (issue 9), on {@code run(effect)}, the
- * round trip: {@code both} at most 1.3x {@code none}; {@code none} within noise of the bare
- * runtime. The batch ({@link #echoBatch()}) is the CPU cost per effect while the workers stay
- * busy; the report shows it beside the round trip, without a target, since a round trip's two
- * thread wake-ups hide that cost.
+ * noise" of the runtime before observability). Target (issue 9), on {@code run(effect)}, the
+ * round trip: {@code both} at most 1.3x {@code none}. The round trip cannot resolve it on a shared
+ * machine: its two thread wake-ups vary between about 8 and 90 µs with the CPUs' idle states, and
+ * the ratio of "both" to "none" measured 0.94x in one full run and 2.17x in the next (pairing the
+ * two runtimes round trip by round trip in the same iterations did not help: each runtime's
+ * workers wake from their own state, and the p50s landed in different modes). The batch ({@link
+ * #echoBatch()}) is what this machine can measure, the CPU cost per effect while the workers stay
+ * busy; the report holds both against the target.
  *
  * <p>Run: {@code ./echoctl bench observability} (add {@code --quick} for a short run): the report
  * shows every observed case as a ratio to {@code none} of the same run, for the round trip and for

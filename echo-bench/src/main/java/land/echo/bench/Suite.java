@@ -218,8 +218,9 @@ final class Suite {
    * runtime without a listener against the {@code CompletableFuture} round trip of the same trial,
    * the ratio {@code overhead} reports for the runtime before observability existed ("within
    * noise" of it). Target (issue 9): {@code run(effect)} with metrics and tracing together at most
-   * 1.3x the same round trip without them. The batch is the CPU cost per effect with the workers
-   * saturated, reported beside it without a target.
+   * 1.3x the same round trip without them, held against both the round trip (what the issue names,
+   * but noise decides it here; see {@link ObservabilityOverheadBenchmark}) and the batch, the CPU
+   * cost per effect with the workers busy.
    */
   private static List<Row> observabilityRows(Results r) {
     String bench = "observability";
@@ -234,8 +235,7 @@ final class Suite {
       var bare = r.median(cls + method, none);
       String unit = r.unit(cls + method, none);
       for (String observers : List.of("jfr", "metrics", "tracing", "both")) {
-        Target target = observers.equals("both") && method.equals("echoRun")
-            ? Target.ratioAtMost(1.3, "<= 1.30x no listener") : null;
+        Target target = observers.equals("both") ? Target.ratioAtMost(1.3, "<= 1.30x no listener") : null;
         rows.add(new Row(bench, metric + ", " + observers, unit, r.median(cls + method, Map.of("observers", observers)),
             "no listener", bare, target));
       }
