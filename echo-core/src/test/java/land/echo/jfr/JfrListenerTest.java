@@ -42,17 +42,22 @@ class JfrListenerTest {
     return events;
   }
 
-  @Test
-  void everyRootEffectIsOneEventWithNamePriorityTimesOutcomeAndAttempt() throws Exception {
-    VirtualTime time = new VirtualTime();
-    Path file = dir.resolve("effects.jfr");
-    AtomicInteger calls = new AtomicInteger();
-    ActionEffect<String, Integer> flaky = APP.compute(token -> {
+  /** An effect that fails while {@code calls} is below 3 (it counts its own runs), then returns 7. */
+  private static ActionEffect<String, Integer> failsTwiceThenSevenFrom(AtomicInteger calls) {
+    return APP.compute(token -> {
       if (calls.incrementAndGet() < 3) {
         throw new IllegalStateException("flaky");
       }
       return 7;
     });
+  }
+
+  @Test
+  void everyRootEffectIsOneEventWithNamePriorityTimesOutcomeAndAttempt() throws Exception {
+    VirtualTime time = new VirtualTime();
+    Path file = dir.resolve("effects.jfr");
+    AtomicInteger calls = new AtomicInteger();
+    ActionEffect<String, Integer> flaky = failsTwiceThenSevenFrom(calls);
     try (Recording recording = new Recording()) {
       recording.enable(JfrListener.EFFECT_EXECUTED);
       recording.start();
@@ -97,12 +102,7 @@ class JfrListenerTest {
   void theOwnAttemptsAreCountedAlsoWhenAnotherListenerTurnsTheStepTreeOn() throws Exception {
     Path file = dir.resolve("steps.jfr");
     AtomicInteger calls = new AtomicInteger();
-    ActionEffect<String, Integer> flaky = APP.compute(token -> {
-      if (calls.incrementAndGet() < 3) {
-        throw new IllegalStateException("flaky");
-      }
-      return 7;
-    });
+    ActionEffect<String, Integer> flaky = failsTwiceThenSevenFrom(calls);
     RuntimeListener observesSteps = new RuntimeListener() {}; // observesSteps() is true by default
     try (Recording recording = new Recording()) {
       recording.enable(JfrListener.EFFECT_EXECUTED);
