@@ -80,7 +80,7 @@ class PinnedBehaviourTest {
 
   /** Mutation: {@code all} treating a null child result as "not yet settled" or panicking on it. */
   @Test
-  void allOfTwoSleepsSucceedsWithTwoNulls() {
+  void allOfTwoSleepsSucceedsWithTwoNulls() throws Exception {
     VirtualTime time = new VirtualTime();
     ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
     try {
@@ -88,7 +88,7 @@ class PinnedBehaviourTest {
           ActionEffect.<String, Void>all(List.of(ActionEffect.sleep(D), ActionEffect.sleep(D.multipliedBy(2)))));
       await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTimers() == 2);
       time.advance(D.multipliedBy(2));
-      Outcome<String, List<Void>> outcome = handle.join();
+      Outcome<String, List<Void>> outcome = handle.outcome().get(10, TimeUnit.SECONDS);
       List<Void> twoNulls = new ArrayList<>();
       twoNulls.add(null);
       twoNulls.add(null);

@@ -41,8 +41,15 @@ class RaceGuardTest {
   void tearDown() {
     RuntimeCore.afterRegisterHook = null;
     Fiber.beforeCancelCas = null;
+    HandleFuture.beforeClaimCas = null;
     if (!runtime.isShutdown()) {
-      runtime.shutdown(Duration.ZERO);
+      // Its unwinding grace runs on the virtual timer: move time on until it returns, so that a
+      // fiber stuck by a broken guard cannot hang the teardown.
+      CompletableFuture<ShutdownReport> report = runtime.shutdownAsync(Duration.ZERO);
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        time.advance(ApplicationRuntime.UNWIND_GRACE);
+        return report.isDone();
+      });
     }
   }
 
@@ -142,6 +149,36 @@ class RaceGuardTest {
     assertThat(fiber.reason()).contains("fast");
     release.countDown();
     handle.join();
+  }
+
+  /**
+   * One cancel of a handle wins: a canceller that read the unclaimed state is overtaken by another
+   * before its CAS. It must report false and the winner's reason is the outcome. Mutation: the
+   * claim's compare-and-exchange replaced by a plain write.
+   */
+  @Test
+  void ofTwoInterleavedHandleCancelsOnlyTheFirstToClaimReportsTrue() throws Exception {
+    EffectHandle<String, Object> handle = runtime.submit(ActionEffect.never());
+    CountDownLatch overtaken = new CountDownLatch(1);
+    AtomicReference<Thread> slow = new AtomicReference<>();
+    HandleFuture.beforeClaimCas = () -> {
+      if (Thread.currentThread() == slow.get()) {
+        awaitUninterruptibly(overtaken); // park between the read of the state and the CAS
+      }
+    };
+    AtomicBoolean slowWon = new AtomicBoolean();
+    Thread slowThread = Thread.ofPlatform().unstarted(() -> slowWon.set(handle.cancel("slow")));
+    slow.set(slowThread);
+    slowThread.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> slowThread.getState() == Thread.State.WAITING);
+    boolean fastWon = handle.cancel("fast");
+    overtaken.countDown();
+    slowThread.join(10_000);
+    HandleFuture.beforeClaimCas = null;
+
+    assertThat(fastWon).isTrue();
+    assertThat(slowWon).as("the overtaken canceller").isFalse();
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("fast")));
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
