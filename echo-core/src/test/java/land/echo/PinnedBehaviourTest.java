@@ -224,36 +224,6 @@ class PinnedBehaviourTest {
     }
   }
 
-  /** Mutation: the handle's claim not elected by a CAS, so several concurrent cancels report true. */
-  @Test
-  void exactlyOneOfManyConcurrentCancelsWins() throws Exception {
-    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
-    try {
-      for (int round = 0; round < 50; round++) {
-        EffectHandle<String, Object> handle = runtime.submit(ActionEffect.never());
-        int n = 4;
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicInteger wins = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          threads.add(Thread.ofPlatform().start(() -> {
-            TestRuntimes.awaitUninterruptibly(go);
-            if (handle.cancel()) {
-              wins.incrementAndGet();
-            }
-          }));
-        }
-        go.countDown();
-        for (Thread thread : threads) {
-          thread.join();
-        }
-        assertThat(wins).as("round %d", round).hasValue(1);
-      }
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
-  }
-
   // ------------------------------------------------------------------ async stages
 
   /** Mutation: a stage that fails after the fiber suspended resumes it with a value (or not at all). */
