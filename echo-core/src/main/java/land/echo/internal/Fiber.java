@@ -121,6 +121,9 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
    */
   public static final int YIELD_AFTER = 1024;
 
+  /** Test hook (package-private, null in production): runs in {@link #markCancelled} between reading the state and its CAS. */
+  static volatile Runnable beforeCancelCas;
+
   public static final int EVAL = 0;
   public static final int VALUE = 1;
   public static final int FAILURE = 2;
@@ -1017,6 +1020,10 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       state = cancelState;
       if (state instanceof Fault || state == FINISHED) {
         return false;
+      }
+      Runnable hook = beforeCancelCas;
+      if (hook != null) {
+        hook.run();
       }
     } while (!CANCEL_STATE.compareAndSet(this, state, cause));
     if (state instanceof CancelListeners listeners) {

@@ -184,6 +184,9 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
     return true;
   }
 
+  /** Test hook (package-private, null in production): runs in {@link #claim} between reading the state and its CAS. */
+  static volatile Runnable beforeClaimCas;
+
   /**
    * Elects this call the single completer; returns null if another call won, else the thread
    * waiting in {@link #awaitOutcome} (or this handle, standing for none) to wake once complete.
@@ -191,6 +194,10 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
   private Object claim() {
     Object s = state;
     while (s != CLAIMED) {
+      Runnable hook = beforeClaimCas;
+      if (hook != null) {
+        hook.run();
+      }
       Object witness = STATE.compareAndExchange(this, s, CLAIMED);
       if (witness == s) {
         return s == null ? this : s;

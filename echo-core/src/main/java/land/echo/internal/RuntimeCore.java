@@ -91,6 +91,9 @@ public final class RuntimeCore {
   /** Set once shutdown begins; later submissions are rejected. */
   public volatile boolean closed;
 
+  /** Test hook (package-private, null in production): runs in {@link #start} between registering a root and re-reading {@link #closed}. */
+  static volatile Runnable afterRegisterHook;
+
   /** A core with no listeners, quiet logging and no propagators; for tests. */
   public RuntimeCore(EchoScheduler scheduler, Environment environment, Clock clock, Timer timer) {
     this(scheduler, environment, type -> environment.find(type).orElse(null), clock, timer,
@@ -171,6 +174,10 @@ public final class RuntimeCore {
       return handle;
     }
     fiber.registeredAt(registry.add(handle));
+    Runnable hook = afterRegisterHook;
+    if (hook != null) {
+      hook.run();
+    }
     if (closed) {
       // Shutdown began meanwhile; its scan may have cancelled this root already. It never runs.
       handle.complete0(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));

@@ -130,6 +130,9 @@ public final class EchoScheduler extends AbstractExecutorService {
   final SpmcLocalQueue[][] rings;
   final IdleWorkers idle;
   private final SubmissionGate gate = new SubmissionGate();
+
+  /** Test hook (package-private, null in production): runs in {@link #execute} on a non-worker thread after the run-state check, before the push. */
+  static volatile Runnable acceptedHook;
   private final BlockingLane blocking;
   private final Map<String, NamedQueue> namedQueues;
   private final AtomicInteger runState = new AtomicInteger(RUNNING);
@@ -315,6 +318,10 @@ public final class EchoScheduler extends AbstractExecutorService {
     try {
       if (runState.get() != RUNNING) {
         throw rejected(task);
+      }
+      Runnable hook = acceptedHook;
+      if (hook != null) {
+        hook.run();
       }
       global[level].offer(task);
     } finally {

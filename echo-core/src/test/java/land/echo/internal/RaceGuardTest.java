@@ -1,0 +1,198 @@
+package land.echo.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.CancellationToken;
+import land.echo.EffectHandle;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.ShutdownReport;
+import land.echo.scheduler.EchoScheduler;
+import land.echo.scheduler.SchedulerConfig;
+import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Deterministic tests of the interpreter's race guards (issue 13): each forces the racy
+ * interleaving, through a package-private hook that runs a step at the racy point or through a
+ * body that acts at that point itself, and fails when the guard is removed.
+ */
+@Timeout(30)
+class RaceGuardTest {
+  private final VirtualTime time = new VirtualTime();
+  private final ApplicationRuntime runtime = ApplicationRuntime.builder()
+      .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(2).build()))
+      .clock(time)
+      .timer(time)
+      .build();
+
+  @AfterEach
+  void tearDown() {
+    RuntimeCore.afterRegisterHook = null;
+    Fiber.beforeCancelCas = null;
+    HandleFuture.beforeClaimCas = null;
+    if (!runtime.isShutdown()) {
+      // Its unwinding grace runs on the virtual timer: move time on until it returns, so that a
+      // fiber stuck by a broken guard cannot hang the teardown.
+      CompletableFuture<ShutdownReport> report = runtime.shutdownAsync(Duration.ZERO);
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        time.advance(ApplicationRuntime.UNWIND_GRACE);
+        return report.isDone();
+      });
+    }
+  }
+
+  /**
+   * Start/shutdown race: a root registers, then shutdown closes the runtime and starts draining
+   * before the submitter re-reads {@code closed}. The submission must be Rejected and its body must
+   * never run. Mutation: the second {@code closed} check in {@code RuntimeCore.start} removed (the
+   * fiber is then scheduled and its body runs while the drain waits).
+   */
+  @Test
+  void aRootRegisteredAsShutdownBeginsIsRejectedAndNeverRuns() throws Exception {
+    AtomicReference<CompletableFuture<ShutdownReport>> shutdown = new AtomicReference<>();
+    Thread submitter = Thread.currentThread();
+    RuntimeCore.afterRegisterHook = () -> {
+      if (Thread.currentThread() != submitter || shutdown.get() != null) {
+        return;
+      }
+      shutdown.set(runtime.shutdownAsync(Duration.ofMinutes(1)));
+      // Shutdown is closed and draining: it saw this registered root and armed its deadline.
+      await().atMost(Duration.ofSeconds(10)).until(() -> runtime.isShutdown() && time.pendingTimers() == 1);
+    };
+    AtomicBoolean ran = new AtomicBoolean();
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>compute(token -> {
+      ran.set(true);
+      return "ran";
+    }));
+    RuntimeCore.afterRegisterHook = null;
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
+    // The rejected root left the registry, so the drain ends without the deadline passing.
+    ShutdownReport report = shutdown.get().get(20, TimeUnit.SECONDS);
+    assertThat(ran).isFalse();
+    assertThat(report.stillUnwinding()).isEmpty();
+  }
+
+  /**
+   * The cancel in {@code awaitStage}: the effect is cancelled after its last cancellation check and
+   * before it publishes the async suspension (here by the async body itself), so the canceller
+   * found nothing to resume. The fiber must see the cause after suspending, cancel the stage and
+   * unwind. Mutation: the {@code cancelCause()} check after {@code whenComplete} removed (the fiber
+   * then waits forever on a stage that never completes, and its finalizer never runs).
+   */
+  @Test
+  void aCancellationJustBeforeTheAsyncSuspensionResumesTheFiber() throws Exception {
+    CompletableFuture<String> never = new CompletableFuture<>();
+    CountDownLatch finalized = new CountDownLatch(1);
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>async(token -> {
+      ((Fiber<?, ?>) token).cancelWith(new Fault.Cancelled("while starting the call"));
+      return never;
+    }).ensuring(finalized::countDown));
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("while starting the call")));
+    assertThat(finalized.await(10, TimeUnit.SECONDS)).as("the fiber unwound (its finalizer ran)").isTrue();
+    assertThat(never).isCancelled();
+  }
+
+  /**
+   * One cancel wins: a canceller that read the live state is overtaken by another before its CAS.
+   * Its CAS must fail and it must report false, and the winner's cause stays. Mutations: the CAS
+   * replaced by a plain write, or the "already cancelled" check dropped.
+   */
+  @Test
+  void ofTwoInterleavedCancelsExactlyTheFirstToCasWins() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<CancellationToken> token = new AtomicReference<>();
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>blocking(t -> {
+      token.set(t);
+      started.countDown();
+      awaitUninterruptibly(release);
+      return "done";
+    }));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    Fiber<?, ?> fiber = (Fiber<?, ?>) token.get();
+
+    CountDownLatch overtaken = new CountDownLatch(1);
+    AtomicReference<Thread> slow = new AtomicReference<>();
+    Fiber.beforeCancelCas = () -> {
+      if (Thread.currentThread() == slow.get()) {
+        awaitUninterruptibly(overtaken); // park between the read of the state and the CAS
+      }
+    };
+    AtomicBoolean slowWon = new AtomicBoolean();
+    Thread slowThread = Thread.ofPlatform().unstarted(
+        () -> slowWon.set(fiber.markCancelled(new Fault.Cancelled("slow"))));
+    slow.set(slowThread);
+    slowThread.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> slowThread.getState() == Thread.State.WAITING);
+    boolean fastWon = fiber.markCancelled(new Fault.Cancelled("fast"));
+    overtaken.countDown();
+    slowThread.join(10_000);
+    Fiber.beforeCancelCas = null;
+
+    assertThat(fastWon).isTrue();
+    assertThat(slowWon).as("the overtaken canceller").isFalse();
+    assertThat(fiber.reason()).contains("fast");
+    // A later cancel, sequential this time, loses as well.
+    assertThat(fiber.markCancelled(new Fault.Cancelled("late"))).isFalse();
+    assertThat(fiber.reason()).contains("fast");
+    release.countDown();
+    handle.join();
+  }
+
+  /**
+   * One cancel of a handle wins: a canceller that read the unclaimed state is overtaken by another
+   * before its CAS. It must report false and the winner's reason is the outcome. Mutation: the
+   * claim's compare-and-exchange replaced by a plain write.
+   */
+  @Test
+  void ofTwoInterleavedHandleCancelsOnlyTheFirstToClaimReportsTrue() throws Exception {
+    EffectHandle<String, Object> handle = runtime.submit(ActionEffect.never());
+    CountDownLatch overtaken = new CountDownLatch(1);
+    AtomicReference<Thread> slow = new AtomicReference<>();
+    HandleFuture.beforeClaimCas = () -> {
+      if (Thread.currentThread() == slow.get()) {
+        awaitUninterruptibly(overtaken); // park between the read of the state and the CAS
+      }
+    };
+    AtomicBoolean slowWon = new AtomicBoolean();
+    Thread slowThread = Thread.ofPlatform().unstarted(() -> slowWon.set(handle.cancel("slow")));
+    slow.set(slowThread);
+    slowThread.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> slowThread.getState() == Thread.State.WAITING);
+    boolean fastWon = handle.cancel("fast");
+    overtaken.countDown();
+    slowThread.join(10_000);
+    HandleFuture.beforeClaimCas = null;
+
+    assertThat(fastWon).isTrue();
+    assertThat(slowWon).as("the overtaken canceller").isFalse();
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("fast")));
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
