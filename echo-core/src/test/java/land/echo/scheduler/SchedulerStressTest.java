@@ -70,11 +70,14 @@ class SchedulerStressTest {
       t.join();
     }
 
-    await().atMost(Duration.ofSeconds(50))
-        .until(() -> !failures.isEmpty() || done.sum() + rejected.sum() == TOTAL);
-    failIfAny(failures);
-    assertThat(rejected.sum()).as("tasks the running scheduler rejected").isZero();
-    scheduler.shutdown();
+    try {
+      await().atMost(Duration.ofSeconds(50))
+          .until(() -> !failures.isEmpty() || done.sum() + rejected.sum() == TOTAL);
+      failIfAny(failures);
+      assertThat(rejected.sum()).as("tasks the running scheduler rejected").isZero();
+    } finally {
+      scheduler.shutdown(); // also when failing early: the queued rest drains and the workers exit
+    }
     assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
     int notOnce = 0;
