@@ -5,23 +5,37 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
+import land.echo.spi.EffectInfo;
+import land.echo.spi.RuntimeListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Cancels effects of every suspending shape at random moments: whatever the interleaving, each
- * handle completes exactly once, and every effect whose body started runs its finalizer, once.
+ * handle completes exactly once (counted by a listener, since a future's callbacks fire at most
+ * once), and every effect whose body started runs its finalizer, once.
  */
 @Timeout(120)
 class CancellationRaceTest {
   private static final int ROUNDS = 10_000;
 
-  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
+  /**
+   * Counts, per effect, the runtime's completions: the listener's {@code completed} runs once for
+   * every time the runtime completes a handle and books its outcome. {@code whenComplete} on the
+   * handle's future cannot count this, since a future's callbacks fire at most once however often
+   * completion is attempted.
+   */
+  private final CompletionCounter counter = new CompletionCounter();
+  private final ApplicationRuntime runtime =
+      ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(2)).listener(counter).build();
   private final AtomicIntegerArray entered = new AtomicIntegerArray(ROUNDS);
   private final AtomicIntegerArray finalized = new AtomicIntegerArray(ROUNDS);
 
@@ -51,7 +65,10 @@ class CancellationRaceTest {
 
   @Test
   void everyInterleavingCompletesOnceAndRunsStartedFinalizersOnce() {
-    SplittableRandom random = new SplittableRandom(42);
+    String property = System.getProperty("echo.stress.seed");
+    long seed = property != null && !property.isBlank() ? Long.parseLong(property.trim()) : System.nanoTime();
+    System.out.println("CancellationRaceTest seed=" + seed + " (replay: -Decho.stress.seed=" + seed + ")");
+    SplittableRandom random = new SplittableRandom(seed);
     AtomicIntegerArray completions = new AtomicIntegerArray(ROUNDS);
     for (int i = 0; i < ROUNDS; i++) {
       int index = i;
@@ -67,9 +84,10 @@ class CancellationRaceTest {
     runtime.shutdown(Duration.ofSeconds(5));
     await().atMost(Duration.ofSeconds(30)).until(() -> finalizersCaughtUp());
     for (int i = 0; i < ROUNDS; i++) {
-      assertThat(completions.get(i)).as("completions of handle %d", i).isEqualTo(1);
-      assertThat(finalized.get(i)).as("finalizer runs of effect %d", i).isLessThanOrEqualTo(1);
+      assertThat(completions.get(i)).as("handle %d completed (seed %d)", i, seed).isEqualTo(1);
+      assertThat(finalized.get(i)).as("finalizer runs of effect %d (seed %d)", i, seed).isLessThanOrEqualTo(1);
     }
+    counter.assertEachSubmittedEffectCompletedOnce(ROUNDS, seed);
     assertThat(runtime.stats().inFlight()).isZero();
     assertThat(runtime.stats().finalizerFailures()).isZero();
   }
@@ -91,5 +109,33 @@ class CancellationRaceTest {
       }
     }
     return true;
+  }
+
+  /** Counts the runtime's submissions and completions of each effect, by the effect's id. */
+  static final class CompletionCounter implements RuntimeListener {
+    private final Set<Long> submitted = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Long, AtomicInteger> completed = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean observesSteps() {
+      return false;
+    }
+
+    @Override
+    public void submitted(EffectInfo effect) {
+      submitted.add(effect.id());
+    }
+
+    @Override
+    public void completed(EffectInfo effect, Outcome<?, ?> outcome) {
+      completed.computeIfAbsent(effect.id(), id -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void assertEachSubmittedEffectCompletedOnce(int effects, long seed) {
+      assertThat(submitted).as("effects submitted (seed %d)", seed).hasSize(effects);
+      assertThat(completed.keySet()).as("effects completed (seed %d)", seed).isEqualTo(submitted);
+      completed.forEach((id, count) ->
+          assertThat(count.get()).as("completions of effect #%d (seed %d)", id, seed).isEqualTo(1));
+    }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -41,10 +43,11 @@ class CancellationTokenStressTest {
       boolean[] withdrawn = new boolean[REGISTRARS * PER_REGISTRAR];
       AtomicInteger winners = new AtomicInteger();
       CountDownLatch go = new CountDownLatch(1);
+      Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
       List<Thread> threads = new ArrayList<>();
       for (int r = 0; r < REGISTRARS; r++) {
         int first = r * PER_REGISTRAR;
-        threads.add(Thread.ofPlatform().start(() -> {
+        threads.add(Thread.ofPlatform().start(collecting(failures, () -> {
           await(go);
           for (int i = first; i < first + PER_REGISTRAR; i++) {
             int index = i;
@@ -54,20 +57,21 @@ class CancellationTokenStressTest {
               withdrawn[i] = true;
             }
           }
-        }));
+        })));
       }
       for (int c = 0; c < 2; c++) {
-        threads.add(Thread.ofPlatform().start(() -> {
+        threads.add(Thread.ofPlatform().start(collecting(failures, () -> {
           await(go);
           if (fiber.signal(new Fault.Cancelled("stress"))) {
             winners.incrementAndGet();
           }
-        }));
+        })));
       }
       go.countDown();
       for (Thread thread : threads) {
         thread.join();
       }
+      failIfAny(failures);
       assertThat(winners).hasValue(1);
       assertThat(fiber.isCancelled()).isTrue();
       for (int i = 0; i < runs.length(); i++) {
@@ -85,6 +89,27 @@ class CancellationTokenStressTest {
       latch.await();
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs {@code body}, collecting whatever it throws instead of losing it on its thread. */
+  private static Runnable collecting(Queue<Throwable> failures, Runnable body) {
+    return () -> {
+      try {
+        body.run();
+      } catch (Throwable t) {
+        failures.add(t);
+      }
+    };
+  }
+
+  /** Fails with the first exception a background thread collected, the others suppressed. */
+  private static void failIfAny(Queue<Throwable> failures) {
+    Throwable first = failures.peek();
+    if (first != null) {
+      AssertionError error = new AssertionError("a background thread failed (" + failures.size() + " failures)", first);
+      failures.stream().skip(1).forEach(error::addSuppressed);
+      throw error;
     }
   }
 }

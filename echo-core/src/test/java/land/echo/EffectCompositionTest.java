@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class EffectCompositionTest {
   private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
 
@@ -74,10 +76,11 @@ class EffectCompositionTest {
 
   @Test
   void recoverDoesNotHandleFaults() {
+    IllegalStateException boom = new IllegalStateException("boom");
     ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
-      throw new IllegalStateException("boom");
+      throw boom;
     }).recover(e -> -1);
-    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Faulted.class);
+    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(boom)));
   }
 
   @Test
@@ -133,10 +136,12 @@ class EffectCompositionTest {
 
   @Test
   void catchingLeavesOtherExceptionsAsPanics() {
+    // A wrapper with a cause: the Panic carries the very exception thrown, not its unwrapped cause.
+    UncheckedIOException thrown = new UncheckedIOException(new IOException("x"));
     ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
-      throw new UncheckedIOException(new IOException("x"));
+      throw thrown;
     }).catching(IllegalArgumentException.class, e -> "never");
-    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Faulted.class);
+    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(thrown)));
   }
 
   @Test

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class EnvironmentTest {
   /** A fake file system: a map of paths to contents; anything else is missing. */
   private static final class FakeReader implements FileSystemReader {
@@ -33,8 +36,11 @@ class EnvironmentTest {
     String paste();
   }
 
-  private final ApplicationRuntime runtime = TestRuntimes.onSystemTime(
-      Environment.builder().with(FileSystemReader.class, new FakeReader(Map.of("/a.txt", "hello"))).build());
+  private static final int WORKERS = 2;
+
+  private final ApplicationRuntime runtime = ApplicationRuntime.create(
+      Environment.builder().with(FileSystemReader.class, new FakeReader(Map.of("/a.txt", "hello"))).build(),
+      TestRuntimes.scheduler(WORKERS));
 
   @AfterEach
   void stop() {
@@ -58,29 +64,67 @@ class EnvironmentTest {
     assertThat(outcome).isEqualTo(new Outcome.Failure<>(new CommonError.FileSystemNotFound("/missing.txt")));
   }
 
+  /**
+   * Occupies both workers of {@link #runtime} until the returned latch is released: while they are
+   * held, no effect can run, so a handle done right after {@code submit} was completed by it.
+   */
+  private CountDownLatch holdTheWorkers() throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(WORKERS);
+    CountDownLatch release = new CountDownLatch(1);
+    for (int i = 0; i < WORKERS; i++) {
+      runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+        held.countDown();
+        TestRuntimes.awaitUninterruptibly(release);
+        return 0;
+      }));
+    }
+    held.await();
+    return release;
+  }
+
   @Test
-  void aMissingCapabilityFailsAtSubmissionWithoutRunningAnything() {
+  void aMissingCapabilityFailsAtSubmissionWithoutRunningAnything() throws Exception {
     AtomicBoolean ran = new AtomicBoolean();
     ActionEffect<String, String> direct = ActionEffect.<String, String, Clipboard>compute(Clipboard.class, (c, token) -> {
       ran.set(true);
       return c.paste();
     }).map(s -> s + "!");
-    EffectHandle<String, String> handle = runtime.submit(direct);
-    assertThat(handle.isDone()).as("completed during submit").isTrue();
+    CountDownLatch release = holdTheWorkers();
+    EffectHandle<String, String> handle;
+    boolean doneAtSubmission;
+    try {
+      handle = runtime.submit(direct);
+      doneAtSubmission = handle.isDone();
+    } finally {
+      release.countDown();
+    }
+    assertThat(doneAtSubmission).as("completed during submit, with every worker busy").isTrue();
     assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
     assertThat(((Outcome.Faulted<?, ?>) handle.join()).fault().message()).contains(Clipboard.class.getName());
     assertThat(ran).isFalse();
   }
 
   @Test
-  void aMissingCapabilityInsideAllOrZipIsAlsoCaughtAtSubmission() {
+  void aMissingCapabilityInsideAllOrZipIsAlsoCaughtAtSubmission() throws Exception {
     ActionEffect<String, String> needsClipboard = ActionEffect.compute(Clipboard.class, (c, token) -> c.paste());
-    EffectHandle<String, List<String>> all = runtime.submit(ActionEffect.all(List.of(ActionEffect.succeed("x"), needsClipboard)));
-    assertThat(all.isDone()).isTrue();
-    EffectHandle<String, String> zipped = runtime.submit(
-        ActionEffect.<String, String>succeed("a").zip(needsClipboard, String::concat));
-    assertThat(zipped.isDone()).isTrue();
-    assertThat(zipped.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
+    Outcome<String, String> missing = new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName()));
+    CountDownLatch release = holdTheWorkers();
+    EffectHandle<String, List<String>> all;
+    EffectHandle<String, String> zipped;
+    boolean allDone;
+    boolean zippedDone;
+    try {
+      all = runtime.submit(ActionEffect.all(List.of(ActionEffect.succeed("x"), needsClipboard)));
+      allDone = all.isDone();
+      zipped = runtime.submit(ActionEffect.<String, String>succeed("a").zip(needsClipboard, String::concat));
+      zippedDone = zipped.isDone();
+    } finally {
+      release.countDown();
+    }
+    assertThat(allDone).as("all(..) completed during submit, with every worker busy").isTrue();
+    assertThat(zippedDone).as("zip(..) completed during submit, with every worker busy").isTrue();
+    assertThat(all.join()).isEqualTo(missing);
+    assertThat(zipped.join()).isEqualTo(missing);
   }
 
   @Test

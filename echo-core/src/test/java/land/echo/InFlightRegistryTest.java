@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import land.echo.internal.HandleFuture;
@@ -38,17 +39,18 @@ class InFlightRegistryTest {
     int perThread = InFlightRegistry.SLOTS; // four times the table: most overflow
     ConcurrentLinkedQueue<Entry> added = new ConcurrentLinkedQueue<>();
     CountDownLatch go = new CountDownLatch(1);
+    Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     List<Thread> adders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       adders.add(Thread.ofPlatform().start(() -> {
         try {
           go.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        for (int i = 0; i < perThread; i++) {
-          HandleFuture<String, Integer> fiber = fiber();
-          added.add(new Entry(fiber, registry.add(fiber)));
+          for (int i = 0; i < perThread; i++) {
+            HandleFuture<String, Integer> fiber = fiber();
+            added.add(new Entry(fiber, registry.add(fiber)));
+          }
+        } catch (Throwable failure) {
+          failures.add(failure);
         }
       }));
     }
@@ -56,6 +58,7 @@ class InFlightRegistryTest {
     for (Thread adder : adders) {
       adder.join();
     }
+    failIfAny(failures);
     List<HandleFuture<?, ?>> snapshot = registry.snapshot();
     assertThat(snapshot).hasSize(threads * perThread);
     assertThat(snapshot).doesNotHaveDuplicates();
@@ -66,5 +69,15 @@ class InFlightRegistryTest {
     }
     assertThat(registry.snapshot()).isEmpty();
     assertThat(registry.size()).isZero();
+  }
+
+  /** Fails with the first exception a background thread collected, the others suppressed. */
+  private static void failIfAny(Queue<Throwable> failures) {
+    Throwable first = failures.peek();
+    if (first != null) {
+      AssertionError error = new AssertionError("a background thread failed (" + failures.size() + " failures)", first);
+      failures.stream().skip(1).forEach(error::addSuppressed);
+      throw error;
+    }
   }
 }

@@ -3,15 +3,18 @@ package land.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import land.echo.internal.Fiber;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class PriorityTest {
+  /** The yield quantum the docs promise ({@code Fiber.YIELD_AFTER}): a fiber yields after this many steps. */
+  private static final int DOCUMENTED_QUANTUM = 1_024;
+
   private final ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), TestRuntimes.scheduler(1));
 
   @AfterEach
@@ -51,11 +54,19 @@ class PriorityTest {
     CountDownLatch release = occupyTheWorker();
     List<String> order = new CopyOnWriteArrayList<>();
     EffectHandle<String, Boolean> low = runtime.submit(ActionEffect.compute(token -> order.add("low")), Priority.LOW);
-    Thread highCaller = Thread.ofVirtual().start(() -> runtime.run(ActionEffect.compute(token -> order.add("high")), Priority.HIGH));
-    org.awaitility.Awaitility.await().until(() -> runtime.scheduler().stats().queued(Priority.HIGH) == 1);
+    // What the caller thread gets, or what it threw, instead of losing either on that thread.
+    CompletableFuture<Outcome<String, Boolean>> highOutcome = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        highOutcome.complete(runtime.run(ActionEffect.compute(token -> order.add("high")), Priority.HIGH));
+      } catch (Throwable t) {
+        highOutcome.completeExceptionally(t);
+      }
+    });
+    org.awaitility.Awaitility.await().until(() -> highOutcome.isDone() || runtime.scheduler().stats().queued(Priority.HIGH) == 1);
     release.countDown();
-    highCaller.join();
-    low.join();
+    assertThat(highOutcome.get()).isEqualTo(new Outcome.Success<>(true));
+    assertThat(low.join()).isEqualTo(new Outcome.Success<>(true));
     assertThat(order).containsExactly("high", "low");
   }
 
@@ -69,7 +80,9 @@ class PriorityTest {
       release.await();
       return 0;
     });
-    int steps = 200 * Fiber.YIELD_AFTER;
+    // Eight quanta: long enough that running the whole chain first is told apart from yielding.
+    // A literal, not Fiber.YIELD_AFTER, so that a changed quantum cannot move the bound with it.
+    int steps = 8 * DOCUMENTED_QUANTUM;
     for (int i = 0; i < steps; i++) {
       chain = chain.map(x -> {
         lowSteps.incrementAndGet();
@@ -83,9 +96,11 @@ class PriorityTest {
     EffectHandle<String, Integer> high =
         runtime.submit(ActionEffect.compute(token -> lowSteps.get()), Priority.HIGH);
     release.countDown();
+    // Once released, the LOW fiber runs at most one quantum of steps (and every map is a step)
+    // before it re-submits itself, and the queued HIGH effect then goes first.
     assertThat(high.join().getOrThrow())
-        .as("LOW steps done when HIGH ran: the low chain was pre-empted, not run to the end first")
-        .isLessThan(steps);
+        .as("LOW steps done when HIGH ran: the low chain yields within one %d-step quantum", DOCUMENTED_QUANTUM)
+        .isLessThanOrEqualTo(DOCUMENTED_QUANTUM);
     assertThat(low.join().getOrThrow()).isEqualTo(steps);
   }
 }

@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
   private static final Duration D = Duration.ofMillis(100);
+  /**
+   * Samples per jitter test. The jitter draws from ThreadLocalRandom, which cannot be seeded; the
+   * bounds below fail by chance with odds under 1e-100.
+   */
+  private static final int SAMPLES = 1_000;
 
   @Test
   void theOriginalPolicyDoublesTheDelayWithoutCapOrJitter() {
@@ -20,12 +25,48 @@ class RetryPolicyTest {
   }
 
   @Test
-  void jitterStaysWithinItsFractionAndUnderTheCap() {
+  void jitterVariesTheDelayByUpToItsFractionInEitherDirection() {
+    // No cap, so nothing clips the upward errors: each delay is D * (1 + 0.5 * u), u uniform in [-1, 1).
+    RetryPolicy policy = RetryPolicy.builder().initialDelay(D).jitter(0.5).build();
+    int[] quarters = new int[4]; // [50, 75), [75, 100), [100, 125), [125, 150] ms
+    for (int i = 0; i < SAMPLES; i++) {
+      Duration delay = policy.delay(1);
+      assertThat(delay).isBetween(Duration.ofMillis(50), Duration.ofMillis(150));
+      quarters[(int) Math.min(3, (delay.toNanos() - 50_000_000L) / 25_000_000L)]++;
+    }
+    // Each quarter has probability 1/4 per sample: missing one in 1,000 samples has odds 4 * 0.75^1000.
+    assertThat(quarters).as("samples per quarter of the jitter range").doesNotContain(0);
+  }
+
+  @Test
+  void jitterAppliesToTheGrownDelayOfLaterRetries() {
+    RetryPolicy policy = RetryPolicy.builder().initialDelay(D).multiplier(3).jitter(0.1).build();
+    long below = 0;
+    long above = 0;
+    for (int i = 0; i < SAMPLES; i++) {
+      Duration delay = policy.delay(3); // base 900 ms
+      assertThat(delay).isBetween(Duration.ofMillis(810), Duration.ofMillis(990));
+      below += delay.compareTo(Duration.ofMillis(900)) < 0 ? 1 : 0;
+      above += delay.compareTo(Duration.ofMillis(900)) > 0 ? 1 : 0;
+    }
+    assertThat(below).as("delays shorter than the base").isPositive();
+    assertThat(above).as("delays longer than the base").isPositive();
+  }
+
+  @Test
+  void theCapClipsJitteredDelays() {
+    // Base 100 ms, jitter up to 150 ms, cap 120 ms: about 30% of the samples land on the cap itself.
     RetryPolicy policy = RetryPolicy.builder().initialDelay(D).jitter(0.5).maxDelay(Duration.ofMillis(120)).build();
-    for (int i = 0; i < 1000; i++) {
+    int atCap = 0;
+    int belowBase = 0;
+    for (int i = 0; i < SAMPLES; i++) {
       Duration delay = policy.delay(1);
       assertThat(delay).isBetween(Duration.ofMillis(50), Duration.ofMillis(120));
+      atCap += delay.equals(Duration.ofMillis(120)) ? 1 : 0;
+      belowBase += delay.compareTo(D) < 0 ? 1 : 0;
     }
+    assertThat(atCap).as("delays clipped to the cap").isPositive();
+    assertThat(belowBase).as("delays jittered downwards").isPositive();
   }
 
   @Test

@@ -203,16 +203,34 @@ class ShutdownTest {
   void concurrentShutdownCallsShareOneRun() throws Exception {
     CountDownLatch hookEntered = new CountDownLatch(1);
     CountDownLatch releaseHook = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
     ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
         .shutdownHook("slow", Duration.ofMinutes(1), () -> {
+          ran.add("slow");
           hookEntered.countDown();
           releaseHook.await();
         }).build();
-    CompletableFuture<ShutdownReport> first = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    CompletableFuture<ShutdownReport> first = new CompletableFuture<>();
+    Thread.ofPlatform().name("first-shutdown").start(() -> completeWith(first, () -> runtime.shutdown(DEADLINE)));
     hookEntered.await();
-    CompletableFuture<ShutdownReport> second = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
+    // The first run is held inside its hook; the second call starts now and must wait for it.
+    CompletableFuture<ShutdownReport> second = new CompletableFuture<>();
+    Thread secondCaller = Thread.ofPlatform().name("second-shutdown")
+        .start(() -> completeWith(second, () -> runtime.shutdown(Duration.ZERO)));
+    await().until(() -> second.isDone() || secondCaller.getState() == Thread.State.WAITING);
+    assertThat(second).as("the second call returned while the first run was still in its hook").isNotDone();
+    assertThat(first).isNotDone();
     releaseHook.countDown();
     assertThat(second.get()).isSameAs(first.get());
+    assertThat(ran).as("hook runs").containsExactly("slow");
+  }
+
+  private static <T> void completeWith(CompletableFuture<T> future, java.util.function.Supplier<T> call) {
+    try {
+      future.complete(call.get());
+    } catch (Throwable t) {
+      future.completeExceptionally(t);
+    }
   }
 
   @Test

@@ -27,12 +27,14 @@ import land.echo.spi.RuntimeListener;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The examples shown in the README, compiled and run so they cannot rot. Each method is one README
  * section; keep the two in step.
  */
+@Timeout(60)
 class ReadmeExamplesTest {
 
   /** A capability: what an effect needs from the world. Tests pass a small fake. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,9 +34,38 @@ class SystemTimerTest {
   }
 
   @Test
-  void cancellingBeforeTheDeadlineWithdrawsTheAction() {
-    Timer.Cancellable handle = Timer.system().schedule(Duration.ofHours(1), () -> { });
-    assertThat(handle.cancel()).isTrue();
+  void cancellingBeforeTheDeadlineWithdrawsTheAction() throws Exception {
+    SystemTimer timer = SystemTimer.create("withdraw-test-timer");
+    try {
+      // Hold the timer's only thread, so that the action is due but cannot have run yet.
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      timer.schedule(Duration.ZERO, () -> {
+        holding.countDown();
+        awaitQuietly(release);
+      });
+      assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+      AtomicBoolean withdrawnRan = new AtomicBoolean();
+      Timer.Cancellable handle = timer.schedule(Duration.ZERO, () -> withdrawnRan.set(true));
+      assertThat(handle.cancel()).isTrue();
+      // Due after the withdrawn action on the same single thread: once it ran, the other would
+      // have run before it, had it not been withdrawn.
+      CompletableFuture<Boolean> later = new CompletableFuture<>();
+      timer.schedule(Duration.ZERO, () -> later.complete(withdrawnRan.get()));
+      release.countDown();
+      assertThat(later.get(5, TimeUnit.SECONDS)).as("the withdrawn action ran before the later one").isFalse();
+      assertThat(withdrawnRan).isFalse();
+    } finally {
+      timer.close();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

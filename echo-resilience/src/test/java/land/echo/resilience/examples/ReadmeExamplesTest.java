@@ -23,11 +23,13 @@ import land.echo.resilience.RateLimited;
 import land.echo.resilience.ResultCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The examples of the README's "Resilience policies" section, compiled and run so they cannot
  * rot. Each method is one README subsection; keep the two in step.
  */
+@Timeout(60)
 class ReadmeExamplesTest {
   /** README: the domain error of the examples. */
   static final Effects<String> APP = Effects.failingWith(String.class);
