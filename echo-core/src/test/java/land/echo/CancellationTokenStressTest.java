@@ -1,5 +1,6 @@
 package land.echo;
 
+import static land.echo.testing.TestThreads.failIfAny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -101,15 +102,5 @@ class CancellationTokenStressTest {
         failures.add(t);
       }
     };
-  }
-
-  /** Fails with the first exception a background thread collected, the others suppressed. */
-  private static void failIfAny(Queue<Throwable> failures) {
-    Throwable first = failures.peek();
-    if (first != null) {
-      AssertionError error = new AssertionError("a background thread failed (" + failures.size() + " failures)", first);
-      failures.stream().skip(1).forEach(error::addSuppressed);
-      throw error;
-    }
   }
 }

@@ -39,18 +39,7 @@ final class TestRuntimes {
 
   /** Waits for {@code latch} ignoring interrupts (a body that will not be cancelled), then restores them. */
   static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    land.echo.testing.TestThreads.awaitUninterruptibly(latch);
   }
 
   /**

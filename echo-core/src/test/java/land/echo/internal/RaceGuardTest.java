@@ -1,5 +1,6 @@
 package land.echo.internal;
 
+import static land.echo.testing.TestThreads.awaitUninterruptibly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -179,20 +180,5 @@ class RaceGuardTest {
     assertThat(fastWon).isTrue();
     assertThat(slowWon).as("the overtaken canceller").isFalse();
     assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("fast")));
-  }
-
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

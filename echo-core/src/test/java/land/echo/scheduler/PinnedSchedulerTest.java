@@ -1,5 +1,6 @@
 package land.echo.scheduler;
 
+import static land.echo.testing.TestThreads.awaitUninterruptibly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -147,21 +148,6 @@ class PinnedSchedulerTest {
       CountDownLatch later = new CountDownLatch(1);
       scheduler.executeBlocking(later::countDown, Priority.NORMAL);
       assertThat(later.await(10, TimeUnit.SECONDS)).as("blocking task %d after the queue emptied", i).isTrue();
-    }
-  }
-
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

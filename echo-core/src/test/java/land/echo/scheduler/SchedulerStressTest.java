@@ -1,5 +1,6 @@
 package land.echo.scheduler;
 
+import static land.echo.testing.TestThreads.failIfAny;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -100,16 +101,6 @@ class SchedulerStressTest {
       scheduler.execute(task, priority);
     } catch (RejectedExecutionException e) {
       rejected.increment();
-    }
-  }
-
-  /** Fails with the first exception a background thread collected, the others suppressed. */
-  private static void failIfAny(Queue<Throwable> failures) {
-    Throwable first = failures.peek();
-    if (first != null) {
-      AssertionError error = new AssertionError("a background thread failed (" + failures.size() + " failures)", first);
-      failures.stream().skip(1).forEach(error::addSuppressed);
-      throw error;
     }
   }
 }

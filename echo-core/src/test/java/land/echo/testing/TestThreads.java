@@ -1,0 +1,35 @@
+package land.echo.testing;
+
+import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
+
+/** Helpers for tests that run work on threads of their own. Not instantiable. */
+public final class TestThreads {
+  private TestThreads() {}
+
+  /** Fails with the first exception a background thread collected in {@code failures}, the others suppressed. */
+  public static void failIfAny(Queue<Throwable> failures) {
+    Throwable first = failures.peek();
+    if (first != null) {
+      AssertionError error = new AssertionError("a background thread failed (" + failures.size() + " failures)", first);
+      failures.stream().skip(1).forEach(error::addSuppressed);
+      throw error;
+    }
+  }
+
+  /** Waits for {@code latch} ignoring interrupts (a body that will not be cancelled), then restores them. */
+  public static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
