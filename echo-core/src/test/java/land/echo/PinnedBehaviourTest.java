@@ -142,6 +142,8 @@ class PinnedBehaviourTest {
   }
 
   static final class WrapperException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     WrapperException(Throwable cause) {
       super(cause);
     }

@@ -869,12 +869,6 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
   }
 
   /**
-   * Returns the innermost step enclosing the current point of this fiber (its id, {@link
-   * StepInfo#ROOT} if none) and the attempt of the innermost retry enclosing it (1 if none), by
-   * walking the stack down to the nearest step frame (none are pushed unless {@link
-   * RuntimeCore#stepsObserved}). Only called while the runtime has listeners.
-   */
-  /**
    * The step a failed retry attempt is reported under: its enclosing step while some listener
    * observes steps; otherwise {@link StepInfo#ROOT} for a retry of the root effect itself (under
    * {@code named(..)} at most) and {@link StepInfo#UNTRACKED} for any other, so that a listener
@@ -896,6 +890,12 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     return StepInfo.UNTRACKED;
   }
 
+  /**
+   * Returns the innermost step enclosing the current point of this fiber (its id, {@link
+   * StepInfo#ROOT} if none) and the attempt of the innermost retry enclosing it (1 if none), by
+   * walking the stack down to the nearest step frame (none are pushed unless {@link
+   * RuntimeCore#stepsObserved}). Only called while the runtime has listeners.
+   */
   private StepFrame scope() {
     int attempt = 0;
     Object[] s = stack;
