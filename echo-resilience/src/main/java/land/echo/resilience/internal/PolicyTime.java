@@ -8,14 +8,14 @@ import land.echo.time.Timer;
 /**
  * The clock (and timer) a policy reads: the ones given to its builder, or else those of the
  * runtime that last ran an effect through it, which the policy learns on every call with {@link
- * #around}. Until a runtime has, the system clock and timer. It is itself a {@link Clock}, so the
- * engines built once at construction (Resilience4j's breaker, Bucket4j's bucket, Caffeine's cache)
- * read through it and follow the runtime too. Thread-safe.
+ * #around}. Until a runtime has, its time stands still at 0 and its timer is the system one. It is
+ * itself a {@link Clock}, so the engines built once at construction (Resilience4j's breaker,
+ * Bucket4j's bucket, Caffeine's cache) read through it and follow the runtime too. Thread-safe.
  *
- * <p>The time it reads stays continuous when the clock it follows changes (from the system clock
- * to a test's virtual one on the first call, say): it continues from its last reading on the new
- * clock, shifted by a fixed offset, so that what the engines recorded before (Bucket4j's last
- * refill, a deadline) never lies in a far future or past. Differences taken on one clock are exact;
+ * <p>The time it reads stays continuous when the clock it follows changes (from standing still to
+ * the first runtime's clock, or between two runtimes' clocks): it continues from its last reading
+ * on the new clock, shifted by a fixed offset, so that what the engines recorded before (Bucket4j's
+ * last refill, a deadline) never lies in a far future or past. Differences taken on one clock are exact;
  * only an interval that spans the switch is off, by the time that passed on the new clock before
  * the switch.
  *
@@ -34,13 +34,22 @@ public final class PolicyTime implements Clock {
   private record Source(Clock clock, long offset) {}
 
   /**
+   * The time of a policy that follows the runtime before any runtime has run it: it stands still
+   * at 0, so that what the engines read at construction (Bucket4j's first refill, the start of an
+   * interval) and the real time that passes before the first call never count on the timeline the
+   * first runtime's clock then continues (a test's virtual clock would otherwise inherit the
+   * milliseconds between building the policy and running it).
+   */
+  private static final Clock NOT_STARTED = () -> 0L;
+
+  /**
    * Creates the time of a policy whose builder was given {@code clock} and {@code timer}; null for
    * either means "the runtime's".
    */
   public PolicyTime(Clock clock, Timer timer) {
     this.fixedClock = clock != null;
     this.fixedTimer = timer != null;
-    this.source = new Source(clock != null ? clock : Clock.system(), 0);
+    this.source = new Source(clock != null ? clock : NOT_STARTED, 0);
     this.timer = timer != null ? timer : Timer.system();
   }
 

@@ -63,4 +63,17 @@ class PolicyTimeTest {
     assertThat(time.timer()).isSameAs(runtime);
     assertThat(time.followsTimer()).isTrue();
   }
+
+  @Test
+  void timeStandsStillUntilARuntimeIsFollowedAndThenStartsFromThere() throws Exception {
+    PolicyTime time = new PolicyTime(null, null);
+    assertThat(time.nanoTime()).isZero();
+    VirtualTime runtime = new VirtualTime();
+    runtime.advance(Duration.ofSeconds(42));
+
+    time.followClock(runtime);
+    runtime.advance(Duration.ofMillis(5));
+
+    assertThat(time.nanoTime()).isEqualTo(Duration.ofMillis(5).toNanos());
+  }
 }
