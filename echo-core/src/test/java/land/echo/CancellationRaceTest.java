@@ -7,13 +7,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.RuntimeListener;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,9 +66,7 @@ class CancellationRaceTest {
 
   @Test
   void everyInterleavingCompletesOnceAndRunsStartedFinalizersOnce() {
-    String property = System.getProperty("echo.stress.seed");
-    long seed = property != null && !property.isBlank() ? Long.parseLong(property.trim()) : System.nanoTime();
-    System.out.println("CancellationRaceTest seed=" + seed + " (replay: -Decho.stress.seed=" + seed + ")");
+    long seed = TestThreads.stressSeed("CancellationRaceTest");
     SplittableRandom random = new SplittableRandom(seed);
     AtomicIntegerArray completions = new AtomicIntegerArray(ROUNDS);
     for (int i = 0; i < ROUNDS; i++) {

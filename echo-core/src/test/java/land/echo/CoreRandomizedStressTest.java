@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -64,9 +65,7 @@ class CoreRandomizedStressTest {
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void randomTreesUnderRandomCancellationAndAShutdownInTheMiddle() throws Exception {
-    String property = System.getProperty("echo.stress.seed");
-    long seed = property != null && !property.isBlank() ? Long.parseLong(property.trim()) : System.nanoTime();
-    System.out.println("CoreRandomizedStressTest seed=" + seed + " (replay: -Decho.stress.seed=" + seed + ")");
+    long seed = TestThreads.stressSeed("CoreRandomizedStressTest");
     long started = System.nanoTime();
     for (int round = 0; round < ROUNDS; round++) {
       new Round(seed, round).run();

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.time.VirtualTime;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,6 +28,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class PinnedBehaviourTest {
   private static final Duration D = Duration.ofMillis(100);
+
+  /** Runtimes a test started with {@link #started}; stopped after each test. */
+  private final List<ApplicationRuntime> runtimes = new ArrayList<>();
+
+  /** Returns {@code runtime}, to be stopped after the test whatever happens in it. */
+  private ApplicationRuntime started(ApplicationRuntime runtime) {
+    runtimes.add(runtime);
+    return runtime;
+  }
+
+  @AfterEach
+  void stopRuntimes() {
+    runtimes.forEach(TestRuntimes::stop);
+  }
 
   // ------------------------------------------------------------------ RetryPolicy
 
@@ -82,20 +97,16 @@ class PinnedBehaviourTest {
   @Test
   void allOfTwoSleepsSucceedsWithTwoNulls() throws Exception {
     VirtualTime time = new VirtualTime();
-    ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
-    try {
-      EffectHandle<String, List<Void>> handle = runtime.submit(
-          ActionEffect.<String, Void>all(List.of(ActionEffect.sleep(D), ActionEffect.sleep(D.multipliedBy(2)))));
-      await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTimers() == 2);
-      time.advance(D.multipliedBy(2));
-      Outcome<String, List<Void>> outcome = handle.outcome().get(10, TimeUnit.SECONDS);
-      List<Void> twoNulls = new ArrayList<>();
-      twoNulls.add(null);
-      twoNulls.add(null);
-      assertThat(outcome).isEqualTo(new Outcome.Success<>(twoNulls));
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    ApplicationRuntime runtime = started(TestRuntimes.onVirtualTime(time));
+    EffectHandle<String, List<Void>> handle = runtime.submit(
+        ActionEffect.<String, Void>all(List.of(ActionEffect.sleep(D), ActionEffect.sleep(D.multipliedBy(2)))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTimers() == 2);
+    time.advance(D.multipliedBy(2));
+    Outcome<String, List<Void>> outcome = handle.outcome().get(10, TimeUnit.SECONDS);
+    List<Void> twoNulls = new ArrayList<>();
+    twoNulls.add(null);
+    twoNulls.add(null);
+    assertThat(outcome).isEqualTo(new Outcome.Success<>(twoNulls));
   }
 
   // ------------------------------------------------------------------ exception unwrapping
@@ -103,42 +114,34 @@ class PinnedBehaviourTest {
   /** Mutation: every exception with a cause unwrapped (the panic would carry the IOException). */
   @Test
   void anUncheckedIoExceptionFromABodyIsThePanicCauseItself() {
-    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
-    try {
-      UncheckedIOException thrown = new UncheckedIOException(new IOException("disk"));
-      Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
-        throw thrown;
-      }));
-      assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(thrown)));
+    ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
+    UncheckedIOException thrown = new UncheckedIOException(new IOException("disk"));
+    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+      throw thrown;
+    }));
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(thrown)));
 
-      Outcome<String, Integer> caught = runtime.run(ActionEffect.<String, Integer>compute(token -> {
-        throw thrown;
-      }).catching(UncheckedIOException.class, e -> "io: " + e.getCause().getMessage()));
-      assertThat(caught).isEqualTo(new Outcome.Failure<>("io: disk"));
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    Outcome<String, Integer> caught = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+      throw thrown;
+    }).catching(UncheckedIOException.class, e -> "io: " + e.getCause().getMessage()));
+    assertThat(caught).isEqualTo(new Outcome.Failure<>("io: disk"));
   }
 
   /** A wrapper of the user's own is caught as itself; only CompletionException/ExecutionException are unwrapped. */
   @Test
   void catchingAWrapperTypeCatchesTheWrapperAndOnlyTheDocumentedWrappersAreUnwrapped() {
-    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
-    try {
-      IllegalStateException inner = new IllegalStateException("inner");
-      Outcome<String, Integer> caught = runtime.run(ActionEffect.<String, Integer>compute(token -> {
-        throw new WrapperException(inner);
-      }).catching(WrapperException.class, e -> "wrapper of " + e.getCause().getMessage()));
-      assertThat(caught).isEqualTo(new Outcome.Failure<>("wrapper of inner"));
+    ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
+    IllegalStateException inner = new IllegalStateException("inner");
+    Outcome<String, Integer> caught = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+      throw new WrapperException(inner);
+    }).catching(WrapperException.class, e -> "wrapper of " + e.getCause().getMessage()));
+    assertThat(caught).isEqualTo(new Outcome.Failure<>("wrapper of inner"));
 
-      // A CompletionException is documented as a wrapper: the panic carries its cause.
-      Outcome<String, Integer> unwrapped = runtime.run(ActionEffect.<String, Integer>compute(token -> {
-        throw new CompletionException(inner);
-      }));
-      assertThat(unwrapped).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(inner)));
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    // A CompletionException is documented as a wrapper: the panic carries its cause.
+    Outcome<String, Integer> unwrapped = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+      throw new CompletionException(inner);
+    }));
+    assertThat(unwrapped).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(inner)));
   }
 
   static final class WrapperException extends RuntimeException {
@@ -154,76 +157,64 @@ class PinnedBehaviourTest {
   /** Mutation: {@code throwIfCancelled()} inverted (throws while live, silent once cancelled). */
   @Test
   void throwIfCancelledIsSilentWhileLiveAndThrowsTheReasonOnceCancelled() throws Exception {
-    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
-    try {
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      AtomicReference<CancellationToken> token = new AtomicReference<>();
-      EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>blocking(t -> {
-        t.throwIfCancelled(); // live: must not throw
-        token.set(t);
-        started.countDown();
-        TestRuntimes.awaitUninterruptibly(release); // keep the fiber from finishing
-        return "done";
-      }));
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      CancellationToken live = token.get();
-      live.throwIfCancelled(); // still live
-      assertThat(handle.cancel("because")).isTrue();
-      assertThatThrownBy(live::throwIfCancelled)
-          .isInstanceOf(CancellationException.class)
-          .hasMessage("because");
-      release.countDown();
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<CancellationToken> token = new AtomicReference<>();
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>blocking(t -> {
+      t.throwIfCancelled(); // live: must not throw
+      token.set(t);
+      started.countDown();
+      TestRuntimes.awaitUninterruptibly(release); // keep the fiber from finishing
+      return "done";
+    }));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    CancellationToken live = token.get();
+    live.throwIfCancelled(); // still live
+    assertThat(handle.cancel("because")).isTrue();
+    assertThatThrownBy(live::throwIfCancelled)
+        .isInstanceOf(CancellationException.class)
+        .hasMessage("because");
+    release.countDown();
   }
 
   /** Mutations: {@code cancel()} always false, or always true. */
   @Test
   void cancelWithNoArgumentReturnsWhetherThisCallCancelled() throws Exception {
-    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
-    try {
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch interrupted = new CountDownLatch(1);
-      EffectHandle<String, String> handle =
-          runtime.submit(TestRuntimes.blockUntilInterrupted(started, interrupted, "value"));
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(handle.cancel()).isTrue();
-      assertThat(handle.cancel()).isFalse();
-      assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
-          f -> assertThat(f.fault()).isEqualTo(new Fault.Cancelled("cancelled by the caller")));
-      EffectHandle<String, Integer> done = runtime.submit(ActionEffect.succeed(1));
-      assertThat(done.join()).isEqualTo(new Outcome.Success<>(1));
-      assertThat(done.cancel()).isFalse();
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    EffectHandle<String, String> handle =
+        runtime.submit(TestRuntimes.blockUntilInterrupted(started, interrupted, "value"));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(handle.cancel()).isTrue();
+    assertThat(handle.cancel()).isFalse();
+    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+        f -> assertThat(f.fault()).isEqualTo(new Fault.Cancelled("cancelled by the caller")));
+    EffectHandle<String, Integer> done = runtime.submit(ActionEffect.succeed(1));
+    assertThat(done.join()).isEqualTo(new Outcome.Success<>(1));
+    assertThat(done.cancel()).isFalse();
   }
 
   /** Mutation: an action registered after cancellation is stored (never run) instead of run at once. */
   @Test
   void onCancelAfterCancellationRunsAtOnceOnTheCaller() throws Exception {
-    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
-    try {
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      AtomicReference<CancellationToken> token = new AtomicReference<>();
-      EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>blocking(t -> {
-        token.set(t);
-        started.countDown();
-        TestRuntimes.awaitUninterruptibly(release);
-        return "done";
-      }));
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(handle.cancel()).isTrue();
-      AtomicReference<Thread> ranOn = new AtomicReference<>();
-      token.get().onCancel(() -> ranOn.set(Thread.currentThread()));
-      assertThat(ranOn.get()).isSameAs(Thread.currentThread());
-      release.countDown();
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<CancellationToken> token = new AtomicReference<>();
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>blocking(t -> {
+      token.set(t);
+      started.countDown();
+      TestRuntimes.awaitUninterruptibly(release);
+      return "done";
+    }));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(handle.cancel()).isTrue();
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    token.get().onCancel(() -> ranOn.set(Thread.currentThread()));
+    assertThat(ranOn.get()).isSameAs(Thread.currentThread());
+    release.countDown();
   }
 
   // ------------------------------------------------------------------ async stages
@@ -231,33 +222,29 @@ class PinnedBehaviourTest {
   /** Mutation: a stage that fails after the fiber suspended resumes it with a value (or not at all). */
   @Test
   void aStageThatFailsLaterResumesTheFiberWithAPanicOfItsCause() throws Exception {
-    ApplicationRuntime runtime = TestRuntimes.onSystemTime();
-    try {
-      CompletableFuture<Integer> source = new CompletableFuture<>();
-      CountDownLatch invoked = new CountDownLatch(1);
-      AtomicInteger finalized = new AtomicInteger();
-      EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>async(token -> {
-        invoked.countDown();
-        return source;
-      }).ensuring(finalized::incrementAndGet));
-      assertThat(invoked.await(10, TimeUnit.SECONDS)).isTrue();
-      IllegalStateException cause = new IllegalStateException("remote failed");
-      source.completeExceptionally(cause);
-      assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
-      assertThat(finalized).hasValue(1);
-      // And a domain-level recovery sees the same panic: the fiber resumed on the fault path.
-      CompletableFuture<Integer> second = new CompletableFuture<>();
-      CountDownLatch invoked2 = new CountDownLatch(1);
-      EffectHandle<String, Integer> handle2 = runtime.submit(ActionEffect.<String, Integer>async(token -> {
-        invoked2.countDown();
-        return second;
-      }).catching(IllegalStateException.class, e -> "caught " + e.getMessage()));
-      assertThat(invoked2.await(10, TimeUnit.SECONDS)).isTrue();
-      second.completeExceptionally(new CompletionException(cause));
-      assertThat(handle2.join()).isEqualTo(new Outcome.Failure<>("caught remote failed"));
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
+    CompletableFuture<Integer> source = new CompletableFuture<>();
+    CountDownLatch invoked = new CountDownLatch(1);
+    AtomicInteger finalized = new AtomicInteger();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>async(token -> {
+      invoked.countDown();
+      return source;
+    }).ensuring(finalized::incrementAndGet));
+    assertThat(invoked.await(10, TimeUnit.SECONDS)).isTrue();
+    IllegalStateException cause = new IllegalStateException("remote failed");
+    source.completeExceptionally(cause);
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
+    assertThat(finalized).hasValue(1);
+    // And a domain-level recovery sees the same panic: the fiber resumed on the fault path.
+    CompletableFuture<Integer> second = new CompletableFuture<>();
+    CountDownLatch invoked2 = new CountDownLatch(1);
+    EffectHandle<String, Integer> handle2 = runtime.submit(ActionEffect.<String, Integer>async(token -> {
+      invoked2.countDown();
+      return second;
+    }).catching(IllegalStateException.class, e -> "caught " + e.getMessage()));
+    assertThat(invoked2.await(10, TimeUnit.SECONDS)).isTrue();
+    second.completeExceptionally(new CompletionException(cause));
+    assertThat(handle2.join()).isEqualTo(new Outcome.Failure<>("caught remote failed"));
   }
 
   // ------------------------------------------------------------------ multi-capability effects
@@ -295,36 +282,24 @@ class PinnedBehaviourTest {
     ActionEffect<String, List<String>> both = ActionEffect.all(List.of(
         ActionEffect.<String, String, Database>compute(Database.class, (d, t) -> d.query()),
         ActionEffect.<String, String, Cache>compute(Cache.class, (c, t) -> c.get())));
-    ApplicationRuntime onlyDb = ApplicationRuntime.create(
-        Environment.builder().with(Database.class, db).build(), TestRuntimes.scheduler(1));
-    try {
-      EffectHandle<String, List<String>> handle = onlyDb.submit(both);
-      assertThat(handle.isDone()).as("refused at submission").isTrue();
-      assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Cache.class.getName())));
-    } finally {
-      TestRuntimes.stop(onlyDb);
-    }
-    ApplicationRuntime runtime = ApplicationRuntime.create(full, TestRuntimes.scheduler(1));
-    try {
-      assertThat(runtime.run(needsAllThree())).isEqualTo(new Outcome.Success<>("dcm"));
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+    ApplicationRuntime onlyDb = started(ApplicationRuntime.create(
+        Environment.builder().with(Database.class, db).build(), TestRuntimes.scheduler(1)));
+    EffectHandle<String, List<String>> handle = onlyDb.submit(both);
+    assertThat(handle.isDone()).as("refused at submission").isTrue();
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Cache.class.getName())));
+    ApplicationRuntime runtime = started(ApplicationRuntime.create(full, TestRuntimes.scheduler(1)));
+    assertThat(runtime.run(needsAllThree())).isEqualTo(new Outcome.Success<>("dcm"));
   }
 
-  private static void assertMissing(Environment environment, Class<?> missing) {
-    ApplicationRuntime runtime = ApplicationRuntime.create(environment, TestRuntimes.scheduler(1));
-    try {
-      AtomicInteger ran = new AtomicInteger();
-      EffectHandle<String, String> handle = runtime.submit(
-          ActionEffect.<String, Integer>compute(t -> ran.incrementAndGet()).zip(needsAllThree(), (x, y) -> y));
-      // Checked at submission: the handle is complete when submit returns, and nothing ran.
-      assertThat(handle.isDone()).as("refused at submission").isTrue();
-      assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(missing.getName())));
-      assertThat(ran).hasValue(0);
-    } finally {
-      TestRuntimes.stop(runtime);
-    }
+  private void assertMissing(Environment environment, Class<?> missing) {
+    ApplicationRuntime runtime = started(ApplicationRuntime.create(environment, TestRuntimes.scheduler(1)));
+    AtomicInteger ran = new AtomicInteger();
+    EffectHandle<String, String> handle = runtime.submit(
+        ActionEffect.<String, Integer>compute(t -> ran.incrementAndGet()).zip(needsAllThree(), (x, y) -> y));
+    // Checked at submission: the handle is complete when submit returns, and nothing ran.
+    assertThat(handle.isDone()).as("refused at submission").isTrue();
+    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(missing.getName())));
+    assertThat(ran).hasValue(0);
   }
 
   // ------------------------------------------------------------------ ShutdownReport
@@ -333,7 +308,7 @@ class PinnedBehaviourTest {
   @Test
   void theShutdownReportCountsCompletedAndCancelledSeparately() throws Exception {
     VirtualTime time = new VirtualTime();
-    ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
+    ApplicationRuntime runtime = started(TestRuntimes.onVirtualTime(time));
     CountDownLatch finishing = new CountDownLatch(1);
     CountDownLatch startedA = new CountDownLatch(1);
     CountDownLatch startedB = new CountDownLatch(1);
@@ -370,33 +345,29 @@ class PinnedBehaviourTest {
    */
   @Test
   void aFiberYieldsItsWorkerWithinTheDocumentedQuantumOf1024Steps() throws Exception {
-    ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), TestRuntimes.scheduler(1));
-    try {
-      CountDownLatch lowStarted = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      AtomicInteger lowSteps = new AtomicInteger();
-      ActionEffect<String, Integer> chain = ActionEffect.<String, Integer>compute(token -> {
-        lowStarted.countDown();
-        release.await();
-        return 0;
+    ApplicationRuntime runtime = started(ApplicationRuntime.create(Environment.empty(), TestRuntimes.scheduler(1)));
+    CountDownLatch lowStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger lowSteps = new AtomicInteger();
+    ActionEffect<String, Integer> chain = ActionEffect.<String, Integer>compute(token -> {
+      lowStarted.countDown();
+      release.await();
+      return 0;
+    });
+    int maps = 8 * 1024;
+    for (int i = 0; i < maps; i++) {
+      chain = chain.map(x -> {
+        lowSteps.incrementAndGet();
+        return x + 1;
       });
-      int maps = 8 * 1024;
-      for (int i = 0; i < maps; i++) {
-        chain = chain.map(x -> {
-          lowSteps.incrementAndGet();
-          return x + 1;
-        });
-      }
-      EffectHandle<String, Integer> low = runtime.submit(chain, Priority.LOW);
-      assertThat(lowStarted.await(10, TimeUnit.SECONDS)).isTrue();
-      EffectHandle<String, Integer> high = runtime.submit(ActionEffect.compute(token -> lowSteps.get()), Priority.HIGH);
-      release.countDown();
-      int seen = high.join().getOrThrow();
-      System.out.println("LOW maps done when HIGH ran: " + seen);
-      assertThat(seen).as("LOW maps run before the first yield").isBetween(512, 1024);
-      assertThat(low.join().getOrThrow()).isEqualTo(maps);
-    } finally {
-      TestRuntimes.stop(runtime);
     }
+    EffectHandle<String, Integer> low = runtime.submit(chain, Priority.LOW);
+    assertThat(lowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    EffectHandle<String, Integer> high = runtime.submit(ActionEffect.compute(token -> lowSteps.get()), Priority.HIGH);
+    release.countDown();
+    int seen = high.join().getOrThrow();
+    System.out.println("LOW maps done when HIGH ran: " + seen);
+    assertThat(seen).as("LOW maps run before the first yield").isBetween(512, 1024);
+    assertThat(low.join().getOrThrow()).isEqualTo(maps);
   }
 }

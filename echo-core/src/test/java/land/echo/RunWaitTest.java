@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import land.echo.internal.HandleFuture;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.RuntimeListener;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,14 +122,13 @@ class RunWaitTest {
     // Bounded in time: four callers run short effects for about two seconds while a fifth thread
     // interrupts them at random. Every run must return (the class timeout catches a lost wake-up)
     // with a success or, when the interrupt landed while waiting, a cancellation.
-    long seed = Long.getLong("echo.test.seed", System.nanoTime());
-    System.out.println("RunWaitTest seed: " + seed + " (rerun with -Decho.test.seed=" + seed + ")");
-    java.util.Random random = new java.util.Random(seed);
+    long seed = TestThreads.stressSeed("RunWaitTest");
+    Random random = new Random(seed);
     long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-    java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicLong cancelled = new java.util.concurrent.atomic.AtomicLong();
-    java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    java.util.List<Thread> callers = new java.util.ArrayList<>();
+    AtomicLong runs = new AtomicLong();
+    AtomicLong cancelled = new AtomicLong();
+    Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    List<Thread> callers = new ArrayList<>();
     for (int c = 0; c < 4; c++) {
       callers.add(Thread.ofPlatform().start(() -> {
         try {
@@ -142,7 +149,7 @@ class RunWaitTest {
     }
     while (callers.stream().anyMatch(Thread::isAlive)) {
       callers.get(random.nextInt(callers.size())).interrupt();
-      java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(50_000));
+      LockSupport.parkNanos(random.nextInt(50_000));
     }
     for (Thread caller : callers) {
       caller.join();

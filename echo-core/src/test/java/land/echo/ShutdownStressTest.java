@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,9 +42,7 @@ class ShutdownStressTest {
     AtomicLongArray outcomeKinds = new AtomicLongArray(3); // success, failure, fault
     AtomicInteger submittedSoFar = new AtomicInteger();
     CountDownLatch halfway = new CountDownLatch(1);
-    String property = System.getProperty("echo.stress.seed");
-    long seed = property != null && !property.isBlank() ? Long.parseLong(property.trim()) : System.nanoTime();
-    System.out.println("ShutdownStressTest seed=" + seed + " (replay: -Decho.stress.seed=" + seed + ")");
+    long seed = TestThreads.stressSeed("ShutdownStressTest");
 
     Thread[] submitters = new Thread[SUBMITTERS];
     for (int s = 0; s < SUBMITTERS; s++) {

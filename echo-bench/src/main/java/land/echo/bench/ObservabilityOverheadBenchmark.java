@@ -52,7 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * case can be set against the committed ratio of docs/benchmarks.md (no-listener cost "within
  * noise" of the runtime before observability). Target (issue 9), on {@code run(effect)}, the
  * round trip: {@code both} at most 1.3x {@code none}. The round trip cannot resolve it on a shared
- * machine: its two thread wake-ups vary between about 8 and 90 µs with the CPUs' idle states, and
+ * machine: its two thread wake-ups follow the CPUs' idle states (round trips of about 9 to 86 µs at
+ * the median in docs/measurements/2026-11-30), and
  * the ratio of "both" to "none" measured 0.94x in one full run and 2.17x in the next (pairing the
  * two runtimes round trip by round trip in the same iterations did not help: each runtime's
  * workers wake from their own state, and the p50s landed in different modes). The batch ({@link

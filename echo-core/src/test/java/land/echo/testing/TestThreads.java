@@ -32,4 +32,17 @@ public final class TestThreads {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * Returns the seed of a randomized test: {@code -Decho.stress.seed=<n>} if given, else {@code
+   * System.nanoTime()}; prints it with the flag that replays it.
+   *
+   * @param test the test's name, for the printed line
+   */
+  public static long stressSeed(String test) {
+    String property = System.getProperty("echo.stress.seed");
+    long seed = property != null && !property.isBlank() ? Long.parseLong(property.trim()) : System.nanoTime();
+    System.out.println(test + " seed=" + seed + " (replay: -Decho.stress.seed=" + seed + ")");
+    return seed;
+  }
 }

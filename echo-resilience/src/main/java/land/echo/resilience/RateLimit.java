@@ -111,13 +111,12 @@ public final class RateLimit {
     Bandwidth bandwidth = b.refill == Refill.GREEDY
         ? Bandwidth.builder().capacity(b.capacity).refillGreedy(b.refillTokens, b.refillPeriod).build()
         : Bandwidth.builder().capacity(b.capacity).refillIntervally(b.refillTokens, b.refillPeriod).build();
-    Clock time = clock;
     this.bucket = Bucket.builder()
         .addLimit(bandwidth)
         .withCustomTimePrecision(new TimeMeter() {
           @Override
           public long currentTimeNanos() {
-            return time.nanoTime();
+            return clock.nanoTime(); // the policy's time, which follows the runtime's clock
           }
 
           @Override
