@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,5 +74,48 @@ class SystemTimerTest {
   void negativeDelaysAreRejected() {
     assertThatThrownBy(() -> Timer.system().schedule(Duration.ofMillis(-1), () -> { }))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delay");
+  }
+
+  /**
+   * A zero-delay action runs promptly on a timer of its own (no real delay, so a 2 s bound fails by
+   * assertion, not by hanging). Mutation: the scheduled wrapper not running the action.
+   */
+  @Test
+  void aZeroDelayActionRunsPromptly() throws Exception {
+    SystemTimer timer = SystemTimer.create("prompt-test-timer");
+    try {
+      CompletableFuture<String> ran = new CompletableFuture<>();
+      timer.schedule(Duration.ZERO, () -> ran.complete("ran"));
+      try {
+        assertThat(ran.get(2, TimeUnit.SECONDS)).isEqualTo("ran");
+      } catch (TimeoutException e) {
+        throw new AssertionError("a zero-delay action did not run within 2 s", e);
+      }
+    } finally {
+      timer.close();
+    }
+  }
+
+  /**
+   * A delay too long for {@code long} nanoseconds saturates to the longest one instead of
+   * overflowing: such an action is never due, while a zero-delay action scheduled after it runs.
+   * Mutation: the saturated value replaced with 0 (the action would run at once).
+   */
+  @Test
+  void aDelayTooLongForNanosSaturatesAndIsNeverDue() throws Exception {
+    assertThat(SystemTimer.saturatedNanos(ChronoUnit.FOREVER.getDuration())).isEqualTo(Long.MAX_VALUE);
+    assertThat(SystemTimer.saturatedNanos(Duration.ofNanos(Long.MAX_VALUE).plusNanos(1))).isEqualTo(Long.MAX_VALUE);
+    assertThat(SystemTimer.saturatedNanos(Duration.ofNanos(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+    assertThat(SystemTimer.saturatedNanos(Duration.ofSeconds(3))).isEqualTo(3_000_000_000L);
+    SystemTimer timer = SystemTimer.create("saturation-test-timer");
+    try {
+      AtomicBoolean foreverRan = new AtomicBoolean();
+      timer.schedule(ChronoUnit.FOREVER.getDuration(), () -> foreverRan.set(true));
+      CompletableFuture<Boolean> later = new CompletableFuture<>();
+      timer.schedule(Duration.ZERO, () -> later.complete(foreverRan.get()));
+      assertThat(later.get(2, TimeUnit.SECONDS)).as("the never-due action ran before a zero-delay one").isFalse();
+    } finally {
+      timer.close();
+    }
   }
 }
