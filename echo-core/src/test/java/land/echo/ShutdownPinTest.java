@@ -415,6 +415,58 @@ class ShutdownPinTest {
   }
 
   /**
+   * An in-flight effect that finishes during the drain counts as completed, not cancelled (its
+   * cancellation, attempted after it finished, did nothing). Mutation: {@code cancelQuietly}
+   * returning true whatever the cancellation did.
+   */
+  @Test
+  void anEffectFinishingDuringTheDrainCountsAsCompleted() throws Exception {
+    ApplicationRuntime runtime = runtime(2);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finish = heldLatch();
+    EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
+      started.countDown();
+      awaitUninterruptibly(finish);
+      return 1;
+    }));
+    assertThat(started.await(2, TimeUnit.SECONDS)).isTrue();
+    Call call = shutdownOnOwnThread(runtime, Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(2)).until(() -> time.pendingTimers() == 1 || call.report().isDone());
+
+    finish.countDown();
+
+    ShutdownReport report = promptly(call.report(), "the shutdown's return once the drain ended");
+    assertThat(report.completed()).isEqualTo(1);
+    assertThat(report.cancelled()).isZero();
+    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(1));
+  }
+
+  /**
+   * A shutdown warns about a tree still unwinding after the grace and about scheduler threads
+   * that did not terminate, and an orderly one warns about neither. Mutations: either check
+   * negated.
+   */
+  @Test
+  void aShutdownWarnsAboutWhatDidNotStopAndOnlyAboutThat() throws Exception {
+    ApplicationRuntime orderly = runtime(1);
+    String orderlyLog = runtimeWarningsOf(
+        () -> promptly(shutdownOnOwnThread(orderly, Duration.ZERO).report(), "an orderly shutdown"));
+    assertThat(orderlyLog).doesNotContain("still unwinding after").doesNotContain("did not terminate");
+
+    events.clear(); // the orderly runtime's hook ran
+    ApplicationRuntime stuck = runtime(1);
+    CountDownLatch release = heldLatch();
+    String stuckLog = runtimeWarningsOf(() -> {
+      Call call = shutdownWaitingForTheGrace(stuck, release);
+      time.advance(ApplicationRuntime.UNWIND_GRACE);
+      // The stuck finalizer holds the only worker: the scheduler's wait runs out (what is left of the 1 s grace).
+      promptly(call.report(), "the shutdown's return after the grace");
+    });
+    assertThat(stuckLog).contains("cancelled effects were still unwinding after PT1S")
+        .contains("The scheduler's threads did not terminate within the shutdown grace");
+  }
+
+  /**
    * What the runtime's logger (at ERROR in this module's tests, see simplelogger.properties) logs
    * at WARN and above while {@code action} runs; slf4j-simple has no API to change a level, so its
    * field is set for the duration.
