@@ -3,6 +3,9 @@ package land.echo.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class SchedulerConfigTest {
@@ -92,5 +95,43 @@ class SchedulerConfigTest {
     } finally {
       scheduler.shutdownNow();
     }
+  }
+
+  /**
+   * The default uncaught-task handler hands the failure to the calling thread's own uncaught
+   * exception handler, with that thread, and returns normally (the thread survives). Mutation: the
+   * call to the thread's handler removed (the failure vanishes).
+   */
+  @Test
+  void theDefaultUncaughtTaskHandlerHandsTheFailureToTheThreadsHandler() throws Exception {
+    RuntimeException failure = new IllegalStateException("task bug");
+    Runnable task = () -> { };
+    CompletableFuture<Thread> handledOn = new CompletableFuture<>();
+    CompletableFuture<Throwable> handled = new CompletableFuture<>();
+    AtomicBoolean returned = new AtomicBoolean();
+    Thread thread = Thread.ofPlatform().name("uncaught-handler-test").unstarted(() -> {
+      SchedulerConfig.defaults().uncaughtTaskHandler().accept(task, failure);
+      returned.set(true);
+    });
+    thread.setUncaughtExceptionHandler((t, e) -> {
+      handledOn.complete(t);
+      handled.complete(e);
+    });
+    thread.start();
+    assertThat(thread.join(java.time.Duration.ofSeconds(2))).as("the thread ended").isTrue();
+
+    assertThat(handled).as("the thread's handler received the failure").isCompletedWithValue(failure);
+    assertThat(handledOn.get(0, TimeUnit.SECONDS)).isSameAs(thread);
+    assertThat(returned).as("the handler returned normally").isTrue();
+  }
+
+  /** {@code toString()} names every setting but the handler. Mutation: it returns "". */
+  @Test
+  void toStringNamesEverySetting() {
+    SchedulerConfig config = SchedulerConfig.builder().workers(3).blockingLimit(7).starvationInterval(11)
+        .namedQueue("db", 2).threadNamePrefix("pool-").build();
+
+    assertThat(config).hasToString("SchedulerConfig[workers=3, blockingLimit=7, starvationInterval=11, "
+        + "namedQueues={db=2}, threadNamePrefix=pool-]");
   }
 }
