@@ -32,6 +32,7 @@ import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import land.echo.spi.EffectInfo;
 import land.echo.spi.RuntimeListener;
+import land.echo.time.Clock;
 import land.echo.time.Timer;
 import land.echo.time.VirtualTime;
 import org.awaitility.core.ConditionFactory;
@@ -317,6 +318,45 @@ class JoinPinTest {
     assertThat(ran).as("the timed effect ran").isFalse();
     awaitQuiescent(refused);
     assertThat(ran).as("the timed effect ran").isFalse();
+  }
+
+  /**
+   * timeout: a cancellation that lands after the effect's last check and before the timeout has
+   * forked (here from the clock the timeout reads its deadline from) ends the effect with the
+   * cause; the timed effect never starts, no timer is left behind and the tree settles.
+   */
+  @Test
+  void aTimeoutForkedByAnEffectCancelledJustBeforeTheForkNeverStartsItsEffect() {
+    AtomicReference<Thread> trapThread = new AtomicReference<>();
+    AtomicReference<Runnable> trap = new AtomicReference<>();
+    Clock trapping = () -> {
+      if (Thread.currentThread() == trapThread.get()) {
+        Runnable action = trap.getAndSet(null);
+        if (action != null) {
+          action.run();
+        }
+      }
+      return time.nanoTime();
+    };
+    ApplicationRuntime trapped = newRuntime(builder -> builder.clock(trapping));
+    AtomicBoolean ran = new AtomicBoolean();
+    ActionEffect<String, String> timed = ActionEffect.<String, String>compute(token -> {
+      ran.set(true);
+      return "ran";
+    }).timeout(SECOND);
+    EffectHandle<String, String> handle = trapped.submit(ActionEffect.<String, String>compute(token -> {
+      // The next clock read on this thread is the timeout's deadline, as it forks; the token is
+      // the root's fiber, so this cancels the effect as its handle's cancel would.
+      trap.set(() -> ((Fiber<?, ?>) token).cancelWith(new Fault.Cancelled("at the fork")));
+      trapThread.set(Thread.currentThread());
+      return "set";
+    }).flatMap(v -> timed));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("at the fork")));
+    awaitQuiescent(trapped);
+    assertThat(trap.get()).as("the trap, still armed").isNull();
+    assertThat(ran).as("the timed effect ran").isFalse();
+    assertThat(time.pendingTimers()).as("timers left behind").isZero();
   }
 
   // ---------------------------------------------------------------- acquireRelease
