@@ -49,10 +49,12 @@ import org.junit.jupiter.api.Timeout;
  * #BOUND}: a lost wake-up, a join never resumed or a child never cancelled fails by assertion
  * within two seconds instead of hanging until a mutation-testing run kills the JVM. One worker
  * makes the order of a join's children fixed: the first child runs at once on the forking worker,
- * the others after it.
+ * the others after it. The class is named after {@link Join}: for a mutant of
+ * {@code Join} itself, PIT runs the tests named after the mutated class first, so these fail it
+ * before a test that waits without a bound can hang on it.
  */
 @Timeout(30)
-class JoinPinTest {
+class JoinTest {
   /** How long a test waits for something the runtime does at once. */
   private static final Duration BOUND = Duration.ofSeconds(2);
   private static final Duration SECOND = Duration.ofSeconds(1);
@@ -84,8 +86,6 @@ class JoinPinTest {
     configure.accept(builder);
     ApplicationRuntime built = builder.build();
     runtimes.add(built);
-    // The runtime's core, for its registry of roots whose trees have not stopped yet.
-    cores.put(built, built.run(ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core)).getOrThrow());
     return built;
   }
 
@@ -114,7 +114,9 @@ class JoinPinTest {
    * handles are not complete).
    */
   private void awaitQuiescent(ApplicationRuntime r) {
-    RuntimeCore core = cores.get(r);
+    // The runtime's core, reached through an effect's token, holds that registry.
+    RuntimeCore core = cores.computeIfAbsent(r, runtime -> runtime.run(
+        ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core)).getOrThrow());
     within().untilAsserted(() -> assertThat(core.registry.size()).as("roots whose trees still run").isZero());
   }
 
