@@ -1,0 +1,513 @@
+package land.echo.internal;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.ShutdownReport;
+import land.echo.scheduler.EchoScheduler;
+import land.echo.scheduler.SchedulerConfig;
+import land.echo.spi.EffectInfo;
+import land.echo.spi.RuntimeListener;
+import land.echo.time.Clock;
+import land.echo.time.Timer;
+import land.echo.time.VirtualTime;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Pins the behaviour of {@link Join} (issue 13): {@code all}, {@code race}, {@code firstSuccess},
+ * {@code timeout}/{@code timeoutTo} and the shielded acquisition of {@code acquireRelease}.
+ *
+ * <p>Every wait here is for something the unmutated runtime does in microseconds with no real
+ * delay (delays are on virtual time, which only the test moves), so each is bounded by {@link
+ * #BOUND}: a lost wake-up, a join never resumed or a child never cancelled fails by assertion
+ * within two seconds instead of hanging until a mutation-testing run kills the JVM. One worker
+ * makes the order of a join's children fixed: the first child runs at once on the forking worker,
+ * the others after it. The class is named after {@link Join}: for a mutant of
+ * {@code Join} itself, PIT runs the tests named after the mutated class first, so these fail it
+ * before a test that waits without a bound can hang on it.
+ */
+@Timeout(30)
+class JoinTest {
+  /** How long a test waits for something the runtime does at once. */
+  private static final Duration BOUND = Duration.ofSeconds(2);
+  private static final Duration SECOND = Duration.ofSeconds(1);
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  private final VirtualTime time = new VirtualTime();
+  private final List<ApplicationRuntime> runtimes = new ArrayList<>();
+  private final Map<ApplicationRuntime, RuntimeCore> cores = new HashMap<>();
+  private final ApplicationRuntime runtime = newRuntime(builder -> {});
+
+  @AfterEach
+  void stop() {
+    for (ApplicationRuntime r : runtimes) {
+      // Everything has finished by now; the unwinding grace of a shutdown runs on the virtual
+      // timer, so time moves on while it is waited for (bounded, for a broken join's sake).
+      CompletableFuture<ShutdownReport> report = r.shutdownAsync(Duration.ZERO);
+      within().until(() -> {
+        time.advance(ApplicationRuntime.UNWIND_GRACE);
+        return report.isDone();
+      });
+    }
+  }
+
+  private ApplicationRuntime newRuntime(Consumer<ApplicationRuntime.Builder> configure) {
+    ApplicationRuntime.Builder builder = ApplicationRuntime.builder()
+        .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(1).build()))
+        .clock(time)
+        .timer(time);
+    configure.accept(builder);
+    ApplicationRuntime built = builder.build();
+    runtimes.add(built);
+    return built;
+  }
+
+  private static ConditionFactory within() {
+    return await().atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
+  }
+
+  /** The outcome of {@code handle}, which must complete within {@link #BOUND}. */
+  private static <E, T> Outcome<E, T> outcomeOf(EffectHandle<E, T> handle) {
+    try {
+      return handle.outcome().get(BOUND.toMillis(), MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the effect did not complete within " + BOUND + " (its join was never resumed)", e);
+    } catch (InterruptedException | ExecutionException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void awaitLatch(CountDownLatch latch, String what) throws InterruptedException {
+    assertThat(latch.await(BOUND.toMillis(), MILLISECONDS)).as(what).isTrue();
+  }
+
+  /**
+   * Waits until the whole tree of every root of {@code r} has stopped running, every child of every
+   * join included: each root has left the registry ({@code inFlight()} only lists roots whose
+   * handles are not complete).
+   */
+  private void awaitQuiescent(ApplicationRuntime r) {
+    // The runtime's core, reached through an effect's token, holds that registry.
+    RuntimeCore core = cores.computeIfAbsent(r, runtime -> runtime.run(
+        ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core)).getOrThrow());
+    within().untilAsserted(() -> assertThat(core.registry.size()).as("roots whose trees still run").isZero());
+  }
+
+  // ---------------------------------------------------------------- race
+
+  /** race: an immediate winner decides at once, and the sleeping loser is cancelled (its timer withdrawn, its onExit told). */
+  @Test
+  void aRaceEndsWithItsImmediateWinnerAndCancelsTheSleepingLoserWithoutTimePassing() {
+    AtomicReference<Outcome<String, String>> loserExit = new AtomicReference<>();
+    ActionEffect<String, String> loser = ActionEffect.<String>sleep(HOUR).map(v -> "loser").onExit(loserExit::set);
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.race(loser, ActionEffect.succeed("winner")));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("winner"));
+    within().untilAsserted(() -> assertThat(loserExit.get()).as("the loser's onExit")
+        .isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("lost the race"))));
+    assertThat(time.pendingTimers()).as("the loser's sleep was withdrawn").isZero();
+    assertThat(time.now()).isEqualTo(Duration.ZERO);
+    awaitQuiescent(runtime);
+  }
+
+  /** A parent is resumed by exactly one child: of two immediate winners only the first continues the effect, once. */
+  @Test
+  void aRaceOfTwoImmediateWinnersContinuesTheEffectExactlyOnce() {
+    AtomicInteger continuations = new AtomicInteger();
+    EffectHandle<String, String> handle = runtime.submit(
+        ActionEffect.<String, String>race(ActionEffect.succeed("first"), ActionEffect.succeed("second"))
+            .map(v -> {
+              continuations.incrementAndGet();
+              return v;
+            }));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("first"));
+    awaitQuiescent(runtime);
+    assertThat(continuations).hasValue(1);
+  }
+
+  // ---------------------------------------------------------------- all
+
+  /** all: the first failure is the outcome at once, and the sleeping sibling is cancelled. */
+  @Test
+  void allFailsAtOnceWithTheFirstFailureAndCancelsItsSleepingSibling() {
+    AtomicReference<Outcome<String, Integer>> siblingExit = new AtomicReference<>();
+    ActionEffect<String, Integer> sibling = ActionEffect.<String>sleep(HOUR).map(v -> 1).onExit(siblingExit::set);
+    EffectHandle<String, List<Integer>> handle =
+        runtime.submit(ActionEffect.all(List.of(sibling, ActionEffect.<String, Integer>fail("broken"))));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Failure<>("broken"));
+    within().untilAsserted(() -> assertThat(siblingExit.get()).as("the sibling's onExit")
+        .isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("a sibling in all() failed"))));
+    assertThat(time.pendingTimers()).as("the sibling's sleep was withdrawn").isZero();
+    assertThat(time.now()).isEqualTo(Duration.ZERO);
+  }
+
+  /** all: succeeds only once every child has, with the values in input order, not in finishing order. */
+  @Test
+  void allSucceedsOnlyWhenEveryChildHasWithTheValuesInInputOrder() {
+    EffectHandle<String, List<String>> handle = runtime.submit(ActionEffect.all(List.of(
+        ActionEffect.<String>sleep(SECOND.multipliedBy(2)).map(v -> "a"),
+        ActionEffect.<String>sleep(SECOND).map(v -> "b"),
+        ActionEffect.<String, String>succeed("c"))));
+
+    within().until(() -> time.pendingTimers() == 2);
+    time.advance(SECOND);
+    assertThat(handle.isDone()).as("done with one child still sleeping").isFalse();
+    time.advance(SECOND);
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>(List.of("a", "b", "c")));
+  }
+
+  /** all: null values are values too; a list of nulls is the outcome. */
+  @Test
+  void allOfNullValuesSucceedsWithAListOfNulls() {
+    EffectHandle<String, List<Object>> handle = runtime.submit(ActionEffect.all(List.of(
+        ActionEffect.<String, Object>compute(token -> null), ActionEffect.<String, Object>succeed(null))));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>(Arrays.asList(null, null)));
+  }
+
+  // ---------------------------------------------------------------- firstSuccess
+
+  /** firstSuccess: an immediate success decides at once, and the sleeping other child is cancelled. */
+  @Test
+  void firstSuccessTakesAnImmediateValueAndCancelsTheOthers() {
+    AtomicReference<Outcome<String, String>> slowExit = new AtomicReference<>();
+    ActionEffect<String, String> slow = ActionEffect.<String>sleep(HOUR).map(v -> "slow").onExit(slowExit::set);
+    EffectHandle<String, String> handle =
+        runtime.submit(ActionEffect.firstSuccess(List.of(slow, ActionEffect.succeed("fast"))));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("fast"));
+    within().untilAsserted(() -> assertThat(slowExit.get()).as("the other child's onExit")
+        .isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("another effect succeeded first"))));
+    assertThat(time.pendingTimers()).as("the other child's sleep was withdrawn").isZero();
+    assertThat(time.now()).isEqualTo(Duration.ZERO);
+  }
+
+  /** firstSuccess: a failure only takes its child out of the contest; a later success still wins. */
+  @Test
+  void firstSuccessWaitsPastAFailureForALaterSuccess() {
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.firstSuccess(List.of(
+        ActionEffect.<String, String>fail("early"), ActionEffect.<String>sleep(SECOND).map(v -> "late"))));
+
+    within().until(() -> time.pendingTimers() == 1);
+    time.advance(SECOND);
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("late"));
+  }
+
+  /** firstSuccess: when no child succeeds, the last one to finish decides. */
+  @Test
+  void firstSuccessWithoutASuccessEndsWithTheLastFailure() {
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.firstSuccess(List.of(
+        ActionEffect.<String, String>fail("first"),
+        ActionEffect.<String>sleep(SECOND).flatMap(v -> ActionEffect.<String, String>fail("last")))));
+
+    within().until(() -> time.pendingTimers() == 1);
+    time.advance(SECOND);
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Failure<>("last"));
+  }
+
+  // ---------------------------------------------------------------- timeout
+
+  /** An async body that records its start and never completes unless cancelled. */
+  private static ActionEffect<String, String> pending(CountDownLatch started) {
+    return ActionEffect.async(token -> {
+      started.countDown();
+      return new CompletableFuture<>();
+    });
+  }
+
+  /** timeout: its timer is armed while the effect runs; at the deadline the outcome is TimedOut and the effect is cancelled with it. */
+  @Test
+  void aTimeoutExpiresAtItsDeadlineAndCancelsItsEffect() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<Outcome<String, String>> innerExit = new AtomicReference<>();
+    EffectHandle<String, String> handle = runtime.submit(pending(started).onExit(innerExit::set).timeout(SECOND));
+
+    awaitLatch(started, "the timed effect started");
+    assertThat(time.pendingTimers()).as("the timeout's timer is armed").isEqualTo(1);
+    time.advance(SECOND);
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SECOND)));
+    within().untilAsserted(() -> assertThat(innerExit.get()).as("the timed effect's onExit")
+        .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SECOND))));
+    awaitQuiescent(runtime);
+    assertThat(time.pendingTimers()).isZero();
+  }
+
+  /** timeoutTo: at the deadline the fallback is the outcome, and the effect is still cancelled with TimedOut. */
+  @Test
+  void aTimeoutWithAFallbackRunsTheFallbackAndCancelsItsEffect() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<Outcome<String, String>> innerExit = new AtomicReference<>();
+    EffectHandle<String, String> handle = runtime.submit(
+        pending(started).onExit(innerExit::set).timeoutTo(SECOND, ActionEffect.succeed("fallback")));
+
+    awaitLatch(started, "the timed effect started");
+    time.advance(SECOND);
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("fallback"));
+    within().untilAsserted(() -> assertThat(innerExit.get()).as("the timed effect's onExit")
+        .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SECOND))));
+  }
+
+  /** timeout with a listener: the listener is told of the expiry before the outcome, and the effect is still cancelled. */
+  @Test
+  void aListenerIsToldOfAnExpiredTimeoutAndTheEffectIsStillCancelled() throws Exception {
+    List<Duration> expiries = new CopyOnWriteArrayList<>();
+    ApplicationRuntime observed = newRuntime(builder -> builder.listener(new RuntimeListener() {
+      @Override
+      public void timedOut(EffectInfo effect, long stepId, Duration after) {
+        expiries.add(after);
+      }
+    }));
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<Outcome<String, String>> innerExit = new AtomicReference<>();
+    EffectHandle<String, String> handle = observed.submit(pending(started).onExit(innerExit::set).timeout(SECOND));
+
+    awaitLatch(started, "the timed effect started");
+    time.advance(SECOND);
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SECOND)));
+    assertThat(expiries).as("timedOut calls seen when the outcome was").containsExactly(SECOND);
+    within().untilAsserted(() -> assertThat(innerExit.get()).as("the timed effect's onExit")
+        .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SECOND))));
+  }
+
+  /** timeout: a timer that refuses the deadline makes the outcome a Panic, and the timed effect never starts. */
+  @Test
+  void aTimeoutWhoseTimerRefusesItFaultsAndNeverStartsItsEffect() {
+    Duration refusedDelay = Duration.ofSeconds(7);
+    IllegalStateException refusal = new IllegalStateException("the timer refused");
+    Timer refusing = (delay, action) -> {
+      if (delay.equals(refusedDelay)) {
+        throw refusal;
+      }
+      return time.schedule(delay, action);
+    };
+    ApplicationRuntime refused = newRuntime(builder -> builder.timer(refusing));
+    AtomicBoolean ran = new AtomicBoolean();
+    EffectHandle<String, String> handle = refused.submit(ActionEffect.<String, String>async(token -> {
+      ran.set(true);
+      return new CompletableFuture<>();
+    }).timeout(refusedDelay));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(refusal)));
+    assertThat(ran).as("the timed effect ran").isFalse();
+    awaitQuiescent(refused);
+    assertThat(ran).as("the timed effect ran").isFalse();
+  }
+
+  /**
+   * timeout: a cancellation that lands after the effect's last check and before the timeout has
+   * forked (here from the clock the timeout reads its deadline from) ends the effect with the
+   * cause; the timed effect never starts, no timer is left behind and the tree settles.
+   */
+  @Test
+  void aTimeoutForkedByAnEffectCancelledJustBeforeTheForkNeverStartsItsEffect() {
+    AtomicReference<Thread> trapThread = new AtomicReference<>();
+    AtomicReference<Runnable> trap = new AtomicReference<>();
+    Clock trapping = () -> {
+      if (Thread.currentThread() == trapThread.get()) {
+        Runnable action = trap.getAndSet(null);
+        if (action != null) {
+          action.run();
+        }
+      }
+      return time.nanoTime();
+    };
+    ApplicationRuntime trapped = newRuntime(builder -> builder.clock(trapping));
+    AtomicBoolean ran = new AtomicBoolean();
+    ActionEffect<String, String> timed = ActionEffect.<String, String>compute(token -> {
+      ran.set(true);
+      return "ran";
+    }).timeout(SECOND);
+    EffectHandle<String, String> handle = trapped.submit(ActionEffect.<String, String>compute(token -> {
+      // The next clock read on this thread is the timeout's deadline, as it forks; the token is
+      // the root's fiber, so this cancels the effect as its handle's cancel would.
+      trap.set(() -> ((Fiber<?, ?>) token).cancelWith(new Fault.Cancelled("at the fork")));
+      trapThread.set(Thread.currentThread());
+      return "set";
+    }).flatMap(v -> timed));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("at the fork")));
+    awaitQuiescent(trapped);
+    assertThat(trap.get()).as("the trap, still armed").isNull();
+    assertThat(ran).as("the timed effect ran").isFalse();
+    assertThat(time.pendingTimers()).as("timers left behind").isZero();
+  }
+
+  // ---------------------------------------------------------------- acquireRelease
+
+  /** acquireRelease: an acquisition its effect received is released once, by the effect, with the use's outcome. */
+  @Test
+  void anAcquiredResourceIsReleasedOnceWithTheUsesOutcome() {
+    List<Map.Entry<String, Outcome<String, String>>> releases = new CopyOnWriteArrayList<>();
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.acquireRelease(
+        ActionEffect.<String, String>compute(token -> "resource"),
+        resource -> ActionEffect.<String, String>succeed(resource + " used"),
+        (resource, outcome) -> releases.add(Map.entry(resource, outcome))));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("resource used"));
+    awaitQuiescent(runtime);
+    assertThat(releases).containsExactly(Map.entry("resource", new Outcome.Success<>("resource used")));
+  }
+
+  /** acquireRelease: a resource acquired after its effect was cancelled is released at once, with the cancellation, and never used. */
+  @Test
+  void aResourceAcquiredAfterItsEffectWasCancelledIsReleasedWithTheCancellation() throws Exception {
+    CompletableFuture<String> acquisition = new CompletableFuture<>();
+    CountDownLatch acquiring = new CountDownLatch(1);
+    AtomicBoolean used = new AtomicBoolean();
+    List<Map.Entry<String, Outcome<String, String>>> releases = new CopyOnWriteArrayList<>();
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.acquireRelease(
+        ActionEffect.<String, String>async(token -> {
+          acquiring.countDown();
+          return acquisition;
+        }),
+        resource -> {
+          used.set(true);
+          return ActionEffect.<String, String>succeed(resource);
+        },
+        (resource, outcome) -> releases.add(Map.entry(resource, outcome))));
+
+    awaitLatch(acquiring, "the acquisition started");
+    handle.cancel("stop");
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+    assertThat(acquisition).as("the shielded acquisition's stage").isNotCancelled();
+    acquisition.complete("resource");
+    within().untilAsserted(() -> assertThat(releases)
+        .containsExactly(Map.entry("resource", new Outcome.Faulted<>(new Fault.Cancelled("stop")))));
+    awaitQuiescent(runtime);
+    assertThat(releases).hasSize(1);
+    assertThat(used).as("the use ran").isFalse();
+  }
+
+  /** acquireRelease: an acquisition that fails after its effect was cancelled releases nothing. */
+  @Test
+  void anAcquisitionFailingAfterItsEffectWasCancelledReleasesNothing() throws Exception {
+    CompletableFuture<String> acquisition = new CompletableFuture<>();
+    CountDownLatch acquiring = new CountDownLatch(1);
+    List<Object> releases = new CopyOnWriteArrayList<>();
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.acquireRelease(
+        ActionEffect.<String, String>async(token -> {
+          acquiring.countDown();
+          return acquisition;
+        }),
+        ActionEffect::<String, String>succeed,
+        (resource, outcome) -> releases.add(resource)));
+
+    awaitLatch(acquiring, "the acquisition started");
+    handle.cancel("stop");
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+    acquisition.completeExceptionally(new IllegalStateException("no resource"));
+    awaitQuiescent(runtime);
+    assertThat(releases).as("released after a failed acquisition").isEmpty();
+  }
+
+  /** acquireRelease: a release that throws for a late acquisition is counted as a finalizer failure and logged. */
+  @Test
+  void aThrowingReleaseOfALateAcquisitionIsCountedAndLogged() throws Exception {
+    CompletableFuture<String> acquisition = new CompletableFuture<>();
+    CountDownLatch acquiring = new CountDownLatch(1);
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.acquireRelease(
+        ActionEffect.<String, String>async(token -> {
+          acquiring.countDown();
+          return acquisition;
+        }),
+        ActionEffect::<String, String>succeed,
+        (resource, outcome) -> {
+          throw new IllegalStateException("the release broke");
+        }));
+    awaitLatch(acquiring, "the acquisition started");
+    handle.cancel("stop");
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+
+    // slf4j-simple writes to whatever System.err is at the time of the call.
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      acquisition.complete("resource");
+      awaitQuiescent(runtime);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(runtime.stats().finalizerFailures()).as("finalizer failures").isEqualTo(1);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("Releasing a resource acquired after its effect was cancelled failed")
+        .contains("the release broke");
+  }
+
+  // ---------------------------------------------------------------- cancellation and quiescence
+
+  /** Cancelling an effect suspended on all() cancels every child at once (nothing shields them). */
+  @Test
+  void cancellingAnEffectCancelsEveryChildOfItsJoin() {
+    List<Outcome<String, Integer>> childExits = new CopyOnWriteArrayList<>();
+    ActionEffect<String, Integer> child = ActionEffect.<String>sleep(HOUR).map(v -> 1).onExit(childExits::add);
+    EffectHandle<String, List<Integer>> handle = runtime.submit(ActionEffect.all(List.of(child, child)));
+
+    within().until(() -> time.pendingTimers() == 2);
+    handle.cancel("stop");
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+    Outcome<String, Integer> cancelled = new Outcome.Faulted<>(new Fault.Cancelled("stop"));
+    within().untilAsserted(() -> assertThat(childExits).as("the children's onExit").containsExactly(cancelled, cancelled));
+    assertThat(time.pendingTimers()).as("the children's sleeps were withdrawn").isZero();
+    awaitQuiescent(runtime);
+  }
+
+  /** An effect that forked a join stays in flight while it runs on after the join, and leaves once it has finished. */
+  @Test
+  void anEffectStaysInFlightAfterItsJoinUntilItHasFinished() throws Exception {
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    CountDownLatch afterJoin = new CountDownLatch(1);
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, Integer>all(List.of(
+            ActionEffect.succeed(1), ActionEffect.succeed(2), ActionEffect.succeed(3)))
+        .flatMap(values -> ActionEffect.<String, String>async(token -> {
+          afterJoin.countDown();
+          return gate;
+        })));
+
+    awaitLatch(afterJoin, "the effect went on after its join");
+    assertThat(runtime.inFlight()).as("in flight while it runs after its join").hasSize(1);
+    gate.complete("done");
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("done"));
+    awaitQuiescent(runtime);
+  }
+
+  /** A timeout's single child settling releases its parent: the finished effect leaves nothing in flight and no timer. */
+  @Test
+  void aTimedEffectThatFinishedInTimeLeavesNothingInFlightNorATimer() {
+    EffectHandle<String, String> handle =
+        runtime.submit(ActionEffect.<String, String>compute(token -> "done").timeout(HOUR));
+
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Success<>("done"));
+    awaitQuiescent(runtime);
+    assertThat(time.pendingTimers()).as("the timeout's timer was withdrawn").isZero();
+  }
+}
