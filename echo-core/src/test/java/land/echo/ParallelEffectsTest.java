@@ -30,7 +30,7 @@ class ParallelEffectsTest {
     for (int i = 0; i < 50; i++) {
       expected.add(i);
     }
-    assertThat(runtime.run(ActionEffect.all(effects)).getOrThrow()).isEqualTo(expected);
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.all(effects)).getOrThrow()).isEqualTo(expected);
   }
 
   @Test
@@ -48,17 +48,17 @@ class ParallelEffectsTest {
       return 1;
     });
     ActionEffect<String, Integer> failing = ActionEffect.<String, Integer>blocking(token -> {
-      siblingStarted.await();
+      TestRuntimes.awaitPromptly(siblingStarted, "the sibling's start");
       return 0;
     }).flatMap(x -> ActionEffect.fail("broken"));
-    Outcome<String, List<Integer>> outcome = runtime.run(ActionEffect.all(List.of(slow, failing)));
+    Outcome<String, List<Integer>> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.all(List.of(slow, failing)));
     assertThat(outcome).isEqualTo(new Outcome.Failure<>("broken"));
-    siblingInterrupted.await();
+    TestRuntimes.awaitPromptly(siblingInterrupted, "the failed all(..)'s sibling's interrupt");
   }
 
   @Test
   void allOfASingleEffectIsAListOfOne() {
-    assertThat(runtime.run(ActionEffect.all(List.of(ActionEffect.succeed("x")))).getOrThrow()).containsExactly("x");
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.all(List.of(ActionEffect.succeed("x")))).getOrThrow()).containsExactly("x");
   }
 
   @Test
@@ -73,7 +73,7 @@ class ParallelEffectsTest {
       tens.add(ten);
     }
     ActionEffect<String, Integer> hundred = ActionEffect.<String, Integer>all(tens).map(l -> l.stream().mapToInt(x -> x).sum());
-    assertThat(runtime.run(hundred).getOrThrow()).isEqualTo(100);
+    assertThat(TestRuntimes.runPromptly(runtime, hundred).getOrThrow()).isEqualTo(100);
   }
 
   @Test
@@ -91,11 +91,11 @@ class ParallelEffectsTest {
       return "loser";
     });
     ActionEffect<String, String> winner = ActionEffect.blocking(token -> {
-      loserStarted.await();
+      TestRuntimes.awaitPromptly(loserStarted, "the loser's start");
       return "winner";
     });
-    assertThat(runtime.run(ActionEffect.race(loser, winner)).getOrThrow()).isEqualTo("winner");
-    loserInterrupted.await();
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.race(loser, winner)).getOrThrow()).isEqualTo("winner");
+    TestRuntimes.awaitPromptly(loserInterrupted, "the race loser's interrupt");
   }
 
   @Test
@@ -113,11 +113,11 @@ class ParallelEffectsTest {
       return "loser";
     });
     ActionEffect<String, String> winner = ActionEffect.blocking(token -> {
-      loserStarted.await();
+      TestRuntimes.awaitPromptly(loserStarted, "the loser's start");
       return "winner";
     });
-    assertThat(runtime.run(ActionEffect.race(loser, winner)).getOrThrow()).isEqualTo("winner");
-    loserDone.await();
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.race(loser, winner)).getOrThrow()).isEqualTo("winner");
+    TestRuntimes.awaitPromptly(loserDone, "the race loser seeing its token cancelled");
     assertThat(sawCancel).isTrue();
   }
 
@@ -128,6 +128,6 @@ class ParallelEffectsTest {
       new CountDownLatch(1).await();
       return "never";
     });
-    assertThat(runtime.run(ActionEffect.race(fails, never))).isEqualTo(new Outcome.Failure<>("first"));
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.race(fails, never))).isEqualTo(new Outcome.Failure<>("first"));
   }
 }

@@ -32,6 +32,37 @@ final class TestRuntimes {
     return onVirtualTime(time, 2);
   }
 
+  /**
+   * How long a test waits for something that, unbroken, happens at once (an effect with no real
+   * delay, a cancellation's interrupt): long enough for a loaded CI machine, and short of the
+   * mutation tester's per-test timeout (its {@code timeoutConstant}, 8 s), so that a hang fails
+   * the test by assertion instead of stalling it.
+   */
+  static final Duration PROMPTLY = Duration.ofSeconds(5);
+
+  /** Runs {@code effect} and waits at most {@link #PROMPTLY} for its outcome, failing the test by assertion after that. */
+  static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect) {
+    EffectHandle<E, T> handle = runtime.submit(effect);
+    try {
+      return handle.outcome().get(PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      handle.cancel("the test gave up waiting");
+      throw new AssertionError("the effect did not complete within " + PROMPTLY, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the effect", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("the outcome future failed", e);
+    }
+  }
+
+  /** Waits at most {@link #PROMPTLY} for {@code latch}, failing the test by assertion naming {@code what} after that. */
+  static void awaitPromptly(CountDownLatch latch, String what) throws InterruptedException {
+    if (!latch.await(PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(what + " did not happen within " + PROMPTLY);
+    }
+  }
+
   /** Shuts {@code runtime} down without waiting for stragglers (they are cancelled at once). */
   static void stop(ApplicationRuntime runtime) {
     runtime.shutdown(Duration.ZERO);
