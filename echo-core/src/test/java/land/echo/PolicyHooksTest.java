@@ -61,12 +61,12 @@ class PolicyHooksTest {
   @Test
   void oneGenericPolicyGuardsEffectsOfAnyValueType() throws Exception {
     Policy<String> policy = PolicyHooksTest::budget;
-    assertThat(runtime.run(APP.succeed(1).via(policy)).getOrThrow()).isEqualTo(1);
-    assertThat(runtime.run(APP.succeed("text").via(policy)).getOrThrow()).isEqualTo("text");
+    assertThat(TestRuntimes.runPromptly(runtime, APP.succeed(1).via(policy)).getOrThrow()).isEqualTo(1);
+    assertThat(TestRuntimes.runPromptly(runtime, APP.succeed("text").via(policy)).getOrThrow()).isEqualTo("text");
     EffectHandle<String, Integer> slow = runtime.submit(APP.<Integer>never().via(policy));
-    await().until(() -> time.pendingTimers() == 1);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND);
-    assertThat(slow.join()).isEqualTo(Outcome.failure("too slow"));
+    assertThat(TestRuntimes.joinPromptly(slow)).isEqualTo(Outcome.failure("too slow"));
   }
 
   @Test
@@ -98,9 +98,9 @@ class PolicyHooksTest {
     };
     ActionEffect<String, Integer> guarded = APP.<Integer>fail("down").named("lookup").via(orZero);
 
-    assertThat(runtime.run(guarded)).isEqualTo(Outcome.success(0));
+    assertThat(TestRuntimes.runPromptly(runtime, guarded)).isEqualTo(Outcome.success(0));
     assertThat(guarded.name()).isEqualTo("lookup");
-    assertThat(runtime.run(APP.succeed(4).via(orZero))).isEqualTo(Outcome.success(4));
+    assertThat(TestRuntimes.runPromptly(runtime, APP.succeed(4).via(orZero))).isEqualTo(Outcome.success(4));
   }
 
   @Test
@@ -150,9 +150,9 @@ class PolicyHooksTest {
   void aPolicyMeasuresLatencyOnVirtualTime() {
     AtomicLong lastNanos = new AtomicLong(-1);
     EffectHandle<String, Void> handle = runtime.submit(APP.sleep(Duration.ofMillis(300)).via(measuring(lastNanos)));
-    await().until(() -> time.pendingTimers() == 1);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 1);
     time.advance(Duration.ofMillis(300));
-    assertThat(handle.join().isSuccess()).isTrue();
+    assertThat(TestRuntimes.joinPromptly(handle).isSuccess()).isTrue();
     assertThat(lastNanos).hasValue(Duration.ofMillis(300).toNanos());
   }
 
@@ -169,11 +169,11 @@ class PolicyHooksTest {
     }).onExit(loserSaw::add).ensuring(loserUnwound::countDown);
     ActionEffect<String, Integer> failing = APP.fail("fast failure");
     ActionEffect<String, Integer> winner = APP.blocking(token -> {
-      loserStarted.await();
+      TestRuntimes.awaitPromptly(loserStarted, "the losing child's start");
       return 3;
     });
-    assertThat(runtime.run(APP.firstSuccess(List.of(loser, failing, winner))).getOrThrow()).isEqualTo(3);
-    loserUnwound.await();
+    assertThat(TestRuntimes.runPromptly(runtime, APP.firstSuccess(List.of(loser, failing, winner))).getOrThrow()).isEqualTo(3);
+    TestRuntimes.awaitPromptly(loserUnwound, "the losing child's unwinding");
     assertThat(loserSaw).containsExactly(Outcome.faulted(new Fault.Cancelled("another effect succeeded first")));
   }
 
@@ -186,7 +186,7 @@ class PolicyHooksTest {
     AtomicInteger ensured = new AtomicInteger();
     ActionEffect<String, Integer> loser = APP.<Integer>never().onExit(loserSaw::add).ensuring(ensured::incrementAndGet);
 
-    assertThat(single.run(APP.firstSuccess(List.of(APP.succeed(3), loser))).getOrThrow()).isEqualTo(3);
+    assertThat(TestRuntimes.runPromptly(single, APP.firstSuccess(List.of(APP.succeed(3), loser))).getOrThrow()).isEqualTo(3);
     ShutdownReport report = single.shutdown(Duration.ofSeconds(10)); // waits until the loser has settled
 
     assertThat(report.cancelled()).isZero();
@@ -200,9 +200,9 @@ class PolicyHooksTest {
     ActionEffect<String, Integer> failing = APP.fail("fast failure");
     EffectHandle<String, Integer> handle = runtime.submit(
         APP.firstSuccess(List.of(failing, APP.sleep(HALF_SECOND).map(x -> 2))));
-    await().until(() -> time.pendingTimers() == 1);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND);
-    assertThat(handle.join()).isEqualTo(Outcome.success(2));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.success(2));
   }
 
   @Test
@@ -210,9 +210,9 @@ class PolicyHooksTest {
     ActionEffect<String, Integer> first = APP.fail("first");
     ActionEffect<String, Integer> last = APP.sleep(HALF_SECOND).flatMap(x -> APP.fail("last"));
     EffectHandle<String, Integer> handle = runtime.submit(APP.firstSuccess(List.of(last, first)));
-    await().until(() -> time.pendingTimers() == 1);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND);
-    assertThat(handle.join()).isEqualTo(Outcome.failure("last"));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.failure("last"));
   }
 
   @Test
@@ -225,29 +225,29 @@ class PolicyHooksTest {
     });
     EffectHandle<String, String> handle = runtime.submit(
         APP.firstSuccess(List.of(call, APP.sleep(HALF_SECOND).flatMap(x -> call))));
-    await().until(() -> time.pendingTimers() == 2);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 2);
     time.advance(HALF_SECOND);
-    await().until(() -> time.pendingTimers() == 2 && calls.get() == 2);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 2 && calls.get() == 2);
     time.advance(Duration.ofMillis(100));
-    assertThat(handle.join()).isEqualTo(Outcome.success("call 2"));
-    await().until(() -> time.pendingTimers() == 0);
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.success("call 2"));
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 0);
   }
 
   @Test
   void neverEndsOnlyWhenCancelled() {
     EffectHandle<String, Integer> handle = runtime.submit(APP.never());
     // Another effect runs to its end meanwhile; the never-ending one is still pending.
-    assertThat(runtime.run(APP.succeed("marker")).isSuccess()).isTrue();
+    assertThat(TestRuntimes.runPromptly(runtime, APP.succeed("marker")).isSuccess()).isTrue();
     assertThat(handle.isDone()).isFalse();
     handle.cancel("stop");
-    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
   }
 
   @Test
   void neverLosesEveryRace() {
     EffectHandle<String, Integer> handle = runtime.submit(APP.race(APP.never(), APP.sleep(HALF_SECOND).map(x -> 1)));
-    await().until(() -> time.pendingTimers() == 1);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND);
-    assertThat(handle.join()).isEqualTo(Outcome.success(1));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.success(1));
   }
 }

@@ -31,10 +31,11 @@ import org.slf4j.event.Level;
  * Pins {@code ShutdownSequence} (issue 13): every wait of the shutdown that a mutant could turn
  * into a hang is watched here with a bound of 2 s on something the unmutated code does at once (no
  * real delay; virtual time for the drain, the grace and the hooks' timeouts), so a lost wake-up
- * fails by assertion instead of by PIT's timeout.
+ * fails by assertion instead of by PIT's timeout. Named after the class it pins, so that PIT tries it
+ * first for that class's mutants, before tests whose waits are unbounded.
  */
 @Timeout(30)
-class ShutdownPinTest {
+class ShutdownSequenceTest {
   private static final Duration HOOK_TIMEOUT = Duration.ofSeconds(5);
 
   private final VirtualTime time = new VirtualTime();
