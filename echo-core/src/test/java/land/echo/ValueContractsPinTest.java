@@ -77,6 +77,8 @@ class ValueContractsPinTest {
         .isEqualTo(new Outcome.Success<>(8L));
     assertThat(runtime.run(APP.async(Clock2.class, (c, token) -> CompletableFuture.completedFuture(c.ticks() + 2),
         AsyncCancelMode.CANCEL_FUTURE))).isEqualTo(new Outcome.Success<>(9L));
+    assertThat(runtime.run(APP.async(token -> CompletableFuture.completedFuture(11L), AsyncCancelMode.CANCEL_FUTURE)))
+        .isEqualTo(new Outcome.Success<>(11L));
     assertThat(runtime.run(ActionEffect.<String, Long, Clock2>async(Clock2.class,
         (c, token) -> CompletableFuture.completedFuture(c.ticks() + 3)))).isEqualTo(new Outcome.Success<>(10L));
   }

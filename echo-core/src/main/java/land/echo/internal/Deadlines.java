@@ -40,25 +40,24 @@ public final class Deadlines {
    * or its join) is given, or empty if it runs under none; zero once that deadline has passed.
    */
   public static Optional<Duration> remaining(Clock clock, Object link) {
+    // Each deadline is compared as its distance from now, which cannot wrap the way two raw
+    // nanoTime readings can, so the earliest is a plain minimum.
+    long now = clock.nanoTime();
     boolean found = false;
-    long earliest = 0;
+    long least = Long.MAX_VALUE;
     Object l = link;
     while (l instanceof Join j) {
-      if (j instanceof Join.Timeout t && (!found || t.deadlineAt - earliest < 0)) {
-        earliest = t.deadlineAt;
+      if (j instanceof Join.Timeout t) {
+        least = Math.min(least, t.deadlineAt - now);
         found = true;
       }
       l = j.parent.link();
     }
-    if (l instanceof HandleFuture<?, ?> handle && handle.deadline instanceof RootDeadline root
-        && (!found || root.at() - earliest < 0)) {
-      earliest = root.at();
+    if (l instanceof HandleFuture<?, ?> handle && handle.deadline instanceof RootDeadline root) {
+      least = Math.min(least, root.at() - now);
       found = true;
     }
-    if (!found) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.ofNanos(Math.max(0, earliest - clock.nanoTime())));
+    return found ? Optional.of(Duration.ofNanos(Math.max(0, least))) : Optional.empty();
   }
 
   /**
