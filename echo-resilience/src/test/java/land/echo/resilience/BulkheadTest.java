@@ -254,7 +254,8 @@ class BulkheadTest {
   }
 
   private static void within2s(String what, BooleanSupplier condition) {
-    await(what).atMost(Duration.ofSeconds(2)).until(condition::getAsBoolean);
+    await(what).atMost(Duration.ofSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        .until(condition::getAsBoolean);
   }
 
   private static <T> Outcome<String, T> done(EffectHandle<String, T> handle, String what) {
@@ -448,5 +449,56 @@ class BulkheadTest {
     assertThat(done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
     within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
+
+  /**
+   * An adaptive limit that grows while calls are queued admits them into the new slots at once:
+   * one completion that raises the limit from 25 to 26 lets both queued calls in together (one into
+   * the new slot, one into the slot given back), not one after the other.
+   */
+  @Test
+  void aGrowingAdaptiveLimitAdmitsQueuedCallsIntoTheNewSlots() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(25).maxQueued(10).adaptive(1, 100).build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    for (int i = 1; i <= 25; i++) {
+      // The last holder, started with all 25 slots in use, ends first: its 100 ms is the first sample.
+      Duration sleep = i == 25 ? Duration.ofMillis(100) : Duration.ofSeconds(10);
+      int started = i;
+      runtime.submit(APP.sleep(sleep).map(ignored -> "holder").via(bulkhead.policy()));
+      within2s("holder " + i + " takes a slot",
+          () -> bulkhead.snapshot().inUse() == started && time.pendingTimers() == started);
+      time.advance(Duration.ofMillis(1));
+    }
+    runtime.submit(APP.sleep(Duration.ofSeconds(10)).map(ignored -> "first").via(bulkhead.policy()));
+    runtime.submit(APP.sleep(Duration.ofSeconds(10)).map(ignored -> "second").via(bulkhead.policy()));
+    within2s("both calls queue", () -> bulkhead.snapshot().queued() == 2);
+
+    time.advance(Duration.ofMillis(99)); // the last holder ends: 0.8 x 25 + 0.2 x (25 + 5) = 26
+
+    within2s("both queued calls start", () -> time.pendingTimers() == 26);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(26, 26, 0, 0));
+    assertThat(events).filteredOn(PolicyEvent.LimitChanged.class::isInstance)
+        .containsExactly(new PolicyEvent.LimitChanged("db", 25, 26));
+  }
+
+  /**
+   * The adaptive limit is fed each call's own latency: five calls of 100 ms, one at a time and a
+   * second apart, move a limit of 1 through 1.2, 1.42, 1.66, 1.92 to 2.19 (a latency read wrongly,
+   * e.g. growing with the time of day, holds it at 1).
+   */
+  @Test
+  void theAdaptiveLimitIsFedEachCallsOwnLatency() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(0).adaptive(1, 100).build();
+    for (int i = 1; i <= 5; i++) {
+      EffectHandle<String, String> call =
+          runtime.submit(APP.sleep(Duration.ofMillis(100)).map(ignored -> "call").via(bulkhead.policy()));
+      within2s("call " + i + " starts", () -> time.pendingTimers() == 1);
+      time.advance(Duration.ofMillis(100));
+      assertThat(done(call, "call " + i)).isEqualTo(Outcome.success("call"));
+      within2s("call " + i + " gives its slot back", () -> bulkhead.snapshot().inUse() == 0);
+      assertThat(bulkhead.snapshot().limit()).as("the limit after call %d", i).isEqualTo(i < 5 ? 1 : 2);
+      time.advance(Duration.ofMillis(900));
+    }
   }
 }

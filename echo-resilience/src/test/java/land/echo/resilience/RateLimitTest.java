@@ -191,7 +191,8 @@ class RateLimitTest {
 
 
   private static void within2s(String what, BooleanSupplier condition) {
-    await(what).atMost(Duration.ofSeconds(2)).until(condition::getAsBoolean);
+    await(what).atMost(Duration.ofSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        .until(condition::getAsBoolean);
   }
 
   private static <T> Outcome<String, T> done(EffectHandle<String, T> handle, String what) {
