@@ -204,5 +204,15 @@ class PoliciesPinTest {
     time.advance(Duration.ofMillis(1));
     run(APP.succeed(0).via(hedge.policy()));
     assertThat(hedge.snapshot().delay()).isEqualTo(Duration.ofMillis(5));
+    // Slower calls within the next interval do not move the delay until that interval ends.
+    List<PolicyEvent> unsubscribed = new CopyOnWriteArrayList<>();
+    hedge.onEvent(unsubscribed::add).close();
+    calls(hedge, 3); // 40 ms each
+    run(APP.succeed(0).via(hedge.policy()));
+    assertThat(hedge.snapshot().delay()).isEqualTo(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(880)); // 2 s: the next interval ends
+    run(APP.succeed(0).via(hedge.policy()));
+    assertThat(hedge.snapshot().delay()).isBetween(Duration.ofMillis(39), Duration.ofMillis(41));
+    assertThat(unsubscribed).isEmpty();
   }
 }
