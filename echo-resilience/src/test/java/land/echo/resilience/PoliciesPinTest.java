@@ -2,7 +2,6 @@ package land.echo.resilience;
 
 import static land.echo.resilience.Runtimes.APP;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
@@ -22,15 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Pins the fallback's trigger and event text, the result cache's configuration, invalidation,
- * fault handling and injected clock, and the hedge's delay update at its boundaries (issue 13),
- * on virtual time with every wait bounded at 2 s.
+ * Pins the fallback's trigger and event text, and the hedge's delay update at its boundaries
+ * (issue 13), on virtual time with every wait bounded at 2 s.
  */
 @Timeout(30)
 class PoliciesPinTest {
   private final VirtualTime time = new VirtualTime();
   private final ApplicationRuntime runtime = Runtimes.onVirtualTime(time);
-  private final AtomicInteger loads = new AtomicInteger();
 
   @AfterEach
   void stop() {
@@ -45,10 +42,6 @@ class PoliciesPinTest {
     } catch (InterruptedException | ExecutionException e) {
       return fail("the call failed to be awaited", e);
     }
-  }
-
-  private ActionEffect<String, String> load(String id) {
-    return APP.suspend(() -> APP.succeed(id + "#" + loads.incrementAndGet())).named("user");
   }
 
   // ---- Fallback -------------------------------------------------------------------------------
@@ -101,57 +94,6 @@ class PoliciesPinTest {
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f ->
         assertThat(f.fault()).isInstanceOfSatisfying(Fault.Panic.class, p ->
             assertThat(p.cause()).isInstanceOf(NullPointerException.class).hasMessage("fallback replacement")));
-  }
-
-  // ---- ResultCache ----------------------------------------------------------------------------
-
-  /** The defaults, the text and the checks of a result cache. */
-  @Test
-  void aResultCachesDefaultsAndChecks() {
-    ResultCache cache = ResultCache.builder("users", runtime).build();
-    assertThat(cache.config()).isEqualTo(new ResultCache.Config("users", Duration.ofMinutes(1), 10_000, false));
-    assertThat(cache.toString()).isEqualTo("ResultCache[users, Snapshot[size=0, hits=0, misses=0, evictions=0]]");
-    assertThat(ResultCache.builder("c", runtime).maximumSize(1).cacheFailures(true).build().config())
-        .isEqualTo(new ResultCache.Config("c", Duration.ofMinutes(1), 1, true));
-    assertThatThrownBy(() -> ResultCache.builder("c", runtime).maximumSize(0).build())
-        .hasMessage("maximumSize must be at least 1, was 0");
-    assertThatThrownBy(() -> cache.keyed(null)).hasMessage("argumentKey");
-    assertThatThrownBy(() -> ResultCache.builder("c", runtime).clock(null)).hasMessage("clock");
-  }
-
-  /** invalidateAll drops the cached entries: the next call loads again. */
-  @Test
-  void invalidateAllDropsTheEntries() {
-    ResultCache cache = ResultCache.builder("users", runtime).build();
-    assertThat(run(load("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#1"));
-    cache.invalidateAll();
-    assertThat(cache.snapshot().size()).isZero();
-    assertThat(run(load("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#2"));
-  }
-
-  /** Faults are never cached, even when failures are. */
-  @Test
-  void faultsAreNeverCachedEvenWithCacheFailures() {
-    ResultCache cache = ResultCache.builder("users", runtime).cacheFailures(true).build();
-    ActionEffect<String, String> panicking = APP.<String>suspend(() -> {
-      loads.incrementAndGet();
-      throw new IllegalStateException("boom");
-    }).named("user");
-    assertThat(run(panicking.via(cache.keyed("k")))).isInstanceOf(Outcome.Faulted.class);
-    assertThat(run(panicking.via(cache.keyed("k")))).isInstanceOf(Outcome.Faulted.class);
-    assertThat(loads).hasValue(2);
-  }
-
-  /** A clock given to the builder decides expiry, not the runtime's. */
-  @Test
-  void aGivenClockDecidesExpiry() {
-    VirtualTime own = new VirtualTime();
-    ResultCache cache = ResultCache.builder("users", runtime).ttl(Duration.ofMinutes(1)).clock(own).build();
-    run(load("ada").via(cache.keyed("ada")));
-    time.advance(Duration.ofMinutes(10));
-    assertThat(run(load("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#1"));
-    own.advance(Duration.ofMinutes(1));
-    assertThat(run(load("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#2"));
   }
 
   // ---- Hedge ----------------------------------------------------------------------------------
