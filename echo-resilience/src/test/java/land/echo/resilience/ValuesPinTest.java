@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import land.echo.Priority;
 import land.echo.resilience.CircuitBreaker.State;
 import org.junit.jupiter.api.Test;
@@ -207,5 +208,23 @@ class ValuesPinTest {
     assertThatThrownBy(() -> Fallback.<String, Integer>of("f", null)).hasMessage("replacement");
     assertThatThrownBy(() -> Fallback.<String, Integer>builder("f").when(null).to(o -> Runtimes.APP.succeed(1)).build())
         .hasMessage("when");
+  }
+
+  /** Every policy's onEvent returns a registration that closes (idempotently). */
+  @Test
+  void everyOnEventReturnsAClosableRegistration() {
+    java.util.function.Consumer<PolicyEvent> ignore = event -> { };
+    List<Subscription> subscriptions = List.of(
+        CircuitBreaker.ofDefaults("b").onEvent(ignore),
+        RateLimit.of("r", 1, Duration.ofSeconds(1)).onEvent(ignore),
+        Bulkhead.of("k", 1, 0).onEvent(ignore),
+        AdaptiveTimeout.ofDefaults("t").onEvent(ignore),
+        Hedge.builder("h").build().onEvent(ignore),
+        Fallback.of("f", Runtimes.APP.succeed(1)).onEvent(ignore));
+    subscriptions.forEach(s -> {
+      s.close();
+      s.close();
+    });
+    assertThat(subscriptions).hasSize(6).doesNotContainNull();
   }
 }
