@@ -138,4 +138,18 @@ class AdaptiveTimeoutTest {
     assertThatThrownBy(() -> builder().window(SECOND, Duration.ofSeconds(2)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
   }
+
+  /** A call that triggers an update while samples are still too few gets the current budget. */
+  @Test
+  void aCallTriggeringAnUpdateBelowMinSamplesKeepsTheCurrentBudget() throws Exception {
+    AdaptiveTimeout timeout = builder().initial(SECOND, 1_000).build();
+    runtime.run(APP.succeed(0).named("lookup").via(timeout.policy()));
+    time.advance(Duration.ofSeconds(5)); // the next call updates: 1 sample of the 1,000 needed
+    EffectHandle<String, Void> call = runtime.submit(APP.sleep(Duration.ofMillis(500)).named("lookup").via(timeout.policy()));
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1))
+        .until(() -> call.isDone() || time.pendingTimers() == 2);
+    time.advance(Duration.ofMillis(500));
+    assertThat(call.outcome().get(2, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Outcome.success(null));
+    assertThat(timeout.currentTimeout("lookup")).isEqualTo(SECOND);
+  }
 }

@@ -3,6 +3,7 @@ package land.echo.resilience;
 import static land.echo.resilience.Runtimes.APP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -10,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
 import land.echo.EffectHandle;
@@ -233,5 +238,267 @@ class BulkheadTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLimit");
     assertThatThrownBy(() -> Bulkhead.builder("b").adaptive(1, 2).maxConcurrent(3).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConcurrent");
+  }
+
+  // ---- Pinned for issue 13: admission, queueing, shedding and hand-over on virtual time. Every
+  // wait below is for something the unmutated bulkhead does at once, bounded at 2 s, so that a lost
+  // slot or a waiter never woken fails by assertion instead of hanging.
+
+  private static final Duration HOLD = Duration.ofSeconds(1);
+
+
+
+  /** An effect that holds its slot for {@link #HOLD} of virtual time, then returns {@code name}. */
+  private static ActionEffect<String, String> holding(String name) {
+    return APP.sleep(HOLD).map(ignored -> name);
+  }
+
+  private static void within2s(String what, BooleanSupplier condition) {
+    await(what).atMost(Duration.ofSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        .until(condition::getAsBoolean);
+  }
+
+  private static <T> Outcome<String, T> done(EffectHandle<String, T> handle, String what) {
+    try {
+      return handle.outcome().get(2, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return fail(what + " did not end within 2 s: a slot was lost or a waiter never woken");
+    } catch (InterruptedException | ExecutionException e) {
+      return fail(what + " failed to be awaited", e);
+    }
+  }
+
+  /** Starts a call that holds the only slot, and waits until it does. */
+  private EffectHandle<String, String> hold(Bulkhead bulkhead) {
+    EffectHandle<String, String> holder = runtime.submit(holding("holder").via(bulkhead.policy()));
+    within2s("the holder takes the slot", () -> bulkhead.snapshot().inUse() == 1 && time.pendingTimers() == 1);
+    return holder;
+  }
+
+  /** Ends the holder's sleep. */
+  private void releaseHolder() {
+    time.advance(HOLD);
+  }
+
+  /** A call that finds a free slot runs at once and gives the slot back when it ends. */
+  @Test
+  void aCallWithAFreeSlotRunsAndGivesItBack() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    assertThat(done(runtime.submit(APP.succeed("a").via(bulkhead.policy())), "a call")).isEqualTo(Outcome.success("a"));
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+    assertThat(done(runtime.submit(APP.<String>fail("down").via(bulkhead.policy())), "a call")).isEqualTo(Outcome.failure("down"));
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
+
+  /** With every slot taken a call queues (it neither runs beside the holder nor is refused). */
+  @Test
+  void aCallFindingEverySlotTakenQueues() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 0, 0));
+
+    EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
+    within2s("the call queues or gets in", () -> bulkhead.snapshot().queued() == 1 || waiter.isDone());
+
+    assertThat(waiter.isDone()).as("ran beside the holder").isFalse();
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 0));
+    releaseHolder();
+    assertThat(done(holder, "the holder")).isEqualTo(Outcome.success("holder"));
+    assertThat(done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    within2s("the waiter gives the slot back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
+
+  /** A call finding the queue exactly full is refused at once, the holder keeping its slot. */
+  @Test
+  void aCallFindingTheQueueExactlyFullIsRefused() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
+    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+
+    Outcome<String, String> refused = done(runtime.submit(APP.succeed("late").via(bulkhead.policy())), "the refusal");
+
+    assertThat(Runtimes.rejectionOf(refused)).isEqualTo(new BulkheadFull("db", Priority.NORMAL, 1, 1, false));
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 1));
+    releaseHolder();
+    assertThat(done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(done(waiter, "the waiter").isSuccess()).isTrue();
+    within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+  }
+
+  /** With no queue a call finding the slot taken is refused at once. */
+  @Test
+  void withNoQueueABusyBulkheadRefusesAtOnce() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 0);
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    List<PolicyEvent> unsubscribed = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(unsubscribed::add).close();
+    EffectHandle<String, String> holder = hold(bulkhead);
+
+    Outcome<String, String> refused =
+        done(runtime.submit(APP.succeed("x").via(bulkhead.policy()), Priority.HIGH), "the refusal");
+
+    BulkheadFull full = new BulkheadFull("db", Priority.HIGH, 1, 0, false);
+    assertThat(Runtimes.rejectionOf(refused)).isEqualTo(full);
+    assertThat(events).containsExactly(new PolicyEvent.CallRejected("db", full));
+    assertThat(unsubscribed).isEmpty();
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 0, 1));
+    releaseHolder();
+    assertThat(done(holder, "the holder").isSuccess()).isTrue();
+    within2s("the slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+  }
+
+  /** A full queue sheds only a strictly less urgent waiter: equal or more urgent ones stay. */
+  @Test
+  void aFullQueueShedsOnlyAStrictlyLessUrgentWaiter() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> normal = runtime.submit(APP.succeed("normal").via(bulkhead.policy()));
+    within2s("the NORMAL call queues", () -> bulkhead.snapshot().queued() == 1);
+
+    Outcome<String, String> sameLevel = done(runtime.submit(APP.succeed("n2").via(bulkhead.policy())), "a NORMAL refusal");
+    Outcome<String, String> lower =
+        done(runtime.submit(APP.succeed("low").via(bulkhead.policy()), Priority.LOW), "a LOW refusal");
+
+    assertThat(Runtimes.rejectionOf(sameLevel)).isEqualTo(new BulkheadFull("db", Priority.NORMAL, 1, 1, false));
+    assertThat(Runtimes.rejectionOf(lower)).isEqualTo(new BulkheadFull("db", Priority.LOW, 1, 1, false));
+    assertThat(normal.isDone()).isFalse();
+    releaseHolder();
+    assertThat(done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(done(normal, "the queued NORMAL call")).isEqualTo(Outcome.success("normal"));
+    within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot().rejected()).isEqualTo(2);
+  }
+
+  /** A more urgent call sheds the queued one, which is refused as shed and published; it then runs. */
+  @Test
+  void aMoreUrgentCallShedsTheQueuedOneAndRunsInItsPlace() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> low = runtime.submit(APP.succeed("low").via(bulkhead.policy()), Priority.LOW);
+    within2s("the LOW call queues", () -> bulkhead.snapshot().queued() == 1);
+
+    EffectHandle<String, String> high = runtime.submit(APP.succeed("high").via(bulkhead.policy()), Priority.HIGH);
+
+    BulkheadFull shed = new BulkheadFull("db", Priority.LOW, 1, 1, true);
+    assertThat(Runtimes.rejectionOf(done(low, "the shed call"))).isEqualTo(shed);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 1));
+    releaseHolder();
+    assertThat(done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(done(high, "the HIGH call")).isEqualTo(Outcome.success("high"));
+    within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(events).filteredOn(PolicyEvent.CallRejected.class::isInstance)
+        .containsExactly(new PolicyEvent.CallRejected("db", shed));
+  }
+
+  /** A waiter granted the slot publishes how long it waited, on the policy's time. */
+  @Test
+  void aWaiterPublishesHowLongItWaited() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    done(runtime.submit(APP.succeed("first").via(bulkhead.policy())), "a call"); // the policy's time starts here
+    time.advance(Duration.ofSeconds(5));
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()), Priority.LOW);
+    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+
+    releaseHolder();
+
+    assertThat(done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    assertThat(events).containsExactly(new PolicyEvent.PermitWaited("db", Priority.LOW, HOLD));
+  }
+
+  /** A cancelled waiter leaves the queue; the slot, when released, is not handed to it. */
+  @Test
+  void aCancelledWaiterLeavesTheQueueAndTheSlotReturnsToThePool() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
+    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+
+    waiter.cancel();
+
+    assertThat(done(waiter, "the cancelled waiter")).isInstanceOf(Outcome.Faulted.class);
+    within2s("the waiter leaves the queue", () -> bulkhead.snapshot().queued() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 0, 0));
+    releaseHolder();
+    assertThat(done(holder, "the holder").isSuccess()).isTrue();
+    within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+    assertThat(done(runtime.submit(APP.succeed("next").via(bulkhead.policy())), "the next call"))
+        .isEqualTo(Outcome.success("next"));
+  }
+
+  /** A cancelled holder gives its slot to the waiter. */
+  @Test
+  void aCancelledHolderHandsItsSlotToTheWaiter() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
+    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+
+    holder.cancel();
+
+    assertThat(done(holder, "the cancelled holder")).isInstanceOf(Outcome.Faulted.class);
+    assertThat(done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
+
+  /**
+   * An adaptive limit that grows while calls are queued admits them into the new slots at once:
+   * one completion that raises the limit from 25 to 26 lets both queued calls in together (one into
+   * the new slot, one into the slot given back), not one after the other.
+   */
+  @Test
+  void aGrowingAdaptiveLimitAdmitsQueuedCallsIntoTheNewSlots() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(25).maxQueued(10).adaptive(1, 100).build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    for (int i = 1; i <= 25; i++) {
+      // The last holder, started with all 25 slots in use, ends first: its 100 ms is the first sample.
+      Duration sleep = i == 25 ? Duration.ofMillis(100) : Duration.ofSeconds(10);
+      int started = i;
+      runtime.submit(APP.sleep(sleep).map(ignored -> "holder").via(bulkhead.policy()));
+      within2s("holder " + i + " takes a slot",
+          () -> bulkhead.snapshot().inUse() == started && time.pendingTimers() == started);
+      time.advance(Duration.ofMillis(1));
+    }
+    runtime.submit(APP.sleep(Duration.ofSeconds(10)).map(ignored -> "first").via(bulkhead.policy()));
+    runtime.submit(APP.sleep(Duration.ofSeconds(10)).map(ignored -> "second").via(bulkhead.policy()));
+    within2s("both calls queue", () -> bulkhead.snapshot().queued() == 2);
+
+    time.advance(Duration.ofMillis(99)); // the last holder ends: 0.8 x 25 + 0.2 x (25 + 5) = 26
+
+    within2s("both queued calls start", () -> time.pendingTimers() == 26);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(26, 26, 0, 0));
+    assertThat(events).filteredOn(PolicyEvent.LimitChanged.class::isInstance)
+        .containsExactly(new PolicyEvent.LimitChanged("db", 25, 26));
+  }
+
+  /**
+   * The adaptive limit is fed each call's own latency: five calls of 100 ms, one at a time and a
+   * second apart, move a limit of 1 through 1.2, 1.42, 1.66, 1.92 to 2.19 (a latency read wrongly,
+   * e.g. growing with the time of day, holds it at 1).
+   */
+  @Test
+  void theAdaptiveLimitIsFedEachCallsOwnLatency() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(0).adaptive(1, 100).build();
+    for (int i = 1; i <= 5; i++) {
+      EffectHandle<String, String> call =
+          runtime.submit(APP.sleep(Duration.ofMillis(100)).map(ignored -> "call").via(bulkhead.policy()));
+      within2s("call " + i + " starts", () -> time.pendingTimers() == 1);
+      time.advance(Duration.ofMillis(100));
+      assertThat(done(call, "call " + i)).isEqualTo(Outcome.success("call"));
+      within2s("call " + i + " gives its slot back", () -> bulkhead.snapshot().inUse() == 0);
+      assertThat(bulkhead.snapshot().limit()).as("the limit after call %d", i).isEqualTo(i < 5 ? 1 : 2);
+      time.advance(Duration.ofMillis(900));
+    }
   }
 }

@@ -289,4 +289,30 @@ class CircuitBreakerTest {
     };
     assertThat(seen).isEqualTo("open payments");
   }
+
+  // ---- Pinned for issue 13: the classification itself, so that a mutant is caught at once.
+
+  /** Failures, panics and timeouts count as failures; successes, cancellations and rejections do not. */
+  @Test
+  void theDefaultFailureClassification() {
+    assertThat(CircuitBreaker.defaultFailure(Outcome.failure("x"))).isTrue();
+    assertThat(CircuitBreaker.defaultFailure(Outcome.faulted(new Fault.Panic(new IllegalStateException())))).isTrue();
+    assertThat(CircuitBreaker.defaultFailure(Outcome.faulted(new Fault.TimedOut(Duration.ofSeconds(1))))).isTrue();
+    assertThat(CircuitBreaker.defaultFailure(Outcome.success(1))).isFalse();
+    assertThat(CircuitBreaker.defaultFailure(Outcome.faulted(new Fault.Cancelled("gone")))).isFalse();
+    assertThat(CircuitBreaker.defaultFailure(
+        Outcome.faulted(Fault.Rejected.by(new RateLimited("r", Duration.ZERO))))).isFalse();
+  }
+
+  /** Cancellations and other policies' rejections are ignored; everything else is recorded. */
+  @Test
+  void theDefaultIgnoreClassification() {
+    assertThat(CircuitBreaker.defaultIgnore(Outcome.faulted(new Fault.Cancelled("gone")))).isTrue();
+    assertThat(CircuitBreaker.defaultIgnore(
+        Outcome.faulted(Fault.Rejected.by(new RateLimited("r", Duration.ZERO))))).isTrue();
+    assertThat(CircuitBreaker.defaultIgnore(Outcome.success(1))).isFalse();
+    assertThat(CircuitBreaker.defaultIgnore(Outcome.failure("x"))).isFalse();
+    assertThat(CircuitBreaker.defaultIgnore(Outcome.faulted(new Fault.TimedOut(Duration.ofSeconds(1))))).isFalse();
+    assertThat(CircuitBreaker.defaultIgnore(Outcome.faulted(new Fault.Panic(new IllegalStateException())))).isFalse();
+  }
 }

@@ -116,4 +116,43 @@ class HedgeTest {
     assertThatThrownBy(() -> Hedge.builder("h").initialDelay(Duration.ZERO, 1).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialDelay");
   }
+
+  /**
+   * The hedged fraction is enforced call by call: with at most half the calls hedged, the 1st and
+   * 3rd calls get no backup (1 > 0.5, 2 > 1.5) and the 2nd and 4th do (1 <= 1, 2 <= 2). A hedged
+   * call ends as soon as its backup answers; waits are bounded at 2 s (nothing real is waited for).
+   */
+  @Test
+  void theHedgedFractionIsEnforcedCallByCall() {
+    Hedge hedge = Hedge.builder("hedge").initialDelay(Duration.ofMillis(100), 1_000).maxHedgedFraction(0.5).build();
+    for (int call = 1; call <= 4; call++) {
+      AtomicInteger tries = new AtomicInteger();
+      EffectHandle<String, String> handle = runtime.submit(APP.suspend(() -> tries.incrementAndGet() == 1
+          ? APP.sleep(Duration.ofSeconds(1)).map(ignored -> "first")
+          : APP.succeed("backup")).via(hedge.policy()));
+      await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).until(() -> time.pendingTimers() == 2);
+      time.advance(Duration.ofMillis(100));
+      boolean hedgedCall = call % 2 == 0;
+      if (hedgedCall) {
+        assertThat(endsWithin2s(handle, "hedged call " + call)).isEqualTo(Outcome.success("backup"));
+      } else {
+        time.advance(Duration.ofMillis(900));
+        assertThat(endsWithin2s(handle, "unhedged call " + call)).isEqualTo(Outcome.success("first"));
+        assertThat(tries).as("attempts of call %d", call).hasValue(1);
+      }
+      assertThat(hedge.snapshot().hedged()).as("hedged after call %d", call).isEqualTo(call / 2);
+      await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).until(() -> time.pendingTimers() == 0);
+    }
+    assertThat(hedge.snapshot().calls()).isEqualTo(4);
+  }
+
+  private static <T> Outcome<String, T> endsWithin2s(EffectHandle<String, T> handle, String what) {
+    try {
+      return handle.outcome().get(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return org.assertj.core.api.Assertions.fail(what + " did not end within 2 s");
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      return org.assertj.core.api.Assertions.fail(what + " failed to be awaited", e);
+    }
+  }
 }

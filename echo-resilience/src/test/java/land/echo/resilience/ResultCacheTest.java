@@ -3,12 +3,16 @@ package land.echo.resilience;
 import static land.echo.resilience.Runtimes.APP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
@@ -184,5 +188,68 @@ class ResultCacheTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximumSize");
     assertThatThrownBy(() -> ResultCache.builder("c", null).build())
         .isInstanceOf(NullPointerException.class).hasMessageContaining("runtime");
+  }
+
+  // ---- Pinned for issue 13: every call below is awaited for at most 2 s, so that an execution
+  // never completed fails by assertion instead of hanging.
+
+  private <T> Outcome<String, T> run(ActionEffect<String, T> effect) {
+    try {
+      return runtime.submit(effect).outcome().get(2, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return fail("the call did not end within 2 s");
+    } catch (InterruptedException | ExecutionException e) {
+      return fail("the call failed to be awaited", e);
+    }
+  }
+
+
+  /** The defaults, the text and the checks of a result cache. */
+  @Test
+  void aResultCachesDefaultsAndChecks() {
+    ResultCache cache = ResultCache.builder("users", runtime).build();
+    assertThat(cache.config()).isEqualTo(new ResultCache.Config("users", Duration.ofMinutes(1), 10_000, false));
+    assertThat(cache.toString()).isEqualTo("ResultCache[users, Snapshot[size=0, hits=0, misses=0, evictions=0]]");
+    assertThat(ResultCache.builder("c", runtime).maximumSize(1).cacheFailures(true).build().config())
+        .isEqualTo(new ResultCache.Config("c", Duration.ofMinutes(1), 1, true));
+    assertThatThrownBy(() -> ResultCache.builder("c", runtime).maximumSize(0).build())
+        .hasMessage("maximumSize must be at least 1, was 0");
+    assertThatThrownBy(() -> cache.keyed(null)).hasMessage("argumentKey");
+    assertThatThrownBy(() -> ResultCache.builder("c", runtime).clock(null)).hasMessage("clock");
+  }
+
+  /** invalidateAll drops the cached entries: the next call loads again. */
+  @Test
+  void invalidateAllDropsTheEntries() {
+    ResultCache cache = ResultCache.builder("users", runtime).build();
+    assertThat(run(user("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#1"));
+    cache.invalidateAll();
+    assertThat(cache.snapshot().size()).isZero();
+    assertThat(run(user("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#2"));
+  }
+
+  /** Faults are never cached, even when failures are. */
+  @Test
+  void faultsAreNeverCachedEvenWithCacheFailures() {
+    ResultCache cache = ResultCache.builder("users", runtime).cacheFailures(true).build();
+    ActionEffect<String, String> panicking = APP.<String>suspend(() -> {
+      loads.incrementAndGet();
+      throw new IllegalStateException("boom");
+    }).named("user");
+    assertThat(run(panicking.via(cache.keyed("k")))).isInstanceOf(Outcome.Faulted.class);
+    assertThat(run(panicking.via(cache.keyed("k")))).isInstanceOf(Outcome.Faulted.class);
+    assertThat(loads).hasValue(2);
+  }
+
+  /** A clock given to the builder decides expiry, not the runtime's. */
+  @Test
+  void aGivenClockDecidesExpiry() {
+    VirtualTime own = new VirtualTime();
+    ResultCache cache = ResultCache.builder("users", runtime).ttl(Duration.ofMinutes(1)).clock(own).build();
+    run(user("ada").via(cache.keyed("ada")));
+    time.advance(Duration.ofMinutes(10));
+    assertThat(run(user("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#1"));
+    own.advance(Duration.ofMinutes(1));
+    assertThat(run(user("ada").via(cache.keyed("ada")))).isEqualTo(Outcome.success("ada#2"));
   }
 }
