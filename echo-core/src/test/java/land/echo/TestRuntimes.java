@@ -44,17 +44,13 @@ final class TestRuntimes {
   static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect) {
     EffectHandle<E, T> handle = runtime.submit(effect);
     try {
-      return handle.outcome().get(PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+      return joinPromptly(handle);
+    } catch (AssertionError e) {
       handle.cancel("the test gave up waiting");
-      throw new AssertionError("the effect did not complete within " + PROMPTLY, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for the effect", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new AssertionError("the outcome future failed", e);
+      throw e;
     }
   }
+
 
   /** Waits at most {@link #PROMPTLY} for {@code handle}'s outcome, failing the test by assertion after that. */
   static <E, T> Outcome<E, T> joinPromptly(EffectHandle<E, T> handle) {

@@ -3,7 +3,6 @@ package land.echo.resilience;
 import static land.echo.resilience.Runtimes.APP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -11,11 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
 import land.echo.EffectHandle;
@@ -246,32 +241,15 @@ class BulkheadTest {
 
   private static final Duration HOLD = Duration.ofSeconds(1);
 
-
-
   /** An effect that holds its slot for {@link #HOLD} of virtual time, then returns {@code name}. */
   private static ActionEffect<String, String> holding(String name) {
     return APP.sleep(HOLD).map(ignored -> name);
   }
 
-  private static void within2s(String what, BooleanSupplier condition) {
-    await(what).atMost(Duration.ofSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-        .until(condition::getAsBoolean);
-  }
-
-  private static <T> Outcome<String, T> done(EffectHandle<String, T> handle, String what) {
-    try {
-      return handle.outcome().get(2, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      return fail(what + " did not end within 2 s: a slot was lost or a waiter never woken");
-    } catch (InterruptedException | ExecutionException e) {
-      return fail(what + " failed to be awaited", e);
-    }
-  }
-
   /** Starts a call that holds the only slot, and waits until it does. */
   private EffectHandle<String, String> hold(Bulkhead bulkhead) {
     EffectHandle<String, String> holder = runtime.submit(holding("holder").via(bulkhead.policy()));
-    within2s("the holder takes the slot", () -> bulkhead.snapshot().inUse() == 1 && time.pendingTimers() == 1);
+    Runtimes.within2s("the holder takes the slot", () -> bulkhead.snapshot().inUse() == 1 && time.pendingTimers() == 1);
     return holder;
   }
 
@@ -284,9 +262,9 @@ class BulkheadTest {
   @Test
   void aCallWithAFreeSlotRunsAndGivesItBack() {
     Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
-    assertThat(done(runtime.submit(APP.succeed("a").via(bulkhead.policy())), "a call")).isEqualTo(Outcome.success("a"));
+    assertThat(Runtimes.done(runtime.submit(APP.succeed("a").via(bulkhead.policy())), "a call")).isEqualTo(Outcome.success("a"));
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
-    assertThat(done(runtime.submit(APP.<String>fail("down").via(bulkhead.policy())), "a call")).isEqualTo(Outcome.failure("down"));
+    assertThat(Runtimes.done(runtime.submit(APP.<String>fail("down").via(bulkhead.policy())), "a call")).isEqualTo(Outcome.failure("down"));
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
   }
 
@@ -298,14 +276,14 @@ class BulkheadTest {
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 0, 0));
 
     EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
-    within2s("the call queues or gets in", () -> bulkhead.snapshot().queued() == 1 || waiter.isDone());
+    Runtimes.within2s("the call queues or gets in", () -> bulkhead.snapshot().queued() == 1 || waiter.isDone());
 
     assertThat(waiter.isDone()).as("ran beside the holder").isFalse();
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 0));
     releaseHolder();
-    assertThat(done(holder, "the holder")).isEqualTo(Outcome.success("holder"));
-    assertThat(done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
-    within2s("the waiter gives the slot back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(Runtimes.done(holder, "the holder")).isEqualTo(Outcome.success("holder"));
+    assertThat(Runtimes.done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    Runtimes.within2s("the waiter gives the slot back", () -> bulkhead.snapshot().inUse() == 0);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
   }
 
@@ -315,16 +293,16 @@ class BulkheadTest {
     Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
     EffectHandle<String, String> holder = hold(bulkhead);
     EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
-    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
 
-    Outcome<String, String> refused = done(runtime.submit(APP.succeed("late").via(bulkhead.policy())), "the refusal");
+    Outcome<String, String> refused = Runtimes.done(runtime.submit(APP.succeed("late").via(bulkhead.policy())), "the refusal");
 
     assertThat(Runtimes.rejectionOf(refused)).isEqualTo(new BulkheadFull("db", Priority.NORMAL, 1, 1, false));
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 1));
     releaseHolder();
-    assertThat(done(holder, "the holder").isSuccess()).isTrue();
-    assertThat(done(waiter, "the waiter").isSuccess()).isTrue();
-    within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(waiter, "the waiter").isSuccess()).isTrue();
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
   }
 
   /** With no queue a call finding the slot taken is refused at once. */
@@ -338,7 +316,7 @@ class BulkheadTest {
     EffectHandle<String, String> holder = hold(bulkhead);
 
     Outcome<String, String> refused =
-        done(runtime.submit(APP.succeed("x").via(bulkhead.policy()), Priority.HIGH), "the refusal");
+        Runtimes.done(runtime.submit(APP.succeed("x").via(bulkhead.policy()), Priority.HIGH), "the refusal");
 
     BulkheadFull full = new BulkheadFull("db", Priority.HIGH, 1, 0, false);
     assertThat(Runtimes.rejectionOf(refused)).isEqualTo(full);
@@ -346,8 +324,8 @@ class BulkheadTest {
     assertThat(unsubscribed).isEmpty();
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 0, 1));
     releaseHolder();
-    assertThat(done(holder, "the holder").isSuccess()).isTrue();
-    within2s("the slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    Runtimes.within2s("the slot is given back", () -> bulkhead.snapshot().inUse() == 0);
   }
 
   /** A full queue sheds only a strictly less urgent waiter: equal or more urgent ones stay. */
@@ -356,19 +334,19 @@ class BulkheadTest {
     Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
     EffectHandle<String, String> holder = hold(bulkhead);
     EffectHandle<String, String> normal = runtime.submit(APP.succeed("normal").via(bulkhead.policy()));
-    within2s("the NORMAL call queues", () -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("the NORMAL call queues", () -> bulkhead.snapshot().queued() == 1);
 
-    Outcome<String, String> sameLevel = done(runtime.submit(APP.succeed("n2").via(bulkhead.policy())), "a NORMAL refusal");
+    Outcome<String, String> sameLevel = Runtimes.done(runtime.submit(APP.succeed("n2").via(bulkhead.policy())), "a NORMAL refusal");
     Outcome<String, String> lower =
-        done(runtime.submit(APP.succeed("low").via(bulkhead.policy()), Priority.LOW), "a LOW refusal");
+        Runtimes.done(runtime.submit(APP.succeed("low").via(bulkhead.policy()), Priority.LOW), "a LOW refusal");
 
     assertThat(Runtimes.rejectionOf(sameLevel)).isEqualTo(new BulkheadFull("db", Priority.NORMAL, 1, 1, false));
     assertThat(Runtimes.rejectionOf(lower)).isEqualTo(new BulkheadFull("db", Priority.LOW, 1, 1, false));
     assertThat(normal.isDone()).isFalse();
     releaseHolder();
-    assertThat(done(holder, "the holder").isSuccess()).isTrue();
-    assertThat(done(normal, "the queued NORMAL call")).isEqualTo(Outcome.success("normal"));
-    within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(normal, "the queued NORMAL call")).isEqualTo(Outcome.success("normal"));
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
     assertThat(bulkhead.snapshot().rejected()).isEqualTo(2);
   }
 
@@ -380,17 +358,17 @@ class BulkheadTest {
     bulkhead.onEvent(events::add);
     EffectHandle<String, String> holder = hold(bulkhead);
     EffectHandle<String, String> low = runtime.submit(APP.succeed("low").via(bulkhead.policy()), Priority.LOW);
-    within2s("the LOW call queues", () -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("the LOW call queues", () -> bulkhead.snapshot().queued() == 1);
 
     EffectHandle<String, String> high = runtime.submit(APP.succeed("high").via(bulkhead.policy()), Priority.HIGH);
 
     BulkheadFull shed = new BulkheadFull("db", Priority.LOW, 1, 1, true);
-    assertThat(Runtimes.rejectionOf(done(low, "the shed call"))).isEqualTo(shed);
+    assertThat(Runtimes.rejectionOf(Runtimes.done(low, "the shed call"))).isEqualTo(shed);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 1));
     releaseHolder();
-    assertThat(done(holder, "the holder").isSuccess()).isTrue();
-    assertThat(done(high, "the HIGH call")).isEqualTo(Outcome.success("high"));
-    within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(high, "the HIGH call")).isEqualTo(Outcome.success("high"));
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
     assertThat(events).filteredOn(PolicyEvent.CallRejected.class::isInstance)
         .containsExactly(new PolicyEvent.CallRejected("db", shed));
   }
@@ -399,18 +377,18 @@ class BulkheadTest {
   @Test
   void aWaiterPublishesHowLongItWaited() {
     Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
-    done(runtime.submit(APP.succeed("first").via(bulkhead.policy())), "a call"); // the policy's time starts here
+    Runtimes.done(runtime.submit(APP.succeed("first").via(bulkhead.policy())), "a call"); // the policy's time starts here
     time.advance(Duration.ofSeconds(5));
     List<PolicyEvent> events = new CopyOnWriteArrayList<>();
     bulkhead.onEvent(events::add);
     EffectHandle<String, String> holder = hold(bulkhead);
     EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()), Priority.LOW);
-    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
 
     releaseHolder();
 
-    assertThat(done(holder, "the holder").isSuccess()).isTrue();
-    assertThat(done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
     assertThat(events).containsExactly(new PolicyEvent.PermitWaited("db", Priority.LOW, HOLD));
   }
 
@@ -420,18 +398,18 @@ class BulkheadTest {
     Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
     EffectHandle<String, String> holder = hold(bulkhead);
     EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
-    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
 
     waiter.cancel();
 
-    assertThat(done(waiter, "the cancelled waiter")).isInstanceOf(Outcome.Faulted.class);
-    within2s("the waiter leaves the queue", () -> bulkhead.snapshot().queued() == 0);
+    assertThat(Runtimes.done(waiter, "the cancelled waiter")).isInstanceOf(Outcome.Faulted.class);
+    Runtimes.within2s("the waiter leaves the queue", () -> bulkhead.snapshot().queued() == 0);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 0, 0));
     releaseHolder();
-    assertThat(done(holder, "the holder").isSuccess()).isTrue();
-    within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    Runtimes.within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
-    assertThat(done(runtime.submit(APP.succeed("next").via(bulkhead.policy())), "the next call"))
+    assertThat(Runtimes.done(runtime.submit(APP.succeed("next").via(bulkhead.policy())), "the next call"))
         .isEqualTo(Outcome.success("next"));
   }
 
@@ -441,13 +419,13 @@ class BulkheadTest {
     Bulkhead bulkhead = Bulkhead.of("db", 1, 1);
     EffectHandle<String, String> holder = hold(bulkhead);
     EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
-    within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
 
     holder.cancel();
 
-    assertThat(done(holder, "the cancelled holder")).isInstanceOf(Outcome.Faulted.class);
-    assertThat(done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
-    within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(Runtimes.done(holder, "the cancelled holder")).isInstanceOf(Outcome.Faulted.class);
+    assertThat(Runtimes.done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    Runtimes.within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
   }
 
@@ -466,17 +444,17 @@ class BulkheadTest {
       Duration sleep = i == 25 ? Duration.ofMillis(100) : Duration.ofSeconds(10);
       int started = i;
       runtime.submit(APP.sleep(sleep).map(ignored -> "holder").via(bulkhead.policy()));
-      within2s("holder " + i + " takes a slot",
+      Runtimes.within2s("holder " + i + " takes a slot",
           () -> bulkhead.snapshot().inUse() == started && time.pendingTimers() == started);
       time.advance(Duration.ofMillis(1));
     }
     runtime.submit(APP.sleep(Duration.ofSeconds(10)).map(ignored -> "first").via(bulkhead.policy()));
     runtime.submit(APP.sleep(Duration.ofSeconds(10)).map(ignored -> "second").via(bulkhead.policy()));
-    within2s("both calls queue", () -> bulkhead.snapshot().queued() == 2);
+    Runtimes.within2s("both calls queue", () -> bulkhead.snapshot().queued() == 2);
 
     time.advance(Duration.ofMillis(99)); // the last holder ends: 0.8 x 25 + 0.2 x (25 + 5) = 26
 
-    within2s("both queued calls start", () -> time.pendingTimers() == 26);
+    Runtimes.within2s("both queued calls start", () -> time.pendingTimers() == 26);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(26, 26, 0, 0));
     assertThat(events).filteredOn(PolicyEvent.LimitChanged.class::isInstance)
         .containsExactly(new PolicyEvent.LimitChanged("db", 25, 26));
@@ -493,10 +471,10 @@ class BulkheadTest {
     for (int i = 1; i <= 5; i++) {
       EffectHandle<String, String> call =
           runtime.submit(APP.sleep(Duration.ofMillis(100)).map(ignored -> "call").via(bulkhead.policy()));
-      within2s("call " + i + " starts", () -> time.pendingTimers() == 1);
+      Runtimes.within2s("call " + i + " starts", () -> time.pendingTimers() == 1);
       time.advance(Duration.ofMillis(100));
-      assertThat(done(call, "call " + i)).isEqualTo(Outcome.success("call"));
-      within2s("call " + i + " gives its slot back", () -> bulkhead.snapshot().inUse() == 0);
+      assertThat(Runtimes.done(call, "call " + i)).isEqualTo(Outcome.success("call"));
+      Runtimes.within2s("call " + i + " gives its slot back", () -> bulkhead.snapshot().inUse() == 0);
       assertThat(bulkhead.snapshot().limit()).as("the limit after call %d", i).isEqualTo(i < 5 ? 1 : 2);
       time.advance(Duration.ofMillis(900));
     }
