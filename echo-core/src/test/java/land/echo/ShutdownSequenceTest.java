@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import land.echo.time.VirtualTime;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -410,7 +408,7 @@ class ShutdownSequenceTest {
         .build();
     runtimes.add(runtime);
 
-    String log = stderrOf(() -> promptly(shutdownOnOwnThread(runtime, Duration.ZERO).report(), "the shutdown"));
+    String log = TestThreads.stderrOf(() -> promptly(shutdownOnOwnThread(runtime, Duration.ZERO).report(), "the shutdown"));
 
     assertThat(log).contains("Service shutdown completed with errors").contains("sidecar unreachable");
   }
@@ -472,14 +470,14 @@ class ShutdownSequenceTest {
    * at WARN and above while {@code action} runs; slf4j-simple has no API to change a level, so its
    * field is set for the duration.
    */
-  private static String runtimeWarningsOf(ThrowingAction action) throws Exception {
+  private static String runtimeWarningsOf(TestThreads.ThrowingAction action) throws Exception {
     Object logger = LoggerFactory.getLogger(ApplicationRuntime.class);
     Field level = org.slf4j.simple.SimpleLogger.class.getDeclaredField("currentLogLevel");
     level.setAccessible(true);
     int before = level.getInt(logger);
     level.setInt(logger, Level.WARN.toInt());
     try {
-      return stderrOf(action);
+      return TestThreads.stderrOf(action);
     } finally {
       level.setInt(logger, before);
     }
@@ -515,21 +513,5 @@ class ShutdownSequenceTest {
     assertThat(log).doesNotContain("Shutdown deadline PT4.321S reached");
   }
 
-  /** What the runtime logged (slf4j-simple writes to {@code System.err}, read at each write) while {@code action} ran. */
-  static String stderrOf(ThrowingAction action) throws Exception {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setErr(original);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
-  }
 
-  /** An action that may throw. */
-  interface ThrowingAction {
-    void run() throws Exception;
-  }
 }

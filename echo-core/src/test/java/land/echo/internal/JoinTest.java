@@ -4,9 +4,6 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +33,7 @@ import land.echo.time.Clock;
 import land.echo.time.Timer;
 import land.echo.time.VirtualTime;
 import org.awaitility.core.ConditionFactory;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -447,18 +445,12 @@ class JoinTest {
     handle.cancel("stop");
     assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
 
-    // slf4j-simple writes to whatever System.err is at the time of the call.
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
+    String log = TestThreads.stderrOf(() -> {
       acquisition.complete("resource");
       awaitQuiescent(runtime);
-    } finally {
-      System.setErr(original);
-    }
+    });
     assertThat(runtime.stats().finalizerFailures()).as("finalizer failures").isEqualTo(1);
-    assertThat(captured.toString(StandardCharsets.UTF_8))
+    assertThat(log)
         .contains("Releasing a resource acquired after its effect was cancelled failed")
         .contains("the release broke");
   }

@@ -2,9 +2,6 @@ package land.echo.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +17,7 @@ import land.echo.ShutdownReport;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import land.echo.time.VirtualTime;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,22 +72,7 @@ class ShutdownCancelPinTest {
     }
   }
 
-  private static String stderrOf(ThrowingAction action) throws Exception {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setErr(original);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
-  }
 
-  /** An action that may throw. */
-  private interface ThrowingAction {
-    void run() throws Exception;
-  }
 
   /**
    * A cancellation that throws before completing the handle is logged with the effect's name and
@@ -101,7 +84,7 @@ class ShutdownCancelPinTest {
     EffectHandle<String, Object> handle = runtime.submit(ActionEffect.<String, Object>never().named("refusing"));
     ShutdownReport[] report = new ShutdownReport[1];
 
-    String log = stderrOf(() -> report[0] = shutdownWhoseFirstCancellationFails(() -> { }));
+    String log = TestThreads.stderrOf(() -> report[0] = shutdownWhoseFirstCancellationFails(() -> { }));
 
     assertThat(log).contains("Cancelling effect 'refusing' during shutdown failed").contains("cancellation bug");
     assertThat(report[0].cancelled()).as("counted as cancelled though its cancellation failed").isZero();

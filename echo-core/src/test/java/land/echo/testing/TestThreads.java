@@ -45,4 +45,30 @@ public final class TestThreads {
     System.out.println(test + " seed=" + seed + " (replay: -Decho.stress.seed=" + seed + ")");
     return seed;
   }
+
+  /** An action that may throw. */
+  public interface ThrowingAction {
+    /**
+     * Runs the action.
+     *
+     * @throws Exception whatever the action throws
+     */
+    void run() throws Exception;
+  }
+
+  /**
+   * Returns what was written to {@code System.err} while {@code action} ran (slf4j-simple writes to
+   * whatever {@code System.err} is at each call, so this captures the runtime's log lines).
+   */
+  public static String stderrOf(ThrowingAction action) throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }
