@@ -447,7 +447,7 @@ public final class CircuitBreaker {
     /**
      * Sets how long the breaker stays open before letting trial calls through.
      *
-     * @param wait positive
+     * @param wait at least 1 ms
      * @return this builder
      */
     public Builder waitInOpenState(Duration wait) {
@@ -516,7 +516,8 @@ public final class CircuitBreaker {
       Checks.inRange("failureRateThreshold", failureRateThreshold, 0, 100);
       Checks.inRange("slowCallRateThreshold", slowCallRateThreshold, 0, 100);
       Checks.positive("slowCallDuration", slowCallDuration);
-      Checks.positive("waitInOpenState", waitInOpenState);
+      // Resilience4j's engine keeps the open state in whole milliseconds and refuses less.
+      Checks.atLeast("waitInOpenState", waitInOpenState, Duration.ofMillis(1));
       Checks.atLeast("halfOpenPermits", halfOpenPermits, 1);
       Objects.requireNonNull(recordAsFailure, "recordAsFailure");
       Objects.requireNonNull(ignore, "ignore");

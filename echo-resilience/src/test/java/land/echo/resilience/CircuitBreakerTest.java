@@ -272,6 +272,11 @@ class CircuitBreakerTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windowSize");
     assertThatThrownBy(() -> CircuitBreaker.builder("b").waitInOpenState(Duration.ZERO).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("waitInOpenState");
+    assertThatThrownBy(() -> CircuitBreaker.builder("b").waitInOpenState(Duration.ofNanos(999_999)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("waitInOpenState must be at least PT0.001S, was PT0.000999999S");
+    assertThat(CircuitBreaker.builder("b").waitInOpenState(Duration.ofMillis(1)).build().state())
+        .isEqualTo(State.CLOSED);
     assertThatThrownBy(() -> CircuitBreaker.builder("b").halfOpenPermits(0).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("halfOpenPermits");
     assertThatThrownBy(() -> CircuitBreaker.builder(" ").build())

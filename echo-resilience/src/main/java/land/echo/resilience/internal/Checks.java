@@ -58,6 +58,15 @@ public final class Checks {
     return duration;
   }
 
+  /** Returns {@code duration} if it is at least {@code least}. */
+  public static Duration atLeast(String field, Duration duration, Duration least) {
+    Objects.requireNonNull(duration, field);
+    if (duration.compareTo(least) < 0) {
+      throw new IllegalArgumentException(field + " must be at least " + least + ", was " + duration);
+    }
+    return duration;
+  }
+
   /** Returns {@code duration} if it is zero or positive. */
   public static Duration nonNegative(String field, Duration duration) {
     Objects.requireNonNull(duration, field);
