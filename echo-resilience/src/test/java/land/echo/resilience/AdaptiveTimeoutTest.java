@@ -89,6 +89,21 @@ class AdaptiveTimeoutTest {
     assertThat(rising).isSorted();
     assertThat(rising.get(3)).isBetween(Duration.ofMillis(379), Duration.ofMillis(384));
     assertThat(events).hasAtLeastOneElementOfType(PolicyEvent.TimeoutAdapted.class);
+    // One event per update that changed the budget, from the old value to the new, and none for an
+    // update that left it where it was.
+    List<Duration> seen = new ArrayList<>();
+    seen.add(SECOND);
+    seen.addAll(budgets);
+    seen.addAll(rising);
+    List<List<Duration>> changes = new ArrayList<>();
+    for (int i = 1; i < seen.size(); i++) {
+      if (!seen.get(i).equals(seen.get(i - 1))) {
+        changes.add(List.of(seen.get(i - 1), seen.get(i)));
+      }
+    }
+    assertThat(events.stream().filter(PolicyEvent.TimeoutAdapted.class::isInstance)
+        .map(PolicyEvent.TimeoutAdapted.class::cast).map(e -> List.of(e.from(), e.to())).toList())
+        .isEqualTo(changes);
     assertThat(timeout.snapshot()).singleElement()
         .satisfies(s -> assertThat(s.recentPercentile()).isBetween(Duration.ofMillis(189), Duration.ofMillis(192)));
   }
