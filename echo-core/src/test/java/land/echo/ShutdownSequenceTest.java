@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -29,8 +28,9 @@ import org.slf4j.event.Level;
  * Pins {@code ShutdownSequence} (issue 13): every wait of the shutdown that a mutant could turn
  * into a hang is watched here with a bound of 2 s on something the unmutated code does at once (no
  * real delay; virtual time for the drain, the grace and the hooks' timeouts), so a lost wake-up
- * fails by assertion instead of by PIT's timeout. Named after the class it pins, so that PIT tries it
- * first for that class's mutants, before tests whose waits are unbounded.
+ * fails by assertion instead of by PIT's timeout. It sits in {@code land.echo} (it needs {@code
+ * TestRuntimes}), so PIT does not count it as {@code land.echo.internal.ShutdownSequence}'s own test;
+ * CI's mutation gate instead leaves out the older shutdown tests whose waits are unbounded.
  */
 @Timeout(30)
 class ShutdownSequenceTest {
@@ -71,6 +71,15 @@ class ShutdownSequenceTest {
   /** A shutdown running on a platform thread of its own: its report and its interrupt status once it returned. */
   private record Call(Thread thread, CompletableFuture<ShutdownReport> report, CompletableFuture<Boolean> interruptedAfter) {}
 
+  /**
+   * Waits until {@code call}'s shutdown has returned or is in a timed wait: on virtual time, its only
+   * timed wait is the one for the scheduler's threads.
+   */
+  private static void awaitTheWaitForTheSchedulersThreads(Call call) {
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1))
+        .until(() -> call.report().isDone() || call.thread().getState() == Thread.State.TIMED_WAITING);
+  }
+
   private static Call shutdownOnOwnThread(ApplicationRuntime runtime, Duration deadline) {
     CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
     CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
@@ -92,13 +101,10 @@ class ShutdownSequenceTest {
    * Waits at most 2 s for {@code future}, which the unmutated code completes at once (no real
    * delay); a hang fails by assertion.
    */
-  private static <T> T promptly(CompletableFuture<T> future, String what) throws InterruptedException, ExecutionException {
-    try {
-      return future.get(2, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError(what + " did not happen within 2 s: the shutdown hangs", e);
-    }
+  private static <T> T promptly(CompletableFuture<T> future, String what) {
+    return TestThreads.within(future, Duration.ofSeconds(2), what + " (the shutdown hangs)");
   }
+
 
   /** A long sleep named {@code name} whose finalizer signals {@code entered}, then ignores interrupts until {@code release}. */
   private static ActionEffect<String, Integer> sleepWithStubbornFinalizer(String name, CountDownLatch entered, CountDownLatch release) {
@@ -318,9 +324,7 @@ class ShutdownSequenceTest {
     occupyTheWorker(runtime, release);
 
     Call call = shutdownOnOwnThread(runtime, Duration.ZERO);
-    // The only timed wait of a shutdown on virtual time is the one for the scheduler's threads.
-    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1))
-        .until(() -> call.report().isDone() || call.thread().getState() == Thread.State.TIMED_WAITING);
+    awaitTheWaitForTheSchedulersThreads(call);
     try {
       assertThatThrownBy(() -> call.report().get(200, TimeUnit.MILLISECONDS))
           .as("the shutdown stopped waiting for the scheduler's threads long before the grace ran out")
@@ -384,8 +388,7 @@ class ShutdownSequenceTest {
     CountDownLatch release = heldLatch();
     occupyTheWorker(runtime, release);
     Call call = shutdownOnOwnThread(runtime, Duration.ZERO);
-    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1))
-        .until(() -> call.report().isDone() || call.thread().getState() == Thread.State.TIMED_WAITING);
+    awaitTheWaitForTheSchedulersThreads(call);
 
     call.thread().interrupt();
 

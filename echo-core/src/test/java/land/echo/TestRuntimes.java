@@ -54,24 +54,15 @@ final class TestRuntimes {
 
   /** Waits at most {@link #PROMPTLY} for {@code handle}'s outcome, failing the test by assertion after that. */
   static <E, T> Outcome<E, T> joinPromptly(EffectHandle<E, T> handle) {
-    try {
-      return handle.outcome().get(PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the effect did not complete within " + PROMPTLY, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for the effect", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new AssertionError("the outcome future failed", e);
-    }
+    return land.echo.testing.TestThreads.within(handle.outcome(), PROMPTLY, "the effect's completion");
   }
+
 
   /** Waits at most {@link #PROMPTLY} for {@code latch}, failing the test by assertion naming {@code what} after that. */
   static void awaitPromptly(CountDownLatch latch, String what) throws InterruptedException {
-    if (!latch.await(PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(what + " did not happen within " + PROMPTLY);
-    }
+    land.echo.testing.TestThreads.awaitWithin(latch, PROMPTLY, what);
   }
+
 
   /** Shuts {@code runtime} down without waiting for stragglers (they are cancelled at once). */
   static void stop(ApplicationRuntime runtime) {

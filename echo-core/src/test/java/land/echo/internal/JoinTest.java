@@ -1,6 +1,5 @@
 package land.echo.internal;
 
-import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,9 +44,10 @@ import org.junit.jupiter.api.Timeout;
  * #BOUND}: a lost wake-up, a join never resumed or a child never cancelled fails by assertion
  * within two seconds instead of hanging until a mutation-testing run kills the JVM. One worker
  * makes the order of a join's children fixed: the first child runs at once on the forking worker,
- * the others after it. The class is named after {@link Join}: for a mutant of
- * {@code Join} itself, PIT runs the tests named after the mutated class first, so these fail it
- * before a test that waits without a bound can hang on it.
+ * the others after it. The class is named after {@link Join}, in its package: PIT orders the tests
+ * that cover a mutant by their measured time, less a second for the test named after the mutated
+ * class, so for a mutant of {@code Join} itself these usually run before a test that waits without
+ * a bound can hang on it (nested classes such as {@code Join$All} get no such weighting).
  */
 @Timeout(30)
 class JoinTest {
@@ -93,18 +91,14 @@ class JoinTest {
 
   /** The outcome of {@code handle}, which must complete within {@link #BOUND}. */
   private static <E, T> Outcome<E, T> outcomeOf(EffectHandle<E, T> handle) {
-    try {
-      return handle.outcome().get(BOUND.toMillis(), MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the effect did not complete within " + BOUND + " (its join was never resumed)", e);
-    } catch (InterruptedException | ExecutionException e) {
-      throw new AssertionError(e);
-    }
+    return TestThreads.within(handle.outcome(), BOUND, "the effect's completion (its join resumed)");
   }
 
+
   private static void awaitLatch(CountDownLatch latch, String what) throws InterruptedException {
-    assertThat(latch.await(BOUND.toMillis(), MILLISECONDS)).as(what).isTrue();
+    TestThreads.awaitWithin(latch, BOUND, what);
   }
+
 
   /**
    * Waits until the whole tree of every root of {@code r} has stopped running, every child of every

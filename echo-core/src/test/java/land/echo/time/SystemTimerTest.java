@@ -8,7 +8,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,13 +19,10 @@ class SystemTimerTest {
    * Waits at most 2 s for an action due at once (no real delay), so that an action that never runs
    * fails by assertion well within PIT's timeout instead of hanging.
    */
-  private static <T> T promptly(CompletableFuture<T> future, String what) throws Exception {
-    try {
-      return future.get(2, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError(what + " did not run within 2 s", e);
-    }
+  private static <T> T promptly(CompletableFuture<T> future, String what) {
+    return land.echo.testing.TestThreads.within(future, Duration.ofSeconds(2), what + " running");
   }
+
 
   @Test
   void runsTheActionOnTheSharedDaemonTimerThread() throws Exception {

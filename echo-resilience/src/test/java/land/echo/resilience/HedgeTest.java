@@ -134,25 +134,15 @@ class HedgeTest {
       time.advance(Duration.ofMillis(100));
       boolean hedgedCall = call % 2 == 0;
       if (hedgedCall) {
-        assertThat(endsWithin2s(handle, "hedged call " + call)).isEqualTo(Outcome.success("backup"));
+        assertThat(Runtimes.done(handle, "hedged call " + call)).isEqualTo(Outcome.success("backup"));
       } else {
         time.advance(Duration.ofMillis(900));
-        assertThat(endsWithin2s(handle, "unhedged call " + call)).isEqualTo(Outcome.success("first"));
+        assertThat(Runtimes.done(handle, "unhedged call " + call)).isEqualTo(Outcome.success("first"));
         assertThat(tries).as("attempts of call %d", call).hasValue(1);
       }
       assertThat(hedge.snapshot().hedged()).as("hedged after call %d", call).isEqualTo(call / 2);
       await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).until(() -> time.pendingTimers() == 0);
     }
     assertThat(hedge.snapshot().calls()).isEqualTo(4);
-  }
-
-  private static <T> Outcome<String, T> endsWithin2s(EffectHandle<String, T> handle, String what) {
-    try {
-      return handle.outcome().get(2, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      return org.assertj.core.api.Assertions.fail(what + " did not end within 2 s");
-    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-      return org.assertj.core.api.Assertions.fail(what + " failed to be awaited", e);
-    }
   }
 }

@@ -3,16 +3,12 @@ package land.echo.resilience;
 import static land.echo.resilience.Runtimes.APP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
@@ -194,14 +190,9 @@ class ResultCacheTest {
   // never completed fails by assertion instead of hanging.
 
   private <T> Outcome<String, T> run(ActionEffect<String, T> effect) {
-    try {
-      return runtime.submit(effect).outcome().get(2, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      return fail("the call did not end within 2 s");
-    } catch (InterruptedException | ExecutionException e) {
-      return fail("the call failed to be awaited", e);
-    }
+    return Runtimes.done(runtime.submit(effect), "the call");
   }
+
 
 
   /** The defaults, the text and the checks of a result cache. */
