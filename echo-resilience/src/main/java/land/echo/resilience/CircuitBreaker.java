@@ -447,7 +447,7 @@ public final class CircuitBreaker {
     /**
      * Sets how long the breaker stays open before letting trial calls through.
      *
-     * @param wait at least 1 ms
+     * @param wait at least 1 ms, at most {@code Long.MAX_VALUE} nanoseconds
      * @return this builder
      */
     public Builder waitInOpenState(Duration wait) {
@@ -515,9 +515,10 @@ public final class CircuitBreaker {
       Checks.atLeast("minimumCalls", minimumCalls, 1);
       Checks.inRange("failureRateThreshold", failureRateThreshold, 0, 100);
       Checks.inRange("slowCallRateThreshold", slowCallRateThreshold, 0, 100);
-      Checks.positive("slowCallDuration", slowCallDuration);
+      Checks.measurable("slowCallDuration", slowCallDuration);
       // Resilience4j's engine keeps the open state in whole milliseconds and refuses less.
       Checks.atLeast("waitInOpenState", waitInOpenState, Duration.ofMillis(1));
+      Checks.atMost("waitInOpenState", waitInOpenState, Checks.LONGEST);
       Checks.atLeast("halfOpenPermits", halfOpenPermits, 1);
       Objects.requireNonNull(recordAsFailure, "recordAsFailure");
       Objects.requireNonNull(ignore, "ignore");

@@ -304,12 +304,12 @@ public final class Hedge {
     public Hedge build() {
       Checks.name(name);
       Checks.inRange("percentile", percentile, 0, 100);
-      Checks.positive("initialDelay", initialDelay);
+      Checks.measurable("initialDelay", initialDelay);
       Checks.positive("minDelay", minDelay);
       Checks.atLeast("minSamples", minSamples, 1);
       Checks.inRange("maxHedgedFraction", maxHedgedFraction, 0, 1);
-      Checks.positive("updateEvery", updateEvery);
-      Checks.positive("window", window);
+      Checks.measurable("updateEvery", updateEvery);
+      Checks.measurable("window", window);
       Checks.atLeast("window", window, "updateEvery", updateEvery);
       return new Hedge(this);
     }

@@ -438,7 +438,7 @@ public final class RateLimit {
       Checks.name(name);
       Checks.atLeast("capacity", capacity, 1L);
       Checks.atLeast("refillTokens", refillTokens, 1L);
-      Checks.positive("refillPeriod", refillPeriod);
+      Checks.measurable("refillPeriod", refillPeriod);
       Objects.requireNonNull(onLimit, "onLimit");
       if (maxWait != null) {
         Checks.nonNegative("maxWait", maxWait);

@@ -277,6 +277,14 @@ class CircuitBreakerTest {
         .hasMessage("waitInOpenState must be at least PT0.001S, was PT0.000999999S");
     assertThat(CircuitBreaker.builder("b").waitInOpenState(Duration.ofMillis(1)).build().state())
         .isEqualTo(State.CLOSED);
+    // Durations a long of nanoseconds cannot hold were Resilience4j's ArithmeticException ("long overflow").
+    Duration tooLong = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThatThrownBy(() -> CircuitBreaker.builder("b").waitInOpenState(tooLong).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("waitInOpenState must be at most");
+    assertThatThrownBy(() -> CircuitBreaker.builder("b").slowCallRateThreshold(50, tooLong).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("slowCallDuration must be at most");
+    assertThat(CircuitBreaker.builder("b").waitInOpenState(Duration.ofNanos(Long.MAX_VALUE)).build().state())
+        .isEqualTo(State.CLOSED);
     assertThatThrownBy(() -> CircuitBreaker.builder("b").halfOpenPermits(0).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("halfOpenPermits");
     assertThatThrownBy(() -> CircuitBreaker.builder(" ").build())

@@ -115,6 +115,16 @@ class HedgeTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percentile");
     assertThatThrownBy(() -> Hedge.builder("h").initialDelay(Duration.ZERO, 1).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialDelay");
+    // Durations a long of nanoseconds cannot hold were an ArithmeticException ("long overflow").
+    Duration tooLong = Duration.ofNanos(Long.MAX_VALUE).plusNanos(1);
+    assertThatThrownBy(() -> Hedge.builder("h").initialDelay(tooLong, 1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("initialDelay must be at most " + Duration.ofNanos(Long.MAX_VALUE) + ", was " + tooLong);
+    assertThatThrownBy(() -> Hedge.builder("h").window(tooLong, Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("window must be at most");
+    assertThatThrownBy(() -> Hedge.builder("h").window(tooLong, tooLong).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("updateEvery must be at most");
+    assertThat(Hedge.builder("h").initialDelay(Duration.ofNanos(Long.MAX_VALUE), 1).build()).isNotNull();
   }
 
   /**

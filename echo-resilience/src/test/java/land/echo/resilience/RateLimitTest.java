@@ -176,6 +176,12 @@ class RateLimitTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refillTokens");
     assertThatThrownBy(() -> RateLimit.builder("r").capacity(1).refillGreedy(1, Duration.ZERO).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refillPeriod");
+    // A period a long of nanoseconds cannot hold was Bucket4j's ArithmeticException ("long overflow").
+    Duration tooLong = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThatThrownBy(() -> RateLimit.builder("r").capacity(1).refillGreedy(1, tooLong).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("refillPeriod must be at most");
+    assertThatThrownBy(() -> RateLimit.builder("r").capacity(1).refillIntervally(1, tooLong).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("refillPeriod must be at most");
     assertThatThrownBy(() -> perSecond(1).maxWait(Duration.ofSeconds(-1)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxWait");
   }

@@ -5,6 +5,9 @@ import java.util.Objects;
 
 /** The validations the policies' builders share; each message names the field. Not instantiable. */
 public final class Checks {
+  /** The longest duration a policy measures: a long of nanoseconds, about 292 years. */
+  public static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
   private Checks() {}
 
   /** Returns {@code name} if it is non-blank. */
@@ -65,6 +68,24 @@ public final class Checks {
       throw new IllegalArgumentException(field + " must be at least " + least + ", was " + duration);
     }
     return duration;
+  }
+
+  /** Returns {@code duration} if it is at most {@code most}. */
+  public static Duration atMost(String field, Duration duration, Duration most) {
+    Objects.requireNonNull(duration, field);
+    if (duration.compareTo(most) > 0) {
+      throw new IllegalArgumentException(field + " must be at most " + most + ", was " + duration);
+    }
+    return duration;
+  }
+
+  /**
+   * Returns {@code duration} if it is positive and no longer than {@link #LONGEST}: for a duration
+   * the policy (or the engine under it) converts to nanoseconds or milliseconds, where a longer one
+   * would overflow.
+   */
+  public static Duration measurable(String field, Duration duration) {
+    return atMost(field, positive(field, duration), LONGEST);
   }
 
   /** Returns {@code duration} if it is zero or positive. */
