@@ -18,8 +18,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class TimerScheduledExecutorTest {
   private final VirtualTime time = new VirtualTime();
   /** An executor the test drains by hand, so that hand-over and running are separate steps. */
@@ -242,7 +245,7 @@ class TimerScheduledExecutorTest {
     assertThat(ran).containsExactly("once@10");
     assertThat(oneShot.isDone()).isTrue();
     assertThat(view.isTerminated()).isTrue();
-    assertThat(view.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(view.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -276,11 +279,11 @@ class TimerScheduledExecutorTest {
         return "done";
       }, 1, TimeUnit.MILLISECONDS);
       advance(1);
-      assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
+      TestThreads.awaitPromptly(started, "started");
       onPool.shutdown();
       assertThat(onPool.isTerminated()).isFalse(); // running
       release.countDown();
-      assertThat(onPool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+      assertThat(onPool.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     } finally {
       pool.shutdownNow();
     }
