@@ -61,7 +61,7 @@ class CancellationTest {
     }));
     TestRuntimes.awaitPromptly(started, "started");
     handle.cancel();
-    assertThat(interrupted.get()).isTrue();
+    assertThat(TestRuntimes.joinPromptly(interrupted, "the body's interrupt")).isTrue();
   }
 
   @Test
@@ -79,7 +79,7 @@ class CancellationTest {
     }));
     TestRuntimes.awaitPromptly(started, "started");
     handle.cancel("enough");
-    assertThat(seen.get()).isEqualTo("enough");
+    assertThat(TestRuntimes.joinPromptly(seen, "the body seeing its token cancelled")).isEqualTo("enough");
   }
 
   @Test

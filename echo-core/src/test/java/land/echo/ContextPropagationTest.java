@@ -196,7 +196,7 @@ class ContextPropagationTest {
         })
         .build();
     try {
-      assertThat(failing.run(ActionEffect.<String, String>compute(token -> "ok")))
+      assertThat(TestRuntimes.runPromptly(failing, ActionEffect.<String, String>compute(token -> "ok")))
           .isEqualTo(new Outcome.Success<>("ok"));
     } finally {
       TestRuntimes.stop(failing);

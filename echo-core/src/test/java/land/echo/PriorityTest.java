@@ -65,7 +65,7 @@ class PriorityTest {
     });
     org.awaitility.Awaitility.await().until(() -> highOutcome.isDone() || runtime.scheduler().stats().queued(Priority.HIGH) == 1);
     release.countDown();
-    assertThat(highOutcome.get()).isEqualTo(new Outcome.Success<>(true));
+    assertThat(TestRuntimes.joinPromptly(highOutcome, "the HIGH caller's outcome")).isEqualTo(new Outcome.Success<>(true));
     assertThat(TestRuntimes.joinPromptly(low)).isEqualTo(new Outcome.Success<>(true));
     assertThat(order).containsExactly("high", "low");
   }

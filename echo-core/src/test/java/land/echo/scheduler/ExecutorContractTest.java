@@ -121,7 +121,7 @@ class ExecutorContractTest {
     own.shutdown();
     shutDown.countDown();
 
-    assertThat(fromInside.get()).isInstanceOf(RejectedExecutionException.class);
+    assertThat(TestThreads.joinPromptly(fromInside, "the task executing on the shut-down scheduler")).isInstanceOf(RejectedExecutionException.class);
     assertThatThrownBy(() -> own.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
     assertThatThrownBy(() -> own.submit(() -> 1)).isInstanceOf(RejectedExecutionException.class);
     assertThatThrownBy(() -> own.queue("db").execute(() -> { }))

@@ -61,7 +61,7 @@ class TimerScheduledExecutorTest {
     drain();
     assertThat(ran).containsExactly("a@100");
     assertThat(future.isDone()).isTrue();
-    assertThat(future.get()).isNull();
+    assertThat(TestThreads.joinPromptly(future, "the scheduled runnable")).isNull();
   }
 
   @Test
@@ -69,7 +69,7 @@ class TimerScheduledExecutorTest {
     ScheduledFuture<String> future = view.schedule(() -> "done at " + time.now(), 5, TimeUnit.SECONDS);
     advance(5_000);
     drain();
-    assertThat(future.get()).isEqualTo("done at PT5S");
+    assertThat(TestThreads.joinPromptly(future, "the scheduled callable")).isEqualTo("done at PT5S");
   }
 
   @Test
@@ -91,7 +91,7 @@ class TimerScheduledExecutorTest {
     assertThat(time.pendingTimers()).isZero();
     assertThat(drain()).isEqualTo(4);
     assertThat(ran).containsExactly("zero@0", "negative@0", "execute@0");
-    assertThat(submitted.get()).isEqualTo(42);
+    assertThat(TestThreads.joinPromptly(submitted, "the submitted callable")).isEqualTo(42);
   }
 
   @Test
