@@ -46,7 +46,7 @@ class AcquireReleaseTest {
   void releasesAfterASuccessfulUse() {
     ActionEffect<String, Integer> effect =
         APP.acquireRelease(APP.compute(token -> "conn"), conn -> APP.succeed(conn.length()), this::release);
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(4);
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo(4);
     assertThat(released).containsExactly("conn " + Outcome.success(4));
   }
 
@@ -54,7 +54,7 @@ class AcquireReleaseTest {
   void releasesAfterAFailedUseAndKeepsTheTypedError() {
     ActionEffect<String, Integer> effect =
         APP.acquireRelease(APP.succeed("conn"), conn -> APP.<Integer>fail("query failed"), this::release);
-    assertThat(runtime.run(effect)).isEqualTo(Outcome.failure("query failed"));
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(Outcome.failure("query failed"));
     assertThat(released).containsExactly("conn " + Outcome.failure("query failed"));
   }
 
@@ -63,7 +63,7 @@ class AcquireReleaseTest {
     ActionEffect<String, Integer> effect = APP.acquireRelease(APP.succeed("conn"), conn -> {
       throw new IllegalStateException("bug");
     }, this::release);
-    assertThat(runtime.run(effect)).isInstanceOf(Outcome.Faulted.class);
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isInstanceOf(Outcome.Faulted.class);
     assertThat(released).singleElement().asString().startsWith("conn Faulted[fault=Panic");
   }
 
@@ -75,7 +75,7 @@ class AcquireReleaseTest {
       used.set(true);
       return APP.succeed(1);
     }, this::release);
-    assertThat(runtime.run(effect)).isEqualTo(Outcome.failure("no connection"));
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(Outcome.failure("no connection"));
     assertThat(used).isFalse();
     assertThat(released).isEmpty();
   }
@@ -87,9 +87,9 @@ class AcquireReleaseTest {
     EffectHandle<String, String> handle = runtime.submit(
         APP.acquireRelease(APP.compute(token -> "conn"), conn -> blockForever(started), this::release)
             .ensuring(unwound::countDown));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel("stop");
-    unwound.await();
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     assertThat(released).containsExactly("conn " + Outcome.faulted(new Fault.Cancelled("stop")));
   }
 
@@ -98,10 +98,10 @@ class AcquireReleaseTest {
     CountDownLatch started = new CountDownLatch(1);
     EffectHandle<String, String> handle = runtime.submit(
         APP.acquireRelease(APP.succeed("conn"), conn -> blockForever(started), this::release).timeout(HALF_SECOND));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     await().until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND);
-    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.TimedOut(HALF_SECOND)));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.faulted(new Fault.TimedOut(HALF_SECOND)));
     await().until(() -> released.size() == 1);
     assertThat(released).containsExactly("conn " + Outcome.faulted(new Fault.TimedOut(HALF_SECOND)));
   }
@@ -126,10 +126,10 @@ class AcquireReleaseTest {
       used.set(true);
       return APP.succeed(1);
     }, this::release));
-    acquiring.await();
+    TestRuntimes.awaitPromptly(acquiring, "acquiring");
     handle.cancel("stop");
     // The caller is answered while the acquisition still runs: cancellation never back-pressures.
-    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
     assertThat(released).isEmpty();
     proceed.countDown();
     await().until(() -> released.size() == 1);
@@ -148,9 +148,9 @@ class AcquireReleaseTest {
     });
     EffectHandle<String, Integer> handle =
         runtime.submit(APP.acquireRelease(acquire, conn -> APP.succeed(1), this::release));
-    acquiring.await();
+    TestRuntimes.awaitPromptly(acquiring, "acquiring");
     handle.cancel("stop");
-    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
     assertThat(pending.isCancelled()).as("the acquisition's stage is not cancelled").isFalse();
     pending.complete("conn");
     await().until(() -> released.size() == 1);
@@ -163,7 +163,7 @@ class AcquireReleaseTest {
         outer -> APP.acquireRelease(APP.compute(token -> "inner"), inner -> APP.succeed(outer + "+" + inner),
             this::release),
         this::release);
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo("outer+inner");
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo("outer+inner");
     assertThat(released).containsExactly(
         "inner " + Outcome.success("outer+inner"), "outer " + Outcome.success("outer+inner"));
   }
@@ -174,7 +174,7 @@ class AcquireReleaseTest {
         (conn, outcome) -> {
           throw new IllegalStateException("close failed");
         });
-    assertThat(runtime.run(effect)).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Panic.class));
     assertThat(runtime.stats().finalizerFailures()).isEqualTo(1);
   }

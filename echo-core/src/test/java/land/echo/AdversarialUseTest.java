@@ -10,8 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Hostile but legal uses of the API, found in a stranger's hour with the README. */
+@Timeout(60)
 class AdversarialUseTest {
 
   @Test
@@ -31,12 +33,12 @@ class AdversarialUseTest {
       return 1;
     }));
     self.set(handle);
-    registered.await();
+    TestRuntimes.awaitPromptly(registered, "registered");
 
     assertThat(handle.cancel("first")).isTrue();
 
     assertThat(ran).hasValue(2);
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("first")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("first")));
     assertThat(runtime.shutdown(Duration.ofSeconds(5)).stillUnwinding()).isEmpty();
   }
 
@@ -60,7 +62,7 @@ class AdversarialUseTest {
       }));
     }
     EffectHandle<String, List<Integer>> handle = runtime.submit(ActionEffect.all(children));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
 
     ShutdownReport report = runtime.shutdown(Duration.ZERO);
 
@@ -81,8 +83,8 @@ class AdversarialUseTest {
       Thread.ofPlatform().start(() -> report.complete(runtime.shutdown(Duration.ZERO)));
       reports.add(report);
     }
-    ShutdownReport first = reports.get(0).join();
-    assertThat(reports).allMatch(r -> r.join() == first);
+    ShutdownReport first = TestRuntimes.joinPromptly(reports.get(0), "the first shutdown's report");
+    assertThat(reports).allMatch(r -> TestRuntimes.joinPromptly(r, "a concurrent shutdown's report") == first);
     assertThat(first.cancelled()).isEqualTo(100);
   }
 
@@ -102,6 +104,6 @@ class AdversarialUseTest {
 
     runtime.shutdown(Duration.ZERO);
 
-    assertThat(late.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
+    assertThat(TestRuntimes.joinPromptly(late, "the late submission's outcome")).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
   }
 }

@@ -8,8 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code async(body, mode)} decides whether cancelling the effect cancels its stage (issue: Echo core API 1.0). */
+@Timeout(60)
 class AsyncCancelModeTest {
   private final VirtualTime time = new VirtualTime();
   private final ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
@@ -29,12 +31,12 @@ class AsyncCancelModeTest {
 
     time.advance(Duration.ofSeconds(1));
 
-    assertThat(impatient.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofSeconds(1))));
+    assertThat(TestRuntimes.joinPromptly(impatient)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofSeconds(1))));
     assertThat(shared).isNotDone();
     EffectHandle<String, Integer> patient =
         runtime.submit(ActionEffect.<String, Integer>async(token -> shared, AsyncCancelMode.LEAVE_RUNNING));
     shared.complete(42);
-    assertThat(patient.join()).isEqualTo(new Outcome.Success<>(42));
+    assertThat(TestRuntimes.joinPromptly(patient)).isEqualTo(new Outcome.Success<>(42));
   }
 
   @Test
@@ -46,7 +48,7 @@ class AsyncCancelModeTest {
 
     handle.cancel("caller left");
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("caller left")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("caller left")));
     assertThat(shared).isNotDone();
   }
 
@@ -59,7 +61,7 @@ class AsyncCancelModeTest {
 
     time.advance(Duration.ofSeconds(1));
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofSeconds(1))));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofSeconds(1))));
     await().until(owned::isCancelled);
   }
 
@@ -80,7 +82,7 @@ class AsyncCancelModeTest {
 
       handle.cancel("caller left");
 
-      assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("caller left")));
+      assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("caller left")));
       assertThat(shared).isNotDone();
     } finally {
       TestRuntimes.stop(withLoad);

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Async bodies may return any {@code CompletionStage}; finalizers always run (issue: async stages). */
+@Timeout(60)
 class AsyncStageTest {
   private final VirtualTime time = new VirtualTime();
   private final ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
@@ -22,7 +24,7 @@ class AsyncStageTest {
   }
 
   private <T> Outcome<String, T> runGuarded(ActionEffect<String, T> effect) {
-    return runtime.run(effect.ensuring(finalized::incrementAndGet));
+    return TestRuntimes.runPromptly(runtime, effect.ensuring(finalized::incrementAndGet));
   }
 
   @Test
@@ -49,7 +51,7 @@ class AsyncStageTest {
         ActionEffect.<String, Integer>async(token -> source.minimalCompletionStage())
             .ensuring(finalized::incrementAndGet));
     Thread.ofVirtual().start(() -> source.complete(9));
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(9));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(9));
     assertThat(finalized).hasValue(1);
   }
 
@@ -59,7 +61,7 @@ class AsyncStageTest {
     EffectHandle<String, Integer> handle = runtime.submit(
         ActionEffect.<String, Integer>async(token -> new ForeignStage<>(source)).ensuring(finalized::incrementAndGet));
     Thread.ofVirtual().start(() -> source.complete(11));
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(11));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(11));
     assertThat(finalized).hasValue(1);
   }
 
@@ -75,7 +77,7 @@ class AsyncStageTest {
 
     assertThat(handle.cancel("closed")).isTrue();
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("closed")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("closed")));
     await().until(() -> finalized.get() == 1);
     assertThat(never).isNotDone(); // a minimal stage cannot be cancelled; the effect did not wait for it
   }

@@ -13,8 +13,10 @@ import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Cancellation listeners: O(1) close, never run after their effect completed (issue: listeners). */
+@Timeout(60)
 class CancelListenerTest {
   private ApplicationRuntime runtime = TestRuntimes.onSystemTime();
 
@@ -38,9 +40,9 @@ class CancelListenerTest {
       new CountDownLatch(1).await();
       return 1;
     }));
-    opened.await();
+    TestRuntimes.awaitPromptly(opened, "opened");
 
-    assertThat(openAfterCycles.join()).isEqualTo(1);
+    assertThat(TestRuntimes.joinPromptly(openAfterCycles, "the open count after the cycles")).isEqualTo(1);
     handle.cancel();
 
     await().until(() -> ran.get() != 0);
@@ -62,7 +64,7 @@ class CancelListenerTest {
       new CountDownLatch(1).await();
       return 1;
     }));
-    registered.await();
+    TestRuntimes.awaitPromptly(registered, "registered");
     handle.cancel();
     await().until(() -> ran.get() != 0);
     assertThat(ran).hasValue(1);
@@ -81,7 +83,7 @@ class CancelListenerTest {
       return 0;
     }).flatMap(x -> ActionEffect.fail("sibling failed"));
 
-    Outcome<String, List<Integer>> outcome = runtime.run(ActionEffect.all(List.of(commits, failsLater)));
+    Outcome<String, List<Integer>> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.all(List.of(commits, failsLater)));
 
     assertThat(outcome).isEqualTo(new Outcome.Failure<>("sibling failed"));
     assertThat(rollbacks).hasValue(0);
@@ -100,7 +102,7 @@ class CancelListenerTest {
       release.await();
       return 1;
     }));
-    holding.await();
+    TestRuntimes.awaitPromptly(holding, "holding");
     EffectHandle<String, Integer> waiting = runtime.submit(ActionEffect.<String, Integer>blocking(token -> {
       secondRan.incrementAndGet();
       return 2;
@@ -112,7 +114,7 @@ class CancelListenerTest {
     await().until(() -> queuedBlocking() == 0);
     await().until(() -> secondRan.get() == 100); // the finalizer ran, the body never did
     release.countDown();
-    assertThat(runtime.run(ActionEffect.<String, Integer>blocking(token -> 3))).isEqualTo(new Outcome.Success<>(3));
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>blocking(token -> 3))).isEqualTo(new Outcome.Success<>(3));
     assertThat(secondRan).hasValue(100);
   }
 

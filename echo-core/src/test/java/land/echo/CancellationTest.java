@@ -31,18 +31,18 @@ class CancellationTest {
       new CountDownLatch(1).await(); // only an interrupt ends this
       return 1;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     assertThat(handle.cancel("user pressed stop")).isTrue();
     assertThat(handle.isDone()).isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("user pressed stop")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("user pressed stop")));
   }
 
   @Test
   void cancellingACompletedHandleReturnsFalseAndKeepsTheOutcome() {
     EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.succeed(7));
-    assertThat(handle.join().getOrThrow()).isEqualTo(7);
+    assertThat(TestRuntimes.joinPromptly(handle).getOrThrow()).isEqualTo(7);
     assertThat(handle.cancel()).isFalse();
-    assertThat(handle.join().getOrThrow()).isEqualTo(7);
+    assertThat(TestRuntimes.joinPromptly(handle).getOrThrow()).isEqualTo(7);
   }
 
   @Test
@@ -59,9 +59,9 @@ class CancellationTest {
       }
       return 1;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel();
-    assertThat(interrupted.get()).isTrue();
+    assertThat(TestRuntimes.joinPromptly(interrupted, "the body's interrupt")).isTrue();
   }
 
   @Test
@@ -77,9 +77,9 @@ class CancellationTest {
       token.throwIfCancelled();
       return 1;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel("enough");
-    assertThat(seen.get()).isEqualTo("enough");
+    assertThat(TestRuntimes.joinPromptly(seen, "the body seeing its token cancelled")).isEqualTo("enough");
   }
 
   @Test
@@ -90,7 +90,7 @@ class CancellationTest {
       started.countDown();
       return remote;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel();
     await().until(remote::isCancelled);
   }
@@ -110,7 +110,7 @@ class CancellationTest {
       new CountDownLatch(1).await();
       return 1;
     }));
-    registered.await();
+    TestRuntimes.awaitPromptly(registered, "registered");
     handle.cancel();
     assertThat(ran).containsExactly("kept", "after a failing one");
     await().until(() -> runtime.stats().finalizerFailures() == 1);
@@ -126,7 +126,7 @@ class CancellationTest {
       new CountDownLatch(1).await();
       return 1;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel();
     AtomicBoolean ran = new AtomicBoolean();
     tokenRef.get().onCancel(() -> ran.set(true));
@@ -136,14 +136,14 @@ class CancellationTest {
   @Test
   void ensuringRunsOnSuccess() {
     AtomicInteger ran = new AtomicInteger();
-    assertThat(runtime.run(ActionEffect.succeed(1).ensuring(ran::incrementAndGet)).isSuccess()).isTrue();
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.succeed(1).ensuring(ran::incrementAndGet)).isSuccess()).isTrue();
     assertThat(ran).hasValue(1);
   }
 
   @Test
   void ensuringRunsOnFailure() {
     AtomicInteger ran = new AtomicInteger();
-    assertThat(runtime.run(ActionEffect.<String, Integer>fail("x").ensuring(ran::incrementAndGet)))
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>fail("x").ensuring(ran::incrementAndGet)))
         .isEqualTo(new Outcome.Failure<>("x"));
     assertThat(ran).hasValue(1);
   }
@@ -157,15 +157,15 @@ class CancellationTest {
       new CountDownLatch(1).await();
       return 1;
     }).ensuring(finalized::countDown));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel();
-    finalized.await();
+    TestRuntimes.awaitPromptly(finalized, "finalized");
   }
 
   @Test
   void aFailingFinalizerTurnsSuccessIntoAPanicAndIsCounted() {
     IllegalStateException broken = new IllegalStateException("close failed");
-    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).ensuring(() -> {
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>succeed(1).ensuring(() -> {
       throw broken;
     }));
     assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(broken)));
@@ -176,7 +176,7 @@ class CancellationTest {
   void aFailingFinalizerDuringAPanicIsAddedAsSuppressed() {
     IllegalStateException first = new IllegalStateException("body");
     IllegalStateException second = new IllegalStateException("finalizer");
-    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> {
       throw first;
     }).ensuring(() -> {
       throw second;
@@ -200,9 +200,9 @@ class CancellationTest {
       return 1;
     });
     EffectHandle<String, List<Integer>> handle = runtime.submit(ActionEffect.all(List.of(child, child)));
-    bothStarted.await();
+    TestRuntimes.awaitPromptly(bothStarted, "both started");
     handle.cancel();
-    bothInterrupted.await();
+    TestRuntimes.awaitPromptly(bothInterrupted, "both interrupted");
   }
 
   @Test
@@ -221,9 +221,9 @@ class CancellationTest {
     });
     EffectHandle<String, Integer> handle = runtime.submit(
         ActionEffect.<String, Integer>succeed(1).flatMap(x -> ActionEffect.race(inner, inner)));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel();
-    interrupted.await();
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
   }
 
   @Test
@@ -234,7 +234,7 @@ class CancellationTest {
       new CountDownLatch(1).await();
       return 1;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     CompletableFuture<Outcome<String, Integer>> future = handle.outcome().toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> future.complete(new Outcome.Success<>(2)))
         .isInstanceOf(UnsupportedOperationException.class);
@@ -245,7 +245,7 @@ class CancellationTest {
     assertThat(future.isCancelled()).isFalse();
     assertThat(future.get()).isEqualTo(
         new Outcome.Faulted<>(new Fault.Cancelled("cancelled through the handle's future")));
-    assertThat(handle.join()).isEqualTo(future.get());
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(future.get());
     assertThat(handle.cancel()).as("already complete").isFalse();
     assertThat(future.thenApply(Outcome::isSuccess).join()).isFalse();
     assertThat(handle.outcome()).isNotInstanceOf(Runnable.class);

@@ -18,11 +18,13 @@ import land.echo.spi.MicrometerContextPropagator;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A {@link ContextPropagator} carries the submitter's context into every part of an effect and
  * puts back what each thread held afterwards (issue: Echo core API 1.0).
  */
+@Timeout(60)
 class ContextPropagationTest {
   private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
 
@@ -83,14 +85,14 @@ class ContextPropagationTest {
   private String requestSeenByTheIdleWorker() {
     CompletableFuture<String> seen = new CompletableFuture<>();
     scheduler.execute(() -> seen.complete(String.valueOf(REQUEST.get())), Priority.NORMAL);
-    return seen.join();
+    return TestRuntimes.joinPromptly(seen, "the idle worker's probe");
   }
 
   @Test
   void aComputeBodySeesTheSubmittersContextAndTheWorkerIsRestoredAfterwards() {
     EffectHandle<String, String> handle = submitAs("req-1", ActionEffect.compute(token -> REQUEST.get()));
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>("req-1"));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>("req-1"));
     propagator.awaitBalanced();
     assertThat(requestSeenByTheIdleWorker()).isEqualTo("null");
   }
@@ -103,7 +105,7 @@ class ContextPropagationTest {
       return REQUEST.get();
     }));
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>("req-2"));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>("req-2"));
     assertThat(ranOn.get().isVirtual()).isTrue();
     propagator.awaitBalanced();
   }
@@ -114,7 +116,7 @@ class ContextPropagationTest {
     ActionEffect<String, String> readBlocking = ActionEffect.blocking(token -> REQUEST.get());
     EffectHandle<String, List<String>> handle = submitAs("req-3", ActionEffect.all(List.of(read, readBlocking, read)));
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(List.of("req-3", "req-3", "req-3")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(List.of("req-3", "req-3", "req-3")));
     propagator.awaitBalanced();
   }
 
@@ -126,7 +128,7 @@ class ContextPropagationTest {
         .ensuring(() -> ensuring.set(REQUEST.get()))
         .onExit(outcome -> onExit.set(REQUEST.get()));
 
-    assertThat(submitAs("req-4", effect).join()).isEqualTo(new Outcome.Success<>("done"));
+    assertThat(TestRuntimes.joinPromptly(submitAs("req-4", effect))).isEqualTo(new Outcome.Success<>("done"));
     assertThat(ensuring.get()).isEqualTo("req-4");
     assertThat(onExit.get()).isEqualTo("req-4");
     propagator.awaitBalanced();
@@ -157,9 +159,9 @@ class ContextPropagationTest {
 
     time.advance(Duration.ofSeconds(5));
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofSeconds(5))));
-    assertThat(seenByAction.join()).isEqualTo("req-5");
-    assertThat(actionThread.join().getName()).startsWith("echo-timeouts-");
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofSeconds(5))));
+    assertThat(TestRuntimes.joinPromptly(seenByAction, "the action's view of the context")).isEqualTo("req-5");
+    assertThat(TestRuntimes.joinPromptly(actionThread, "the action's thread").getName()).startsWith("echo-timeouts-");
     propagator.awaitBalanced();
   }
 
@@ -178,8 +180,8 @@ class ContextPropagationTest {
 
     time.advance(Duration.ofSeconds(5));
 
-    assertThat(handle.join()).isInstanceOf(Outcome.Faulted.class);
-    assertThat(seenByAction.join()).isEqualTo("req-6");
+    assertThat(TestRuntimes.joinPromptly(handle)).isInstanceOf(Outcome.Faulted.class);
+    assertThat(TestRuntimes.joinPromptly(seenByAction, "the action's view of the context")).isEqualTo("req-6");
     propagator.awaitBalanced();
   }
 
@@ -194,7 +196,7 @@ class ContextPropagationTest {
         })
         .build();
     try {
-      assertThat(failing.run(ActionEffect.<String, String>compute(token -> "ok")))
+      assertThat(TestRuntimes.runPromptly(failing, ActionEffect.<String, String>compute(token -> "ok")))
           .isEqualTo(new Outcome.Success<>("ok"));
     } finally {
       TestRuntimes.stop(failing);
@@ -216,7 +218,7 @@ class ContextPropagationTest {
       EffectHandle<String, String> handle = runtime.submit(ActionEffect.blocking(token -> REQUEST.get()));
       REQUEST.remove();
 
-      assertThat(handle.join()).isEqualTo(new Outcome.Success<>("req-7"));
+      assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>("req-7"));
     } finally {
       TestRuntimes.stop(runtime);
     }
@@ -238,11 +240,11 @@ class ContextPropagationTest {
           ActionEffect.<String, String>blocking(token -> REQUEST.get()))));
       REQUEST.remove();
 
-      assertThat(handle.join()).isEqualTo(new Outcome.Success<>(List.of("req-8", "req-8")));
+      assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(List.of("req-8", "req-8")));
       await().untilAsserted(() -> {
         CompletableFuture<String> probe = new CompletableFuture<>();
         oneWorker.execute(() -> probe.complete(String.valueOf(REQUEST.get())), Priority.NORMAL);
-        assertThat(probe.join()).isEqualTo("null");
+        assertThat(TestRuntimes.joinPromptly(probe, "the worker's probe")).isEqualTo("null");
       });
     } finally {
       TestRuntimes.stop(micrometer);

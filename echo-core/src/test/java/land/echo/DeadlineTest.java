@@ -9,8 +9,10 @@ import java.util.Optional;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link CancellationToken#deadline()} reports the earliest enclosing deadline (issue: Echo core API 1.0). */
+@Timeout(60)
 class DeadlineTest {
   private static final ActionEffect<String, Optional<Duration>> REMAINING = ActionEffect.compute(CancellationToken::deadline);
 
@@ -26,7 +28,7 @@ class DeadlineTest {
   private <T> Outcome<String, T> afterThreeSeconds(EffectHandle<String, T> handle) {
     await().until(() -> time.pendingTimers() >= 1 && time.nextDelay().orElseThrow().equals(Duration.ofSeconds(3)));
     time.advance(Duration.ofSeconds(3));
-    return handle.join();
+    return TestRuntimes.joinPromptly(handle);
   }
 
   private static ActionEffect<String, Optional<Duration>> sleepThenRemaining() {
@@ -35,7 +37,7 @@ class DeadlineTest {
 
   @Test
   void anEffectWithoutADeadlineSeesNone() {
-    assertThat(runtime.run(REMAINING)).isEqualTo(new Outcome.Success<>(Optional.empty()));
+    assertThat(TestRuntimes.runPromptly(runtime, REMAINING)).isEqualTo(new Outcome.Success<>(Optional.empty()));
   }
 
   @Test
@@ -99,7 +101,7 @@ class DeadlineTest {
     EffectHandle<String, Optional<Duration>> handle = runtime.submit(
         ActionEffect.<String, Integer>succeed(1).timeout(Duration.ofSeconds(5)).flatMap(ignored -> REMAINING));
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(Optional.empty()));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(Optional.empty()));
   }
 
   @Test

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import land.echo.time.VirtualTime;
@@ -61,12 +60,12 @@ class DeepCancellationTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
     EffectHandle<String, Integer> handle = runtime.submit(nest(nesting, TestRuntimes.blockUntilInterrupted(started, interrupted, 1)));
-    assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(started, "started");
 
     assertThat(handle.cancel("deep")).isTrue();
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("deep")));
-    assertThat(interrupted.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("deep")));
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
   }
 
   @ParameterizedTest
@@ -77,12 +76,12 @@ class DeepCancellationTest {
     Duration budget = Duration.ofSeconds(5);
     EffectHandle<String, Integer> handle =
         runtime.submitWithTimeout(nest(nesting, TestRuntimes.blockUntilInterrupted(started, interrupted, 1)), budget, Priority.NORMAL);
-    assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(started, "started");
 
     time.advance(budget);
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(budget)));
-    assertThat(interrupted.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(budget)));
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
   }
 
   @ParameterizedTest
@@ -105,7 +104,7 @@ class DeepCancellationTest {
     for (int i = 0; i < 50; i++) {
       others.add(runtime.submit(ActionEffect.<String>sleep(LONG).map(x -> 1)));
     }
-    assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(started, "started");
 
     ShutdownReport report = runtime.shutdown(Duration.ZERO);
 
@@ -122,7 +121,7 @@ class DeepCancellationTest {
   void closingAfterADeepShutdownIsHarmless() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     runtime.submit(nest(Nesting.TIMEOUT, TestRuntimes.blockUntilInterrupted(started, new CountDownLatch(1), 1)));
-    assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(started, "started");
     ShutdownReport first = runtime.shutdown(Duration.ZERO);
     runtime.close();
     assertThat(runtime.shutdown(Duration.ZERO)).isSameAs(first);

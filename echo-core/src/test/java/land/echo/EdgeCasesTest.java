@@ -8,19 +8,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.time.Timer;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Smaller defects found by review, each pinned. */
+@Timeout(60)
 class EdgeCasesTest {
 
   @Test
   void aRuntimeCreatedWithNoArgumentsRunsEffectsAndShutsDownTheSchedulerItMade() throws Exception {
     ApplicationRuntime runtime = ApplicationRuntime.create();
 
-    assertThat(runtime.run(ActionEffect.compute(token -> 6 * 7))).isEqualTo(new Outcome.Success<>(42));
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.compute(token -> 6 * 7))).isEqualTo(new Outcome.Success<>(42));
     assertThat(runtime.environment().types()).isEmpty();
     runtime.close();
 
-    assertThat(runtime.scheduler().awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(runtime.scheduler().awaitTermination(TestRuntimes.PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -35,7 +37,7 @@ class EdgeCasesTest {
     EffectHandle<String, Integer> handle =
         runtime.submitWithTimeout(ActionEffect.<String, Integer>succeed(1), Duration.ofSeconds(1), Priority.NORMAL);
 
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(refused)));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(refused)));
     assertThat(runtime.stats().inFlight()).isZero();
     ShutdownReport report = runtime.shutdown(Duration.ZERO);
     assertThat(report.cancelled()).isZero();
@@ -50,9 +52,9 @@ class EdgeCasesTest {
     ActionEffect<String, Integer> body = ActionEffect.<String, Integer>compute(token -> ran.incrementAndGet());
     try {
       for (int i = 0; i < 200; i++) {
-        assertThat(runtime.run(body.timeout(Duration.ZERO)))
+        assertThat(TestRuntimes.runPromptly(runtime, body.timeout(Duration.ZERO)))
             .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ZERO)));
-        assertThat(runtime.runWithTimeout(body, Duration.ZERO))
+        assertThat(TestRuntimes.callPromptly(() -> runtime.runWithTimeout(body, Duration.ZERO), "runtime.runWithTimeout's outcome"))
             .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ZERO)));
       }
       assertThat(ran).hasValue(0);

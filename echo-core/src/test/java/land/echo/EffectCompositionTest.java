@@ -21,57 +21,57 @@ class EffectCompositionTest {
 
   @Test
   void succeedYieldsItsValue() {
-    assertThat(runtime.run(ActionEffect.succeed("v"))).isEqualTo(new Outcome.Success<>("v"));
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.succeed("v"))).isEqualTo(new Outcome.Success<>("v"));
   }
 
   @Test
   void succeedMayCarryNull() {
-    assertThat(runtime.run(ActionEffect.succeed(null))).isEqualTo(new Outcome.Success<>(null));
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.succeed(null))).isEqualTo(new Outcome.Success<>(null));
   }
 
   @Test
   void failYieldsTheSameDomainErrorInstance() {
     CommonError.FileSystemNotFound error = new CommonError.FileSystemNotFound("/missing");
-    Outcome<CommonError, String> outcome = runtime.run(ActionEffect.<CommonError, String>fail(error));
+    Outcome<CommonError, String> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<CommonError, String>fail(error));
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, f -> assertThat(f.error()).isSameAs(error));
   }
 
   @Test
   void mapTransformsTheValue() {
-    assertThat(runtime.run(ActionEffect.<String, Integer>succeed(20).map(x -> x + 1)).getOrThrow()).isEqualTo(21);
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>succeed(20).map(x -> x + 1)).getOrThrow()).isEqualTo(21);
   }
 
   @Test
   void flatMapSequencesEffects() {
     ActionEffect<String, Integer> effect =
         ActionEffect.<String, Integer>compute(token -> 6).flatMap(x -> ActionEffect.compute(token -> x * 7));
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(42);
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo(42);
   }
 
   @Test
   void mapIsSkippedOnFailure() {
     AtomicInteger calls = new AtomicInteger();
-    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>fail("bad").map(calls::addAndGet));
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>fail("bad").map(calls::addAndGet));
     assertThat(outcome).isEqualTo(new Outcome.Failure<>("bad"));
     assertThat(calls).hasValue(0);
   }
 
   @Test
   void mapErrorTransformsOnlyTheDomainError() {
-    assertThat(runtime.run(ActionEffect.<String, Integer>fail("bad").mapError(String::length)))
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>fail("bad").mapError(String::length)))
         .isEqualTo(new Outcome.Failure<>(3));
   }
 
   @Test
   void recoverTurnsAFailureIntoAValue() {
-    assertThat(runtime.run(ActionEffect.<String, Integer>fail("bad").recover(String::length)).getOrThrow()).isEqualTo(3);
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>fail("bad").recover(String::length)).getOrThrow()).isEqualTo(3);
   }
 
   @Test
   void orElseRunsTheFallbackEffect() {
     ActionEffect<String, Integer> effect =
         ActionEffect.<String, Integer>fail("bad").orElse(e -> ActionEffect.compute(token -> e.length() * 10));
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(30);
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo(30);
   }
 
   @Test
@@ -80,20 +80,20 @@ class EffectCompositionTest {
     ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
       throw boom;
     }).recover(e -> -1);
-    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(boom)));
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(boom)));
   }
 
   @Test
   void zipCombinesTwoValuesInOrder() {
     ActionEffect<String, String> effect =
         ActionEffect.<String, String>succeed("a").zip(ActionEffect.<String, Integer>succeed(1), (a, b) -> a + b);
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo("a1");
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo("a1");
   }
 
   @Test
   void aBodyExceptionBecomesAPanicFaultCarryingIt() {
     IllegalStateException boom = new IllegalStateException("boom");
-    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> {
       throw boom;
     }));
     assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(boom)));
@@ -102,16 +102,16 @@ class EffectCompositionTest {
   @Test
   void aWorkerSurvivesAPanicAndRunsTheNextEffect() {
     for (int i = 0; i < 10; i++) {
-      runtime.run(ActionEffect.<String, Integer>compute(token -> {
+      TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> {
         throw new Error("fatal-looking");
       }));
     }
-    assertThat(runtime.run(ActionEffect.<String, Integer>compute(token -> 5)).getOrThrow()).isEqualTo(5);
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> 5)).getOrThrow()).isEqualTo(5);
   }
 
   @Test
   void anExceptionInAMapFunctionBecomesAPanic() {
-    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).map(x -> {
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>succeed(1).map(x -> {
       throw new ArithmeticException("map");
     }));
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class,
@@ -121,7 +121,7 @@ class EffectCompositionTest {
 
   @Test
   void aFlatMapReturningNullIsAPanicNamingTheProblem() {
-    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>succeed(1).flatMap(x -> null));
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>succeed(1).flatMap(x -> null));
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault().message()).contains("flatMap function returned null"));
   }
@@ -131,7 +131,7 @@ class EffectCompositionTest {
     ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>blocking(token -> {
       throw new IOException("disk on fire");
     }).catching(IOException.class, e -> "io: " + e.getMessage());
-    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Failure<>("io: disk on fire"));
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(new Outcome.Failure<>("io: disk on fire"));
   }
 
   @Test
@@ -141,7 +141,7 @@ class EffectCompositionTest {
     ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
       throw thrown;
     }).catching(IllegalArgumentException.class, e -> "never");
-    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(thrown)));
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(thrown)));
   }
 
   @Test
@@ -149,22 +149,22 @@ class EffectCompositionTest {
     ActionEffect<String, Integer> effect = ActionEffect.<String, Integer>compute(token -> {
       throw new NumberFormatException("nan");
     }).catching(NumberFormatException.class, Throwable::getMessage).recover(String::length);
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(3);
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo(3);
   }
 
   @Test
   void effectsAreReRunnable() {
     AtomicInteger runs = new AtomicInteger();
     ActionEffect<String, Integer> effect = ActionEffect.compute(token -> runs.incrementAndGet());
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(1);
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo(2);
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo(1);
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo(2);
   }
 
   @Test
   void asyncBodyCompletesWithItsStage() {
     ActionEffect<String, String> effect = ActionEffect.async(token ->
         java.util.concurrent.CompletableFuture.supplyAsync(() -> "later"));
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo("later");
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo("later");
   }
 
   @Test
@@ -172,19 +172,19 @@ class EffectCompositionTest {
     IllegalStateException cause = new IllegalStateException("remote");
     ActionEffect<String, String> effect =
         ActionEffect.async(token -> java.util.concurrent.CompletableFuture.failedFuture(cause));
-    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
   }
 
   @Test
   void blockingBodyRunsOffTheWorkers() {
-    Outcome<String, Boolean> outcome = runtime.run(ActionEffect.<String, Boolean>blocking(
+    Outcome<String, Boolean> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Boolean>blocking(
         token -> Thread.currentThread().isVirtual() && !runtime.scheduler().isWorkerThread()));
     assertThat(outcome.getOrThrow()).isTrue();
   }
 
   @Test
   void computeBodyRunsOnAWorker() {
-    Outcome<String, Boolean> outcome = runtime.run(ActionEffect.<String, Boolean>blocking(token -> true)
+    Outcome<String, Boolean> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Boolean>blocking(token -> true)
         .flatMap(x -> ActionEffect.compute(token -> runtime.scheduler().isWorkerThread())));
     assertThat(outcome.getOrThrow()).isTrue();
   }
@@ -218,7 +218,7 @@ class EffectCompositionTest {
     try {
       ActionEffect<String, java.util.List<Integer>> none =
           ActionEffect.all(java.util.stream.Stream.<ActionEffect<String, Integer>>empty().toList());
-      assertThat(runtime.run(none)).isEqualTo(new Outcome.Success<>(java.util.List.of()));
+      assertThat(TestRuntimes.runPromptly(runtime, none)).isEqualTo(new Outcome.Success<>(java.util.List.of()));
     } finally {
       TestRuntimes.stop(runtime);
     }

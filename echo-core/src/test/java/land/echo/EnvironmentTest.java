@@ -55,12 +55,12 @@ class EnvironmentTest {
 
   @Test
   void theEffectReceivesTheRegisteredCapability() {
-    assertThat(runtime.run(read("/a.txt"))).isEqualTo(new Outcome.Success<>("hello"));
+    assertThat(TestRuntimes.runPromptly(runtime, read("/a.txt"))).isEqualTo(new Outcome.Success<>("hello"));
   }
 
   @Test
   void aDomainErrorFromTheCapabilityComesBackUnchangedWithItsPath() {
-    Outcome<CommonError, String> outcome = runtime.run(read("/missing.txt"));
+    Outcome<CommonError, String> outcome = TestRuntimes.runPromptly(runtime, read("/missing.txt"));
     assertThat(outcome).isEqualTo(new Outcome.Failure<>(new CommonError.FileSystemNotFound("/missing.txt")));
   }
 
@@ -78,7 +78,7 @@ class EnvironmentTest {
         return 0;
       }));
     }
-    held.await();
+    TestRuntimes.awaitPromptly(held, "held");
     return release;
   }
 
@@ -99,8 +99,8 @@ class EnvironmentTest {
       release.countDown();
     }
     assertThat(doneAtSubmission).as("completed during submit, with every worker busy").isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
-    assertThat(((Outcome.Faulted<?, ?>) handle.join()).fault().message()).contains(Clipboard.class.getName());
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
+    assertThat(((Outcome.Faulted<?, ?>) TestRuntimes.joinPromptly(handle)).fault().message()).contains(Clipboard.class.getName());
     assertThat(ran).isFalse();
   }
 
@@ -123,8 +123,8 @@ class EnvironmentTest {
     }
     assertThat(allDone).as("all(..) completed during submit, with every worker busy").isTrue();
     assertThat(zippedDone).as("zip(..) completed during submit, with every worker busy").isTrue();
-    assertThat(all.join()).isEqualTo(missing);
-    assertThat(zipped.join()).isEqualTo(missing);
+    assertThat(TestRuntimes.joinPromptly(all)).isEqualTo(missing);
+    assertThat(TestRuntimes.joinPromptly(zipped)).isEqualTo(missing);
   }
 
   @Test
@@ -134,7 +134,7 @@ class EnvironmentTest {
       firstStepRan.set(true);
       return 1;
     }).flatMap(x -> ActionEffect.<String, String, Clipboard>compute(Clipboard.class, (c, token) -> c.paste()));
-    assertThat(runtime.run(later)).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
+    assertThat(TestRuntimes.runPromptly(runtime, later)).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Clipboard.class.getName())));
     assertThat(firstStepRan).isTrue();
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import land.echo.internal.HandleFuture;
 import land.echo.internal.InFlightRegistry;
 import land.echo.internal.RuntimeCore;
+import land.echo.testing.TestThreads;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class InFlightRegistryTest {
     }
     go.countDown();
     for (Thread adder : adders) {
-      adder.join();
+      TestThreads.joinPromptly(adder, "an adder thread's end");
     }
     failIfAny(failures);
     List<HandleFuture<?, ?>> snapshot = registry.snapshot();

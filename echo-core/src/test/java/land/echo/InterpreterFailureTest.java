@@ -8,12 +8,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A failure outside the guards around user code (here: user types whose {@code toString()} throws,
  * reached through log lines) must still unwind every finalizer and complete the handle exactly
  * once (issue: finalizers lost).
  */
+@Timeout(60)
 class InterpreterFailureTest {
   private final VirtualTime time = new VirtualTime();
   private final ApplicationRuntime runtime = TestRuntimes.onVirtualTime(time);
@@ -56,7 +58,7 @@ class InterpreterFailureTest {
     EffectHandle<HostileError, Integer> handle = runtime.submit(
         effect.retry(RetryPolicy.of(2, Duration.ZERO)).ensuring(finalized::incrementAndGet));
 
-    Outcome<HostileError, Integer> outcome = handle.join();
+    Outcome<HostileError, Integer> outcome = TestRuntimes.joinPromptly(handle);
 
     assertThat(outcome).as("exhaustion returns the last failure unchanged").isInstanceOfSatisfying(Outcome.Failure.class,
         f -> assertThat(f.error()).isInstanceOf(HostileError.class));
@@ -84,7 +86,7 @@ class InterpreterFailureTest {
     handle.cancel("stop");
 
     await().until(() -> outer.get() == 2);
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
     assertThat(completions).hasValue(1);
     assertThat(runtime.shutdown(Duration.ZERO).stillUnwinding()).isEmpty();
   }

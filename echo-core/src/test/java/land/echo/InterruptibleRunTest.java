@@ -7,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Interrupting a thread blocked in run() cancels the effect and restores the interrupt (issue: interrupts). */
+@Timeout(60)
 class InterruptibleRunTest {
   private final ApplicationRuntime runtime = TestRuntimes.onSystemTime();
 
@@ -36,14 +38,14 @@ class InterruptibleRunTest {
       })));
       interruptKept.complete(Thread.currentThread().isInterrupted());
     });
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
 
     caller.interrupt();
 
-    assertThat(outcome.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.joinPromptly(outcome, "the interrupted caller's outcome")).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
-    assertThat(interruptKept.join()).isTrue();
-    bodyInterrupted.await();
+    assertThat(TestRuntimes.joinPromptly(interruptKept, "the caller's return")).isTrue();
+    TestRuntimes.awaitPromptly(bodyInterrupted, "body interrupted");
   }
 
   @Test
@@ -58,11 +60,11 @@ class InterruptibleRunTest {
           }
           return 1;
         }), Duration.ofHours(1))));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
 
     caller.interrupt();
 
-    assertThat(outcome.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.joinPromptly(outcome, "the interrupted caller's outcome")).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
   }
 }

@@ -8,8 +8,10 @@ import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A blocking call to the runtime from inside an effect either works or fails at once, never hangs. */
+@Timeout(60)
 class NestedRunTest {
   private ApplicationRuntime runtime;
 
@@ -33,7 +35,7 @@ class NestedRunTest {
   @Test
   void runInsideAComputeBodyOnOneWorkerFailsAtOnceInsteadOfHanging() {
     runtime = withScheduler(SchedulerConfig.builder().workers(1).build());
-    Outcome<String, Outcome<String, Integer>> outcome = runtime.run(ActionEffect.<String, Outcome<String, Integer>>compute(
+    Outcome<String, Outcome<String, Integer>> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Outcome<String, Integer>>compute(
         token -> runtime.run(ActionEffect.<String, Integer>succeed(1))));
     assertRefused(outcome);
   }
@@ -41,9 +43,9 @@ class NestedRunTest {
   @Test
   void runWithRetryAndRunWithTimeoutInsideComputeBodiesFailAtOnce() {
     runtime = withScheduler(SchedulerConfig.builder().workers(1).build());
-    assertRefused(runtime.run(ActionEffect.<String, Object>compute(
+    assertRefused(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Object>compute(
         token -> runtime.runWithRetry(ActionEffect.<String, Integer>succeed(1), RetryPolicy.of(1, Duration.ZERO)))));
-    assertRefused(runtime.run(ActionEffect.<String, Object>compute(
+    assertRefused(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Object>compute(
         token -> runtime.runWithTimeout(ActionEffect.<String, Integer>succeed(1), Duration.ofSeconds(1)))));
   }
 
@@ -52,14 +54,14 @@ class NestedRunTest {
     runtime = withScheduler(SchedulerConfig.builder().workers(2).build());
     ActionEffect<String, Object> nested = ActionEffect.<String, Object>compute(
         token -> runtime.run(ActionEffect.<String, Object>compute(t -> runtime.run(ActionEffect.succeed(1)))));
-    Outcome<String, List<Object>> outcome = runtime.run(ActionEffect.all(List.of(nested, nested)));
+    Outcome<String, List<Object>> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.all(List.of(nested, nested)));
     assertRefused(outcome);
   }
 
   @Test
   void aBlockingBodyMayRunABlockingEffectEvenWithABlockingLimitOfOne() {
     runtime = withScheduler(SchedulerConfig.builder().workers(1).blockingLimit(1).build());
-    Outcome<String, Outcome<String, Integer>> outcome = runtime.run(ActionEffect.<String, Outcome<String, Integer>>blocking(
+    Outcome<String, Outcome<String, Integer>> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Outcome<String, Integer>>blocking(
         token -> runtime.run(ActionEffect.<String, Integer>blocking(t -> 42))));
     assertThat(outcome).isEqualTo(new Outcome.Success<>(new Outcome.Success<>(42)));
   }
@@ -69,7 +71,7 @@ class NestedRunTest {
     runtime = withScheduler(SchedulerConfig.builder().workers(1).build());
     ApplicationRuntime other = withScheduler(SchedulerConfig.builder().workers(1).build());
     try {
-      Outcome<String, Outcome<String, Integer>> outcome = other.run(ActionEffect.<String, Outcome<String, Integer>>compute(
+      Outcome<String, Outcome<String, Integer>> outcome = TestRuntimes.runPromptly(other, ActionEffect.<String, Outcome<String, Integer>>compute(
           token -> runtime.run(ActionEffect.<String, Integer>succeed(5))));
       assertThat(outcome).isEqualTo(new Outcome.Success<>(new Outcome.Success<>(5)));
     } finally {

@@ -34,12 +34,12 @@ class OperatorStackSafetyTest {
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.transformWith(o -> APP.succeed(o.getOrThrow() + 1));
     }
-    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(DEPTH);
+    assertThat(TestRuntimes.runPromptly(runtime, chain).getOrThrow()).isEqualTo(DEPTH);
   }
 
   @Test
   void aDeepTransformWithRecursionRuns() {
-    assertThat(runtime.run(countDown(DEPTH)).getOrThrow()).isEqualTo(DEPTH);
+    assertThat(TestRuntimes.runPromptly(runtime, countDown(DEPTH)).getOrThrow()).isEqualTo(DEPTH);
   }
 
   /** Non-tail recursion through transformWith: each level leaves a frame until the bottom. */
@@ -68,9 +68,9 @@ class OperatorStackSafetyTest {
       });
     }
     EffectHandle<String, Integer> handle = runtime.submit(chain.ensuring(unwound::countDown));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel("stop");
-    unwound.await();
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     assertThat(ran).hasValue(DEPTH);
   }
 
@@ -86,9 +86,9 @@ class OperatorStackSafetyTest {
     });
     EffectHandle<String, Integer> handle =
         runtime.submit(nested(0, innermost, released).ensuring(unwound::countDown));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel("stop");
-    unwound.await();
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     // Releases run on the one fiber unwinding, innermost first: no synchronization needed to read.
     assertThat(released).hasSize(DEPTH);
     assertThat(released.get(0)).isEqualTo(DEPTH - 1);
@@ -110,7 +110,7 @@ class OperatorStackSafetyTest {
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.timeoutTo(LONG, APP.succeed(-1));
     }
-    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(7);
+    assertThat(TestRuntimes.runPromptly(runtime, chain).getOrThrow()).isEqualTo(7);
     await().until(() -> time.pendingTimers() == 0);
   }
 
@@ -121,6 +121,6 @@ class OperatorStackSafetyTest {
     for (int i = 0; i < DEPTH; i++) {
       chain = APP.firstSuccess(List.of(failing, chain));
     }
-    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(7);
+    assertThat(TestRuntimes.runPromptly(runtime, chain).getOrThrow()).isEqualTo(7);
   }
 }

@@ -57,13 +57,13 @@ class OutcomeHandlingTest {
   @Test
   void transformWithSeesASuccess() {
     ActionEffect<String, String> effect = APP.succeed(2).transformWith(o -> APP.succeed(describe(o)));
-    assertThat(runtime.run(effect).getOrThrow()).isEqualTo("success 2");
+    assertThat(TestRuntimes.runPromptly(runtime, effect).getOrThrow()).isEqualTo("success 2");
   }
 
   @Test
   void transformWithSeesADomainFailure() {
     ActionEffect<String, Integer> failing = APP.fail("boom");
-    assertThat(runtime.run(failing.transformWith(o -> APP.succeed(describe(o)))).getOrThrow())
+    assertThat(TestRuntimes.runPromptly(runtime, failing.transformWith(o -> APP.succeed(describe(o)))).getOrThrow())
         .isEqualTo("failure boom");
   }
 
@@ -72,7 +72,7 @@ class OutcomeHandlingTest {
     ActionEffect<String, Integer> panicking = APP.compute(token -> {
       throw new IllegalStateException("bug");
     });
-    assertThat(runtime.run(panicking.transformWith(o -> APP.succeed(describe(o)))).getOrThrow())
+    assertThat(TestRuntimes.runPromptly(runtime, panicking.transformWith(o -> APP.succeed(describe(o)))).getOrThrow())
         .isEqualTo("fault Panic");
   }
 
@@ -80,7 +80,7 @@ class OutcomeHandlingTest {
   void transformWithCanChangeBothTypes() {
     ActionEffect<Integer, Long> effect =
         APP.succeed("abc").transformWith(o -> ActionEffect.<Integer, Long>fail(o.getOrThrow().length()));
-    assertThat(runtime.run(effect)).isEqualTo(new Outcome.Failure<>(3));
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(new Outcome.Failure<>(3));
   }
 
   @Test
@@ -89,14 +89,14 @@ class OutcomeHandlingTest {
     for (Outcome<String, Integer> outcome :
         List.<Outcome<String, Integer>>of(Outcome.success(1), Outcome.failure("e"), Outcome.faulted(fault))) {
       ActionEffect<String, Integer> effect = APP.fromOutcome(outcome);
-      assertThat(runtime.run(effect.transformWith(APP::fromOutcome))).isEqualTo(outcome);
+      assertThat(TestRuntimes.runPromptly(runtime, effect.transformWith(APP::fromOutcome))).isEqualTo(outcome);
     }
   }
 
   @Test
   void aRaisedCancelledFaultIsAnOrdinaryFaultThatTransformWithSees() {
     ActionEffect<String, Integer> raised = APP.fromOutcome(Outcome.faulted(new Fault.Cancelled("made up")));
-    assertThat(runtime.run(raised.transformWith(o -> APP.succeed(describe(o)))).getOrThrow())
+    assertThat(TestRuntimes.runPromptly(runtime, raised.transformWith(o -> APP.succeed(describe(o)))).getOrThrow())
         .isEqualTo("fault Cancelled");
   }
 
@@ -105,7 +105,7 @@ class OutcomeHandlingTest {
     ActionEffect<String, Integer> effect = APP.succeed(1).transformWith(o -> {
       throw new IllegalArgumentException("bad");
     });
-    assertThat(runtime.run(effect)).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Panic.class));
   }
 
@@ -119,11 +119,11 @@ class OutcomeHandlingTest {
             ? APP.succeed("cached after " + t.after())
             : APP.fromOutcome(o));
     EffectHandle<String, String> handle = runtime.submit(guarded);
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     await().until(() -> time.nextDelay().equals(Optional.of(HALF_SECOND)));
     time.advance(HALF_SECOND);
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>("cached after PT0.5S"));
-    interrupted.await();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>("cached after PT0.5S"));
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
   }
 
   @Test
@@ -138,10 +138,10 @@ class OutcomeHandlingTest {
         })
         .ensuring(unwound::countDown);
     EffectHandle<String, String> handle = runtime.submit(effect);
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel("stop");
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
-    unwound.await();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     assertThat(called).isFalse();
   }
 
@@ -167,8 +167,8 @@ class OutcomeHandlingTest {
       started.await();
       return "winner";
     });
-    assertThat(runtime.run(APP.race(loser, winner)).getOrThrow()).isEqualTo("winner");
-    unwound.await();
+    assertThat(TestRuntimes.runPromptly(runtime, APP.race(loser, winner)).getOrThrow()).isEqualTo("winner");
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     assertThat(called).isFalse();
   }
 
@@ -177,7 +177,7 @@ class OutcomeHandlingTest {
   @Test
   void onExitSeesASuccess() {
     List<Outcome<String, Integer>> seen = new CopyOnWriteArrayList<>();
-    assertThat(runtime.run(APP.succeed(7).onExit(seen::add)).getOrThrow()).isEqualTo(7);
+    assertThat(TestRuntimes.runPromptly(runtime, APP.succeed(7).onExit(seen::add)).getOrThrow()).isEqualTo(7);
     assertThat(seen).containsExactly(Outcome.success(7));
   }
 
@@ -185,7 +185,7 @@ class OutcomeHandlingTest {
   void onExitSeesADomainFailure() {
     List<Outcome<String, Integer>> seen = new CopyOnWriteArrayList<>();
     ActionEffect<String, Integer> failing = APP.fail("boom");
-    assertThat(runtime.run(failing.onExit(seen::add))).isEqualTo(Outcome.failure("boom"));
+    assertThat(TestRuntimes.runPromptly(runtime, failing.onExit(seen::add))).isEqualTo(Outcome.failure("boom"));
     assertThat(seen).containsExactly(Outcome.failure("boom"));
   }
 
@@ -196,9 +196,9 @@ class OutcomeHandlingTest {
     CountDownLatch unwound = new CountDownLatch(1);
     EffectHandle<String, String> handle = runtime.submit(
         blockForever(started, new CountDownLatch(1)).onExit(seen::add).ensuring(unwound::countDown));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     handle.cancel("stop");
-    unwound.await();
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     assertThat(seen).containsExactly(Outcome.faulted(new Fault.Cancelled("stop")));
   }
 
@@ -210,11 +210,11 @@ class OutcomeHandlingTest {
     EffectHandle<String, String> handle = runtime.submit(
         blockForever(started, new CountDownLatch(1)).onExit(seen::add).ensuring(unwound::countDown)
             .timeout(HALF_SECOND));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     await().until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND);
-    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.TimedOut(HALF_SECOND)));
-    unwound.await();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.faulted(new Fault.TimedOut(HALF_SECOND)));
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     assertThat(seen).containsExactly(Outcome.faulted(new Fault.TimedOut(HALF_SECOND)));
   }
 
@@ -223,7 +223,7 @@ class OutcomeHandlingTest {
     ActionEffect<String, Integer> effect = APP.succeed(1).onExit(o -> {
       throw new IllegalStateException("finalizer");
     });
-    assertThat(runtime.run(effect)).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Panic.class));
     assertThat(runtime.stats().finalizerFailures()).isEqualTo(1);
   }
@@ -236,19 +236,19 @@ class OutcomeHandlingTest {
     CountDownLatch interrupted = new CountDownLatch(1);
     EffectHandle<String, String> handle =
         runtime.submit(blockForever(started, interrupted).timeoutTo(HALF_SECOND, APP.succeed("fallback")));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     await().until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND.minus(NANO));
     assertThat(handle.isDone()).isFalse();
     time.advance(NANO);
-    assertThat(handle.join()).isEqualTo(Outcome.success("fallback"));
-    interrupted.await();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.success("fallback"));
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
   }
 
   @Test
   void timeoutToPassesAnOutcomeInTimeThroughAndLeavesNoTimer() {
     ActionEffect<String, String> failing = APP.fail("own");
-    assertThat(runtime.run(failing.timeoutTo(HALF_SECOND, APP.succeed("fallback"))))
+    assertThat(TestRuntimes.runPromptly(runtime, failing.timeoutTo(HALF_SECOND, APP.succeed("fallback"))))
         .isEqualTo(Outcome.failure("own"));
     assertThat(time.pendingTimers()).isZero();
   }
@@ -260,7 +260,7 @@ class OutcomeHandlingTest {
         APP.<String>never().timeout(inner).timeoutTo(HALF_SECOND, APP.succeed("fallback")));
     await().until(() -> time.pendingTimers() == 2);
     time.advance(inner);
-    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.TimedOut(inner)));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.faulted(new Fault.TimedOut(inner)));
   }
 
   @Test
@@ -270,7 +270,7 @@ class OutcomeHandlingTest {
       ran.set(true);
       return "effect";
     });
-    assertThat(runtime.run(effect.timeoutTo(Duration.ZERO, APP.succeed("fallback"))).getOrThrow())
+    assertThat(TestRuntimes.runPromptly(runtime, effect.timeoutTo(Duration.ZERO, APP.succeed("fallback"))).getOrThrow())
         .isEqualTo("fallback");
     assertThat(ran).isFalse();
   }
@@ -286,10 +286,10 @@ class OutcomeHandlingTest {
         APP.<String>never().timeoutTo(HALF_SECOND, fallback).ensuring(unwound::countDown));
     await().until(() -> time.pendingTimers() == 1);
     time.advance(HALF_SECOND);
-    fallbackStarted.await();
+    TestRuntimes.awaitPromptly(fallbackStarted, "fallback started");
     handle.cancel("stop");
-    assertThat(handle.join()).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
-    unwound.await();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(Outcome.faulted(new Fault.Cancelled("stop")));
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     assertThat(finalized).hasValue(1);
   }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.time.VirtualTime;
@@ -100,9 +99,9 @@ class PinnedBehaviourTest {
     ApplicationRuntime runtime = started(TestRuntimes.onVirtualTime(time));
     EffectHandle<String, List<Void>> handle = runtime.submit(
         ActionEffect.<String, Void>all(List.of(ActionEffect.sleep(D), ActionEffect.sleep(D.multipliedBy(2)))));
-    await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTimers() == 2);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 2);
     time.advance(D.multipliedBy(2));
-    Outcome<String, List<Void>> outcome = handle.outcome().get(10, TimeUnit.SECONDS);
+    Outcome<String, List<Void>> outcome = TestRuntimes.joinPromptly(handle);
     List<Void> twoNulls = new ArrayList<>();
     twoNulls.add(null);
     twoNulls.add(null);
@@ -116,12 +115,12 @@ class PinnedBehaviourTest {
   void anUncheckedIoExceptionFromABodyIsThePanicCauseItself() {
     ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
     UncheckedIOException thrown = new UncheckedIOException(new IOException("disk"));
-    Outcome<String, Integer> outcome = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> {
       throw thrown;
     }));
     assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(thrown)));
 
-    Outcome<String, Integer> caught = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+    Outcome<String, Integer> caught = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> {
       throw thrown;
     }).catching(UncheckedIOException.class, e -> "io: " + e.getCause().getMessage()));
     assertThat(caught).isEqualTo(new Outcome.Failure<>("io: disk"));
@@ -132,13 +131,13 @@ class PinnedBehaviourTest {
   void catchingAWrapperTypeCatchesTheWrapperAndOnlyTheDocumentedWrappersAreUnwrapped() {
     ApplicationRuntime runtime = started(TestRuntimes.onSystemTime());
     IllegalStateException inner = new IllegalStateException("inner");
-    Outcome<String, Integer> caught = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+    Outcome<String, Integer> caught = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> {
       throw new WrapperException(inner);
     }).catching(WrapperException.class, e -> "wrapper of " + e.getCause().getMessage()));
     assertThat(caught).isEqualTo(new Outcome.Failure<>("wrapper of inner"));
 
     // A CompletionException is documented as a wrapper: the panic carries its cause.
-    Outcome<String, Integer> unwrapped = runtime.run(ActionEffect.<String, Integer>compute(token -> {
+    Outcome<String, Integer> unwrapped = TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>compute(token -> {
       throw new CompletionException(inner);
     }));
     assertThat(unwrapped).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(inner)));
@@ -168,7 +167,7 @@ class PinnedBehaviourTest {
       TestRuntimes.awaitUninterruptibly(release); // keep the fiber from finishing
       return "done";
     }));
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(started, "started");
     CancellationToken live = token.get();
     live.throwIfCancelled(); // still live
     assertThat(handle.cancel("because")).isTrue();
@@ -186,13 +185,13 @@ class PinnedBehaviourTest {
     CountDownLatch interrupted = new CountDownLatch(1);
     EffectHandle<String, String> handle =
         runtime.submit(TestRuntimes.blockUntilInterrupted(started, interrupted, "value"));
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(started, "started");
     assertThat(handle.cancel()).isTrue();
     assertThat(handle.cancel()).isFalse();
-    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.joinPromptly(handle)).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isEqualTo(new Fault.Cancelled("cancelled by the caller")));
     EffectHandle<String, Integer> done = runtime.submit(ActionEffect.succeed(1));
-    assertThat(done.join()).isEqualTo(new Outcome.Success<>(1));
+    assertThat(TestRuntimes.joinPromptly(done)).isEqualTo(new Outcome.Success<>(1));
     assertThat(done.cancel()).isFalse();
   }
 
@@ -209,7 +208,7 @@ class PinnedBehaviourTest {
       TestRuntimes.awaitUninterruptibly(release);
       return "done";
     }));
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(started, "started");
     assertThat(handle.cancel()).isTrue();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     token.get().onCancel(() -> ranOn.set(Thread.currentThread()));
@@ -230,10 +229,10 @@ class PinnedBehaviourTest {
       invoked.countDown();
       return source;
     }).ensuring(finalized::incrementAndGet));
-    assertThat(invoked.await(10, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(invoked, "invoked");
     IllegalStateException cause = new IllegalStateException("remote failed");
     source.completeExceptionally(cause);
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(cause)));
     assertThat(finalized).hasValue(1);
     // And a domain-level recovery sees the same panic: the fiber resumed on the fault path.
     CompletableFuture<Integer> second = new CompletableFuture<>();
@@ -242,9 +241,9 @@ class PinnedBehaviourTest {
       invoked2.countDown();
       return second;
     }).catching(IllegalStateException.class, e -> "caught " + e.getMessage()));
-    assertThat(invoked2.await(10, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(invoked2, "invoked2");
     second.completeExceptionally(new CompletionException(cause));
-    assertThat(handle2.join()).isEqualTo(new Outcome.Failure<>("caught remote failed"));
+    assertThat(TestRuntimes.joinPromptly(handle2)).isEqualTo(new Outcome.Failure<>("caught remote failed"));
   }
 
   // ------------------------------------------------------------------ multi-capability effects
@@ -286,9 +285,9 @@ class PinnedBehaviourTest {
         Environment.builder().with(Database.class, db).build(), TestRuntimes.scheduler(1)));
     EffectHandle<String, List<String>> handle = onlyDb.submit(both);
     assertThat(handle.isDone()).as("refused at submission").isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Cache.class.getName())));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(Cache.class.getName())));
     ApplicationRuntime runtime = started(ApplicationRuntime.create(full, TestRuntimes.scheduler(1)));
-    assertThat(runtime.run(needsAllThree())).isEqualTo(new Outcome.Success<>("dcm"));
+    assertThat(TestRuntimes.runPromptly(runtime, needsAllThree())).isEqualTo(new Outcome.Success<>("dcm"));
   }
 
   private void assertMissing(Environment environment, Class<?> missing) {
@@ -298,7 +297,7 @@ class PinnedBehaviourTest {
         ActionEffect.<String, Integer>compute(t -> ran.incrementAndGet()).zip(needsAllThree(), (x, y) -> y));
     // Checked at submission: the handle is complete when submit returns, and nothing ran.
     assertThat(handle.isDone()).as("refused at submission").isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(missing.getName())));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.CapabilityMissing(missing.getName())));
     assertThat(ran).hasValue(0);
   }
 
@@ -320,20 +319,20 @@ class PinnedBehaviourTest {
     }));
     EffectHandle<String, String> b = runtime.submit(TestRuntimes.blockUntilInterrupted(startedB, new CountDownLatch(1), "b"));
     EffectHandle<String, String> c = runtime.submit(TestRuntimes.blockUntilInterrupted(startedC, new CountDownLatch(1), "c"));
-    assertThat(startedA.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(startedB.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(startedC.await(10, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(startedA, "started a");
+    TestRuntimes.awaitPromptly(startedB, "started b");
+    TestRuntimes.awaitPromptly(startedC, "started c");
     CompletableFuture<ShutdownReport> report = runtime.shutdownAsync(Duration.ofSeconds(5));
     // The drain has armed its deadline on the virtual timer: a finishes within it, b and c do not.
-    await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTimers() == 1);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> time.pendingTimers() == 1);
     finishing.countDown();
-    assertThat(a.join()).isEqualTo(new Outcome.Success<>("a"));
+    assertThat(TestRuntimes.joinPromptly(a)).isEqualTo(new Outcome.Success<>("a"));
     time.advance(Duration.ofSeconds(5));
-    ShutdownReport result = report.get(20, TimeUnit.SECONDS);
+    ShutdownReport result = TestRuntimes.joinPromptly(report, "the shutdown's report");
     assertThat(result.completed()).isEqualTo(1);
     assertThat(result.cancelled()).isEqualTo(2);
-    assertThat(b.join()).isInstanceOf(Outcome.Faulted.class);
-    assertThat(c.join()).isInstanceOf(Outcome.Faulted.class);
+    assertThat(TestRuntimes.joinPromptly(b)).isInstanceOf(Outcome.Faulted.class);
+    assertThat(TestRuntimes.joinPromptly(c)).isInstanceOf(Outcome.Faulted.class);
   }
 
   // ------------------------------------------------------------------ yield quantum
@@ -362,12 +361,12 @@ class PinnedBehaviourTest {
       });
     }
     EffectHandle<String, Integer> low = runtime.submit(chain, Priority.LOW);
-    assertThat(lowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    TestRuntimes.awaitPromptly(lowStarted, "low started");
     EffectHandle<String, Integer> high = runtime.submit(ActionEffect.compute(token -> lowSteps.get()), Priority.HIGH);
     release.countDown();
-    int seen = high.join().getOrThrow();
+    int seen = TestRuntimes.joinPromptly(high).getOrThrow();
     System.out.println("LOW maps done when HIGH ran: " + seen);
     assertThat(seen).as("LOW maps run before the first yield").isBetween(512, 1024);
-    assertThat(low.join().getOrThrow()).isEqualTo(maps);
+    assertThat(TestRuntimes.joinPromptly(low).getOrThrow()).isEqualTo(maps);
   }
 }

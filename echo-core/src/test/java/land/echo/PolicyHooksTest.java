@@ -118,30 +118,30 @@ class PolicyHooksTest {
 
   @Test
   void timerIsTheRuntimesInjectedTimer() {
-    assertThat(runtime.run(APP.timer()).getOrThrow()).isSameAs(runtime.timer()).isSameAs(time);
+    assertThat(TestRuntimes.runPromptly(runtime, APP.timer()).getOrThrow()).isSameAs(runtime.timer()).isSameAs(time);
   }
 
   @Test
   void andThenAppliesTheOuterPolicyAroundTheInner() {
     List<String> log = new CopyOnWriteArrayList<>();
     Policy<String> both = recording("inner", log).andThen(recording("outer", log));
-    runtime.run(APP.succeed(1).via(both));
+    TestRuntimes.runPromptly(runtime, APP.succeed(1).via(both));
     assertThat(log).containsExactly("inner", "outer");
   }
 
   @Test
   void clockIsTheRuntimesInjectedClock() {
     time.advance(Duration.ofSeconds(5));
-    assertThat(runtime.run(APP.clock()).getOrThrow()).isSameAs(runtime.clock());
-    assertThat(runtime.run(APP.clock().map(Clock::nanoTime)).getOrThrow())
+    assertThat(TestRuntimes.runPromptly(runtime, APP.clock()).getOrThrow()).isSameAs(runtime.clock());
+    assertThat(TestRuntimes.runPromptly(runtime, APP.clock().map(Clock::nanoTime)).getOrThrow())
         .isEqualTo(Duration.ofSeconds(5).toNanos());
   }
 
   @Test
   void priorityIsTheOneTheEffectWasSubmittedAtAndChildrenInheritIt() {
-    assertThat(runtime.run(APP.priority()).getOrThrow()).isEqualTo(Priority.NORMAL);
-    assertThat(runtime.run(APP.priority(), Priority.LOW).getOrThrow()).isEqualTo(Priority.LOW);
-    assertThat(runtime.run(APP.all(List.of(APP.priority(), APP.priority())), Priority.HIGH).getOrThrow())
+    assertThat(TestRuntimes.runPromptly(runtime, APP.priority()).getOrThrow()).isEqualTo(Priority.NORMAL);
+    assertThat(TestRuntimes.runPromptly(runtime, APP.priority(), Priority.LOW).getOrThrow()).isEqualTo(Priority.LOW);
+    assertThat(TestRuntimes.runPromptly(runtime, APP.all(List.of(APP.priority(), APP.priority())), Priority.HIGH).getOrThrow())
         .containsExactly(Priority.HIGH, Priority.HIGH);
     assertThat(APP.priority().name()).isEqualTo("priority");
   }

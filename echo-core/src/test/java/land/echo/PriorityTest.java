@@ -31,7 +31,7 @@ class PriorityTest {
       release.await();
       return 0;
     }));
-    busy.await();
+    TestRuntimes.awaitPromptly(busy, "busy");
     return release;
   }
 
@@ -43,9 +43,9 @@ class PriorityTest {
     EffectHandle<String, Boolean> normal = runtime.submit(ActionEffect.compute(token -> order.add(Priority.NORMAL)));
     EffectHandle<String, Boolean> high = runtime.submit(ActionEffect.compute(token -> order.add(Priority.HIGH)), Priority.HIGH);
     release.countDown();
-    low.join();
-    normal.join();
-    high.join();
+    TestRuntimes.joinPromptly(low);
+    TestRuntimes.joinPromptly(normal);
+    TestRuntimes.joinPromptly(high);
     assertThat(order).containsExactly(Priority.HIGH, Priority.NORMAL, Priority.LOW);
   }
 
@@ -65,8 +65,8 @@ class PriorityTest {
     });
     org.awaitility.Awaitility.await().until(() -> highOutcome.isDone() || runtime.scheduler().stats().queued(Priority.HIGH) == 1);
     release.countDown();
-    assertThat(highOutcome.get()).isEqualTo(new Outcome.Success<>(true));
-    assertThat(low.join()).isEqualTo(new Outcome.Success<>(true));
+    assertThat(TestRuntimes.joinPromptly(highOutcome, "the HIGH caller's outcome")).isEqualTo(new Outcome.Success<>(true));
+    assertThat(TestRuntimes.joinPromptly(low)).isEqualTo(new Outcome.Success<>(true));
     assertThat(order).containsExactly("high", "low");
   }
 
@@ -90,7 +90,7 @@ class PriorityTest {
       });
     }
     EffectHandle<String, Integer> low = runtime.submit(chain, Priority.LOW);
-    lowStarted.await();
+    TestRuntimes.awaitPromptly(lowStarted, "low started");
     // The HIGH body records how far the LOW chain had got when the single worker ran it: it can
     // only run when the LOW fiber yields its worker, which must happen long before the chain ends.
     EffectHandle<String, Integer> high =
@@ -98,9 +98,9 @@ class PriorityTest {
     release.countDown();
     // Once released, the LOW fiber runs at most one quantum of steps (and every map is a step)
     // before it re-submits itself, and the queued HIGH effect then goes first.
-    assertThat(high.join().getOrThrow())
+    assertThat(TestRuntimes.joinPromptly(high).getOrThrow())
         .as("LOW steps done when HIGH ran: the low chain yields within one %d-step quantum", DOCUMENTED_QUANTUM)
         .isLessThanOrEqualTo(DOCUMENTED_QUANTUM);
-    assertThat(low.join().getOrThrow()).isEqualTo(steps);
+    assertThat(TestRuntimes.joinPromptly(low).getOrThrow()).isEqualTo(steps);
   }
 }

@@ -54,7 +54,7 @@ class RetryTest {
       assertThat(attemptTimes).hasSize(retry + 1);
       time.advance(NANO);
     }
-    Outcome<CommonError, String> outcome = handle.join();
+    Outcome<CommonError, String> outcome = TestRuntimes.joinPromptly(handle);
     assertThat(outcome).as("exhaustion returns the last typed failure unchanged").isEqualTo(new Outcome.Failure<>(error));
     assertThat(attemptTimes).containsExactly(
         Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(700));
@@ -98,7 +98,7 @@ class RetryTest {
           }
         }).build();
     CommonError.IPC error = new CommonError.IPC("down");
-    assertThat(runtime.runWithRetry(alwaysFailing(error), policy)).isEqualTo(new Outcome.Failure<>(error));
+    assertThat(TestRuntimes.callPromptly(() -> runtime.runWithRetry(alwaysFailing(error), policy), "runtime.runWithRetry's outcome")).isEqualTo(new Outcome.Failure<>(error));
     assertThat(attemptTimes).hasSize(3);
     assertThat(calls).hasValue(3);
   }
@@ -108,7 +108,7 @@ class RetryTest {
     List<String> events = new CopyOnWriteArrayList<>();
     RetryPolicy policy = RetryPolicy.builder().maxRetries(3).initialDelay(Duration.ZERO).onRetry(recording(events)).build();
     CommonError.InvalidArgument error = new CommonError.InvalidArgument("path", "empty");
-    assertThat(runtime.runWithRetry(alwaysFailing(error), policy)).isEqualTo(new Outcome.Failure<>(error));
+    assertThat(TestRuntimes.callPromptly(() -> runtime.runWithRetry(alwaysFailing(error), policy), "runtime.runWithRetry's outcome")).isEqualTo(new Outcome.Failure<>(error));
     assertThat(events).isEmpty();
   }
 
@@ -124,7 +124,7 @@ class RetryTest {
       }
       throw new IllegalStateException("not retried");
     });
-    Outcome<String, Integer> outcome = runtime.runWithRetry(ioTwiceThenState, onIo);
+    Outcome<String, Integer> outcome = TestRuntimes.callPromptly(() -> runtime.runWithRetry(ioTwiceThenState, onIo), "runtime.runWithRetry's outcome");
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOfSatisfying(Fault.Panic.class,
             p -> assertThat(p.cause()).isInstanceOf(IllegalStateException.class)));
@@ -136,7 +136,7 @@ class RetryTest {
     RetryPolicy onIo = RetryPolicy.builder().maxRetries(3).initialDelay(Duration.ZERO)
         .retryOn(java.io.UncheckedIOException.class).build();
     CommonError.IPC error = new CommonError.IPC("down");
-    assertThat(runtime.runWithRetry(alwaysFailing(error), onIo)).isEqualTo(new Outcome.Failure<>(error));
+    assertThat(TestRuntimes.callPromptly(() -> runtime.runWithRetry(alwaysFailing(error), onIo), "runtime.runWithRetry's outcome")).isEqualTo(new Outcome.Failure<>(error));
     assertThat(attemptTimes).hasSize(1);
   }
 
@@ -144,13 +144,13 @@ class RetryTest {
   void aTypedPredicateOnTheEffectChoosesWhichDomainErrorsAreRetried() {
     RetryPolicy policy = RetryPolicy.of(3, Duration.ZERO);
     CommonError.ExternalService service = new CommonError.ExternalService("index", "503");
-    assertThat(runtime.run(alwaysFailing(service).retry(policy, e -> e instanceof CommonError.ExternalService)))
+    assertThat(TestRuntimes.runPromptly(runtime, alwaysFailing(service).retry(policy, e -> e instanceof CommonError.ExternalService)))
         .isEqualTo(new Outcome.Failure<>(service));
     assertThat(attemptTimes).hasSize(4);
 
     attemptTimes.clear();
     CommonError.IPC ipc = new CommonError.IPC("down");
-    assertThat(runtime.run(alwaysFailing(ipc).retry(policy, e -> e instanceof CommonError.ExternalService)))
+    assertThat(TestRuntimes.runPromptly(runtime, alwaysFailing(ipc).retry(policy, e -> e instanceof CommonError.ExternalService)))
         .isEqualTo(new Outcome.Failure<>(ipc));
     assertThat(attemptTimes).as("the typed predicate overrides the policy for domain failures").hasSize(1);
   }
@@ -164,14 +164,14 @@ class RetryTest {
       }
       return calls.get();
     });
-    assertThat(runtime.run(panicsTwice.retry(RetryPolicy.of(3, Duration.ZERO), e -> false)))
+    assertThat(TestRuntimes.runPromptly(runtime, panicsTwice.retry(RetryPolicy.of(3, Duration.ZERO), e -> false)))
         .isEqualTo(new Outcome.Success<>(3));
   }
 
   @Test
   void aTypedPredicateThatThrowsEndsTheEffectWithAPanic() {
     IllegalStateException bug = new IllegalStateException("predicate bug");
-    Outcome<CommonError, String> outcome = runtime.run(alwaysFailing(new CommonError.IPC("x"))
+    Outcome<CommonError, String> outcome = TestRuntimes.runPromptly(runtime, alwaysFailing(new CommonError.IPC("x"))
         .retry(RetryPolicy.of(3, Duration.ZERO), e -> {
           throw bug;
         }));
@@ -185,13 +185,13 @@ class RetryTest {
     ActionEffect<String, Integer> flaky = ActionEffect.<String, Integer>compute(token -> calls.incrementAndGet())
         .flatMap(n -> n < 3 ? ActionEffect.fail("flaky " + n) : ActionEffect.succeed(n));
     RetryPolicy noDelay = RetryPolicy.of(5, Duration.ZERO);
-    assertThat(runtime.runWithRetry(flaky, noDelay).getOrThrow()).isEqualTo(3);
+    assertThat(TestRuntimes.callPromptly(() -> runtime.runWithRetry(flaky, noDelay), "runtime.runWithRetry's outcome").getOrThrow()).isEqualTo(3);
   }
 
   @Test
   void zeroRetriesMeansOneAttempt() {
     CommonError.Unknown error = new CommonError.Unknown("x");
-    Outcome<CommonError, String> outcome = runtime.runWithRetry(alwaysFailing(error), RetryPolicy.of(0, D));
+    Outcome<CommonError, String> outcome = TestRuntimes.callPromptly(() -> runtime.runWithRetry(alwaysFailing(error), RetryPolicy.of(0, D)), "runtime.runWithRetry's outcome");
     assertThat(outcome).isEqualTo(new Outcome.Failure<>(error));
     assertThat(attemptTimes).hasSize(1);
   }
@@ -199,7 +199,7 @@ class RetryTest {
   @Test
   void invalidArgumentIsNotRetriedByDefaultAndComesBackUnchanged() {
     CommonError.InvalidArgument error = new CommonError.InvalidArgument("path", "empty");
-    Outcome<CommonError, String> outcome = runtime.runWithRetry(alwaysFailing(error), RetryPolicy.of(3, D));
+    Outcome<CommonError, String> outcome = TestRuntimes.callPromptly(() -> runtime.runWithRetry(alwaysFailing(error), RetryPolicy.of(3, D)), "runtime.runWithRetry's outcome");
     assertThat(outcome).isEqualTo(new Outcome.Failure<>(error));
     assertThat(attemptTimes).hasSize(1);
   }
@@ -210,7 +210,7 @@ class RetryTest {
       attemptTimes.add(time.now());
       throw new java.util.concurrent.CancellationException("gave up");
     });
-    Outcome<CommonError, String> outcome = runtime.runWithRetry(cancelledInside, RetryPolicy.of(3, D));
+    Outcome<CommonError, String> outcome = TestRuntimes.callPromptly(() -> runtime.runWithRetry(cancelledInside, RetryPolicy.of(3, D)), "runtime.runWithRetry's outcome");
     assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("gave up")));
     assertThat(attemptTimes).hasSize(1);
   }
@@ -220,7 +220,7 @@ class RetryTest {
     RetryPolicy onlyIpc = RetryPolicy.builder().maxRetries(3).initialDelay(Duration.ZERO)
         .retryOn(o -> o instanceof Outcome.Failure<?, ?>(CommonError.IPC ipc)).build();
     CommonError.Unknown notIpc = new CommonError.Unknown("other");
-    assertThat(runtime.runWithRetry(alwaysFailing(notIpc), onlyIpc)).isEqualTo(new Outcome.Failure<>(notIpc));
+    assertThat(TestRuntimes.callPromptly(() -> runtime.runWithRetry(alwaysFailing(notIpc), onlyIpc), "runtime.runWithRetry's outcome")).isEqualTo(new Outcome.Failure<>(notIpc));
     assertThat(attemptTimes).hasSize(1);
   }
 
@@ -233,7 +233,7 @@ class RetryTest {
       }
       return calls.get();
     });
-    assertThat(runtime.runWithRetry(panicsTwice, RetryPolicy.of(3, Duration.ZERO)).getOrThrow()).isEqualTo(3);
+    assertThat(TestRuntimes.callPromptly(() -> runtime.runWithRetry(panicsTwice, RetryPolicy.of(3, Duration.ZERO)), "runtime.runWithRetry's outcome").getOrThrow()).isEqualTo(3);
   }
 
   @Test
@@ -243,9 +243,9 @@ class RetryTest {
         alwaysFailing(new CommonError.IPC("down")).retry(RetryPolicy.of(5, D)).ensuring(unwound::countDown));
     awaitAttemptsAndTimer(1, D);
     assertThat(handle.cancel("user quit")).isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("user quit")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("user quit")));
     assertThat(time.pendingTimers()).as("the backoff timer is withdrawn").isZero();
-    unwound.await();
+    TestRuntimes.awaitPromptly(unwound, "unwound");
     time.advance(Duration.ofHours(1));
     assertThat(attemptTimes).hasSize(1);
   }
@@ -259,7 +259,7 @@ class RetryTest {
       awaitAttemptsAndTimer(i + 1, expected.get(i));
       time.advance(expected.get(i));
     }
-    assertThat(handle.join()).isEqualTo(new Outcome.Failure<>(new CommonError.IPC("x")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Failure<>(new CommonError.IPC("x")));
     assertThat(attemptTimes).hasSize(5);
   }
 }

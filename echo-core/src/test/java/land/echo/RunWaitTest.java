@@ -36,13 +36,13 @@ class RunWaitTest {
   }
 
   @Test
-  void runReturnsWhenTheEffectCompletesAfterTheCallerHasParked() {
+  void runReturnsWhenTheEffectCompletesAfterTheCallerHasParked() throws InterruptedException {
     CompletableFuture<Integer> stage = new CompletableFuture<>();
     Thread caller = Thread.currentThread();
     AtomicReference<Thread.State> seen = new AtomicReference<>();
     Thread completer = Thread.ofPlatform().start(() -> {
       // Forces the order: the caller is parked in run() before the effect completes.
-      await().atMost(Duration.ofSeconds(30)).until(() -> caller.getState() == Thread.State.WAITING);
+      await().atMost(TestRuntimes.PROMPTLY).until(() -> caller.getState() == Thread.State.WAITING);
       seen.set(caller.getState());
       stage.complete(7);
     });
@@ -51,7 +51,7 @@ class RunWaitTest {
 
     assertThat(outcome).isEqualTo(new Outcome.Success<>(7));
     assertThat(seen.get()).isEqualTo(Thread.State.WAITING);
-    assertThat(completer).satisfies(t -> t.join());
+    TestThreads.joinPromptly(completer, "the completer thread's end");
   }
 
   @Test
@@ -66,10 +66,10 @@ class RunWaitTest {
   }
 
   @Test
-  void anInterruptedWaiterCancelsTheEffectAndKeepsItsInterruptFlag() {
+  void anInterruptedWaiterCancelsTheEffectAndKeepsItsInterruptFlag() throws InterruptedException {
     Thread caller = Thread.currentThread();
     Thread interrupter = Thread.ofPlatform().start(() -> {
-      await().atMost(Duration.ofSeconds(30)).until(() -> caller.getState() == Thread.State.WAITING);
+      await().atMost(TestRuntimes.PROMPTLY).until(() -> caller.getState() == Thread.State.WAITING);
       caller.interrupt();
     });
 
@@ -78,7 +78,7 @@ class RunWaitTest {
     assertThat(outcome).isInstanceOf(Outcome.Faulted.class);
     assertThat(((Outcome.Faulted<String, Integer>) outcome).fault()).isInstanceOf(Fault.Cancelled.class);
     assertThat(Thread.interrupted()).isTrue();
-    assertThat(interrupter).satisfies(t -> t.join());
+    TestThreads.joinPromptly(interrupter, "the interrupter thread's end");
   }
 
   @Test
@@ -91,7 +91,7 @@ class RunWaitTest {
       @Override
       public void completed(EffectInfo effect, Outcome<?, ?> outcome) {
         completing.countDown();
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(TestRuntimes.PROMPTLY)
             .until(() -> waiter.get() != null && waiter.get().getState() == Thread.State.WAITING);
       }
     };
@@ -100,7 +100,7 @@ class RunWaitTest {
     try {
       HandleFuture<String, Integer> handle =
           (HandleFuture<String, Integer>) listened.submit(ActionEffect.<String, Integer>succeed(5));
-      completing.await();
+      TestRuntimes.awaitPromptly(completing, "the completion's book-keeping starting");
       assertThat(handle.isDone()).isFalse();
       CompletableFuture<Outcome<String, Integer>> result = new CompletableFuture<>();
       waiter.set(Thread.ofPlatform().start(() -> {
@@ -111,7 +111,7 @@ class RunWaitTest {
         }
       }));
 
-      assertThat(result.get()).isEqualTo(new Outcome.Success<>(5));
+      assertThat(TestRuntimes.joinPromptly(result, "the late waiter's outcome")).isEqualTo(new Outcome.Success<>(5));
     } finally {
       TestRuntimes.stop(listened);
     }
@@ -157,7 +157,7 @@ class RunWaitTest {
 
     assertThat(failures).isEmpty();
     assertThat(runs.get()).isGreaterThan(0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> runtime.stats().inFlight() == 0);
+    await().atMost(TestRuntimes.PROMPTLY).until(() -> runtime.stats().inFlight() == 0);
     RuntimeStats stats = runtime.stats();
     assertThat(stats.submitted()).isEqualTo(runs.get());
     assertThat(stats.succeeded() + stats.cancelled()).isEqualTo(runs.get());

@@ -36,7 +36,7 @@ class RuntimeFutureTest {
 
   @Test
   void aSuccessCompletesTheFutureWithItsValue() {
-    assertThat(runtime.future(APP.compute(token -> 6 * 7)).join()).isEqualTo(42);
+    assertThat(TestRuntimes.<Integer>joinPromptly(runtime.future(APP.compute(token -> 6 * 7)), "the future's value")).isEqualTo(42);
   }
 
   @Test
@@ -139,13 +139,13 @@ class RuntimeFutureTest {
       }
     }).ensuring(finalized::countDown);
     CompletableFuture<String> future = runtime.future(blocked);
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
 
     assertThat(future.cancel(true)).isTrue();
 
     assertThat(future.isCancelled()).isTrue();
-    interrupted.await();
-    finalized.await();
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
+    TestRuntimes.awaitPromptly(finalized, "finalized");
     await().until(() -> runtime.stats().cancelled() == 1);
   }
 
@@ -158,22 +158,22 @@ class RuntimeFutureTest {
       started.countDown();
       return new CompletableFuture<>();
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
 
     assertThat(future.complete("from the caller")).isTrue();
 
-    cancelled.await();
-    assertThat(future.join()).isEqualTo("from the caller");
+    TestRuntimes.awaitPromptly(cancelled, "cancelled");
+    assertThat(TestRuntimes.joinPromptly(future, "the future's value")).isEqualTo("from the caller");
   }
 
   @Test
   void theFuturesAsyncDependentsRunOnAWorkerAtTheEffectsPriority() {
     CompletableFuture<Integer> future = runtime.future(APP.succeed(1), Priority.HIGH);
     assertThat(future.defaultExecutor()).isSameAs(runtime.scheduler().executor(Priority.HIGH));
-    assertThat(future.thenApplyAsync(v -> runtime.scheduler().isWorkerThread()).join()).isTrue();
+    assertThat(TestRuntimes.<Boolean>joinPromptly(future.thenApplyAsync(v -> runtime.scheduler().isWorkerThread()), "the dependent stage")).isTrue();
     CompletableFuture<Integer> deeper = future.thenApply(v -> v + 1);
     assertThat(deeper.defaultExecutor()).isSameAs(runtime.scheduler().executor(Priority.HIGH));
-    assertThat(deeper.thenApplyAsync(v -> runtime.scheduler().isWorkerThread()).join()).isTrue();
+    assertThat(TestRuntimes.<Boolean>joinPromptly(deeper.thenApplyAsync(v -> runtime.scheduler().isWorkerThread()), "the deeper dependent stage")).isTrue();
   }
 
   @Test
@@ -181,10 +181,10 @@ class RuntimeFutureTest {
     EffectHandle<String, Integer> handle = runtime.submit(APP.succeed(1), Priority.LOW);
     CompletableFuture<Outcome<String, Integer>> outcome = handle.outcome();
     assertThat(outcome.defaultExecutor()).isSameAs(runtime.scheduler().executor(Priority.LOW));
-    assertThat(outcome.thenApplyAsync(o -> runtime.scheduler().isWorkerThread()).join()).isTrue();
+    assertThat(TestRuntimes.<Boolean>joinPromptly(outcome.thenApplyAsync(o -> runtime.scheduler().isWorkerThread()), "the dependent stage")).isTrue();
     CompletableFuture<Integer> deeper = outcome.thenApply(Outcome::getOrThrow);
     assertThat(deeper.defaultExecutor()).isSameAs(runtime.scheduler().executor(Priority.LOW));
-    assertThat(deeper.thenApplyAsync(v -> runtime.scheduler().isWorkerThread()).join()).isTrue();
+    assertThat(TestRuntimes.<Boolean>joinPromptly(deeper.thenApplyAsync(v -> runtime.scheduler().isWorkerThread()), "the deeper dependent stage")).isTrue();
   }
 
   @Test
@@ -192,7 +192,7 @@ class RuntimeFutureTest {
     EffectHandle<String, Integer> handle = runtime.submit(APP.succeed(1));
     CompletableFuture<Outcome<String, Integer>> dependent = handle.outcome().thenApply(o -> o);
     dependent.complete(Outcome.success(2)); // allowed: only the handle itself is read-only
-    assertThat(dependent.join()).isIn(Outcome.success(1), Outcome.success(2));
+    assertThat(TestRuntimes.joinPromptly(dependent, "the dependent stage")).isIn(Outcome.success(1), Outcome.success(2));
     assertThatThrownBy(() -> handle.outcome().complete(Outcome.success(3)))
         .isInstanceOf(UnsupportedOperationException.class);
   }

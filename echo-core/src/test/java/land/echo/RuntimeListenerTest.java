@@ -15,8 +15,10 @@ import land.echo.spi.RuntimeListener;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The runtime listener SPI, {@code inFlight()}, {@link RunOptions} and effect naming. */
+@Timeout(60)
 class RuntimeListenerTest {
   private static final Duration SECOND = Duration.ofSeconds(1);
 
@@ -46,7 +48,7 @@ class RuntimeListenerTest {
     observed(recording);
     ActionEffect<String, Integer> effect =
         ActionEffect.<String, Integer>compute(token -> 20).map(n -> n + 1).named("calc");
-    Outcome<String, Integer> outcome = runtime.run(effect);
+    Outcome<String, Integer> outcome = TestRuntimes.runPromptly(runtime, effect);
     assertThat(outcome.getOrThrow()).isEqualTo(21);
     assertThat(recording.events).containsExactly(
         "submitted calc", "started calc", "stepStarted calc calc", "stepEnded calc calc Success[value=21]",
@@ -58,7 +60,7 @@ class RuntimeListenerTest {
     observed(recording);
     ActionEffect<String, String> effect =
         ActionEffect.<String, String>blocking(token -> "read").named("io");
-    assertThat(runtime.run(effect, RunOptions.defaults().withName("job")).getOrThrow()).isEqualTo("read");
+    assertThat(TestRuntimes.runPromptly(runtime, effect, RunOptions.defaults().withName("job")).getOrThrow()).isEqualTo("read");
     assertThat(recording.events).containsExactly(
         "submitted job", "started job", "stepStarted job io", "stepEnded job io Success[value=read]",
         "completed job Success[value=read]");
@@ -76,9 +78,9 @@ class RuntimeListenerTest {
     });
     EffectHandle<String, Integer> handle =
         runtime.submit(slow, RunOptions.defaults().withName("slow").withTimeout(SECOND));
-    running.await();
+    TestRuntimes.awaitPromptly(running, "running");
     time.advance(SECOND);
-    Outcome<String, Integer> outcome = handle.join();
+    Outcome<String, Integer> outcome = TestRuntimes.joinPromptly(handle);
     assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SECOND)));
     assertThat(recording.events).containsExactly(
         "submitted slow", "started slow", "cancelled slow " + new Fault.TimedOut(SECOND),
@@ -95,7 +97,7 @@ class RuntimeListenerTest {
         () -> calls.incrementAndGet() < 3 ? ActionEffect.fail("busy") : ActionEffect.succeed(7))
         .retry(RetryPolicy.of(5, Duration.ZERO))
         .named("flaky");
-    assertThat(runtime.run(flaky).getOrThrow()).isEqualTo(7);
+    assertThat(TestRuntimes.runPromptly(runtime, flaky).getOrThrow()).isEqualTo(7);
     assertThat(recording.events).contains(
         "retrying flaky 1 Failure[error=busy] PT0S", "retrying flaky 2 Failure[error=busy] PT0S");
   }
@@ -114,7 +116,7 @@ class RuntimeListenerTest {
       }
     };
     observed(broken, recording);
-    assertThat(runtime.run(ActionEffect.succeed(1).named("one")).getOrThrow()).isEqualTo(1);
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.succeed(1).named("one")).getOrThrow()).isEqualTo(1);
     assertThat(recording.events).contains("submitted one", "completed one Success[value=1]");
     assertThat(runtime.stats().listenerFailures()).isEqualTo(2);
   }
@@ -129,7 +131,7 @@ class RuntimeListenerTest {
       release.await();
       return 1;
     }), RunOptions.defaults().withPriority(Priority.HIGH).withAttribute("tenant", "acme"));
-    running.await();
+    TestRuntimes.awaitPromptly(running, "running");
     List<EffectInfo> inFlight = runtime.inFlight();
     assertThat(inFlight).singleElement().satisfies(info -> {
       assertThat(info.name()).isEqualTo("effect#" + info.id());
@@ -139,7 +141,7 @@ class RuntimeListenerTest {
       assertThat(info.isStarted()).isTrue();
     });
     release.countDown();
-    handle.join();
+    TestRuntimes.joinPromptly(handle);
     await().until(() -> runtime.inFlight().isEmpty());
   }
 
@@ -153,20 +155,20 @@ class RuntimeListenerTest {
       release.await();
       return 1;
     }).named("quiet"));
-    running.await();
+    TestRuntimes.awaitPromptly(running, "running");
     assertThat(runtime.inFlight()).singleElement().satisfies(info -> {
       assertThat(info.name()).isEqualTo("quiet");
       assertThat(info.submittedNanos()).isEqualTo(-1);
       assertThat(info.startedNanos()).isEqualTo(-1);
     });
     release.countDown();
-    assertThat(handle.join().getOrThrow()).isEqualTo(1);
+    assertThat(TestRuntimes.joinPromptly(handle).getOrThrow()).isEqualTo(1);
   }
 
   @Test
   void anUnnamedEffectIsCalledByItsIdNotByItsNodeKind() {
     observed(recording);
-    runtime.run(ActionEffect.<String, Integer>succeed(1).map(n -> n + 1));
+    TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>succeed(1).map(n -> n + 1));
     assertThat(recording.events.peek()).matches("submitted effect#\\d+");
   }
 
@@ -187,12 +189,12 @@ class RuntimeListenerTest {
     CountDownLatch release = new CountDownLatch(1);
     List<EffectHandle<String, Integer>> blockers = List.of(
         runtime.submit(hog(busy, release)), runtime.submit(hog(busy, release)));
-    busy.await();
+    TestRuntimes.awaitPromptly(busy, "busy");
     EffectHandle<String, Integer> queued = runtime.submit(ActionEffect.<String, Integer>succeed(1).named("queued"));
     assertThat(queued.cancel()).isTrue();
     release.countDown();
     blockers.forEach(EffectHandle::join);
-    assertThat(runtime.run(ActionEffect.succeed("marker")).isSuccess()).isTrue();
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.succeed("marker")).isSuccess()).isTrue();
     assertThat(recording.events).contains("submitted queued").doesNotContain("started queued");
   }
 

@@ -11,11 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Shutdown waits, within a bound, for cancelled effects to finish unwinding before it runs the
  * hooks, and keeps to its documented total bound (issue: shutdown order).
  */
+@Timeout(60)
 class ShutdownOrderTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
   private static final Duration HOOK_TIMEOUT = Duration.ofSeconds(5);
@@ -50,7 +52,7 @@ class ShutdownOrderTest {
       new CountDownLatch(1).await();
       return 1;
     }).ensuring(() -> events.add("finalizer")));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
 
     ShutdownReport report = runtime.shutdown(Duration.ZERO);
 
@@ -69,12 +71,12 @@ class ShutdownOrderTest {
 
     CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
     Thread.ofPlatform().start(() -> report.complete(runtime.shutdown(Duration.ZERO)));
-    stuckInFinalizer.await();
+    TestRuntimes.awaitPromptly(stuckInFinalizer, "stuck in finalizer");
     await().until(() -> time.pendingTimers() == 1); // the grace's timer
     assertThat(events).isEmpty();
     time.advance(ApplicationRuntime.UNWIND_GRACE);
 
-    assertThat(report.join().stillUnwinding()).containsExactly("stubborn");
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").stillUnwinding()).containsExactly("stubborn");
     assertThat(events).containsExactly("hook");
     release.countDown();
   }
@@ -91,12 +93,12 @@ class ShutdownOrderTest {
     await().until(() -> time.pendingTimers() == 2); // the sleep and the drain deadline
 
     time.advance(DEADLINE);
-    stuckInFinalizer.await();
+    TestRuntimes.awaitPromptly(stuckInFinalizer, "stuck in finalizer");
     await().until(() -> time.pendingTimers() == 1); // the grace's timer
     time.advance(ApplicationRuntime.UNWIND_GRACE);
 
     // Nothing more than DEADLINE + UNWIND_GRACE of virtual time was needed, and nothing is left pending.
-    assertThat(report.join().cancelled()).isEqualTo(1);
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").cancelled()).isEqualTo(1);
     assertThat(time.pendingTimers()).isZero();
     release.countDown();
   }
@@ -114,8 +116,8 @@ class ShutdownOrderTest {
     await().until(runtime::isShutdown);
     release.countDown();
 
-    assertThat(report.join().completed()).isEqualTo(1);
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(1));
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").completed()).isEqualTo(1);
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(1));
     assertThat(events).containsExactly("hook");
   }
 }

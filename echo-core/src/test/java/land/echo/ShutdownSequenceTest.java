@@ -150,7 +150,7 @@ class ShutdownSequenceTest {
     assertThat(events).containsExactly("hook");
     assertThat(time.now()).as("virtual time needed").isEqualTo(Duration.ZERO);
     assertThat(time.pendingTimers()).as("the grace's timer is withdrawn").isZero();
-    assertThat(call.interruptedAfter().join()).as("the caller was left interrupted").isFalse();
+    assertThat(promptly(call.interruptedAfter(), "the caller's return")).as("the caller was left interrupted").isFalse();
   }
 
   /**
@@ -174,7 +174,7 @@ class ShutdownSequenceTest {
     ShutdownReport report = promptly(call.report(), "the shutdown's return after the grace");
     assertThat(report.stillUnwinding()).containsExactly("stubborn");
     assertThat(report.cancelled()).isEqualTo(1);
-    assertThat(call.interruptedAfter().join()).isFalse();
+    assertThat(promptly(call.interruptedAfter(), "the caller's return")).isFalse();
   }
 
   /**
@@ -193,7 +193,7 @@ class ShutdownSequenceTest {
     ShutdownReport report = promptly(call.report(), "the shutdown's return after an interrupt");
     assertThat(report.stillUnwinding()).containsExactly("stubborn");
     assertThat(events).containsExactly("hook");
-    assertThat(call.interruptedAfter().join()).as("the caller's interrupt status was kept").isTrue();
+    assertThat(promptly(call.interruptedAfter(), "the caller's return")).as("the caller's interrupt status was kept").isTrue();
     assertThat(time.pendingTimers()).as("the grace's timer is withdrawn").isZero();
   }
 
@@ -223,7 +223,7 @@ class ShutdownSequenceTest {
     ShutdownReport report = promptly(call.report(), "the shutdown's return after the deadline");
     assertThat(report.completed()).isZero();
     assertThat(report.cancelled()).isEqualTo(1);
-    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.joinPromptly(handle)).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
   }
 
@@ -366,7 +366,7 @@ class ShutdownSequenceTest {
     occupyTheWorker(runtime, release);
 
     Call call = shutdownOnOwnThread(runtime, Duration.ZERO);
-    assertThat(hookDone.await(5, TimeUnit.SECONDS)).as("the slow hook ended").isTrue();
+    TestRuntimes.awaitPromptly(hookDone, "the slow hook ended");
     ShutdownReport report;
     try {
       report = call.report().get(1, TimeUnit.SECONDS);
@@ -393,7 +393,7 @@ class ShutdownSequenceTest {
     call.thread().interrupt();
 
     promptly(call.report(), "the shutdown's return after an interrupt");
-    assertThat(call.interruptedAfter().join()).as("the caller's interrupt status was kept").isTrue();
+    assertThat(promptly(call.interruptedAfter(), "the caller's return")).as("the caller's interrupt status was kept").isTrue();
     assertThat(events).containsExactly("hook");
   }
 
@@ -440,7 +440,7 @@ class ShutdownSequenceTest {
     ShutdownReport report = promptly(call.report(), "the shutdown's return once the drain ended");
     assertThat(report.completed()).isEqualTo(1);
     assertThat(report.cancelled()).isZero();
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(1));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(1));
   }
 
   /**

@@ -37,7 +37,7 @@ class ShutdownTest {
     runtime.shutdown(Duration.ZERO);
     EffectHandle<String, Integer> handle = runtime.submit(ActionEffect.succeed(1));
     assertThat(handle.isDone()).isTrue();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
     assertThat(runtime.isShutdown()).isTrue();
     assertThat(runtime.stats().rejected()).isEqualTo(1);
   }
@@ -48,14 +48,14 @@ class ShutdownTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
     EffectHandle<String, Integer> handle = runtime.submit(blockUntil(release, started));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
     await().until(() -> time.pendingTimers() == 1);
     assertThat(report).isNotDone();
     release.countDown();
-    assertThat(report.get().completed()).isEqualTo(1);
-    assertThat(report.get().cancelled()).isZero();
-    assertThat(handle.join().getOrThrow()).isEqualTo(1);
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").completed()).isEqualTo(1);
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").cancelled()).isZero();
+    assertThat(TestRuntimes.joinPromptly(handle).getOrThrow()).isEqualTo(1);
   }
 
   @Test
@@ -73,16 +73,16 @@ class ShutdownTest {
       }
       return 1;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
     await().until(() -> time.pendingTimers() == 1);
     time.advance(DEADLINE.minusNanos(1));
     assertThat(handle.isDone()).isFalse();
     time.advance(Duration.ofNanos(1));
-    assertThat(report.get().cancelled()).isEqualTo(1);
-    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").cancelled()).isEqualTo(1);
+    assertThat(TestRuntimes.joinPromptly(handle)).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
-    interrupted.await();
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
   }
 
   @Test
@@ -95,7 +95,7 @@ class ShutdownTest {
       release.await();
       return 1;
     }));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     AtomicBoolean queuedRan = new AtomicBoolean();
     EffectHandle<String, Integer> queued = runtime.submit(ActionEffect.compute(token -> {
       queuedRan.set(true);
@@ -106,7 +106,7 @@ class ShutdownTest {
     time.advance(DEADLINE);
     await().until(queued::isDone);
     release.countDown();
-    assertThat(report.get().cancelled()).isEqualTo(2);
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").cancelled()).isEqualTo(2);
     assertThat(runtime.scheduler().isTerminated()).isTrue();
     assertThat(queuedRan).isFalse();
   }
@@ -173,13 +173,13 @@ class ShutdownTest {
         .shutdownHook("flush", hookTimeout, () -> ran.add("flush"))
         .build();
     CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(() -> runtime.shutdown(DEADLINE));
-    hanging.await();
+    TestRuntimes.awaitPromptly(hanging, "hanging");
     await().until(() -> time.nextDelay().equals(Optional.of(hookTimeout)));
     time.advance(hookTimeout.minusNanos(1));
     assertThat(report).isNotDone();
     time.advance(Duration.ofNanos(1));
-    ShutdownReport done = report.get();
-    interrupted.await();
+    ShutdownReport done = TestRuntimes.joinPromptly(report, "the shutdown's report");
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
     assertThat(done.hooks()).extracting(HookResult::status)
         .containsExactly(HookResult.Status.TIMED_OUT, HookResult.Status.COMPLETED);
     assertThat(done.failure().orElseThrow().failures()).containsExactly(
@@ -212,7 +212,7 @@ class ShutdownTest {
         }).build();
     CompletableFuture<ShutdownReport> first = new CompletableFuture<>();
     Thread.ofPlatform().name("first-shutdown").start(() -> completeWith(first, () -> runtime.shutdown(DEADLINE)));
-    hookEntered.await();
+    TestRuntimes.awaitPromptly(hookEntered, "hook entered");
     // The first run is held inside its hook; the second call starts now and must wait for it.
     CompletableFuture<ShutdownReport> second = new CompletableFuture<>();
     Thread secondCaller = Thread.ofPlatform().name("second-shutdown")
@@ -221,7 +221,7 @@ class ShutdownTest {
     assertThat(second).as("the second call returned while the first run was still in its hook").isNotDone();
     assertThat(first).isNotDone();
     releaseHook.countDown();
-    assertThat(second.get()).isSameAs(first.get());
+    assertThat(TestRuntimes.joinPromptly(second, "the second shutdown's report")).isSameAs(TestRuntimes.joinPromptly(first, "the first shutdown's report"));
     assertThat(ran).as("hook runs").containsExactly("slow");
   }
 
@@ -242,7 +242,7 @@ class ShutdownTest {
     await().until(() -> time.pendingTimers() == 1);
     runtime.scheduler().shutdown();
     time.advance(DEADLINE);
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the scheduler is shut down")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the scheduler is shut down")));
     // It unwinds on a fresh virtual thread, never on the timer's thread that woke it.
     await().untilTrue(finalized);
     runtime.shutdown(Duration.ZERO);
@@ -254,10 +254,10 @@ class ShutdownTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
     EffectHandle<String, Integer> handle = runtime.submit(blockUntil(release, started).map(x -> x + 1));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     runtime.scheduler().shutdown();
     release.countDown();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the scheduler is shut down")));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the scheduler is shut down")));
     runtime.shutdown(Duration.ZERO);
   }
 
@@ -265,7 +265,7 @@ class ShutdownTest {
   void shutdownCalledFromInsideAComputeBodyIsRefusedAtOnceSayingWhatToDoInstead() {
     ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).build();
     Outcome<String, ShutdownReport> outcome =
-        runtime.run(ActionEffect.<String, ShutdownReport>compute(token -> runtime.shutdown(Duration.ZERO)));
+        TestRuntimes.runPromptly(runtime, ActionEffect.<String, ShutdownReport>compute(token -> runtime.shutdown(Duration.ZERO)));
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
         .isInstanceOfSatisfying(Fault.Panic.class, p -> assertThat(p.cause())
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("shutdownAsync")));
@@ -277,7 +277,7 @@ class ShutdownTest {
   void shutdownCalledFromInsideABlockingBodyIsRefusedAtOnce() {
     ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).build();
     Outcome<String, ShutdownReport> outcome =
-        runtime.run(ActionEffect.<String, ShutdownReport>blocking(token -> runtime.shutdown(Duration.ZERO)));
+        TestRuntimes.runPromptly(runtime, ActionEffect.<String, ShutdownReport>blocking(token -> runtime.shutdown(Duration.ZERO)));
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
         .isInstanceOfSatisfying(Fault.Panic.class, p -> assertThat(p.cause())
             .isInstanceOf(IllegalStateException.class)));
@@ -294,8 +294,8 @@ class ShutdownTest {
       runtime.shutdownAsync(Duration.ofSeconds(30)).whenComplete((r, e) -> report.complete(r));
       return 1;
     }));
-    assertThat(handle.join()).isEqualTo(new Outcome.Success<>(1));
-    assertThat(report.join().cancelled()).isZero();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>(1));
+    assertThat(TestRuntimes.joinPromptly(report, "the shutdown's report").cancelled()).isZero();
     assertThat(hookRan).isTrue();
   }
 

@@ -22,7 +22,7 @@ class StackSafetyTest {
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.flatMap(x -> ActionEffect.succeed(x + 1));
     }
-    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(DEPTH);
+    assertThat(TestRuntimes.runPromptly(runtime, chain).getOrThrow()).isEqualTo(DEPTH);
   }
 
   @Test
@@ -31,17 +31,17 @@ class StackSafetyTest {
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.map(x -> x + 1);
     }
-    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(DEPTH);
+    assertThat(TestRuntimes.runPromptly(runtime, chain).getOrThrow()).isEqualTo(DEPTH);
   }
 
   @Test
   void aMillionDeepRecursionThroughSuspendAndMapRuns() {
-    assertThat(runtime.run(countDown(DEPTH)).getOrThrow()).isEqualTo(DEPTH);
+    assertThat(TestRuntimes.runPromptly(runtime, countDown(DEPTH)).getOrThrow()).isEqualTo(DEPTH);
   }
 
   @Test
   void aMillionDeepTailRecursionThroughFlatMapRuns() {
-    assertThat(runtime.run(loop(DEPTH, 0)).getOrThrow()).isEqualTo(DEPTH);
+    assertThat(TestRuntimes.runPromptly(runtime, loop(DEPTH, 0)).getOrThrow()).isEqualTo(DEPTH);
   }
 
   @Test
@@ -51,7 +51,7 @@ class StackSafetyTest {
     for (int i = 0; i < DEPTH; i++) {
       chain = chain.ensuring(() -> ran[0]++);
     }
-    assertThat(runtime.run(chain).getOrThrow()).isEqualTo(1);
+    assertThat(TestRuntimes.runPromptly(runtime, chain).getOrThrow()).isEqualTo(1);
     assertThat(ran[0]).isEqualTo(DEPTH);
   }
 

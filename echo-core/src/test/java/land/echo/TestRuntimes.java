@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.testing.TestThreads;
 import land.echo.time.VirtualTime;
 
 /** Builds runtimes for tests: small real schedulers, optionally on virtual time. */
@@ -32,37 +33,43 @@ final class TestRuntimes {
     return onVirtualTime(time, 2);
   }
 
-  /**
-   * How long a test waits for something that, unbroken, happens at once (an effect with no real
-   * delay, a cancellation's interrupt): long enough for a loaded CI machine, and short of the
-   * mutation tester's per-test timeout (its {@code timeoutConstant}, 8 s), so that a hang fails
-   * the test by assertion instead of stalling it.
-   */
-  static final Duration PROMPTLY = Duration.ofSeconds(5);
+  /** {@link land.echo.testing.TestThreads#PROMPTLY}: the bound of a wait for something that, unbroken, happens at once. */
+  static final Duration PROMPTLY = TestThreads.PROMPTLY;
 
-  /** Runs {@code effect} and waits at most {@link #PROMPTLY} for its outcome, failing the test by assertion after that. */
+  /** {@link TestThreads#runPromptly(ApplicationRuntime, ActionEffect)}. */
   static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect) {
-    EffectHandle<E, T> handle = runtime.submit(effect);
-    try {
-      return joinPromptly(handle);
-    } catch (AssertionError e) {
-      handle.cancel("the test gave up waiting");
-      throw e;
-    }
+    return TestThreads.runPromptly(runtime, effect);
   }
 
+  /** {@link TestThreads#runPromptly(ApplicationRuntime, ActionEffect, Priority)}. */
+  static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect, Priority priority) {
+    return TestThreads.runPromptly(runtime, effect, priority);
+  }
 
-  /** Waits at most {@link #PROMPTLY} for {@code handle}'s outcome, failing the test by assertion after that. */
+  /** {@link TestThreads#runPromptly(ApplicationRuntime, ActionEffect, RunOptions)}. */
+  static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect, RunOptions options) {
+    return TestThreads.runPromptly(runtime, effect, options);
+  }
+
+  /** {@link TestThreads#joinPromptly(EffectHandle)}. */
   static <E, T> Outcome<E, T> joinPromptly(EffectHandle<E, T> handle) {
-    return land.echo.testing.TestThreads.within(handle.outcome(), PROMPTLY, "the effect's completion");
+    return TestThreads.joinPromptly(handle);
   }
 
+  /** {@link TestThreads#joinPromptly(java.util.concurrent.Future, String)}. */
+  static <T> T joinPromptly(java.util.concurrent.Future<T> future, String what) {
+    return TestThreads.joinPromptly(future, what);
+  }
 
-  /** Waits at most {@link #PROMPTLY} for {@code latch}, failing the test by assertion naming {@code what} after that. */
+  /** {@link TestThreads#callPromptly(java.util.function.Supplier, String)}. */
+  static <T> T callPromptly(java.util.function.Supplier<T> call, String what) {
+    return TestThreads.callPromptly(call, what);
+  }
+
+  /** {@link TestThreads#awaitPromptly(CountDownLatch, String)}. */
   static void awaitPromptly(CountDownLatch latch, String what) throws InterruptedException {
-    land.echo.testing.TestThreads.awaitWithin(latch, PROMPTLY, what);
+    TestThreads.awaitPromptly(latch, what);
   }
-
 
   /** Shuts {@code runtime} down without waiting for stragglers (they are cancelled at once). */
   static void stop(ApplicationRuntime runtime) {

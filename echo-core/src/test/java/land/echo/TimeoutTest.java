@@ -34,14 +34,14 @@ class TimeoutTest {
     EffectHandle<String, Integer> handle =
         runtime.submitWithTimeout(
             TestRuntimes.blockUntilInterrupted(started, new CountDownLatch(1), 1), HALF_SECOND, Priority.HIGH);
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     time.advance(HALF_SECOND.minus(NANO));
     assertThat(time.pendingTimers()).as("the deadline is still pending").isEqualTo(1);
     assertThat(handle.isDone()).isFalse();
     time.advance(NANO);
     // The timer hands the expiry over to another thread, so the handle completes just after.
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
-    assertThat(((Outcome.Faulted<?, ?>) handle.join()).fault().message())
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
+    assertThat(((Outcome.Faulted<?, ?>) TestRuntimes.joinPromptly(handle)).fault().message())
         .isEqualTo("Effect execution timed out after PT0.5S");
     assertThat(runtime.stats().timedOut()).isEqualTo(1);
   }
@@ -52,10 +52,10 @@ class TimeoutTest {
     CountDownLatch interrupted = new CountDownLatch(1);
     EffectHandle<String, Integer> handle =
         runtime.submitWithTimeout(TestRuntimes.blockUntilInterrupted(started, interrupted, 1), HALF_SECOND, Priority.NORMAL);
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     time.advance(HALF_SECOND);
-    interrupted.await();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
   }
 
   @Test
@@ -70,10 +70,10 @@ class TimeoutTest {
       observed.countDown();
       return 1;
     }), HALF_SECOND, Priority.NORMAL);
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     time.advance(HALF_SECOND);
-    observed.await();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
+    TestRuntimes.awaitPromptly(observed, "observed");
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
   }
 
   @Test
@@ -87,7 +87,7 @@ class TimeoutTest {
       release.await();
       return 0;
     }));
-    workerBusy.await();
+    TestRuntimes.awaitPromptly(workerBusy, "worker busy");
     AtomicBoolean started = new AtomicBoolean();
     EffectHandle<String, Integer> queued = runtime.submitWithTimeout(
         ActionEffect.<String, Integer>compute(token -> {
@@ -95,16 +95,16 @@ class TimeoutTest {
           return 1;
         }), HALF_SECOND, Priority.NORMAL);
     time.advance(HALF_SECOND);
-    assertThat(queued.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
+    assertThat(TestRuntimes.joinPromptly(queued)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
     release.countDown();
     // A marker queued behind the timed-out effect at the same priority runs after it was dequeued.
-    assertThat(runtime.run(ActionEffect.succeed("marker")).isSuccess()).isTrue();
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.succeed("marker")).isSuccess()).isTrue();
     assertThat(started).isFalse();
   }
 
   @Test
   void aDeadlineThatIsNotReachedLeavesNoTimerBehind() {
-    Outcome<String, Integer> outcome = runtime.runWithTimeout(ActionEffect.succeed(3), HALF_SECOND);
+    Outcome<String, Integer> outcome = TestRuntimes.callPromptly(() -> runtime.runWithTimeout(ActionEffect.succeed(3), HALF_SECOND), "runtime.runWithTimeout's outcome");
     assertThat(outcome.getOrThrow()).isEqualTo(3);
     assertThat(time.pendingTimers()).isZero();
   }
@@ -115,16 +115,16 @@ class TimeoutTest {
     CountDownLatch interrupted = new CountDownLatch(1);
     ActionEffect<String, Integer> blocked = TestRuntimes.blockUntilInterrupted(started, interrupted, 1);
     EffectHandle<String, Integer> handle = runtime.submit(blocked.timeout(HALF_SECOND));
-    started.await();
+    TestRuntimes.awaitPromptly(started, "started");
     await().until(() -> time.nextDelay().equals(Optional.of(HALF_SECOND)));
     time.advance(HALF_SECOND);
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
-    interrupted.await();
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
+    TestRuntimes.awaitPromptly(interrupted, "interrupted");
   }
 
   @Test
   void anEffectTimeoutThatIsNotReachedPassesTheOutcomeThrough() {
-    assertThat(runtime.run(ActionEffect.<String, Integer>fail("own").timeout(HALF_SECOND)))
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>fail("own").timeout(HALF_SECOND)))
         .isEqualTo(new Outcome.Failure<>("own"));
     assertThat(time.pendingTimers()).isZero();
   }
@@ -150,7 +150,7 @@ class TimeoutTest {
         time.advance(delay);
       }
     }
-    assertThat(handle.join()).as("the last attempt's fault, unchanged")
+    assertThat(TestRuntimes.joinPromptly(handle)).as("the last attempt's fault, unchanged")
         .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(HALF_SECOND)));
     assertThat(attemptStarts).containsExactly(
         Duration.ZERO, Duration.ofMillis(600), Duration.ofMillis(1300));
@@ -168,7 +168,7 @@ class TimeoutTest {
     time.advance(Duration.ofMillis(100));
     await().until(() -> attempts.get() == 2 && time.pendingTimers() == 2);
     time.advance(Duration.ofMillis(150));
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(overall)));
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(overall)));
     await().until(() -> time.pendingTimers() == 0);
     assertThat(attempts).hasValue(2);
   }

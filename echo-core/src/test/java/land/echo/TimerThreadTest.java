@@ -9,11 +9,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The JVM-wide timer thread only hands work over: no cancellation action, handle dependent or log
  * call of a timed-out effect runs on it, so a slow one stalls no other timer (issue: timer thread).
  */
+@Timeout(60)
 class TimerThreadTest {
   private static final Duration SHORT = Duration.ofMillis(20);
 
@@ -44,7 +46,7 @@ class TimerThreadTest {
         SHORT, Priority.NORMAL);
     handle.outcome().thenRun(() -> threads.add("dependent:" + Thread.currentThread().getName()));
 
-    assertThat(handle.join()).isInstanceOf(Outcome.Faulted.class);
+    assertThat(TestRuntimes.joinPromptly(handle)).isInstanceOf(Outcome.Faulted.class);
     await().until(() -> threads.size() == 2);
     assertThat(threads).noneMatch(name -> name.endsWith(":echo-timer"));
   }
@@ -60,15 +62,15 @@ class TimerThreadTest {
       actionRunning.countDown();
       TestRuntimes.awaitUninterruptibly(releaseAction);
     }), Duration.ofSeconds(1), Priority.NORMAL);
-    started.await();
-    actionRunning.await();
+    TestRuntimes.awaitPromptly(started, "started");
+    TestRuntimes.awaitPromptly(actionRunning, "action running");
 
     // While that action blocks, a timeout on another runtime still fires.
     CountDownLatch otherStarted = new CountDownLatch(1);
     EffectHandle<String, Integer> other =
         second.submitWithTimeout(waitForever(otherStarted, () -> {}), SHORT, Priority.NORMAL);
 
-    assertThat(other.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SHORT)));
+    assertThat(TestRuntimes.joinPromptly(other)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SHORT)));
     releaseAction.countDown();
   }
 
@@ -83,12 +85,12 @@ class TimerThreadTest {
         return 0;
       }));
     }
-    busy.await();
+    TestRuntimes.awaitPromptly(busy, "busy");
 
     EffectHandle<String, Integer> queued =
         first.submitWithTimeout(ActionEffect.<String, Integer>succeed(1), SHORT, Priority.HIGH);
 
-    assertThat(queued.join()).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SHORT)));
+    assertThat(TestRuntimes.joinPromptly(queued)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(SHORT)));
     release.countDown();
   }
 }

@@ -72,14 +72,14 @@ class ValueContractsPinTest {
   /** The factory's capability-taking constructors build effects that run with the capability. */
   @Test
   void effectsFactoryCapabilityBodiesRun() {
-    assertThat(runtime.run(APP.compute(Clock2.class, (c, token) -> c.ticks()))).isEqualTo(new Outcome.Success<>(7L));
-    assertThat(runtime.run(APP.async(Clock2.class, (c, token) -> CompletableFuture.completedFuture(c.ticks() + 1))))
+    assertThat(TestRuntimes.runPromptly(runtime, APP.compute(Clock2.class, (c, token) -> c.ticks()))).isEqualTo(new Outcome.Success<>(7L));
+    assertThat(TestRuntimes.runPromptly(runtime, APP.async(Clock2.class, (c, token) -> CompletableFuture.completedFuture(c.ticks() + 1))))
         .isEqualTo(new Outcome.Success<>(8L));
-    assertThat(runtime.run(APP.async(Clock2.class, (c, token) -> CompletableFuture.completedFuture(c.ticks() + 2),
+    assertThat(TestRuntimes.runPromptly(runtime, APP.async(Clock2.class, (c, token) -> CompletableFuture.completedFuture(c.ticks() + 2),
         AsyncCancelMode.CANCEL_FUTURE))).isEqualTo(new Outcome.Success<>(9L));
-    assertThat(runtime.run(APP.async(token -> CompletableFuture.completedFuture(11L), AsyncCancelMode.CANCEL_FUTURE)))
+    assertThat(TestRuntimes.runPromptly(runtime, APP.async(token -> CompletableFuture.completedFuture(11L), AsyncCancelMode.CANCEL_FUTURE)))
         .isEqualTo(new Outcome.Success<>(11L));
-    assertThat(runtime.run(ActionEffect.<String, Long, Clock2>async(Clock2.class,
+    assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Long, Clock2>async(Clock2.class,
         (c, token) -> CompletableFuture.completedFuture(c.ticks() + 3)))).isEqualTo(new Outcome.Success<>(10L));
   }
 

@@ -26,6 +26,7 @@ import land.echo.spi.EffectInfo;
 import land.echo.spi.RuntimeListener;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,12 +78,12 @@ class ReadmeExamplesTest {
   @Test
   void lineCountReportCountsLines(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("a.txt"), "one\ntwo\nthree\n");
-    assertThat(lineCountReport(file)).isEqualTo("lines: 3");
+    assertThat(TestThreads.callPromptly(() -> lineCountReport(file), "the line count report")).isEqualTo("lines: 3");
   }
 
   @Test
   void lineCountReportPassesTheDomainErrorThrough(@TempDir Path dir) {
-    assertThat(lineCountReport(dir.resolve("missing.txt")))
+    assertThat(TestThreads.callPromptly(() -> lineCountReport(dir.resolve("missing.txt")), "the line count report"))
         .startsWith("failed: ")
         .contains("missing.txt");
   }
@@ -127,7 +128,7 @@ class ReadmeExamplesTest {
       // submit returns a handle: a CompletionStage of the outcome, plus cancel().
       EffectHandle<String, String> handle = runtime.submit(slow, Priority.LOW);
       handle.cancel("user closed the editor");
-      assertThat(handle.join()).isInstanceOf(Outcome.Faulted.class);
+      assertThat(TestThreads.joinPromptly(handle)).isInstanceOf(Outcome.Faulted.class);
 
       // Exhaustion keeps the typed failure; the listener reports the attempts.
       RetryPolicy counted = RetryPolicy.builder()
@@ -154,7 +155,7 @@ class ReadmeExamplesTest {
       // Time out, then fall back: the effect is cancelled and the fallback runs in its place.
       ActionEffect<String, String> withFallback =
           remote.timeoutTo(Duration.ofMillis(50), APP.succeed("cached"));
-      assertThat(runtime.run(withFallback)).isEqualTo(new Outcome.Success<>("cached"));
+      assertThat(TestThreads.runPromptly(runtime, withFallback)).isEqualTo(new Outcome.Success<>("cached"));
 
       // The general form: continue with an effect built from the whole outcome.
       ActionEffect<String, String> handled = remote.timeout(Duration.ofMillis(50))
@@ -162,14 +163,14 @@ class ReadmeExamplesTest {
             case Outcome.Faulted<String, String>(Fault.TimedOut t) -> APP.succeed("cached");
             default -> APP.fromOutcome(outcome);
           });
-      assertThat(runtime.run(handled)).isEqualTo(new Outcome.Success<>("cached"));
+      assertThat(TestThreads.runPromptly(runtime, handled)).isEqualTo(new Outcome.Success<>("cached"));
 
       // Acquire, use, release: released exactly once if acquired, also on cancellation.
       ActionEffect<String, Integer> firstLine = APP.acquireRelease(
           APP.blocking(token -> new java.io.StringReader("line one\nline two")),
           reader -> APP.blocking(token -> new java.io.BufferedReader(reader).readLine().length()),
           (reader, outcome) -> reader.close());
-      assertThat(runtime.run(firstLine)).isEqualTo(new Outcome.Success<>(8));
+      assertThat(TestThreads.runPromptly(runtime, firstLine)).isEqualTo(new Outcome.Success<>(8));
     }
   }
 
@@ -186,11 +187,11 @@ class ReadmeExamplesTest {
         .build());
     scheduler.execute(render, Priority.HIGH);
     scheduler.queue("indexer").execute(index, Priority.LOW);
-    assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(done, "done");
     land.echo.scheduler.SchedulerStats stats = scheduler.stats();
     assertThat(stats.workers()).isEqualTo(4);
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
   }
   /** README: "Outcomes and errors" (fold) and "Running: priorities, timeouts, retries, cancellation" (future). */
   @Test
@@ -203,7 +204,7 @@ class ReadmeExamplesTest {
       java.util.concurrent.CompletableFuture<String> reply =
           runtime.future(answer, Priority.HIGH)
               .thenApplyAsync(n -> "answer: " + n); // runs on an Echo worker at HIGH, not the common pool
-      assertThat(reply.join()).isEqualTo("answer: 42");
+      assertThat(TestThreads.joinPromptly(reply, "reply")).isEqualTo("answer: 42");
 
       // A domain failure surfaces as an EffectException carrying the Failure.
       Object busyError = null;
@@ -218,14 +219,14 @@ class ReadmeExamplesTest {
       assertThat(busyError).isEqualTo("busy");
 
       // Outcome helpers: fold is the expression form of the exhaustive switch.
-      Outcome<String, Integer> outcome = runtime.run(answer);
+      Outcome<String, Integer> outcome = TestThreads.runPromptly(runtime, answer);
       String text = outcome.fold(
           n -> "answer: " + n,
           error -> "failed: " + error,
           fault -> "runtime fault: " + fault.message());
       assertThat(text).isEqualTo("answer: 42");
       assertThat(outcome.map(n -> n + 1).getOrElse(0)).isEqualTo(43);
-      assertThat(runtime.run(APP.<Integer>fail("busy")).toOptional()).isEmpty();
+      assertThat(TestThreads.runPromptly(runtime, APP.<Integer>fail("busy")).toOptional()).isEmpty();
     }
   }
   /** README: "Run options, listeners and logging". */

@@ -20,8 +20,10 @@ import land.echo.Outcome;
 import land.echo.RetryPolicy;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * chain itself, not an assignment target, decides every type; the typed assignment after it proves
  * what was inferred.
  */
+@Timeout(60)
 class TypeInferenceTest {
   static final Effects<CommonError> IO = Effects.failingWith(CommonError.class);
 
@@ -55,12 +58,12 @@ class TypeInferenceTest {
         .map(bytes -> new String(bytes, StandardCharsets.UTF_8).lines().count())
         .named("file.lines");
     ActionEffect<CommonError, Long> typed = lines;
-    assertThat(runtime.run(typed)).isEqualTo(new Outcome.Success<>(2L));
+    assertThat(TestThreads.runPromptly(runtime, typed)).isEqualTo(new Outcome.Success<>(2L));
 
     Path missing = dir.resolve("missing.txt");
     var failing = IO.blocking(FileSystemReader.class, (fs, token) -> fs.read(missing))
         .catching(IOException.class, e -> CommonError.fromIOException(e, missing.toString(), "read"));
-    assertThat(runtime.run(failing)).isEqualTo(new Outcome.Failure<>(new CommonError.FileSystemNotFound(missing.toString())));
+    assertThat(TestThreads.runPromptly(runtime, failing)).isEqualTo(new Outcome.Failure<>(new CommonError.FileSystemNotFound(missing.toString())));
   }
 
   @Test
@@ -68,7 +71,7 @@ class TypeInferenceTest {
     var squares = IO.all(List.of(1, 2, 3).stream().map(n -> IO.compute(token -> n * n)).toList());
     ActionEffect<CommonError, List<Integer>> typed = squares;
     var sum = typed.map(list -> list.stream().mapToInt(Integer::intValue).sum());
-    assertThat(runtime.run(sum)).isEqualTo(new Outcome.Success<>(14));
+    assertThat(TestThreads.runPromptly(runtime, sum)).isEqualTo(new Outcome.Success<>(14));
   }
 
   @Test
@@ -77,7 +80,7 @@ class TypeInferenceTest {
         .map(d -> IO.sleep(d).map(ignored -> d.toMillis()))
         .toList());
     ActionEffect<CommonError, Long> typed = fastest;
-    assertThat(runtime.run(typed)).isEqualTo(new Outcome.Success<>(0L));
+    assertThat(TestThreads.runPromptly(runtime, typed)).isEqualTo(new Outcome.Success<>(0L));
   }
 
   @Test
@@ -86,7 +89,7 @@ class TypeInferenceTest {
         .flatMap(x -> IO.sleep(Duration.ofMillis(1)))
         .flatMap(ignored -> IO.succeed("tock"));
     ActionEffect<CommonError, String> typed = later;
-    assertThat(runtime.run(typed)).isEqualTo(new Outcome.Success<>("tock"));
+    assertThat(TestThreads.runPromptly(runtime, typed)).isEqualTo(new Outcome.Success<>("tock"));
   }
 
   @Test
@@ -95,7 +98,7 @@ class TypeInferenceTest {
     var flaky = IO.compute(token -> calls.incrementAndGet())
         .flatMap(n -> n < 3 ? IO.fail(new CommonError.ExternalService("index", "busy")) : IO.succeed("ok"));
     ActionEffect<CommonError, String> typed = flaky;
-    assertThat(runtime.run(typed.retry(RetryPolicy.of(3, Duration.ZERO)))).isEqualTo(new Outcome.Success<>("ok"));
+    assertThat(TestThreads.runPromptly(runtime, typed.retry(RetryPolicy.of(3, Duration.ZERO)))).isEqualTo(new Outcome.Success<>("ok"));
   }
 
   @Test
@@ -108,7 +111,7 @@ class TypeInferenceTest {
         .retry(RetryPolicy.of(1, Duration.ZERO))
         .orElse(e -> IO.succeed("fallback"));
     ActionEffect<CommonError, String> typed = withFallback;
-    assertThat(runtime.run(typed)).as("a timeout is a fault: orElse handles domain errors only")
+    assertThat(TestThreads.runPromptly(runtime, typed)).as("a timeout is a fault: orElse handles domain errors only")
         .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofMillis(20))));
 
     // fail has no argument to infer T from: the assignment gives it.
@@ -117,7 +120,7 @@ class TypeInferenceTest {
         .retry(RetryPolicy.of(2, Duration.ZERO), e -> e instanceof CommonError.Unknown)
         .orElse(e -> IO.succeed("fallback: " + e.message()));
     ActionEffect<CommonError, String> typedRecovered = recovered;
-    assertThat(runtime.run(typedRecovered))
+    assertThat(TestThreads.runPromptly(runtime, typedRecovered))
         .isEqualTo(new Outcome.Success<>("fallback: An unknown internal error occurred: x"));
   }
 
@@ -126,7 +129,7 @@ class TypeInferenceTest {
     ActionEffect<CommonError, Integer> parsed = IO.compute(token -> Integer.parseInt("42"))
         .flatMap(n -> n > 100 ? IO.fail(new CommonError.InvalidArgument("n", "too big")) : IO.succeed(n))
         .recover(e -> -1);
-    assertThat(runtime.run(parsed)).isEqualTo(new Outcome.Success<>(42));
+    assertThat(TestThreads.runPromptly(runtime, parsed)).isEqualTo(new Outcome.Success<>(42));
   }
 
   @Test
@@ -135,7 +138,7 @@ class TypeInferenceTest {
     var lazy = IO.suspend(() -> IO.succeed(2));
     var both = async.zip(lazy, (s, n) -> s.repeat(n));
     ActionEffect<CommonError, String> typed = both;
-    assertThat(runtime.run(typed)).isEqualTo(new Outcome.Success<>("aa"));
+    assertThat(TestThreads.runPromptly(runtime, typed)).isEqualTo(new Outcome.Success<>("aa"));
   }
 
   @Test
@@ -143,9 +146,9 @@ class TypeInferenceTest {
     ActionEffect<String, Integer> value = ActionEffect.compute(token -> 7);
     ActionEffect<String, Integer> failure = ActionEffect.fail("no");
     ActionEffect<String, Void> nap = ActionEffect.sleep(Duration.ZERO);
-    assertThat(runtime.run(value)).isEqualTo(new Outcome.Success<>(7));
-    assertThat(runtime.run(failure)).isEqualTo(new Outcome.Failure<>("no"));
-    assertThat(runtime.run(nap)).isEqualTo(new Outcome.Success<>(null));
+    assertThat(TestThreads.runPromptly(runtime, value)).isEqualTo(new Outcome.Success<>(7));
+    assertThat(TestThreads.runPromptly(runtime, failure)).isEqualTo(new Outcome.Failure<>("no"));
+    assertThat(TestThreads.runPromptly(runtime, nap)).isEqualTo(new Outcome.Success<>(null));
   }
 
   @Test

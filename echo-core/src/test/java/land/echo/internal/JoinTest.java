@@ -107,8 +107,8 @@ class JoinTest {
    */
   private void awaitQuiescent(ApplicationRuntime r) {
     // The runtime's core, reached through an effect's token, holds that registry.
-    RuntimeCore core = cores.computeIfAbsent(r, runtime -> runtime.run(
-        ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core)).getOrThrow());
+    RuntimeCore core = cores.computeIfAbsent(r, runtime -> outcomeOf(runtime.submit(
+        ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core))).getOrThrow());
     within().untilAsserted(() -> assertThat(core.registry.size()).as("roots whose trees still run").isZero());
   }
 

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.ActionEffect;
@@ -19,6 +18,7 @@ import land.echo.Outcome;
 import land.echo.ShutdownReport;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.testing.TestThreads;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class RaceGuardTest {
       // Its unwinding grace runs on the virtual timer: move time on until it returns, so that a
       // fiber stuck by a broken guard cannot hang the teardown.
       CompletableFuture<ShutdownReport> report = runtime.shutdownAsync(Duration.ZERO);
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
+      await().atMost(TestThreads.PROMPTLY).until(() -> {
         time.advance(ApplicationRuntime.UNWIND_GRACE);
         return report.isDone();
       });
@@ -70,7 +70,7 @@ class RaceGuardTest {
       }
       shutdown.set(runtime.shutdownAsync(Duration.ofMinutes(1)));
       // Shutdown is closed and draining: it saw this registered root and armed its deadline.
-      await().atMost(Duration.ofSeconds(10)).until(() -> runtime.isShutdown() && time.pendingTimers() == 1);
+      await().atMost(TestThreads.PROMPTLY).until(() -> runtime.isShutdown() && time.pendingTimers() == 1);
     };
     AtomicBoolean ran = new AtomicBoolean();
     EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>compute(token -> {
@@ -78,9 +78,9 @@ class RaceGuardTest {
       return "ran";
     }));
     RuntimeCore.afterRegisterHook = null;
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
+    assertThat(TestThreads.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Rejected("the runtime is shut down")));
     // The rejected root left the registry, so the drain ends without the deadline passing.
-    ShutdownReport report = shutdown.get().get(20, TimeUnit.SECONDS);
+    ShutdownReport report = TestThreads.joinPromptly(shutdown.get(), "the shutdown's report");
     assertThat(ran).isFalse();
     assertThat(report.stillUnwinding()).isEmpty();
   }
@@ -100,8 +100,8 @@ class RaceGuardTest {
       ((Fiber<?, ?>) token).cancelWith(new Fault.Cancelled("while starting the call"));
       return never;
     }).ensuring(finalized::countDown));
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("while starting the call")));
-    assertThat(finalized.await(10, TimeUnit.SECONDS)).as("the fiber unwound (its finalizer ran)").isTrue();
+    assertThat(TestThreads.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("while starting the call")));
+    TestThreads.awaitPromptly(finalized, "the fiber unwound (its finalizer ran)");
     assertThat(never).isCancelled();
   }
 
@@ -121,7 +121,7 @@ class RaceGuardTest {
       awaitUninterruptibly(release);
       return "done";
     }));
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(started, "started");
     Fiber<?, ?> fiber = (Fiber<?, ?>) token.get();
 
     CountDownLatch overtaken = new CountDownLatch(1);
@@ -136,10 +136,10 @@ class RaceGuardTest {
         () -> slowWon.set(fiber.markCancelled(new Fault.Cancelled("slow"))));
     slow.set(slowThread);
     slowThread.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> slowThread.getState() == Thread.State.WAITING);
+    await().atMost(TestThreads.PROMPTLY).until(() -> slowThread.getState() == Thread.State.WAITING);
     boolean fastWon = fiber.markCancelled(new Fault.Cancelled("fast"));
     overtaken.countDown();
-    slowThread.join(10_000);
+    TestThreads.joinPromptly(slowThread, "the overtaken thread's end");
     Fiber.beforeCancelCas = null;
 
     assertThat(fastWon).isTrue();
@@ -149,7 +149,7 @@ class RaceGuardTest {
     assertThat(fiber.markCancelled(new Fault.Cancelled("late"))).isFalse();
     assertThat(fiber.reason()).contains("fast");
     release.countDown();
-    handle.join();
+    TestThreads.joinPromptly(handle);
   }
 
   /**
@@ -171,14 +171,14 @@ class RaceGuardTest {
     Thread slowThread = Thread.ofPlatform().unstarted(() -> slowWon.set(handle.cancel("slow")));
     slow.set(slowThread);
     slowThread.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> slowThread.getState() == Thread.State.WAITING);
+    await().atMost(TestThreads.PROMPTLY).until(() -> slowThread.getState() == Thread.State.WAITING);
     boolean fastWon = handle.cancel("fast");
     overtaken.countDown();
-    slowThread.join(10_000);
+    TestThreads.joinPromptly(slowThread, "the overtaken thread's end");
     HandleFuture.beforeClaimCas = null;
 
     assertThat(fastWon).isTrue();
     assertThat(slowWon).as("the overtaken canceller").isFalse();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("fast")));
+    assertThat(TestThreads.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("fast")));
   }
 }

@@ -13,6 +13,7 @@ import land.echo.Outcome;
 import land.echo.RetryPolicy;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,11 +73,11 @@ class RequirementsPinTest {
     ActionEffect<String, String> clip = ActionEffect.compute(Clipboard.class, (c, token) -> c.paste());
     ActionEffect<String, String> print = ActionEffect.compute(Printer.class, (p, token) -> p.print("x"));
     ActionEffect<String, String> scan = ActionEffect.compute(Scanner.class, (s, token) -> s.scan());
-    assertThat(runtime.run(clip.zip(print, (a, b) -> a + "+" + b))).isEqualTo(new Outcome.Success<>("clip+printed x"));
-    assertThat(runtime.run(ActionEffect.all(List.of(clip, print)))).isEqualTo(new Outcome.Success<>(List.of("clip", "printed x")));
+    assertThat(TestThreads.runPromptly(runtime, clip.zip(print, (a, b) -> a + "+" + b))).isEqualTo(new Outcome.Success<>("clip+printed x"));
+    assertThat(TestThreads.runPromptly(runtime, ActionEffect.all(List.of(clip, print)))).isEqualTo(new Outcome.Success<>(List.of("clip", "printed x")));
     Outcome<String, ?> missing = new Outcome.Faulted<>(new Fault.CapabilityMissing(Scanner.class.getName()));
-    assertThat(runtime.run(clip.zip(print, String::concat).zip(scan, String::concat))).isEqualTo(missing);
-    assertThat(runtime.run(ActionEffect.all(List.of(clip, scan, print)))).isEqualTo(missing);
+    assertThat(TestThreads.runPromptly(runtime, clip.zip(print, String::concat).zip(scan, String::concat))).isEqualTo(missing);
+    assertThat(TestThreads.runPromptly(runtime, ActionEffect.all(List.of(clip, scan, print)))).isEqualTo(missing);
     assertThat(Node.requirements(ActionEffect.all(List.of(clip, scan, print))))
         .isEqualTo(new Class<?>[] {Clipboard.class, Scanner.class, Printer.class});
   }
@@ -96,7 +97,7 @@ class RequirementsPinTest {
       attempts.incrementAndGet();
       return null;
     }).flatMap(x -> ActionEffect.fail("permanent"));
-    Outcome<String, Integer> outcome = runtime.run(failing.retry(RetryPolicy.of(5, Duration.ZERO), e -> e.equals("transient")));
+    Outcome<String, Integer> outcome = TestThreads.runPromptly(runtime, failing.retry(RetryPolicy.of(5, Duration.ZERO), e -> e.equals("transient")));
     assertThat(outcome).isEqualTo(new Outcome.Failure<>("permanent"));
     assertThat(attempts).hasValue(1);
   }
@@ -109,7 +110,7 @@ class RequirementsPinTest {
       attempts.incrementAndGet();
       return null;
     }).flatMap(x -> ActionEffect.fail("transient"));
-    Outcome<String, Integer> outcome = runtime.run(failing.retry(RetryPolicy.of(3, Duration.ZERO), e -> e.equals("transient")));
+    Outcome<String, Integer> outcome = TestThreads.runPromptly(runtime, failing.retry(RetryPolicy.of(3, Duration.ZERO), e -> e.equals("transient")));
     assertThat(outcome).isEqualTo(new Outcome.Failure<>("transient"));
     assertThat(attempts).hasValue(4);
   }

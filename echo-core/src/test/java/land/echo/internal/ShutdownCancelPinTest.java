@@ -89,7 +89,7 @@ class ShutdownCancelPinTest {
     assertThat(log).contains("Cancelling effect 'refusing' during shutdown failed").contains("cancellation bug");
     assertThat(report[0].cancelled()).as("counted as cancelled though its cancellation failed").isZero();
     assertThat(report[0].stillUnwinding()).isEmpty();
-    assertThat(handle.join()).isInstanceOfSatisfying(Outcome.Faulted.class,
+    assertThat(TestThreads.joinPromptly(handle)).isInstanceOfSatisfying(Outcome.Faulted.class,
         f -> assertThat(f.fault()).isInstanceOf(Fault.Cancelled.class));
   }
 
@@ -105,6 +105,6 @@ class ShutdownCancelPinTest {
 
     assertThat(report.cancelled()).isEqualTo(1);
     assertThat(report.completed()).isZero();
-    assertThat(handle.join()).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("another canceller")));
+    assertThat(TestThreads.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("another canceller")));
   }
 }

@@ -21,11 +21,14 @@ import land.echo.RunOptions;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import land.echo.spi.RuntimeListener;
+import land.echo.testing.TestThreads;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Echo's JFR events, recorded to a file and read back with {@code jdk.jfr.consumer}. */
+@Timeout(60)
 class JfrListenerTest {
   private static final Effects<String> APP = Effects.failingWith(String.class);
 
@@ -70,11 +73,11 @@ class JfrListenerTest {
         EffectHandle<String, Void> nap = runtime.submit(APP.<Void>sleep(Duration.ofMillis(300)).named("nap"), Priority.HIGH);
         await().until(() -> time.pendingTimers() == 1);
         time.advance(Duration.ofMillis(300));
-        nap.join();
-        runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)), RunOptions.defaults().withName("flaky"));
+        TestThreads.joinPromptly(nap);
+        TestThreads.runPromptly(runtime, flaky.retry(RetryPolicy.of(5, Duration.ZERO)), RunOptions.defaults().withName("flaky"));
         calls.set(0);
-        runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flakyNamed"));
-        runtime.run(APP.<Integer>fail("no").named("refused"), Priority.LOW);
+        TestThreads.runPromptly(runtime, flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flakyNamed"));
+        TestThreads.runPromptly(runtime, APP.<Integer>fail("no").named("refused"), Priority.LOW);
       } finally {
         runtime.shutdown(Duration.ZERO);
       }
@@ -113,9 +116,9 @@ class JfrListenerTest {
           .listener(observesSteps)
           .build();
       try {
-        runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flakyNamed"));
+        TestThreads.runPromptly(runtime, flaky.retry(RetryPolicy.of(5, Duration.ZERO)).named("flakyNamed"));
         calls.set(0);
-        runtime.run(flaky.retry(RetryPolicy.of(5, Duration.ZERO)), RunOptions.defaults().withName("flaky"));
+        TestThreads.runPromptly(runtime, flaky.retry(RetryPolicy.of(5, Duration.ZERO)), RunOptions.defaults().withName("flaky"));
       } finally {
         runtime.shutdown(Duration.ZERO);
       }
@@ -142,7 +145,7 @@ class JfrListenerTest {
       EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
       try (ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(scheduler).build()) {
         await().until(() -> scheduler.stats().parkedWorkers() == 2);
-        runtime.run(APP.compute(token -> 1));
+        TestThreads.runPromptly(runtime, APP.compute(token -> 1));
       }
       recording.stop();
       recording.dump(file);
@@ -158,7 +161,7 @@ class JfrListenerTest {
     try (ApplicationRuntime runtime = ApplicationRuntime.builder()
         .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(2).build()))
         .clock(time).timer(time).listener(listener).build()) {
-      assertThat(runtime.run(APP.succeed(1)).getOrThrow()).isEqualTo(1);
+      assertThat(TestThreads.runPromptly(runtime, APP.succeed(1)).getOrThrow()).isEqualTo(1);
       assertThat(runtime.stats().listenerFailures()).isZero();
     }
   }

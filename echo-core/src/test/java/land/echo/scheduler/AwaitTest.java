@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +26,7 @@ class AwaitTest {
   @AfterEach
   void stop() throws InterruptedException {
     scheduler.shutdownNow();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -39,7 +40,7 @@ class AwaitTest {
 
     scheduler.executeBlocking(outer, Priority.NORMAL);
 
-    assertThat(outer.get(10, TimeUnit.SECONDS)).isEqualTo("outer+inner");
+    assertThat(TestThreads.joinPromptly(outer, "the outer blocking task")).isEqualTo("outer+inner");
     await().until(() -> scheduler.stats().blockingRunning() == 0);
     assertThat(scheduler.stats().blockingCompleted()).isEqualTo(2);
   }
@@ -51,7 +52,7 @@ class AwaitTest {
 
     scheduler.executeBlocking(top, Priority.LOW);
 
-    assertThat(top.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+    assertThat(TestThreads.joinPromptly(top, "the top blocking task")).isEqualTo(3);
   }
 
   private FutureTask<Integer> nested(int depth) {
@@ -90,14 +91,14 @@ class AwaitTest {
       events.add("second done");
       concurrent.decrementAndGet();
     }, Priority.LOW);
-    assertThat(secondStarted.await(10, TimeUnit.SECONDS)).as("admitted on the lent permit").isTrue();
+    TestThreads.awaitPromptly(secondStarted, "admitted on the lent permit");
 
     external.complete("x"); // first may not continue until second gives the permit back
     await().until(() -> scheduler.stats().blockingRunning() == 2);
     assertThat(events).isEmpty();
     releaseSecond.countDown();
 
-    first.get(10, TimeUnit.SECONDS);
+    TestThreads.joinPromptly(first, "the first task resuming");
     assertThat(events).containsExactly("second done", "first resumed with x");
     assertThat(maxConcurrent.get()).isEqualTo(1);
   }
@@ -108,13 +109,13 @@ class AwaitTest {
     CompletableFuture<String> never = new CompletableFuture<>();
     AtomicReference<Throwable> thrown = new AtomicReference<>();
 
-    scheduler.submit(() -> {
+    TestThreads.joinPromptly(scheduler.submit(() -> {
       try {
         scheduler.await(never);
       } catch (Throwable t) {
         thrown.set(t);
       }
-    }).get(10, TimeUnit.SECONDS);
+    }), "the task awaiting on a worker");
 
     assertThat(thrown.get())
         .isInstanceOf(IllegalStateException.class)
@@ -129,8 +130,8 @@ class AwaitTest {
     EchoScheduler other = EchoScheduler.create(
         SchedulerConfig.builder().workers(1).threadNamePrefix("other-worker-").build());
     try {
-      String result = other.submit(() -> scheduler.await(scheduler.submit(() -> "done")))
-          .get(10, TimeUnit.SECONDS);
+      String result = TestThreads.joinPromptly(
+          other.submit(() -> scheduler.await(scheduler.submit(() -> "done"))), "the other scheduler's await");
 
       assertThat(result).isEqualTo("done");
     } finally {
@@ -158,11 +159,11 @@ class AwaitTest {
 
     awaiting.get().interrupt();
 
-    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(done, "done");
     assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
     CountDownLatch next = new CountDownLatch(1); // the permit was taken back and released
     scheduler.executeBlocking(next::countDown, Priority.NORMAL);
-    assertThat(next.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(next, "next");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,11 +29,11 @@ class BlockingAndNamedQueueTest {
       done.countDown();
     }, Priority.NORMAL);
 
-    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(done, "done");
     assertThat(threads.get(0).isVirtual()).isTrue();
     assertThat(threads.get(0)).isNotInstanceOf(WorkerThread.class);
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -46,7 +47,7 @@ class BlockingAndNamedQueueTest {
       started.countDown();
       awaitQuietly(release);
     }, Priority.LOW);
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     scheduler.executeBlocking(() -> order.add("low1"), Priority.LOW);
     scheduler.executeBlocking(() -> order.add("normal1"), Priority.NORMAL);
     scheduler.executeBlocking(() -> order.add("high1"), Priority.HIGH);
@@ -60,7 +61,7 @@ class BlockingAndNamedQueueTest {
     await().until(() -> order.size() == 5);
     assertThat(order).containsExactly("high1", "high2", "normal1", "low1", "low2");
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -74,14 +75,14 @@ class BlockingAndNamedQueueTest {
       started.countDown();
       awaitQuietly(release);
     }, Priority.NORMAL);
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     scheduler.executeBlocking(waitingRan::incrementAndGet, Priority.LOW);
 
     scheduler.shutdown();
 
     assertThat(scheduler.awaitTermination(20, TimeUnit.MILLISECONDS)).isFalse();
     release.countDown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(waitingRan.get()).isEqualTo(1);
     assertThat(scheduler.stats().blockingCompleted()).isEqualTo(2);
   }
@@ -98,7 +99,7 @@ class BlockingAndNamedQueueTest {
       started.countDown();
       awaitQuietly(release);
     }, Priority.LOW);
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     db.execute(() -> order.add("low"), Priority.LOW);
     db.execute(() -> order.add("normal"), Priority.NORMAL);
     db.execute(() -> order.add("high"), Priority.HIGH);
@@ -106,7 +107,7 @@ class BlockingAndNamedQueueTest {
     assertThat(db.running()).isEqualTo(1);
     assertThat(db.waiting()).isEqualTo(3);
     assertThat(scheduler.hasWork()).as("waiting tasks are not in worker queues").isFalse();
-    assertThat(scheduler.submit(() -> "free worker").get(10, TimeUnit.SECONDS))
+    assertThat(TestThreads.joinPromptly(scheduler.submit(() -> "free worker"), "the task on the free worker"))
         .isEqualTo("free worker");
 
     release.countDown();
@@ -114,7 +115,7 @@ class BlockingAndNamedQueueTest {
     assertThat(order).containsExactly("high", "normal", "low");
     await().until(() -> db.running() == 0 && db.waiting() == 0);
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -149,7 +150,7 @@ class BlockingAndNamedQueueTest {
       assertThat(runs.get(i)).as("runs of task %d", i).isEqualTo(1);
     }
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -164,7 +165,7 @@ class BlockingAndNamedQueueTest {
       started.countDown();
       awaitQuietly(release);
     });
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     for (int i = 0; i < 10; i++) {
       db.execute(ran::incrementAndGet, Priority.values()[i % 3]);
     }
@@ -172,7 +173,7 @@ class BlockingAndNamedQueueTest {
     scheduler.shutdown();
     release.countDown();
 
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(ran.get()).isEqualTo(10);
   }
 }

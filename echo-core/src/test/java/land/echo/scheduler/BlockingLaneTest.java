@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,7 +31,7 @@ class BlockingLaneTest {
       started.countDown();
       awaitQuietly(release);
     }, Priority.NORMAL);
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     AtomicInteger ran = new AtomicInteger();
     Runnable cancelled = ran::incrementAndGet;
     scheduler.executeBlocking(cancelled, Priority.HIGH);
@@ -42,7 +43,7 @@ class BlockingLaneTest {
     assertThat(scheduler.withdrawBlocking(cancelled)).as("already withdrawn").isFalse();
     scheduler.shutdown();
     release.countDown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(ran.get()).isZero();
     assertThat(scheduler.stats().blockingCompleted()).isEqualTo(1);
   }
@@ -58,7 +59,7 @@ class BlockingLaneTest {
       started.countDown();
       awaitQuietly(release);
     }, Priority.NORMAL);
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     Runnable waiting = () -> { };
     scheduler.executeBlocking(waiting, Priority.NORMAL);
     scheduler.shutdown();
@@ -67,7 +68,7 @@ class BlockingLaneTest {
 
     scheduler.withdrawBlocking(waiting); // true or false: it ran already or never will
 
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -82,14 +83,14 @@ class BlockingLaneTest {
         awaitQuietly(release);
       };
       scheduler.executeBlocking(running, Priority.NORMAL);
-      started.await();
+      TestThreads.awaitPromptly(started, "started");
 
       assertThat(scheduler.withdrawBlocking(running)).isFalse();
       assertThat(scheduler.withdrawBlocking(() -> { })).isFalse();
       release.countDown();
     } finally {
       scheduler.shutdown();
-      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
   }
 
@@ -114,10 +115,10 @@ class BlockingLaneTest {
         awaitQuietly(release);
       }, Priority.NORMAL);
     }
-    assertThat(next.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(next, "next");
     release.countDown();
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(ran.get()).isZero();
   }
 
@@ -132,7 +133,7 @@ class BlockingLaneTest {
       started.countDown();
       awaitQuietly(release);
     }, Priority.NORMAL);
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     CountDownLatch ran = new CountDownLatch(1);
     scheduler.executeBlocking(() -> {
@@ -143,11 +144,11 @@ class BlockingLaneTest {
     threads.failing.set(true);
     release.countDown();
 
-    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(ran, "ran");
     assertThat(ranOn.get().isVirtual()).isTrue();
     assertThat(threads.started.get()).isEqualTo(1);
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -162,10 +163,10 @@ class BlockingLaneTest {
             scheduler.isWorkerThread()));
         done.countDown();
       }, Priority.NORMAL);
-      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+      TestThreads.awaitPromptly(done, "done");
 
       assertThat(seen.get()).containsExactly(true, false, false);
-      assertThat(scheduler.submit(scheduler::isBlockingThread).get()).isFalse();
+      assertThat(TestThreads.joinPromptly(scheduler.submit(scheduler::isBlockingThread), "the task on a worker")).isFalse();
       assertThat(scheduler.isBlockingThread()).isFalse();
     } finally {
       scheduler.shutdownNow();

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,12 +27,12 @@ class ExecutorContractTest {
   @AfterEach
   void stop() throws InterruptedException {
     scheduler.shutdownNow();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
   void submitReturnsAFutureOfTheResultOrTheFailure() throws Exception {
-    assertThat(scheduler.submit(() -> 6 * 7).get()).isEqualTo(42);
+    assertThat(TestThreads.joinPromptly(scheduler.submit(() -> 6 * 7), "the submitted task")).isEqualTo(42);
     Future<?> failing = scheduler.submit(() -> {
       throw new IllegalStateException("no");
     });
@@ -93,13 +94,13 @@ class ExecutorContractTest {
       started.countDown();
       awaitQuietly(release);
     });
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     scheduler.shutdown();
 
     assertThat(scheduler.awaitTermination(20, TimeUnit.MILLISECONDS)).isFalse();
     assertThat(scheduler.isTerminated()).isFalse();
     release.countDown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(scheduler.isTerminated()).isTrue();
   }
 
@@ -120,14 +121,14 @@ class ExecutorContractTest {
     own.shutdown();
     shutDown.countDown();
 
-    assertThat(fromInside.get()).isInstanceOf(RejectedExecutionException.class);
+    assertThat(TestThreads.joinPromptly(fromInside, "the task executing on the shut-down scheduler")).isInstanceOf(RejectedExecutionException.class);
     assertThatThrownBy(() -> own.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
     assertThatThrownBy(() -> own.submit(() -> 1)).isInstanceOf(RejectedExecutionException.class);
     assertThatThrownBy(() -> own.queue("db").execute(() -> { }))
         .isInstanceOf(RejectedExecutionException.class);
     assertThatThrownBy(() -> own.executeBlocking(() -> { }, Priority.LOW))
         .isInstanceOf(RejectedExecutionException.class);
-    assertThat(own.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(own.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -148,10 +149,10 @@ class ExecutorContractTest {
   void closeFromInsideAWorkerShutsDownWithoutWaitingForItself() throws Exception {
     EchoScheduler own = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
 
-    own.submit(own::close).get(10, TimeUnit.SECONDS);
+    TestThreads.joinPromptly(own.submit(own::close), "close() from inside a worker returning");
 
     assertThat(own.isShutdown()).isTrue();
-    assertThat(own.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(own.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test

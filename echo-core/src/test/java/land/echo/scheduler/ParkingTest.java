@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +20,7 @@ class ParkingTest {
   @AfterEach
   void stop() throws InterruptedException {
     scheduler.shutdownNow();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -47,7 +48,7 @@ class ParkingTest {
       awaitQuietly(release);
     });
 
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     assertThat(scheduler.stats().parkedWorkers()).isEqualTo(3);
     release.countDown();
     await().until(() -> scheduler.stats().parkedWorkers() == 4);
@@ -69,9 +70,9 @@ class ParkingTest {
   @Test
   void aStaleInterruptLeftByATaskDoesNotReachTheNextTask() throws Exception {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
-    scheduler.submit(() -> Thread.currentThread().interrupt()).get();
+    TestThreads.joinPromptly(scheduler.submit(() -> Thread.currentThread().interrupt()), "the interrupting task");
 
-    boolean interruptedAtStart = scheduler.submit(() -> Thread.currentThread().isInterrupted()).get();
+    boolean interruptedAtStart = TestThreads.joinPromptly(scheduler.submit(() -> Thread.currentThread().isInterrupted()), "the next task");
 
     assertThat(interruptedAtStart).isFalse();
     await().until(() -> scheduler.stats().parkedWorkers() == 1); // parks instead of spinning

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +31,7 @@ class PinnedSchedulerTest {
     EchoScheduler.acceptedHook = null;
     for (EchoScheduler scheduler : schedulers) {
       scheduler.shutdownNow();
-      scheduler.awaitTermination(10, TimeUnit.SECONDS);
+      scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -50,7 +51,7 @@ class PinnedSchedulerTest {
       started.countDown();
       awaitUninterruptibly(release);
     }, Priority.HIGH);
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(started, "started");
     List<String> order = new CopyOnWriteArrayList<>();
     int n = 8;
     CountDownLatch done = new CountDownLatch(2 * n);
@@ -69,7 +70,7 @@ class PinnedSchedulerTest {
       }, Priority.LOW);
     }
     release.countDown();
-    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(done, "done");
     // While a LOW task is still queued, no two consecutive starts are both HIGH.
     int lowsLeft = n;
     for (int i = 0; i + 1 < order.size() && lowsLeft > 0; i++) {
@@ -95,7 +96,7 @@ class PinnedSchedulerTest {
     // Let the worker start and park first.
     CountDownLatch warm = new CountDownLatch(1);
     scheduler.execute(warm::countDown, Priority.NORMAL);
-    assertThat(warm.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(warm, "warm");
 
     Thread submitter = Thread.currentThread();
     AtomicBoolean terminatedWhileInFlight = new AtomicBoolean();
@@ -115,8 +116,8 @@ class PinnedSchedulerTest {
     CountDownLatch ran = new CountDownLatch(1);
     scheduler.execute(ran::countDown, Priority.NORMAL);
     assertThat(terminatedWhileInFlight).as("terminated with an accepted task not yet pushed").isFalse();
-    assertThat(ran.await(10, TimeUnit.SECONDS)).as("the accepted task ran").isTrue();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(ran, "the accepted task ran");
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   /**
@@ -130,7 +131,7 @@ class PinnedSchedulerTest {
     // Alone: finishes with an empty wait queue.
     CountDownLatch first = new CountDownLatch(1);
     scheduler.executeBlocking(first::countDown, Priority.NORMAL);
-    assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(first, "first");
     // A task that hands its permit on to a waiting one, which then finishes with an empty queue.
     CountDownLatch holding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -138,16 +139,16 @@ class PinnedSchedulerTest {
       holding.countDown();
       awaitUninterruptibly(release);
     }, Priority.NORMAL);
-    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(holding, "holding");
     CountDownLatch handedOn = new CountDownLatch(1);
     scheduler.executeBlocking(handedOn::countDown, Priority.NORMAL);
     release.countDown();
-    assertThat(handedOn.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(handedOn, "handed on");
     // Both permits' holders are done: the lane admits again, twice in a row.
     for (int i = 0; i < 2; i++) {
       CountDownLatch later = new CountDownLatch(1);
       scheduler.executeBlocking(later::countDown, Priority.NORMAL);
-      assertThat(later.await(10, TimeUnit.SECONDS)).as("blocking task %d after the queue emptied", i).isTrue();
+      TestThreads.awaitPromptly(later, "blocking task " + i + " after the queue emptied");
     }
   }
 }

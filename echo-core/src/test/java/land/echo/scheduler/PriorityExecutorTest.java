@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ class PriorityExecutorTest {
   void stop() throws InterruptedException {
     if (scheduler != null) {
       scheduler.shutdownNow();
-      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
   }
 
@@ -43,7 +44,7 @@ class PriorityExecutorTest {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
     CompletableFuture<Boolean> onWorker =
         CompletableFuture.supplyAsync(scheduler::isWorkerThread, scheduler.executor(Priority.HIGH));
-    assertThat(onWorker.join()).isTrue();
+    assertThat(TestThreads.joinPromptly(onWorker, "the supplyAsync task")).isTrue();
   }
 
   @Test
@@ -56,7 +57,7 @@ class PriorityExecutorTest {
       blocked.countDown();
       awaitQuietly(gate);
     });
-    blocked.await();
+    TestThreads.awaitPromptly(blocked, "blocked");
     List<String> order = new CopyOnWriteArrayList<>();
     CompletableFuture<Boolean> low =
         CompletableFuture.supplyAsync(() -> order.add("low"), scheduler.executor(Priority.LOW));
@@ -66,7 +67,7 @@ class PriorityExecutorTest {
         CompletableFuture.supplyAsync(() -> order.add("high"), scheduler.executor(Priority.HIGH));
     gate.countDown();
 
-    CompletableFuture.allOf(low, normal, high).join();
+    TestThreads.joinPromptly(CompletableFuture.allOf(low, normal, high), "the three supplyAsync tasks");
     assertThat(order).containsExactly("high", "normal", "low");
   }
 

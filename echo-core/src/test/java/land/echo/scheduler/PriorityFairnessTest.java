@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ class PriorityFairnessTest {
   @AfterEach
   void stop() throws InterruptedException {
     scheduler.shutdownNow();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -41,7 +42,7 @@ class PriorityFairnessTest {
       lowQueued.countDown();
       awaitQuietly(highSubmitted);
     });
-    lowQueued.await();
+    TestThreads.awaitPromptly(lowQueued, "low queued");
     scheduler.execute(() -> order.add("high"), Priority.HIGH); // global injector
     highSubmitted.countDown();
 
@@ -193,7 +194,7 @@ class PriorityFairnessTest {
       running.countDown();
       awaitQuietly(release);
     });
-    running.await();
+    TestThreads.awaitPromptly(running, "running");
   }
 
   private static void joinQuietly(Thread thread) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,7 @@ class SchedulerBasicsTest {
   void stop() throws InterruptedException {
     if (scheduler != null) {
       scheduler.shutdownNow();
-      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
   }
 
@@ -34,7 +35,7 @@ class SchedulerBasicsTest {
       blocked.countDown();
       awaitQuietly(gate);
     });
-    blocked.await();
+    TestThreads.awaitPromptly(blocked, "blocked");
     List<String> order = new CopyOnWriteArrayList<>();
     scheduler.execute(() -> order.add("low1"), Priority.LOW);
     scheduler.execute(() -> order.add("normal1"), Priority.NORMAL);
@@ -91,12 +92,12 @@ class SchedulerBasicsTest {
   @Test
   void workersAreNamedDaemonPlatformThreads() throws Exception {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
-    Thread thread = scheduler.submit(Thread::currentThread).get();
+    Thread thread = TestThreads.joinPromptly(scheduler.submit(Thread::currentThread), "the submitted task");
 
     assertThat(thread.getName()).matches("echo-worker-[01]");
     assertThat(thread.isDaemon()).isTrue();
     assertThat(thread.isVirtual()).isFalse();
-    assertThat(scheduler.submit(scheduler::isWorkerThread).get()).isTrue();
+    assertThat(TestThreads.joinPromptly(scheduler.submit(scheduler::isWorkerThread), "the submitted task")).isTrue();
     assertThat(scheduler.isWorkerThread()).isFalse();
     assertThat(scheduler.workerCount()).isEqualTo(2);
   }
@@ -109,12 +110,12 @@ class SchedulerBasicsTest {
     try {
       CountDownLatch ran = new CountDownLatch(1);
       List<String> threads = new CopyOnWriteArrayList<>();
-      other.submit(() -> scheduler.execute(() -> {
+      TestThreads.joinPromptly(other.submit(() -> scheduler.execute(() -> {
         threads.add(Thread.currentThread().getName());
         ran.countDown();
-      }, Priority.HIGH)).get();
+      }, Priority.HIGH)), "the task on the other scheduler");
 
-      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      TestThreads.awaitPromptly(ran, "ran");
       assertThat(threads).containsExactly("echo-worker-0");
     } finally {
       other.shutdownNow();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,7 +24,7 @@ class SchedulerStatsTest {
       started.countDown();
       awaitQuietly(release);
     });
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     for (int i = 0; i < 3; i++) {
       scheduler.execute(() -> { }, Priority.HIGH);
     }
@@ -51,7 +52,7 @@ class SchedulerStatsTest {
     assertThat(idle.failed()).isZero();
     assertThat(idle.totalBusyNanos()).isPositive();
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -68,12 +69,12 @@ class SchedulerStatsTest {
       awaitQuietly(release);
     });
 
-    queued.await();
-    assertThat(stolenRan.await(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(queued, "queued");
+    TestThreads.awaitPromptly(stolenRan, "stolen ran");
     release.countDown();
     assertThat(scheduler.stats().steals()).isPositive();
     scheduler.shutdown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test

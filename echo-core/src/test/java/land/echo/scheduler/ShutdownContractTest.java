@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,7 +28,7 @@ class ShutdownContractTest {
       SchedulerBasicsTest.awaitQuietly(release);
       events.add("first");
     });
-    blocked.await();
+    TestThreads.awaitPromptly(blocked, "blocked");
     for (int i = 0; i < 100; i++) {
       int n = i;
       scheduler.execute(() -> events.add("queued-" + n), Priority.values()[i % 3]);
@@ -46,7 +47,7 @@ class ShutdownContractTest {
         .isInstanceOf(RejectedExecutionException.class);
 
     release.countDown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(scheduler.isTerminated()).isTrue();
     assertThat(events).hasSize(102);
     assertThat(events.get(0)).isEqualTo("shutdown returned");
@@ -68,7 +69,7 @@ class ShutdownContractTest {
         interrupted.countDown();
       }
     });
-    blocked.await();
+    TestThreads.awaitPromptly(blocked, "blocked");
     List<Runnable> submitted = new ArrayList<>();
     List<Runnable> expected = new ArrayList<>();
     for (Priority p : List.of(Priority.LOW, Priority.HIGH, Priority.NORMAL, Priority.HIGH)) {
@@ -84,8 +85,8 @@ class ShutdownContractTest {
     List<Runnable> unstarted = scheduler.shutdownNow();
 
     assertThat(unstarted).containsExactlyElementsOf(expected);
-    assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    TestThreads.awaitPromptly(interrupted, "interrupted");
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(scheduler.stats().completed()).isEqualTo(1);
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.Priority;
+import land.echo.testing.TestThreads;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +40,7 @@ class WorkerFailureTest {
         .uncaughtTaskHandler((task, failure) -> reported.add(failure)).build());
     try {
       OutOfMemoryError oom = new OutOfMemoryError("test");
-      Thread before = scheduler.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+      Thread before = TestThreads.joinPromptly(scheduler.submit(Thread::currentThread), "a task on the worker");
 
       scheduler.execute(() -> {
         throw oom;
@@ -51,13 +52,13 @@ class WorkerFailureTest {
 
       await().until(() -> later.get() == 100);
       assertThat(reported).containsExactly(oom);
-      assertThat(scheduler.submit(Thread::currentThread).get(10, TimeUnit.SECONDS)).isSameAs(before);
+      assertThat(TestThreads.joinPromptly(scheduler.submit(Thread::currentThread), "a task on the worker")).isSameAs(before);
       assertThat(scheduler.workerCount()).isEqualTo(1);
       await().until(() -> scheduler.stats().completed() == 103 && scheduler.stats().running() == 0);
       assertThat(scheduler.stats().failed()).isEqualTo(1);
     } finally {
       scheduler.shutdown();
-      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
   }
 
@@ -72,17 +73,17 @@ class WorkerFailureTest {
     });
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
     try {
-      Thread lost = scheduler.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+      Thread lost = TestThreads.joinPromptly(scheduler.submit(Thread::currentThread), "a task on the worker");
       TestError fault = new TestError("test: out of memory in the worker loop");
       scheduler.idleFaultForTest = fault;
       scheduler.execute(() -> { }); // the worker runs it, goes idle and throws the fault
 
-      lost.join(10_000);
+      TestThreads.joinPromptly(lost, "the faulted worker's end");
       assertThat(lost.isAlive()).isFalse();
       assertThat(uncaught).containsExactly(fault);
       awaitKeepingTheDefaultHandler().until(() -> scheduler.stats().parkedWorkers() == 1);
 
-      Thread replacement = scheduler.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+      Thread replacement = TestThreads.joinPromptly(scheduler.submit(Thread::currentThread), "a task on the worker");
       assertThat(replacement).isNotSameAs(lost);
       assertThat(replacement.getName()).isEqualTo(lost.getName());
       assertThat(scheduler.workerCount()).isEqualTo(1);
@@ -95,7 +96,7 @@ class WorkerFailureTest {
       assertThat(scheduler.stats().completed()).isEqualTo(1_003);
     } finally {
       scheduler.shutdown();
-      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       Thread.setDefaultUncaughtExceptionHandler(previous);
     }
   }
@@ -115,7 +116,7 @@ class WorkerFailureTest {
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
     try {
       TestError failure = new TestError("test: task failed");
-      Thread worker = scheduler.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+      Thread worker = TestThreads.joinPromptly(scheduler.submit(Thread::currentThread), "a task on the worker");
 
       scheduler.execute(() -> {
         throw failure;
@@ -124,11 +125,11 @@ class WorkerFailureTest {
       awaitKeepingTheDefaultHandler().until(() -> uncaught.size() == 1);
       assertThat(uncaught).containsExactly(failure);
       assertThat(on).containsExactly(worker);
-      assertThat(scheduler.submit(Thread::currentThread).get(10, TimeUnit.SECONDS)).isSameAs(worker);
+      assertThat(TestThreads.joinPromptly(scheduler.submit(Thread::currentThread), "a task on the worker")).isSameAs(worker);
       assertThat(worker.isAlive()).isTrue();
     } finally {
       scheduler.shutdown();
-      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       Thread.setDefaultUncaughtExceptionHandler(previous);
     }
   }
@@ -154,7 +155,7 @@ class WorkerFailureTest {
       assertThat(uncaught).containsExactly(failure);
     } finally {
       scheduler.shutdown();
-      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       Thread.setDefaultUncaughtExceptionHandler(previous);
     }
   }
@@ -170,7 +171,7 @@ class WorkerFailureTest {
       started.countDown();
       awaitQuietly(release);
     });
-    started.await();
+    TestThreads.awaitPromptly(started, "started");
     Runnable first = () -> { };
     Runnable second = () -> { };
     Runnable third = () -> { };
@@ -186,6 +187,6 @@ class WorkerFailureTest {
     assertThat(db.running()).isZero();
     assertThat(db.waiting()).isZero();
     release.countDown();
-    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 }

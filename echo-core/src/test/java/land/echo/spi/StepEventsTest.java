@@ -19,11 +19,14 @@ import land.echo.RetryPolicy;
 import land.echo.RunOptions;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
+import land.echo.testing.TestThreads;
 import land.echo.time.VirtualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The step tree of the listener SPI: {@link StepInfo}, retries and timeouts with their step, and the capture order. */
+@Timeout(60)
 class StepEventsTest {
   private static final Effects<String> APP = Effects.failingWith(String.class);
 
@@ -86,7 +89,7 @@ class StepEventsTest {
     Tree tree = new Tree();
     runtime = builder().listener(tree).build();
     ActionEffect<String, List<Integer>> pair = APP.all(List.of(APP.succeed(1).named("left"), APP.succeed(2)));
-    runtime.run(APP.succeed(0).named("first").flatMap(n -> pair.named("pair")).named("job"));
+    TestThreads.runPromptly(runtime, APP.succeed(0).named("first").flatMap(n -> pair.named("pair")).named("job"));
     assertThat(tree.shape()).containsExactly(
         "all[0] > left (NAMED, 1)", "job > first (NAMED, 1)", "job > pair (NAMED, 1)",
         "pair > all[0] (FORKED, 1)", "pair > all[1] (FORKED, 1)", "root > job (NAMED, 1)");
@@ -105,7 +108,7 @@ class StepEventsTest {
       }
       return 1;
     }).named("call");
-    runtime.run(call.retry(RetryPolicy.of(5, Duration.ZERO)).named("fetch"));
+    TestThreads.runPromptly(runtime, call.retry(RetryPolicy.of(5, Duration.ZERO)).named("fetch"));
     assertThat(tree.shape()).containsExactly(
         "fetch > call (NAMED, 1)", "fetch > call (NAMED, 2)", "fetch > call (NAMED, 3)", "root > fetch (NAMED, 1)");
     assertThat(tree.events).containsExactly("retry 1 in fetch", "retry 2 in fetch");
@@ -126,7 +129,7 @@ class StepEventsTest {
         APP.<String>never().timeout(Duration.ofMillis(40)).named("lookup"));
     await().until(() -> time.pendingTimers() >= 1);
     time.advance(Duration.ofMillis(40));
-    handle.join();
+    TestThreads.joinPromptly(handle);
     assertThat(tree.events).containsExactly("timeout 40 in lookup");
     assertThat(openAtTimeout.get()).isTrue();
   }
@@ -153,10 +156,10 @@ class StepEventsTest {
     RetryPolicy once = RetryPolicy.of(3, Duration.ZERO);
 
     Outcome<String, List<Integer>> outcome =
-        runtime.run(APP.all(List.of(call.retry(once).named("fetch"), APP.succeed(2))));
-    runtime.run(call.retry(once));                                 // the root effect itself
-    runtime.run(call.retry(once).named("outer").named("job"));     // the root, under its names
-    runtime.run(APP.succeed(0).flatMap(x -> call.retry(once)));    // inside the root: not its own
+        TestThreads.runPromptly(runtime, APP.all(List.of(call.retry(once).named("fetch"), APP.succeed(2))));
+    TestThreads.runPromptly(runtime, call.retry(once));                                 // the root effect itself
+    TestThreads.runPromptly(runtime, call.retry(once).named("outer").named("job"));     // the root, under its names
+    TestThreads.runPromptly(runtime, APP.succeed(0).flatMap(x -> call.retry(once)));    // inside the root: not its own
 
     assertThat(outcome).isEqualTo(new Outcome.Success<>(List.of(1, 2)));
     assertThat(tree.steps).isEmpty();
@@ -170,7 +173,7 @@ class StepEventsTest {
     RootsOnly rootsOnly = new RootsOnly();
     Tree tree = new Tree();
     runtime = builder().listener(rootsOnly).listener(tree).build();
-    runtime.run(APP.succeed(0).named("first").named("job"));
+    TestThreads.runPromptly(runtime, APP.succeed(0).named("first").named("job"));
     assertThat(tree.shape()).containsExactly("job > first (NAMED, 1)", "root > job (NAMED, 1)");
     assertThat(rootsOnly.steps).hasSize(2); // declining steps saves work only when nobody wants them
   }
@@ -194,8 +197,8 @@ class StepEventsTest {
         seen.add("retry " + attempt);
       }
     }).build();
-    runtime.run(APP.all(List.of(APP.succeed(1).named("only"))).named("outer"));
-    runtime.run(APP.<Integer>fail("no").retry(RetryPolicy.of(1, Duration.ZERO)));
+    TestThreads.runPromptly(runtime, APP.all(List.of(APP.succeed(1).named("only"))).named("outer"));
+    TestThreads.runPromptly(runtime, APP.<Integer>fail("no").retry(RetryPolicy.of(1, Duration.ZERO)));
     assertThat(seen).containsExactly("started outer", "started only", "ended only", "ended outer", "retry 1");
   }
 
@@ -227,7 +230,7 @@ class StepEventsTest {
           return () -> () -> { };
         })
         .build();
-    runtime.run(APP.succeed(1), RunOptions.defaults().withName("job"));
+    TestThreads.runPromptly(runtime, APP.succeed(1), RunOptions.defaults().withName("job"));
     assertThat(order).containsExactly("submitted job", "capture job", "plain capture()");
   }
 }

@@ -1,11 +1,115 @@
 package land.echo.testing;
 
+import java.time.Duration;
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.EffectHandle;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.RunOptions;
 
 /** Helpers for tests that run work on threads of their own. Not instantiable. */
 public final class TestThreads {
   private TestThreads() {}
+
+  /**
+   * How long a test waits for something that, unbroken, happens at once (an effect with no real
+   * delay, a cancellation's interrupt, a scheduler's termination after its last task): long enough
+   * for a loaded CI machine, and short of the mutation tester's per-test timeout (its {@code
+   * timeoutConstant}, 8 s), so that a hang fails the test by assertion instead of stalling it.
+   */
+  public static final Duration PROMPTLY = Duration.ofSeconds(5);
+
+  /** Runs {@code effect} and waits at most {@link #PROMPTLY} for its outcome, failing the test by assertion after that. */
+  public static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect) {
+    return joinOrCancel(runtime.submit(effect));
+  }
+
+  /** {@link #runPromptly(ApplicationRuntime, ActionEffect)} at {@code priority}. */
+  public static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect, Priority priority) {
+    return joinOrCancel(runtime.submit(effect, priority));
+  }
+
+  /** {@link #runPromptly(ApplicationRuntime, ActionEffect)} as {@code options} say. */
+  public static <E, T> Outcome<E, T> runPromptly(ApplicationRuntime runtime, ActionEffect<E, T> effect, RunOptions options) {
+    return joinOrCancel(runtime.submit(effect, options));
+  }
+
+  private static <E, T> Outcome<E, T> joinOrCancel(EffectHandle<E, T> handle) {
+    try {
+      return joinPromptly(handle);
+    } catch (AssertionError e) {
+      handle.cancel("the test gave up waiting");
+      throw e;
+    }
+  }
+
+  /** Waits at most {@link #PROMPTLY} for {@code handle}'s outcome, failing the test by assertion after that. */
+  public static <E, T> Outcome<E, T> joinPromptly(EffectHandle<E, T> handle) {
+    return within(handle.outcome(), PROMPTLY, "the effect's completion");
+  }
+
+  /**
+   * Waits at most {@link #PROMPTLY} for {@code future}'s value, failing the test by assertion naming
+   * {@code what} after that. Unlike {@code CompletableFuture.join}, a failed future fails the test
+   * with an {@link AssertionError} whose cause is the failure.
+   */
+  public static <T> T joinPromptly(Future<T> future, String what) {
+    return within(future, PROMPTLY, what);
+  }
+
+  /** Waits at most {@link #PROMPTLY} for {@code latch}, failing the test by assertion naming {@code what} after that. */
+  public static void awaitPromptly(CountDownLatch latch, String what) throws InterruptedException {
+    awaitWithin(latch, PROMPTLY, what);
+  }
+
+  /** Waits at most {@link #PROMPTLY} for {@code thread} to end, failing the test by assertion naming {@code what} after that. */
+  public static void joinPromptly(Thread thread, String what) throws InterruptedException {
+    if (!thread.join(PROMPTLY)) {
+      throw new AssertionError(what + " did not happen within " + PROMPTLY + " (" + thread + " still " + thread.getState() + ")");
+    }
+  }
+
+  /**
+   * Calls {@code call} (a blocking call under test, such as {@code runtime.runWithRetry}) on a
+   * virtual thread of its own and waits at most {@link #PROMPTLY} for its result, failing the test
+   * by assertion naming {@code what} after that (the thread is interrupted then). What {@code call}
+   * throws is rethrown as is.
+   */
+  public static <T> T callPromptly(java.util.function.Supplier<T> call, String what) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread caller = Thread.ofVirtual().name("test-caller").start(() -> {
+      try {
+        result.complete(call.get());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    });
+    try {
+      return result.get(PROMPTLY.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      caller.interrupt();
+      throw new AssertionError(what + " did not happen within " + PROMPTLY, e);
+    } catch (InterruptedException e) {
+      caller.interrupt();
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + what, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException exception) {
+        throw exception;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new AssertionError(what + " failed", e.getCause());
+    }
+  }
 
   /** Fails with the first exception a background thread collected in {@code failures}, the others suppressed. */
   public static void failIfAny(Queue<Throwable> failures) {

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,17 +48,17 @@ class PinnedTimeTest {
       assertThat(withdrawn.cancel()).as("the first cancel withdraws it").isTrue();
       CountDownLatch later = new CountDownLatch(1);
       timer.schedule(Duration.ofMillis(40), later::countDown);
-      assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
+      TestThreads.awaitPromptly(later, "later");
       assertThat(withdrawnRuns).as("the withdrawn action ran").hasValue(0);
       assertThat(withdrawn.cancel()).as("a second cancel prevents nothing").isFalse();
 
       CountDownLatch ran = new CountDownLatch(1);
       Timer.Cancellable done = timer.schedule(Duration.ZERO, ran::countDown);
-      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      TestThreads.awaitPromptly(ran, "ran");
       // The single timer thread has moved past it once a later action has run.
       CountDownLatch after = new CountDownLatch(1);
       timer.schedule(Duration.ZERO, after::countDown);
-      assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
+      TestThreads.awaitPromptly(after, "after");
       assertThat(done.cancel()).as("cancel after the action ran").isFalse();
     } finally {
       timer.close();

@@ -18,8 +18,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class TimerScheduledExecutorTest {
   private final VirtualTime time = new VirtualTime();
   /** An executor the test drains by hand, so that hand-over and running are separate steps. */
@@ -58,7 +61,7 @@ class TimerScheduledExecutorTest {
     drain();
     assertThat(ran).containsExactly("a@100");
     assertThat(future.isDone()).isTrue();
-    assertThat(future.get()).isNull();
+    assertThat(TestThreads.joinPromptly(future, "the scheduled runnable")).isNull();
   }
 
   @Test
@@ -66,7 +69,7 @@ class TimerScheduledExecutorTest {
     ScheduledFuture<String> future = view.schedule(() -> "done at " + time.now(), 5, TimeUnit.SECONDS);
     advance(5_000);
     drain();
-    assertThat(future.get()).isEqualTo("done at PT5S");
+    assertThat(TestThreads.joinPromptly(future, "the scheduled callable")).isEqualTo("done at PT5S");
   }
 
   @Test
@@ -88,7 +91,7 @@ class TimerScheduledExecutorTest {
     assertThat(time.pendingTimers()).isZero();
     assertThat(drain()).isEqualTo(4);
     assertThat(ran).containsExactly("zero@0", "negative@0", "execute@0");
-    assertThat(submitted.get()).isEqualTo(42);
+    assertThat(TestThreads.joinPromptly(submitted, "the submitted callable")).isEqualTo(42);
   }
 
   @Test
@@ -242,7 +245,7 @@ class TimerScheduledExecutorTest {
     assertThat(ran).containsExactly("once@10");
     assertThat(oneShot.isDone()).isTrue();
     assertThat(view.isTerminated()).isTrue();
-    assertThat(view.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(view.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
@@ -276,11 +279,11 @@ class TimerScheduledExecutorTest {
         return "done";
       }, 1, TimeUnit.MILLISECONDS);
       advance(1);
-      assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
+      TestThreads.awaitPromptly(started, "started");
       onPool.shutdown();
       assertThat(onPool.isTerminated()).isFalse(); // running
       release.countDown();
-      assertThat(onPool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+      assertThat(onPool.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     } finally {
       pool.shutdownNow();
     }
