@@ -24,9 +24,19 @@ final class SubmissionGate {
    * that two running submitters hash to one stripe, and {@link #isQuiescent()} stays a short scan.
    */
   SubmissionGate() {
-    int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1) << 1;
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Creates a gate sized for {@code processors} (at least 1 is assumed). */
+  SubmissionGate(int processors) {
+    int n = Integer.highestOneBit(Math.max(1, processors) * 2 - 1) << 1;
     this.stripes = new AtomicLongArray(n);
     this.mask = n - 1;
+  }
+
+  /** Returns the number of stripes. */
+  int stripes() {
+    return stripes.length();
   }
 
   /** Marks the calling thread as inside a submission; returns the stripe to pass to exit. */

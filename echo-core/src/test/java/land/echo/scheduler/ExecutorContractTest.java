@@ -139,7 +139,10 @@ class ExecutorContractTest {
       own.execute(ran::incrementAndGet, Priority.values()[i % 3]);
     }
 
-    own.close();
+    TestThreads.callPromptly(() -> {
+      own.close();
+      return null;
+    }, "close() returning once the queued work ran");
 
     assertThat(ran.get()).isEqualTo(1_000);
     assertThat(own.isTerminated()).isTrue();

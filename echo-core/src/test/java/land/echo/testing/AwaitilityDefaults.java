@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Sets Awaitility's default {@code atMost} to {@link TestThreads#PROMPTLY} (from its own 10 s)
  * before every test class: an {@code await().until(..)} for something that, unbroken, happens at
- * once fails by assertion before the mutation tester's per-test timeout (8 s). Registered for every
+ * once fails by assertion before the mutation tester's per-test timeout (12 s). Registered for every
  * echo-core test through {@code META-INF/services/org.junit.jupiter.api.extension.Extension} and
  * {@code junit.jupiter.extensions.autodetection.enabled} in {@code junit-platform.properties}.
  */

@@ -22,7 +22,7 @@ public final class TestThreads {
    * How long a test waits for something that, unbroken, happens at once (an effect with no real
    * delay, a cancellation's interrupt, a scheduler's termination after its last task): long enough
    * for a loaded CI machine, and short of the mutation tester's per-test timeout (its {@code
-   * timeoutConstant}, 8 s), so that a hang fails the test by assertion instead of stalling it.
+   * timeoutConstant}, 12 s), so that a hang fails the test by assertion instead of stalling it.
    */
   public static final Duration PROMPTLY = Duration.ofSeconds(5);
 

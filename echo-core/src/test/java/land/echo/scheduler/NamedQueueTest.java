@@ -1,0 +1,115 @@
+package land.echo.scheduler;
+
+import static land.echo.scheduler.SchedulerBasicsTest.awaitQuietly;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import land.echo.Priority;
+import land.echo.testing.TestThreads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Pins {@link NamedQueue}: its names, its counts in the stats, and its permits across shutdownNow. */
+@Timeout(30)
+class NamedQueueTest {
+  private EchoScheduler scheduler;
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    release.countDown();
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+  }
+
+  private NamedQueue queue(int workers, int limit) {
+    scheduler = EchoScheduler.create(
+        SchedulerConfig.builder().workers(workers).namedQueue("index", limit).build());
+    return scheduler.queue("index");
+  }
+
+  /** Occupies every worker until the test ends; returns once all of them are busy. */
+  private void occupyWorkers(int workers) throws InterruptedException {
+    CountDownLatch busy = new CountDownLatch(workers);
+    for (int i = 0; i < workers; i++) {
+      scheduler.execute(() -> {
+        busy.countDown();
+        awaitQuietly(release);
+      }, Priority.HIGH);
+    }
+    TestThreads.awaitPromptly(busy, "every worker busy");
+  }
+
+  @Test
+  void describesItselfByItsNameAndLimit() {
+    NamedQueue queue = queue(1, 3);
+
+    assertThat(queue.name()).isEqualTo("index");
+    assertThat(queue.limit()).isEqualTo(3);
+    assertThat(queue).hasToString("NamedQueue[index, limit=3]");
+  }
+
+  @Test
+  void aDispatchedEntryNamesItsTaskAndItsQueue() {
+    NamedQueue queue = queue(1, 1);
+    Runnable task = new Runnable() {
+      @Override
+      public void run() {}
+
+      @Override
+      public String toString() {
+        return "reindex";
+      }
+    };
+
+    assertThat(new NamedQueue.Entry(queue, task, 0)).hasToString("reindex (named queue index)");
+  }
+
+  @Test
+  void tasksWaitingForAPermitCountAsQueuedAtTheirPriority() throws Exception {
+    NamedQueue queue = queue(1, 1);
+    CountDownLatch started = new CountDownLatch(1);
+    queue.execute(() -> {
+      started.countDown();
+      awaitQuietly(release);
+    });
+    TestThreads.awaitPromptly(started, "the first task of the queue starting");
+
+    queue.execute(() -> {}, Priority.LOW);
+    queue.execute(() -> {}, Priority.LOW);
+    queue.execute(() -> {}, Priority.HIGH);
+
+    assertThat(queue.waiting()).isEqualTo(3);
+    assertThat(queue.waitingAt(Priority.LOW.ordinal())).isEqualTo(2);
+    assertThat(scheduler.stats().queued(Priority.LOW)).isEqualTo(2);
+    assertThat(scheduler.stats().queued(Priority.HIGH)).isEqualTo(1);
+    assertThat(scheduler.stats().queued(Priority.NORMAL)).isZero();
+  }
+
+  @Test
+  void shutdownNowReturnsBothTheDispatchedAndTheWaitingTasksAndGivesBackEveryPermit() throws Exception {
+    NamedQueue queue = queue(1, 1);
+    occupyWorkers(1);
+    Runnable dispatched = () -> {};
+    Runnable waiting = () -> {};
+    queue.execute(dispatched, Priority.NORMAL); // takes the permit; waits in a worker queue
+    queue.execute(waiting, Priority.NORMAL); // waits in the named queue for the permit
+    assertThat(queue.running()).isEqualTo(1);
+    assertThat(queue.waiting()).isEqualTo(1);
+
+    List<Runnable> unrun = scheduler.shutdownNow();
+
+    assertThat(unrun).contains(dispatched, waiting);
+    // Asked from another thread, so that a lock shutdownNow failed to release shows as a hang here.
+    assertThat(TestThreads.callPromptly(queue::running, "the queue's running count after shutdownNow"))
+        .as("the unrun dispatched task gave back its permit")
+        .isZero();
+    assertThat(TestThreads.callPromptly(queue::waiting, "the queue's waiting count after shutdownNow"))
+        .isZero();
+  }
+}
