@@ -98,8 +98,9 @@ import org.slf4j.LoggerFactory;
  * timeout}, {@code acquireRelease}: a silent frame that only carries the enclosing step across).
  * The innermost enclosing step and retry attempt ({@link #scope()}) are found by walking the stack
  * down to the nearest step frame, so an unobserved fiber pays nothing and an observed one pays
- * only at step boundaries. Frames a fiber never popped (it finished without unwinding) are
- * reported by {@link #finish}.
+ * only at step boundaries. A fiber finishes only with an empty stack (the run loop unwinds every
+ * frame first, and a child settled unstarted by a cancelled fork never had one pushed), so every
+ * step frame is popped and reported.
  *
  * <p><b>Context.</b> With a {@link ContextPropagator}, a root captures its submitter's context in
  * its constructor (on the submitting thread) and every child copies the reference from its
@@ -123,6 +124,13 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
 
   /** Test hook (package-private, null in production): runs in {@link #markCancelled} between reading the state and its CAS. */
   static volatile Runnable beforeCancelCas;
+
+  /**
+   * Test hook (package-private, null in production): runs in a fork just before the join is
+   * published as the suspension. A cancellation landing here finds no suspension to act on, so
+   * only the fork's own check of the cancel state can resume the parent and settle the children.
+   */
+  static volatile Runnable beforeForkPublish;
 
   public static final int EVAL = 0;
   public static final int VALUE = 1;
@@ -203,7 +211,10 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     return PRIORITIES[priority];
   }
 
-  /** Returns the name of this fiber's effect (a child is named after its root), for logs. */
+  /**
+   * Returns the name of this fiber's effect, for logs: a child is named after its root, but one more
+   * than 64 joins deep is named "effect", so that a log line never walks a deep tree.
+   */
   public String name() {
     Object l = link;
     for (int hops = 0; hops < 64 && l instanceof Join j; hops++) {
@@ -262,7 +273,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     while (true) {
       try {
         // A cancelled fiber unwinds to the end without yielding: it only runs finalizers now.
-        if (--budget <= 0 && !(cancelState instanceof Fault)) {
+        if (budget-- == 0 && !(cancelState instanceof Fault)) {
           reg = r;
           mode = (byte) m;
           submit();
@@ -650,9 +661,6 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
 
   /** Ends this fiber: drops its listeners, delivers the result, then releases its hold on quiescence. Never throws. */
   private void finish(int m, Object r) {
-    if (sp > 0 && core.listeners != null) {
-      reportUnpoppedSteps(m, r);
-    }
     mode = DONE;
     suspension = null;
     stack = null;
@@ -800,6 +808,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     Join.Timeout j = new Join.Timeout(this, node.after, node.fallback);
     j.children[0] = new Fiber<>(core, priority(), node.source, j, 0);
     holdFor(j);
+    runForkHook();
     suspension = j;
     Fault cause = cancelCause();
     if (cause != null) {
@@ -817,6 +826,13 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     return j.children[0];
   }
 
+  private static void runForkHook() {
+    Runnable hook = beforeForkPublish;
+    if (hook != null) {
+      hook.run();
+    }
+  }
+
   /** A forked join keeps this fiber's subtree alive until every child of it has settled. */
   private void holdFor(Join j) {
     forked = true;
@@ -831,6 +847,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     if (LOG.isDebugEnabled()) {
       LOG.debug("Effect '{}' forking {} children", name(), j.children.length);
     }
+    runForkHook();
     suspension = j;
     Fault cause = cancelCause();
     if (cause != null) {
@@ -912,20 +929,6 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     return attempt == 0 || attempt == 1 ? StepFrame.ROOT_SCOPE_FRAME : new StepFrame(StepInfo.ROOT, attempt);
   }
 
-  /** Ends the steps whose frames are still on the stack (a fiber finished without unwinding them). */
-  private void reportUnpoppedSteps(int m, Object r) {
-    try {
-      Outcome<?, ?> outcome = outcomeOf(m, r);
-      for (int i = sp - 1; i >= 0; i--) {
-        if (stack[i] instanceof StepFrame step && step.info != null) {
-          core.stepEnded(root(), step.info, outcome);
-        }
-      }
-    } catch (Throwable t) {
-      RuntimeCore.logQuietly("Could not report the steps of a finishing fiber", t);
-    }
-  }
-
   /** Settles a child that will never run because its parent was cancelled before starting it. */
   private void finishUnstarted(Fault cause) {
     if (mode != DONE) {
@@ -990,17 +993,21 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
   /**
    * Cancels this fiber with {@code cause}: a root's handle completes with {@code Faulted(cause)} at
    * once, then the fiber is signalled. Safe from any thread.
-   *
-   * @return true if this call completed the handle (root) or signalled the fiber (child)
    */
-  public boolean cancelWith(Fault cause) {
+  public void cancelWith(Fault cause) {
     if (link instanceof HandleFuture<?, ?> handle) {
-      return handle.cancelWith(cause);
+      handle.cancelWith(cause);
+    } else {
+      signal(cause);
     }
-    return signal(cause);
   }
 
-  /** Signals cancellation to this fiber and its whole subtree without touching its handle. Safe from any thread. */
+  /**
+   * Signals cancellation to this fiber and its whole subtree without touching its handle. Safe from
+   * any thread.
+   *
+   * @return true if this call cancelled the fiber, false if it was already cancelled or has finished
+   */
   public boolean signal(Fault cause) {
     if (!markCancelled(cause)) {
       return false;
@@ -1131,16 +1138,12 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       if (state == FINISHED) {
         return CancelListener.CLOSED; // the effect is over: it will never be cancelled now
       }
-      CancelListeners listeners;
       if (state == null) {
-        listeners = new CancelListeners();
-        if (!CANCEL_STATE.compareAndSet(this, null, listeners)) {
-          continue;
-        }
-      } else {
-        listeners = (CancelListeners) state;
+        // Install a list, then decide again with whatever list (ours or a racing one) is installed.
+        CANCEL_STATE.compareAndSet(this, null, new CancelListeners());
+        continue;
       }
-      CancelListener registration = listeners.add(action);
+      CancelListener registration = ((CancelListeners) state).add(action);
       if (registration != null) {
         return registration;
       }
