@@ -155,4 +155,43 @@ class HedgeTest {
     }
     assertThat(hedge.snapshot().calls()).isEqualTo(4);
   }
+
+  /** A call through {@code hedge} that takes {@code latency} on {@code clock}. */
+  private void callTaking(Hedge hedge, VirtualTime clock, Duration latency) {
+    assertThat(runtime.run(APP.<Integer>blocking(token -> {
+      clock.advance(latency);
+      return 1;
+    }).via(hedge.policy()))).isEqualTo(Outcome.success(1));
+  }
+
+  /**
+   * With a clock given to its builder, the hedge times latencies and its updates on that clock
+   * alone: the first update is due one {@code updateEvery} after the hedge was built, exactly then
+   * and not before, and the next one a further {@code updateEvery} after it, whatever the
+   * runtime's clock does meanwhile.
+   */
+  @Test
+  void aClockGivenToTheBuilderTimesTheLatenciesAndTheUpdates() {
+    VirtualTime own = new VirtualTime();
+    Hedge hedge = Hedge.builder("hedge").percentile(90).initialDelay(Duration.ofMillis(500), 10)
+        .window(Duration.ofSeconds(10), Duration.ofSeconds(1)).clock(own).build(); // first update due at 1 s
+    own.advance(Duration.ofMillis(500));
+    for (int i = 0; i < 10; i++) {
+      callTaking(hedge, own, Duration.ofMillis(40)); // own's clock: 0.5 s to 0.9 s
+    }
+    time.advance(Duration.ofSeconds(5)); // the runtime's clock: the hedge does not read it
+    runtime.run(APP.succeed(0).via(hedge.policy()));
+    assertThat(hedge.snapshot().delay()).as("before the first update").isEqualTo(Duration.ofMillis(500));
+
+    own.advance(Duration.ofMillis(100)); // 1 s: the first update is due
+    runtime.run(APP.succeed(0).via(hedge.policy()));
+    assertThat(hedge.snapshot().delay()).as("at the first update").isBetween(Duration.ofMillis(39), Duration.ofMillis(41));
+
+    for (int i = 0; i < 10; i++) {
+      callTaking(hedge, own, Duration.ofMillis(100)); // 1 s to 2 s: each starts before the next update
+    }
+    assertThat(hedge.snapshot().delay()).as("before the second update").isBetween(Duration.ofMillis(39), Duration.ofMillis(41));
+    runtime.run(APP.succeed(0).via(hedge.policy())); // 2 s: the second update
+    assertThat(hedge.snapshot().delay()).as("at the second update").isBetween(Duration.ofMillis(99), Duration.ofMillis(101));
+  }
 }
