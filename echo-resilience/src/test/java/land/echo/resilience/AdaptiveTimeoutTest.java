@@ -187,8 +187,12 @@ class AdaptiveTimeoutTest {
     assertThat(timeout.currentTimeout("lookup")).isEqualTo(SECOND);
 
     own.advance(Duration.ofSeconds(4));
-    runtime.run(APP.succeed(0).named("lookup").via(timeout.policy()));
+    // The call that makes the update runs on the new budget: 100 ms of the runtime's time fit in it.
+    EffectHandle<String, Void> call = runtime.submit(APP.sleep(Duration.ofMillis(100)).named("lookup").via(timeout.policy()));
+    Runtimes.within2s("the call sleeps under its budget", () -> call.isDone() || time.pendingTimers() == 2);
+    time.advance(Duration.ofMillis(100));
 
+    assertThat(Runtimes.done(call, "the call that made the update")).isEqualTo(Outcome.success(null));
     // 2 × p99 of 100 ms is 200 ms; one update shrinks the budget to 1/1.5 of itself at most.
     assertThat(timeout.currentTimeout("lookup")).isEqualTo(Duration.ofNanos((long) (SECOND.toNanos() / 1.5)));
   }
