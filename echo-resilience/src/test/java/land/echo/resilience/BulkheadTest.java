@@ -479,4 +479,78 @@ class BulkheadTest {
       time.advance(Duration.ofMillis(900));
     }
   }
+
+  /** A released slot admits one waiter, the most urgent; the next one waits for the next slot. */
+  @Test
+  void aReleasedSlotAdmitsOneWaiterAndTheNextWaitsForTheNextSlot() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 2);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> first = runtime.submit(holding("first").via(bulkhead.policy()));
+    Runtimes.within2s("the first call queues", () -> bulkhead.snapshot().queued() == 1);
+    EffectHandle<String, String> second = runtime.submit(APP.succeed("second").via(bulkhead.policy()));
+    Runtimes.within2s("the second call queues", () -> bulkhead.snapshot().queued() == 2);
+
+    releaseHolder();
+
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    Runtimes.within2s("the first waiter takes the slot", () -> time.pendingTimers() == 1);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 0));
+    assertThat(second.isDone()).as("ran beside the first waiter").isFalse();
+    time.advance(HOLD);
+    assertThat(Runtimes.done(first, "the first waiter")).isEqualTo(Outcome.success("first"));
+    assertThat(Runtimes.done(second, "the second waiter")).isEqualTo(Outcome.success("second"));
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
+
+  /** With a clock given to its builder, a waiter's wait is measured on that clock, not the runtime's. */
+  @Test
+  void aClockGivenToTheBuilderMeasuresTheWait() {
+    VirtualTime own = new VirtualTime();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).clock(own).build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
+    Runtimes.within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+    own.advance(Duration.ofSeconds(3));
+
+    releaseHolder(); // the runtime's clock moves by HOLD, which the bulkhead does not read
+
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    assertThat(events).containsExactly(new PolicyEvent.PermitWaited("db", Priority.NORMAL, Duration.ofSeconds(3)));
+  }
+
+  /**
+   * A waiter cancelled at the very moment it is given the released slot (forced: the call is
+   * cancelled, and has ended, after the slot is handed to it and before it is told) passes the slot
+   * on to the next waiter, and the count stays exact.
+   */
+  @Test
+  void aWaiterCancelledAtTheMomentItIsGrantedPassesTheSlotOn() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 2);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> first = runtime.submit(APP.succeed("first").via(bulkhead.policy()), Priority.HIGH);
+    Runtimes.within2s("the first call queues", () -> bulkhead.snapshot().queued() == 1);
+    EffectHandle<String, String> second = runtime.submit(APP.succeed("second").via(bulkhead.policy()), Priority.LOW);
+    Runtimes.within2s("the second call queues", () -> bulkhead.snapshot().queued() == 2);
+    List<Priority> told = new CopyOnWriteArrayList<>();
+    bulkhead.beforeTelling = waiter -> {
+      told.add(waiter.priority);
+      if (told.size() == 1) {
+        first.cancel();
+        Runtimes.done(first, "the first waiter's cancellation");
+      }
+    };
+
+    releaseHolder();
+
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(first, "the cancelled waiter")).isInstanceOf(Outcome.Faulted.class);
+    assertThat(Runtimes.done(second, "the next waiter")).isEqualTo(Outcome.success("second"));
+    assertThat(told).containsExactly(Priority.HIGH, Priority.LOW);
+    Runtimes.within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
 }
