@@ -104,6 +104,11 @@ public final class RateLimit {
   private volatile int waiting;
   private final LongAdder rejected = new LongAdder();
   private final LongAdder waited = new LongAdder();
+  /**
+   * For tests only, null otherwise: runs after a waiter is given a token and before it is told, so
+   * that a test can cancel the waiting call at that very moment.
+   */
+  volatile Consumer<PriorityWaiters.Waiter> beforeTelling;
 
   private RateLimit(Builder b) {
     this.config = new Config(b.name, b.capacity, b.refillTokens, b.refillPeriod, b.refill, b.onLimit, b.maxWait);
@@ -260,6 +265,10 @@ public final class RateLimit {
       }
       boolean refunded = false;
       for (PriorityWaiters.Waiter w : granted) {
+        Consumer<PriorityWaiters.Waiter> hook = beforeTelling;
+        if (hook != null) {
+          hook.accept(w);
+        }
         if (!w.complete(null)) {
           bucket.addTokens(1); // it gave up at the same moment; the token goes to the next one
           refunded = true;

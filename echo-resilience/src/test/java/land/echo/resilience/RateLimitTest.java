@@ -320,4 +320,53 @@ class RateLimitTest {
     assertThat(Runtimes.done(second, "the second waiter")).isEqualTo(Outcome.success(2));
     assertThat(limit.snapshot()).isEqualTo(new RateLimit.Snapshot(0, 0, 0, 1));
   }
+
+  /**
+   * A waiter cancelled at the very moment it is given a token (forced: the call is cancelled, and
+   * has ended, after the token is taken for it and before it is told) gives the token back, and the
+   * next waiter gets it at once, before the next refill.
+   */
+  @Test
+  void aWaiterCancelledAtTheMomentItIsGrantedGivesTheTokenToTheNext() {
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1)).build();
+    Runtimes.done(runtime.submit(APP.succeed(0).via(limit.policy())), "a call");
+    EffectHandle<String, Integer> first = runtime.submit(APP.succeed(1).via(limit.policy()), Priority.HIGH);
+    Runtimes.within2s("the first call waits", () -> limit.snapshot().waiting() == 1);
+    EffectHandle<String, Integer> second = runtime.submit(APP.succeed(2).via(limit.policy()), Priority.LOW);
+    Runtimes.within2s("the second call waits", () -> limit.snapshot().waiting() == 2);
+    List<Priority> told = new CopyOnWriteArrayList<>();
+    limit.beforeTelling = waiter -> {
+      told.add(waiter.priority);
+      if (told.size() == 1) {
+        first.cancel();
+        Runtimes.done(first, "the first waiter's cancellation");
+      }
+    };
+
+    time.advance(Duration.ofSeconds(1)); // one token
+
+    assertThat(Runtimes.done(first, "the cancelled waiter")).isInstanceOf(Outcome.Faulted.class);
+    assertThat(Runtimes.done(second, "the next waiter")).isEqualTo(Outcome.success(2));
+    assertThat(told).containsExactly(Priority.HIGH, Priority.LOW);
+    assertThat(limit.snapshot()).isEqualTo(new RateLimit.Snapshot(0, 0, 0, 1));
+  }
+
+  /** With a clock and a timer given to its builder, a waiter is woken on that timer, not the runtime's. */
+  @Test
+  void aClockAndTimerGivenToTheBuilderWakeTheWaiters() {
+    VirtualTime own = new VirtualTime();
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1))
+        .clock(own).timer(own).build();
+    Runtimes.done(runtime.submit(APP.succeed(0).via(limit.policy())), "a call");
+    EffectHandle<String, Integer> waiter = runtime.submit(APP.succeed(1).via(limit.policy()));
+    Runtimes.within2s("the call waits", () -> limit.snapshot().waiting() == 1 && own.pendingTimers() == 1);
+    time.advance(Duration.ofSeconds(5)); // the runtime's clock and timer: the limit reads neither
+    assertThat(waiter.isDone()).isFalse();
+    assertThat(time.pendingTimers()).isZero();
+
+    own.advance(Duration.ofSeconds(1));
+
+    assertThat(Runtimes.done(waiter, "the waiter")).isEqualTo(Outcome.success(1));
+    assertThat(limit.snapshot()).isEqualTo(new RateLimit.Snapshot(0, 0, 0, 1));
+  }
 }
