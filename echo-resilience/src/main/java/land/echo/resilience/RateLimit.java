@@ -214,15 +214,14 @@ public final class RateLimit {
   private PriorityWaiters.Waiter enqueue(Priority priority) {
     PriorityWaiters.Waiter w;
     synchronized (lock) {
-      if (config.maxWait() != null) {
-        long ahead = waiters.size() + 1L;
-        long nanos = bucket.estimateAbilityToConsume(ahead).getNanosToWaitForRefill();
-        if (nanos > config.maxWait().toNanos()) {
-          return null;
-        }
-      }
-      w = waiters.add(priority, clock.nanoTime());
+      Duration maxWait = config.maxWait();
+      boolean accepted = maxWait == null
+          || bucket.estimateAbilityToConsume(waiters.size() + 1L).getNanosToWaitForRefill() <= maxWait.toNanos();
+      w = accepted ? waiters.add(priority, clock.nanoTime()) : null;
       waiting = waiters.size();
+    }
+    if (w == null) {
+      return null; // its expected wait (for itself and every call queued ahead) is too long
     }
     w.whenComplete((ok, error) -> {
       if (error != null) {
