@@ -64,4 +64,16 @@ class EventJournalTest {
     }
     assertThat(journal.after(-1, 100)).extracting(EffectEvent::sequence).containsExactly(12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L);
   }
+
+  /** A read returns at most {@code max} events, the oldest first; the next sequence counts the claims. */
+  @Test
+  void aReadReturnsAtMostMaxEventsAndTheNextSequenceCountsTheClaims() {
+    EventJournal journal = new EventJournal(8);
+    for (int i = 0; i < 5; i++) {
+      journal.store(event(journal.claim()));
+    }
+    assertThat(journal.nextSequence()).isEqualTo(5);
+    assertThat(journal.after(-1, 2)).extracting(EffectEvent::sequence).containsExactly(0L, 1L);
+    assertThat(journal.after(1, 2)).extracting(EffectEvent::sequence).containsExactly(2L, 3L);
+  }
 }
