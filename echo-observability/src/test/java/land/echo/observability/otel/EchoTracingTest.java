@@ -179,4 +179,23 @@ class EchoTracingTest extends TracingFixture {
     assertThat(Span.current().getSpanContext().isValid()).isFalse();
     request.end();
   }
+
+  /** While an effect waits inside a named step, its root span and the step's span are both open. */
+  @Test
+  void aRootAndAStepInProgressAreTwoOpenSpans() {
+    EchoTracing tracing = EchoTracing.create(tracer);
+    land.echo.ApplicationRuntime traced = tracing.install(land.echo.observability.TestRuntimes.builder(
+        time, land.echo.observability.TestRuntimes.scheduler(2))).build();
+    try {
+      EffectHandle<String, Integer> job = traced.submit(APP.sleep(Duration.ofSeconds(1)).named("wait").map(ignored -> 1),
+          RunOptions.defaults().withName("job"));
+      await().atMost(Duration.ofSeconds(2)).until(() -> time.pendingTimers() == 1);
+      assertThat(tracing.openSpans()).isEqualTo(2);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(land.echo.observability.TestRuntimes.done(job)).isEqualTo(land.echo.Outcome.success(1));
+      await().atMost(Duration.ofSeconds(2)).until(() -> tracing.openSpans() == 0);
+    } finally {
+      land.echo.observability.TestRuntimes.stop(traced);
+    }
+  }
 }
