@@ -63,4 +63,21 @@ class NameTagsTest {
         .hasMessageContaining("maxUndeclared");
     assertThatThrownBy(() -> NameTags.declared(Set.of(" "), 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** The first name folded into {@code other} is logged, once, with the cap; later ones are not. */
+  @Test
+  void theFirstFoldedNameIsLoggedOnce() {
+    NameTags tags = NameTags.declared(Set.of(), 1);
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(List.of(tags.tag("a"), tags.tag("b"), tags.tag("c"))).containsExactly("a", NameTags.OTHER, NameTags.OTHER);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(line -> line.contains("undeclared effect names")).toList())
+        .singleElement().asString().contains("More than 1 undeclared effect names: 'b' and later ones are tagged 'other'");
+  }
 }

@@ -36,4 +36,15 @@ public final class TestRuntimes {
       runtime.shutdown(Duration.ZERO);
     }
   }
+
+  /** Waits at most 2 s for {@code handle}'s outcome, failing the test by assertion after that. */
+  public static <E, T> land.echo.Outcome<E, T> done(land.echo.EffectHandle<E, T> handle) {
+    try {
+      return handle.outcome().get(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the effect did not end within 2 s", e);
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("the effect's outcome could not be awaited", e);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import land.echo.ActionEffect;
 import land.echo.Outcome;
@@ -162,43 +163,47 @@ public final class AdaptiveTimeout {
     private volatile long currentNanos = config.initial().toNanos();
     private volatile long lastPercentileNanos;
     private volatile long lastSamples;
-    private volatile long nextUpdate;
+    /** When the budget is next recomputed, on {@link #clock}; the caller that advances it recomputes. */
+    private final AtomicLong nextUpdate;
+    /** Serialises the recomputations (the window's roll) between the winners of successive updates. */
     private final Object updating = new Object();
 
     PerName(String effectName) {
       this.effectName = effectName;
       this.latencies = SlidingPercentile.over(config.window(), config.updateEvery());
-      this.nextUpdate = clock.nanoTime() + config.updateEvery().toNanos();
+      this.nextUpdate = new AtomicLong(clock.nanoTime() + config.updateEvery().toNanos());
     }
 
-    /** The budget for a call starting now, updating it first if an interval has passed. */
+    /**
+     * The budget for a call starting {@code now}, updating it first if an interval has passed: of
+     * the calls that find an update due, the one that moves {@link #nextUpdate} on updates, the
+     * others go on with the budget as it is.
+     */
     long budget(long now) {
-      if (now - nextUpdate >= 0) {
-        long from;
-        long to;
-        synchronized (updating) {
-          if (now - nextUpdate < 0) {
-            return currentNanos;
-          }
-          nextUpdate = now + config.updateEvery().toNanos();
-          latencies.roll();
-          lastSamples = latencies.count();
-          if (lastSamples < config.minSamples()) {
-            return currentNanos;
-          }
-          lastPercentileNanos = latencies.percentileNanos(config.percentile());
-          from = currentNanos;
-          double target = config.multiplier() * lastPercentileNanos;
-          double lower = from / (1 + config.maxStep());
-          double upper = from * (1 + config.maxStep());
-          double stepped = Math.max(lower, Math.min(upper, target));
-          to = Math.max(config.min().toNanos(), Math.min(config.max().toNanos(), (long) stepped));
-          currentNanos = to;
+      long due = nextUpdate.get();
+      if (now - due < 0 || !nextUpdate.compareAndSet(due, now + config.updateEvery().toNanos())) {
+        return currentNanos;
+      }
+      long from;
+      long to;
+      synchronized (updating) {
+        latencies.roll();
+        lastSamples = latencies.count();
+        if (lastSamples < config.minSamples()) {
+          return currentNanos;
         }
-        if (to != from && !listeners.isEmpty()) {
-          listeners.publish(new PolicyEvent.TimeoutAdapted(
-              config.name(), effectName, Duration.ofNanos(from), Duration.ofNanos(to)));
-        }
+        lastPercentileNanos = latencies.percentileNanos(config.percentile());
+        from = currentNanos;
+        double target = config.multiplier() * lastPercentileNanos;
+        double lower = from / (1 + config.maxStep());
+        double upper = from * (1 + config.maxStep());
+        double stepped = Math.max(lower, Math.min(upper, target));
+        to = Math.max(config.min().toNanos(), Math.min(config.max().toNanos(), (long) stepped));
+        currentNanos = to;
+      }
+      if (to != from && !listeners.isEmpty()) {
+        listeners.publish(new PolicyEvent.TimeoutAdapted(
+            config.name(), effectName, Duration.ofNanos(from), Duration.ofNanos(to)));
       }
       return currentNanos;
     }

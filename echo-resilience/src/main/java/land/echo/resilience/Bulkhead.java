@@ -80,6 +80,11 @@ public final class Bulkhead {
   /** Written under {@link #lock}, read anywhere. */
   private volatile int limit;
   private final LongAdder rejected = new LongAdder();
+  /**
+   * For tests only, null otherwise: runs after a waiter is given a slot and before it is told, so
+   * that a test can cancel the waiting call at that very moment.
+   */
+  volatile Consumer<PriorityWaiters.Waiter> beforeTelling;
 
   private Bulkhead(Builder b) {
     this.config = new Config(b.name, b.maxConcurrent, b.maxQueued, b.adaptive, b.minLimit, b.maxLimit);
@@ -168,24 +173,45 @@ public final class Bulkhead {
     return refusal;
   }
 
-  /** Gives a slot back: to the most urgent waiter, or to the pool. */
+  /**
+   * Gives a slot back and fills the free slots with waiters, most urgent first: the slot goes
+   * straight to a waiter when the limit allows (the count does not drop in between), and a limit
+   * that has just grown lets more waiters in.
+   */
   private void release() {
-    while (true) {
-      PriorityWaiters.Waiter next;
+    PriorityWaiters.Waiter next;
+    synchronized (lock) {
+      inUse--;
+      next = admitted();
+    }
+    while (next != null) {
+      Consumer<PriorityWaiters.Waiter> hook = beforeTelling;
+      if (hook != null) {
+        hook.accept(next);
+      }
+      boolean told = next.complete(null);
       synchronized (lock) {
-        next = inUse <= limit ? waiters.poll() : null;
-        if (next == null) {
-          inUse--;
-          return;
+        if (!told) {
+          inUse--; // it was cancelled at this very moment: its slot is free again
         }
+        next = admitted();
       }
-      if (next.complete(null)) {
-        return; // the slot passed to it; inUse unchanged
-      }
-      // It was cancelled at this very moment: try the next one.
     }
   }
 
+  /** Under {@link #lock}: the most urgent waiter, counted in, if a slot is free; else null. */
+  private PriorityWaiters.Waiter admitted() {
+    if (inUse >= limit) {
+      return null;
+    }
+    PriorityWaiters.Waiter next = waiters.poll();
+    if (next != null) {
+      inUse++;
+    }
+    return next;
+  }
+
+  /** Feeds one latency to the estimator; the {@link #release()} that follows fills new slots. */
   private void sample(long nanos, int inFlightAtStart) {
     int from;
     int to;
@@ -194,32 +220,8 @@ public final class Bulkhead {
       to = gradient.sample(nanos, inFlightAtStart);
       limit = to;
     }
-    if (to > from) {
-      // Room for more: admit waiters into the new slots.
-      for (int i = from; i < to; i++) {
-        admitOne();
-      }
-    }
     if (to != from && !listeners.isEmpty()) {
       listeners.publish(new PolicyEvent.LimitChanged(config.name(), from, to));
-    }
-  }
-
-  private void admitOne() {
-    while (true) {
-      PriorityWaiters.Waiter next;
-      synchronized (lock) {
-        if (inUse >= limit || (next = waiters.poll()) == null) {
-          return;
-        }
-        inUse++;
-      }
-      if (next.complete(null)) {
-        return;
-      }
-      synchronized (lock) {
-        inUse--;
-      }
     }
   }
 
@@ -315,8 +317,8 @@ public final class Bulkhead {
       if (!owns && w != null) {
         // Cancelled while queued (or before the wait began): withdraw. If the grant won the race,
         // the slot is ours and is given back below.
-        w.cancel(false);
-        owns = w.isDone() && !w.isCompletedExceptionally();
+        w.cancel(false); // done from here on: granted (normally), or cancelled or shed (exceptionally)
+        owns = !w.isCompletedExceptionally();
         if (!owns) {
           synchronized (lock) {
             waiters.remove(w);

@@ -114,7 +114,10 @@ public final class CircuitBreaker {
   private final Policy<Object> policy = new Guard();
   /** When the breaker last entered OPEN, on {@link #clock}; read to say when it lets calls through. */
   private volatile long openedAt;
-  /** The state last seen after a call; a change means the breaker entered OPEN since. */
+  /**
+   * The state last noted (after a permission, a refusal, a recorded call, a reset); a change to
+   * OPEN means the breaker entered OPEN since.
+   */
   private volatile State lastSeen = State.CLOSED;
   /** Whether Resilience4j's transition events are bridged to {@link #listeners} yet. */
   private final java.util.concurrent.atomic.AtomicBoolean bridged = new java.util.concurrent.atomic.AtomicBoolean();
@@ -136,7 +139,6 @@ public final class CircuitBreaker {
         .permittedNumberOfCallsInHalfOpenState(b.halfOpenPermits)
         .writableStackTraceEnabled(false)
         .clock(new JavaClock(clock))
-        .currentTimestampFunction(c -> clock.nanoTime(), TimeUnit.NANOSECONDS)
         .build();
     this.engine = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(b.name, r4j);
   }
@@ -213,21 +215,24 @@ public final class CircuitBreaker {
         m.getNumberOfFailedCalls(), m.getNumberOfNotPermittedCalls());
   }
 
+  // forceOpen() and disable() need not note the state: from FORCED_OPEN or DISABLED the breaker can
+  // reach OPEN again only through reset(), which notes it.
+
   /** Forces the breaker open: every call is refused until {@link #reset()} or {@link #disable()}. */
   public void forceOpen() {
     engine.transitionToForcedOpenState();
-    noteState();
   }
 
   /** Disables the breaker: every call runs and nothing is recorded. */
   public void disable() {
     engine.transitionToDisabledState();
-    noteState();
   }
 
   /** Closes the breaker and empties its window (from any state, forced ones included). */
   public void reset() {
     engine.transitionToClosedState();
+    // A call let through before the reset may fail after it and reopen the breaker with no call of
+    // its own noting CLOSED in between: the opening must still be seen as one.
     noteState();
   }
 
@@ -320,6 +325,9 @@ public final class CircuitBreaker {
     @Override
     public ActionEffect<Object, T> get() {
       if (!engine.tryAcquirePermission()) {
+        // The call that opened the breaker may not have noted it yet (a refusal can run between its
+        // recording and its noteState, e.g. from a listener of the transition): note it here, so the
+        // retry-after counts from this opening, not from an earlier one.
         noteState();
         CircuitOpen open = refusal();
         if (!listeners.isEmpty()) {

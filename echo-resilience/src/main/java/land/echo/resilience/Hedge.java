@@ -62,9 +62,11 @@ public final class Hedge {
   private final Listeners listeners = new Listeners();
   private final Policy<Object> policy = new Guard();
   private final SlidingPercentile latencies;
+  /** Serialises {@link SlidingPercentile#roll()} between the winners of successive updates. */
   private final Object updating = new Object();
   private volatile long delayNanos;
-  private volatile long nextUpdate;
+  /** When the delay is next recomputed, on {@link #clock}; the caller that advances it recomputes. */
+  private final AtomicLong nextUpdate;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong hedged = new AtomicLong();
 
@@ -74,7 +76,7 @@ public final class Hedge {
     this.clock = new PolicyTime(b.clock, null);
     this.delayNanos = b.initialDelay.toNanos();
     this.latencies = SlidingPercentile.over(b.window, b.updateEvery);
-    this.nextUpdate = clock.nanoTime() + b.updateEvery.toNanos();
+    this.nextUpdate = new AtomicLong(clock.nanoTime() + b.updateEvery.toNanos());
   }
 
   /**
@@ -133,15 +135,18 @@ public final class Hedge {
     return "Hedge[" + config.name() + ", " + snapshot() + "]";
   }
 
+  /**
+   * The delay for a call starting {@code now}, recomputed first if an update is due: of the calls
+   * that find it due, the one that moves {@link #nextUpdate} on recomputes it, the others go on with
+   * the delay as it is.
+   */
   private long delay(long now) {
-    if (now - nextUpdate >= 0) {
+    long due = nextUpdate.get();
+    if (now - due >= 0 && nextUpdate.compareAndSet(due, now + config.updateEvery().toNanos())) {
       synchronized (updating) {
-        if (now - nextUpdate >= 0) {
-          nextUpdate = now + config.updateEvery().toNanos();
-          latencies.roll();
-          if (latencies.count() >= config.minSamples()) {
-            delayNanos = Math.max(config.minDelay().toNanos(), latencies.percentileNanos(config.percentile()));
-          }
+        latencies.roll();
+        if (latencies.count() >= config.minSamples()) {
+          delayNanos = Math.max(config.minDelay().toNanos(), latencies.percentileNanos(config.percentile()));
         }
       }
     }
@@ -190,16 +195,15 @@ public final class Hedge {
         ActionEffect<Object, T> backup = ActionEffect.<Object, Outcome<Object, T>>race(
                 ActionEffect.<Object>sleep(delay).map(ignored -> null), firstOutcome)
             .flatMap(ended -> {
-              if (ended != null) {
-                return ActionEffect.fromOutcome(ended);
+              if (ended == null && budgetAllows()) {
+                if (!listeners.isEmpty()) {
+                  listeners.publish(new PolicyEvent.HedgeStarted(config.name(), effectName, delay));
+                }
+                return measured(effect);
               }
-              if (!budgetAllows()) {
-                return firstOutcome.flatMap(ActionEffect::fromOutcome);
-              }
-              if (!listeners.isEmpty()) {
-                listeners.publish(new PolicyEvent.HedgeStarted(config.name(), effectName, delay));
-              }
-              return measured(effect);
+              // The first attempt has ended, or the budget refuses a backup: mirror the first
+              // attempt's outcome (at once if it has ended).
+              return firstOutcome.flatMap(ActionEffect::fromOutcome);
             });
         return ActionEffect.firstSuccess(List.of(first, backup));
       });

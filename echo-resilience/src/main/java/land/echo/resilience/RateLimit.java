@@ -104,6 +104,11 @@ public final class RateLimit {
   private volatile int waiting;
   private final LongAdder rejected = new LongAdder();
   private final LongAdder waited = new LongAdder();
+  /**
+   * For tests only, null otherwise: runs after a waiter is given a token and before it is told, so
+   * that a test can cancel the waiting call at that very moment.
+   */
+  volatile Consumer<PriorityWaiters.Waiter> beforeTelling;
 
   private RateLimit(Builder b) {
     this.config = new Config(b.name, b.capacity, b.refillTokens, b.refillPeriod, b.refill, b.onLimit, b.maxWait);
@@ -209,15 +214,14 @@ public final class RateLimit {
   private PriorityWaiters.Waiter enqueue(Priority priority) {
     PriorityWaiters.Waiter w;
     synchronized (lock) {
-      if (config.maxWait() != null) {
-        long ahead = waiters.size() + 1L;
-        long nanos = bucket.estimateAbilityToConsume(ahead).getNanosToWaitForRefill();
-        if (nanos > config.maxWait().toNanos()) {
-          return null;
-        }
-      }
-      w = waiters.add(priority, clock.nanoTime());
+      Duration maxWait = config.maxWait();
+      boolean accepted = maxWait == null
+          || bucket.estimateAbilityToConsume(waiters.size() + 1L).getNanosToWaitForRefill() <= maxWait.toNanos();
+      w = accepted ? waiters.add(priority, clock.nanoTime()) : null;
       waiting = waiters.size();
+    }
+    if (w == null) {
+      return null; // its expected wait (for itself and every call queued ahead) is too long
     }
     w.whenComplete((ok, error) -> {
       if (error != null) {
@@ -260,6 +264,10 @@ public final class RateLimit {
       }
       boolean refunded = false;
       for (PriorityWaiters.Waiter w : granted) {
+        Consumer<PriorityWaiters.Waiter> hook = beforeTelling;
+        if (hook != null) {
+          hook.accept(w);
+        }
         if (!w.complete(null)) {
           bucket.addTokens(1); // it gave up at the same moment; the token goes to the next one
           refunded = true;

@@ -138,10 +138,16 @@ public final class ResultCache {
     return "ResultCache[" + config.name() + ", " + snapshot() + "]";
   }
 
-  /** A shared execution: its outcome, and the callers waiting for it. */
+  /**
+   * A shared execution: its outcome (the future Caffeine holds), and the callers waiting for it.
+   * Callers wait for {@link #settled}, completed after this future: Caffeine stamps an entry's
+   * write time when its future completes, so a caller resumes only once the TTL counts (on virtual
+   * time, a caller that moved the clock on right after its call could otherwise move the stamp).
+   */
   private static final class Load extends CompletableFuture<Outcome<?, ?>> {
     final AtomicInteger waiters = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicBoolean wired = new java.util.concurrent.atomic.AtomicBoolean();
+    final CompletableFuture<Outcome<?, ?>> settled = new CompletableFuture<>();
     volatile EffectHandle<?, ?> handle;
   }
 
@@ -157,7 +163,7 @@ public final class ResultCache {
       ActionEffect<E, Outcome<?, ?>> wait = ActionEffect.async(token -> {
         load.waiters.incrementAndGet();
         joined[0] = true;
-        return load;
+        return load.settled;
       }, AsyncCancelMode.LEAVE_RUNNING);
       return wait
           .onExit(outcome -> {
@@ -188,7 +194,8 @@ public final class ResultCache {
       if (!keep) {
         cache.asMap().remove(key, load);
       }
-      load.complete(result);
+      load.complete(result); // runs Caffeine's completion handler, which stamps the entry
+      load.settled.complete(result);
     });
   }
 

@@ -167,4 +167,33 @@ class AdaptiveTimeoutTest {
     assertThat(call.outcome().get(2, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Outcome.success(null));
     assertThat(timeout.currentTimeout("lookup")).isEqualTo(SECOND);
   }
+
+  /**
+   * With a clock given to its builder, the policy times latencies and its updates on that clock
+   * alone: the runtime's clock moving on does not make an update due.
+   */
+  @Test
+  void aClockGivenToTheBuilderTimesTheLatenciesAndTheUpdates() {
+    VirtualTime own = new VirtualTime();
+    AdaptiveTimeout timeout = builder().clock(own).build();
+    for (int i = 0; i < 10; i++) { // own's clock: 0 s to 1 s; the first update is due at 5 s
+      assertThat(runtime.run(APP.<Integer>blocking(token -> {
+        own.advance(Duration.ofMillis(100));
+        return 1;
+      }).named("lookup").via(timeout.policy()))).isEqualTo(Outcome.success(1));
+    }
+    time.advance(Duration.ofSeconds(10)); // the runtime's clock: the policy does not read it
+    runtime.run(APP.succeed(0).named("lookup").via(timeout.policy()));
+    assertThat(timeout.currentTimeout("lookup")).isEqualTo(SECOND);
+
+    own.advance(Duration.ofSeconds(4));
+    // The call that makes the update runs on the new budget: 100 ms of the runtime's time fit in it.
+    EffectHandle<String, Void> call = runtime.submit(APP.sleep(Duration.ofMillis(100)).named("lookup").via(timeout.policy()));
+    Runtimes.within2s("the call sleeps under its budget", () -> call.isDone() || time.pendingTimers() == 2);
+    time.advance(Duration.ofMillis(100));
+
+    assertThat(Runtimes.done(call, "the call that made the update")).isEqualTo(Outcome.success(null));
+    // 2 × p99 of 100 ms is 200 ms; one update shrinks the budget to 1/1.5 of itself at most.
+    assertThat(timeout.currentTimeout("lookup")).isEqualTo(Duration.ofNanos((long) (SECOND.toNanos() / 1.5)));
+  }
 }

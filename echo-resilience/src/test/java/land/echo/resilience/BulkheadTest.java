@@ -45,19 +45,19 @@ class BulkheadTest {
     List<String> started = new CopyOnWriteArrayList<>();
     EffectHandle<String, String> a = runtime.submit(recorded("a", started, release).via(bulkhead.policy()));
     EffectHandle<String, String> b = runtime.submit(recorded("b", started, release).via(bulkhead.policy()));
-    await().until(() -> started.size() == 2);
+    Runtimes.within2s("2 calls started", () -> started.size() == 2);
     EffectHandle<String, String> c = runtime.submit(recorded("c", started, release).via(bulkhead.policy()));
-    await().until(() -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("1 call queued", () -> bulkhead.snapshot().queued() == 1);
 
-    Outcome<String, String> d = runtime.run(recorded("d", started, release).via(bulkhead.policy()));
+    Outcome<String, String> d = Runtimes.done(runtime.submit(recorded("d", started, release).via(bulkhead.policy())), "the call");
 
     assertThat(Runtimes.rejectionOf(d)).isEqualTo(new BulkheadFull("db", Priority.NORMAL, 2, 1, false));
     assertThat(((Outcome.Faulted<?, ?>) d).fault().message())
         .isEqualTo("Effect rejected: bulkhead 'db' is full for a NORMAL call (limit 2, 1 queued)");
     release.countDown();
-    assertThat(List.of(a.join(), b.join(), c.join())).allSatisfy(o -> assertThat(o.isSuccess()).isTrue());
+    assertThat(List.of(Runtimes.done(a, "a"), Runtimes.done(b, "b"), Runtimes.done(c, "c"))).allSatisfy(o -> assertThat(o.isSuccess()).isTrue());
     assertThat(started).containsExactlyInAnyOrder("a", "b", "c");
-    await().until(() -> bulkhead.snapshot().inUse() == 0);
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
   }
 
   @Test
@@ -67,22 +67,22 @@ class BulkheadTest {
     CountDownLatch releaseRest = new CountDownLatch(1);
     List<String> started = new CopyOnWriteArrayList<>();
     EffectHandle<String, String> holder = runtime.submit(recorded("holder", started, holdFirst).via(bulkhead.policy()));
-    await().until(() -> started.size() == 1);
+    Runtimes.within2s("1 call started", () -> started.size() == 1);
     EffectHandle<String, String> low =
         runtime.submit(recorded("low", started, releaseRest).via(bulkhead.policy()), Priority.LOW);
-    await().until(() -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("1 call queued", () -> bulkhead.snapshot().queued() == 1);
     EffectHandle<String, String> high =
         runtime.submit(recorded("high", started, releaseRest).via(bulkhead.policy()), Priority.HIGH);
-    await().until(() -> bulkhead.snapshot().queued() == 2);
+    Runtimes.within2s("2 calls queued", () -> bulkhead.snapshot().queued() == 2);
 
     holdFirst.countDown();
 
-    await().until(() -> started.size() == 2);
+    Runtimes.within2s("2 calls started", () -> started.size() == 2);
     assertThat(started).containsExactly("holder", "high");
-    assertThat(holder.join().isSuccess()).isTrue();
+    assertThat(Runtimes.done(holder, "holder").isSuccess()).isTrue();
     releaseRest.countDown();
-    assertThat(high.join().isSuccess()).isTrue();
-    assertThat(low.join().isSuccess()).isTrue();
+    assertThat(Runtimes.done(high, "high").isSuccess()).isTrue();
+    assertThat(Runtimes.done(low, "low").isSuccess()).isTrue();
     assertThat(started).containsExactly("holder", "high", "low");
   }
 
@@ -94,18 +94,18 @@ class BulkheadTest {
     List<PolicyEvent> events = new CopyOnWriteArrayList<>();
     bulkhead.onEvent(events::add);
     runtime.submit(recorded("holder", started, release).via(bulkhead.policy()));
-    await().until(() -> started.size() == 1);
+    Runtimes.within2s("1 call started", () -> started.size() == 1);
     EffectHandle<String, String> low = runtime.submit(recorded("low", started, release).via(bulkhead.policy()), Priority.LOW);
-    await().until(() -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("1 call queued", () -> bulkhead.snapshot().queued() == 1);
 
     EffectHandle<String, String> high = runtime.submit(recorded("high", started, release).via(bulkhead.policy()), Priority.HIGH);
 
-    assertThat(Runtimes.rejectionOf(low.join())).isEqualTo(new BulkheadFull("db", Priority.LOW, 1, 1, true));
+    assertThat(Runtimes.rejectionOf(Runtimes.done(low, "low"))).isEqualTo(new BulkheadFull("db", Priority.LOW, 1, 1, true));
     // A second LOW arriving now finds a HIGH queued: it is refused, nothing is shed.
-    Outcome<String, String> lateLow = runtime.run(recorded("late", started, release).via(bulkhead.policy()), Priority.LOW);
+    Outcome<String, String> lateLow = Runtimes.done(runtime.submit(recorded("late", started, release).via(bulkhead.policy()), Priority.LOW), "the call");
     assertThat(Runtimes.rejectionOf(lateLow)).isEqualTo(new BulkheadFull("db", Priority.LOW, 1, 1, false));
     release.countDown();
-    assertThat(high.join().isSuccess()).isTrue();
+    assertThat(Runtimes.done(high, "high").isSuccess()).isTrue();
     assertThat(started).containsExactly("holder", "high");
     assertThat(events).filteredOn(PolicyEvent.CallRejected.class::isInstance).hasSize(2);
   }
@@ -116,20 +116,20 @@ class BulkheadTest {
     CountDownLatch release = new CountDownLatch(1);
     List<String> started = new CopyOnWriteArrayList<>();
     runtime.submit(recorded("holder", started, release).via(bulkhead.policy()));
-    await().until(() -> started.size() == 1);
+    Runtimes.within2s("1 call started", () -> started.size() == 1);
     EffectHandle<String, String> waiting = runtime.submit(recorded("w", started, release).via(bulkhead.policy()));
-    await().until(() -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("1 call queued", () -> bulkhead.snapshot().queued() == 1);
 
     waiting.cancel();
 
-    assertThat(waiting.join()).isInstanceOf(Outcome.Faulted.class);
-    await().until(() -> bulkhead.snapshot().queued() == 0);
+    assertThat(Runtimes.done(waiting, "waiting")).isInstanceOf(Outcome.Faulted.class);
+    Runtimes.within2s("no call queued", () -> bulkhead.snapshot().queued() == 0);
     EffectHandle<String, String> next = runtime.submit(recorded("next", started, release).via(bulkhead.policy()));
-    await().until(() -> bulkhead.snapshot().queued() == 1);
+    Runtimes.within2s("1 call queued", () -> bulkhead.snapshot().queued() == 1);
     release.countDown();
-    assertThat(next.join()).isEqualTo(Outcome.success("next"));
+    assertThat(Runtimes.done(next, "next")).isEqualTo(Outcome.success("next"));
     assertThat(started).containsExactly("holder", "next");
-    await().until(() -> bulkhead.snapshot().inUse() == 0);
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
   }
 
   @Test
@@ -478,5 +478,80 @@ class BulkheadTest {
       assertThat(bulkhead.snapshot().limit()).as("the limit after call %d", i).isEqualTo(i < 5 ? 1 : 2);
       time.advance(Duration.ofMillis(900));
     }
+  }
+
+  /** A released slot admits one waiter, the most urgent; the next one waits for the next slot. */
+  @Test
+  void aReleasedSlotAdmitsOneWaiterAndTheNextWaitsForTheNextSlot() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 2);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> first = runtime.submit(holding("first").via(bulkhead.policy()));
+    Runtimes.within2s("the first call queues", () -> bulkhead.snapshot().queued() == 1);
+    EffectHandle<String, String> second = runtime.submit(APP.succeed("second").via(bulkhead.policy()));
+    Runtimes.within2s("the second call queues", () -> bulkhead.snapshot().queued() == 2);
+
+    releaseHolder();
+
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    Runtimes.within2s("the first waiter takes the slot", () -> time.pendingTimers() == 1);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 1, 1, 0));
+    assertThat(second.isDone()).as("ran beside the first waiter").isFalse();
+    time.advance(HOLD);
+    assertThat(Runtimes.done(first, "the first waiter")).isEqualTo(Outcome.success("first"));
+    assertThat(Runtimes.done(second, "the second waiter")).isEqualTo(Outcome.success("second"));
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
+
+  /** With a clock given to its builder, a waiter's wait is measured on that clock, not the runtime's. */
+  @Test
+  void aClockGivenToTheBuilderMeasuresTheWait() {
+    VirtualTime own = new VirtualTime();
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(1).clock(own).build();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> waiter = runtime.submit(APP.succeed("w").via(bulkhead.policy()));
+    Runtimes.within2s("the call queues", () -> bulkhead.snapshot().queued() == 1);
+    own.advance(Duration.ofSeconds(3));
+
+    releaseHolder(); // the runtime's clock moves by HOLD, which the bulkhead does not read
+
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(waiter, "the waiter")).isEqualTo(Outcome.success("w"));
+    assertThat(events).containsExactly(new PolicyEvent.PermitWaited("db", Priority.NORMAL, Duration.ofSeconds(3)));
+  }
+
+  /**
+   * A waiter cancelled at the very moment it is given the released slot (forced: the call is
+   * cancelled, and its queue entry withdrawn, after the slot is handed to it and before it is told)
+   * passes the slot on to the next waiter, and the count stays exact.
+   */
+  @Test
+  void aWaiterCancelledAtTheMomentItIsGrantedPassesTheSlotOn() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 2);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    EffectHandle<String, String> first = runtime.submit(APP.succeed("first").via(bulkhead.policy()), Priority.HIGH);
+    Runtimes.within2s("the first call queues", () -> bulkhead.snapshot().queued() == 1);
+    EffectHandle<String, String> second = runtime.submit(APP.succeed("second").via(bulkhead.policy()), Priority.LOW);
+    Runtimes.within2s("the second call queues", () -> bulkhead.snapshot().queued() == 2);
+    List<Priority> told = new CopyOnWriteArrayList<>();
+    bulkhead.beforeTelling = waiter -> {
+      told.add(waiter.priority);
+      if (told.size() == 1) {
+        first.cancel();
+        // Its queue entry is withdrawn (by its finalizer) before it is told: the grant must fail.
+        Runtimes.within2s("the first waiter's cancellation reaches its queue entry", waiter::isDone);
+      }
+    };
+
+    releaseHolder();
+
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(Runtimes.done(first, "the cancelled waiter")).isInstanceOf(Outcome.Faulted.class);
+    assertThat(Runtimes.done(second, "the next waiter")).isEqualTo(Outcome.success("second"));
+    assertThat(told).containsExactly(Priority.HIGH, Priority.LOW);
+    Runtimes.within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
   }
 }

@@ -424,4 +424,56 @@ class CircuitBreakerTest {
         .contains(Duration.ofSeconds(55));
     assertThat(runs).hasValue(8);
   }
+
+  /**
+   * A call let through before a reset that fails after it reopens the breaker with no call of its
+   * own in between: the retry-after counts from that reopening, not from the opening before the
+   * reset.
+   */
+  @Test
+  void aCallLetThroughBeforeAResetThatReopensTheBreakerCountsTheWaitFromTheReopening() {
+    CircuitBreaker breaker = CircuitBreaker.builder("payments").countWindow(1).minimumCalls(1)
+        .waitInOpenState(Duration.ofSeconds(60)).build();
+    EffectHandle<String, Integer> inFlight = runtime.submit(
+        APP.sleep(Duration.ofSeconds(30)).flatMap(ignored -> APP.<Integer>fail("down")).via(breaker.policy()));
+    Runtimes.within2s("the first call is let through and sleeps", () -> time.pendingTimers() == 1);
+    runtime.run(failing().via(breaker.policy())); // opens the breaker at 0 s
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    time.advance(Duration.ofSeconds(20));
+    breaker.reset();
+
+    time.advance(Duration.ofSeconds(10)); // the first call fails at 30 s and reopens the breaker
+
+    assertThat(Runtimes.done(inFlight, "the call let through before the reset")).isEqualTo(Outcome.failure("down"));
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    time.advance(Duration.ofSeconds(5));
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy()))))
+        .isEqualTo(new CircuitOpen("payments", State.OPEN, Duration.ofSeconds(55)));
+  }
+
+  /**
+   * A call refused while the call that opened the breaker is still publishing the transition (a
+   * listener runs on that call's thread before it is done) is told the whole wait: the opening
+   * counts from then, not from the start of the breaker's time.
+   */
+  @Test
+  void aCallRefusedWhileTheOpeningIsStillBeingPublishedIsToldTheWholeWait() {
+    CircuitBreaker breaker = small().halfOpenPermits(1).build();
+    runtime.run(working().via(breaker.policy())); // the breaker's time starts here
+    time.advance(Duration.ofSeconds(10));
+    List<Outcome<String, Integer>> refusedMeanwhile = new CopyOnWriteArrayList<>();
+    breaker.onEvent(event -> {
+      if (event instanceof PolicyEvent.CircuitStateChanged changed && changed.to() == State.OPEN) {
+        refusedMeanwhile.add(Runtimes.done(runtime.submit(working().via(breaker.policy())), "a call during the opening"));
+      }
+    });
+
+    open(breaker);
+
+    assertThat(refusedMeanwhile).singleElement().satisfies(refused -> assertThat(Runtimes.rejectionOf(refused))
+        .isEqualTo(new CircuitOpen("payments", State.OPEN, Duration.ofSeconds(60))));
+    time.advance(Duration.ofSeconds(15));
+    assertThat(Runtimes.rejectionOf(runtime.run(working().via(breaker.policy()))).retryAfter())
+        .contains(Duration.ofSeconds(45));
+  }
 }

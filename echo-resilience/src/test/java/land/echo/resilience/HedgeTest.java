@@ -131,6 +131,9 @@ class HedgeTest {
    * The hedged fraction is enforced call by call: with at most half the calls hedged, the 1st and
    * 3rd calls get no backup (1 > 0.5, 2 > 1.5) and the 2nd and 4th do (1 <= 1, 2 <= 2). A hedged
    * call ends as soon as its backup answers; waits are bounded at 2 s (nothing real is waited for).
+   * The first attempt fails after 1 s, so an unhedged call ends with that failure however late the
+   * refused backup's turn comes, while a backup started by mistake, before or after it, would
+   * answer the call.
    */
   @Test
   void theHedgedFractionIsEnforcedCallByCall() {
@@ -138,7 +141,7 @@ class HedgeTest {
     for (int call = 1; call <= 4; call++) {
       AtomicInteger tries = new AtomicInteger();
       EffectHandle<String, String> handle = runtime.submit(APP.suspend(() -> tries.incrementAndGet() == 1
-          ? APP.sleep(Duration.ofSeconds(1)).map(ignored -> "first")
+          ? APP.sleep(Duration.ofSeconds(1)).flatMap(ignored -> APP.<String>fail("first"))
           : APP.succeed("backup")).via(hedge.policy()));
       await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).until(() -> time.pendingTimers() == 2);
       time.advance(Duration.ofMillis(100));
@@ -147,12 +150,51 @@ class HedgeTest {
         assertThat(Runtimes.done(handle, "hedged call " + call)).isEqualTo(Outcome.success("backup"));
       } else {
         time.advance(Duration.ofMillis(900));
-        assertThat(Runtimes.done(handle, "unhedged call " + call)).isEqualTo(Outcome.success("first"));
+        assertThat(Runtimes.done(handle, "unhedged call " + call)).isEqualTo(Outcome.failure("first"));
         assertThat(tries).as("attempts of call %d", call).hasValue(1);
       }
       assertThat(hedge.snapshot().hedged()).as("hedged after call %d", call).isEqualTo(call / 2);
       await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).until(() -> time.pendingTimers() == 0);
     }
     assertThat(hedge.snapshot().calls()).isEqualTo(4);
+  }
+
+  /** A call through {@code hedge} that takes {@code latency} on {@code clock}. */
+  private void callTaking(Hedge hedge, VirtualTime clock, Duration latency) {
+    assertThat(runtime.run(APP.<Integer>blocking(token -> {
+      clock.advance(latency);
+      return 1;
+    }).via(hedge.policy()))).isEqualTo(Outcome.success(1));
+  }
+
+  /**
+   * With a clock given to its builder, the hedge times latencies and its updates on that clock
+   * alone: the first update is due one {@code updateEvery} after the hedge was built, exactly then
+   * and not before, and the next one a further {@code updateEvery} after it, whatever the
+   * runtime's clock does meanwhile.
+   */
+  @Test
+  void aClockGivenToTheBuilderTimesTheLatenciesAndTheUpdates() {
+    VirtualTime own = new VirtualTime();
+    Hedge hedge = Hedge.builder("hedge").percentile(90).initialDelay(Duration.ofMillis(500), 10)
+        .window(Duration.ofSeconds(10), Duration.ofSeconds(1)).clock(own).build(); // first update due at 1 s
+    own.advance(Duration.ofMillis(500));
+    for (int i = 0; i < 10; i++) {
+      callTaking(hedge, own, Duration.ofMillis(40)); // own's clock: 0.5 s to 0.9 s
+    }
+    time.advance(Duration.ofSeconds(5)); // the runtime's clock: the hedge does not read it
+    runtime.run(APP.succeed(0).via(hedge.policy()));
+    assertThat(hedge.snapshot().delay()).as("before the first update").isEqualTo(Duration.ofMillis(500));
+
+    own.advance(Duration.ofMillis(100)); // 1 s: the first update is due
+    runtime.run(APP.succeed(0).via(hedge.policy()));
+    assertThat(hedge.snapshot().delay()).as("at the first update").isBetween(Duration.ofMillis(39), Duration.ofMillis(41));
+
+    for (int i = 0; i < 10; i++) {
+      callTaking(hedge, own, Duration.ofMillis(100)); // 1 s to 2 s: each starts before the next update
+    }
+    assertThat(hedge.snapshot().delay()).as("before the second update").isBetween(Duration.ofMillis(39), Duration.ofMillis(41));
+    runtime.run(APP.succeed(0).via(hedge.policy())); // 2 s: the second update
+    assertThat(hedge.snapshot().delay()).as("at the second update").isBetween(Duration.ofMillis(99), Duration.ofMillis(101));
   }
 }

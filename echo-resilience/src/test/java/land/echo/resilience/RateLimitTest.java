@@ -3,7 +3,6 @@ package land.echo.resilience;
 import static land.echo.resilience.Runtimes.APP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,10 +66,10 @@ class RateLimitTest {
     RateLimit limit = perSecond(1).build();
     runtime.run(APP.succeed(1).via(limit.policy()));
     EffectHandle<String, Integer> waiting = runtime.submit(APP.succeed(2).via(limit.policy()));
-    await().until(() -> limit.snapshot().waiting() == 1 && time.pendingTimers() == 1);
+    Runtimes.within2s("the call waits for a token", () -> limit.snapshot().waiting() == 1 && time.pendingTimers() == 1);
     assertThat(waiting.isDone()).isFalse();
     time.advance(Duration.ofSeconds(1));
-    assertThat(waiting.join()).isEqualTo(Outcome.success(2));
+    assertThat(Runtimes.done(waiting, "the waiting call")).isEqualTo(Outcome.success(2));
     assertThat(limit.snapshot().waited()).isEqualTo(1);
   }
 
@@ -80,17 +79,17 @@ class RateLimitTest {
         .build();
     runtime.run(APP.succeed(0).via(limit.policy()));
     EffectHandle<String, String> low = runtime.submit(APP.succeed("low").via(limit.policy()), Priority.LOW);
-    await().until(() -> limit.snapshot().waiting() == 1);
+    Runtimes.within2s("the LOW call waits", () -> limit.snapshot().waiting() == 1);
     EffectHandle<String, String> high = runtime.submit(APP.succeed("high").via(limit.policy()), Priority.HIGH);
-    await().until(() -> limit.snapshot().waiting() == 2);
+    Runtimes.within2s("the HIGH call waits", () -> limit.snapshot().waiting() == 2);
 
     time.advance(Duration.ofSeconds(1));
 
-    assertThat(high.join()).isEqualTo(Outcome.success("high"));
+    assertThat(Runtimes.done(high, "the HIGH call")).isEqualTo(Outcome.success("high"));
     assertThat(low.isDone()).isFalse();
-    await().until(() -> time.pendingTimers() == 1);
+    Runtimes.within2s("a wake-up is armed for the LOW call", () -> time.pendingTimers() == 1);
     time.advance(Duration.ofSeconds(1));
-    assertThat(low.join()).isEqualTo(Outcome.success("low"));
+    assertThat(Runtimes.done(low, "the LOW call")).isEqualTo(Outcome.success("low"));
   }
 
   @Test
@@ -99,23 +98,23 @@ class RateLimitTest {
         .build();
     runtime.run(APP.succeed(0).via(limit.policy()));
     EffectHandle<String, String> first = runtime.submit(APP.succeed("first").via(limit.policy()), Priority.HIGH);
-    await().until(() -> limit.snapshot().waiting() == 1);
+    Runtimes.within2s("the first call waits", () -> limit.snapshot().waiting() == 1);
     EffectHandle<String, String> second = runtime.submit(APP.succeed("second").via(limit.policy()), Priority.LOW);
-    await().until(() -> limit.snapshot().waiting() == 2);
+    Runtimes.within2s("the second call waits", () -> limit.snapshot().waiting() == 2);
 
     first.cancel();
 
-    await().until(() -> limit.snapshot().waiting() == 1);
-    assertThat(first.join()).isInstanceOf(Outcome.Faulted.class);
+    Runtimes.within2s("the cancelled call leaves the queue", () -> limit.snapshot().waiting() == 1);
+    assertThat(Runtimes.done(first, "the cancelled call")).isInstanceOf(Outcome.Faulted.class);
     time.advance(Duration.ofSeconds(1));
-    assertThat(second.join()).isEqualTo(Outcome.success("second"));
+    assertThat(Runtimes.done(second, "the second call")).isEqualTo(Outcome.success("second"));
   }
 
   @Test
   void aWaitLongerThanMaxWaitIsRefusedAtOnce() {
     RateLimit limit = perSecond(1).maxWait(Duration.ofMillis(500)).build();
     runtime.run(APP.succeed(0).via(limit.policy()));
-    Outcome<String, Integer> refused = runtime.run(APP.succeed(1).via(limit.policy()));
+    Outcome<String, Integer> refused = Runtimes.done(runtime.submit(APP.succeed(1).via(limit.policy())), "the refusal");
     assertThat(Runtimes.rejectionOf(refused)).isInstanceOf(RateLimited.class);
     assertThat(Runtimes.rejectionOf(refused).retryAfter()).contains(Duration.ofSeconds(1));
   }
@@ -140,7 +139,7 @@ class RateLimitTest {
     for (Thread thread : threads) {
       thread.join(5_000);
     }
-    long ok = handles.stream().filter(h -> h.join().isSuccess()).count();
+    long ok = handles.stream().filter(h -> Runtimes.done(h, "a call").isSuccess()).count();
     assertThat(handles).hasSize(400);
     assertThat(ok).isEqualTo(100);
     assertThat(ran).hasValue(100);
@@ -157,15 +156,15 @@ class RateLimitTest {
     for (int i = 0; i < 20; i++) {
       handles.add(runtime.submit(call.via(limit.policy()), Priority.values()[i % 3]));
     }
-    await().until(() -> limit.snapshot().waiting() == 15);
-    await().until(() -> ran.get() == 5);
+    Runtimes.within2s("15 calls wait", () -> limit.snapshot().waiting() == 15);
+    Runtimes.within2s("5 calls run", () -> ran.get() == 5);
     for (int second = 1; second <= 3; second++) {
       time.advance(Duration.ofSeconds(1));
       int expected = 5 + 5 * second;
-      await().until(() -> ran.get() == expected);
+      Runtimes.within2s(expected + " calls run", () -> ran.get() == expected);
       assertThat(ran.get()).isEqualTo(expected);
     }
-    assertThat(handles).allSatisfy(h -> assertThat(h.join().isSuccess()).isTrue());
+    assertThat(handles).allSatisfy(h -> assertThat(Runtimes.done(h, "a call").isSuccess()).isTrue());
   }
 
   @Test
@@ -318,6 +317,56 @@ class RateLimitTest {
     Runtimes.within2s("the cancelled waiter leaves the queue", () -> limit.snapshot().waiting() == 1);
     time.advance(Duration.ofSeconds(1));
     assertThat(Runtimes.done(second, "the second waiter")).isEqualTo(Outcome.success(2));
+    assertThat(limit.snapshot()).isEqualTo(new RateLimit.Snapshot(0, 0, 0, 1));
+  }
+
+  /**
+   * A waiter cancelled at the very moment it is given a token (forced: the call is cancelled, and
+   * its queue entry withdrawn, after the token is taken for it and before it is told) gives the
+   * token back, and the next waiter gets it at once, before the next refill.
+   */
+  @Test
+  void aWaiterCancelledAtTheMomentItIsGrantedGivesTheTokenToTheNext() {
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1)).build();
+    Runtimes.done(runtime.submit(APP.succeed(0).via(limit.policy())), "a call");
+    EffectHandle<String, Integer> first = runtime.submit(APP.succeed(1).via(limit.policy()), Priority.HIGH);
+    Runtimes.within2s("the first call waits", () -> limit.snapshot().waiting() == 1);
+    EffectHandle<String, Integer> second = runtime.submit(APP.succeed(2).via(limit.policy()), Priority.LOW);
+    Runtimes.within2s("the second call waits", () -> limit.snapshot().waiting() == 2);
+    List<Priority> told = new CopyOnWriteArrayList<>();
+    limit.beforeTelling = waiter -> {
+      told.add(waiter.priority);
+      if (told.size() == 1) {
+        first.cancel();
+        // Its queue entry is withdrawn (by its finalizer) before it is told: the grant must fail.
+        Runtimes.within2s("the first waiter's cancellation reaches its queue entry", waiter::isDone);
+      }
+    };
+
+    time.advance(Duration.ofSeconds(1)); // one token
+
+    assertThat(Runtimes.done(first, "the cancelled waiter")).isInstanceOf(Outcome.Faulted.class);
+    assertThat(Runtimes.done(second, "the next waiter")).isEqualTo(Outcome.success(2));
+    assertThat(told).containsExactly(Priority.HIGH, Priority.LOW);
+    assertThat(limit.snapshot()).isEqualTo(new RateLimit.Snapshot(0, 0, 0, 1));
+  }
+
+  /** With a clock and a timer given to its builder, a waiter is woken on that timer, not the runtime's. */
+  @Test
+  void aClockAndTimerGivenToTheBuilderWakeTheWaiters() {
+    VirtualTime own = new VirtualTime();
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1))
+        .clock(own).timer(own).build();
+    Runtimes.done(runtime.submit(APP.succeed(0).via(limit.policy())), "a call");
+    EffectHandle<String, Integer> waiter = runtime.submit(APP.succeed(1).via(limit.policy()));
+    Runtimes.within2s("the call waits", () -> limit.snapshot().waiting() == 1 && own.pendingTimers() == 1);
+    time.advance(Duration.ofSeconds(5)); // the runtime's clock and timer: the limit reads neither
+    assertThat(waiter.isDone()).isFalse();
+    assertThat(time.pendingTimers()).isZero();
+
+    own.advance(Duration.ofSeconds(1));
+
+    assertThat(Runtimes.done(waiter, "the waiter")).isEqualTo(Outcome.success(1));
     assertThat(limit.snapshot()).isEqualTo(new RateLimit.Snapshot(0, 0, 0, 1));
   }
 }

@@ -141,7 +141,8 @@ class ResultCacheTest {
     }).named("user");
     EffectHandle<String, String> first = runtime.submit(slow.via(cache.keyed("k")));
     EffectHandle<String, String> second = runtime.submit(slow.via(cache.keyed("k")));
-    await().until(() -> loads.get() == 1);
+    // Both callers have found the execution (one miss, one hit) before the first gives up.
+    await().atMost(Duration.ofSeconds(2)).until(() -> loads.get() == 1 && cache.snapshot().hits() == 1);
 
     first.cancel();
 

@@ -2,6 +2,7 @@ package land.echo.observability.micrometer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import land.echo.observability.NameTags;
@@ -56,12 +57,10 @@ final class TimeoutGauges {
 
   /** The largest budget among the effect names whose tag value is {@code tag}. */
   private double currentSeconds(String tag) {
-    long most = -1;
-    for (AdaptiveTimeout.Snapshot s : timeout.snapshot()) {
-      if (names.tag(s.effectName()).equals(tag)) {
-        most = Math.max(most, s.current().toNanos());
-      }
-    }
-    return most < 0 ? Double.NaN : most / 1e9;
+    OptionalLong most = timeout.snapshot().stream()
+        .filter(s -> names.tag(s.effectName()).equals(tag))
+        .mapToLong(s -> s.current().toNanos())
+        .max();
+    return most.isPresent() ? most.getAsLong() / 1e9 : Double.NaN;
   }
 }

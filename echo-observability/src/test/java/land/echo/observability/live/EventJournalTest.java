@@ -64,4 +64,34 @@ class EventJournalTest {
     }
     assertThat(journal.after(-1, 100)).extracting(EffectEvent::sequence).containsExactly(12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L);
   }
+
+  /** A read returns at most {@code max} events, the oldest first; the next sequence counts the claims. */
+  @Test
+  void aReadReturnsAtMostMaxEventsAndTheNextSequenceCountsTheClaims() {
+    EventJournal journal = new EventJournal(8);
+    for (int i = 0; i < 5; i++) {
+      journal.store(event(journal.claim()));
+    }
+    assertThat(journal.nextSequence()).isEqualTo(5);
+    assertThat(journal.after(-1, 2)).extracting(EffectEvent::sequence).containsExactly(0L, 1L);
+    assertThat(journal.after(1, 2)).extracting(EffectEvent::sequence).containsExactly(2L, 3L);
+  }
+
+  /**
+   * A read returns only events claimed before it began: an event stored for the next sequence
+   * number (as by a writer that claims and stores it after the reader read the end) is left for
+   * the next read, so a reader never chases the writers.
+   */
+  @Test
+  void aReadStopsAtTheSequenceItBeganAt() {
+    EventJournal journal = new EventJournal(8);
+    for (int i = 0; i < 3; i++) {
+      journal.store(event(journal.claim()));
+    }
+    journal.store(event(3)); // the writer's store, seen before its claim is: the reader's view of the race
+
+    assertThat(journal.after(-1, 10)).extracting(EffectEvent::sequence).containsExactly(0L, 1L, 2L);
+    assertThat(journal.claim()).isEqualTo(3);
+    assertThat(journal.after(2, 10)).extracting(EffectEvent::sequence).containsExactly(3L);
+  }
 }

@@ -1,6 +1,7 @@
 package land.echo.observability.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -94,5 +95,81 @@ class ObservatoryTest {
     assertThat(events.get(63).sequence()).isEqualTo(299);
     assertThat(events.get(0).sequence()).isEqualTo(236);
     assertThat(observatory.snapshot().name(NameTags.UNNAMED).completed()).isEqualTo(100);
+  }
+
+  /**
+   * Throughput is the completions between two snapshots over the time between them, from any
+   * start: 4 completions from 1 s to 3 s are 2 per second; two snapshots at one instant give 0.
+   */
+  @Test
+  void throughputIsTheDifferenceOfCompletionsOverTheDifferenceOfTimes() {
+    nap(Duration.ofMillis(500), Priority.HIGH);
+    nap(Duration.ofMillis(500), Priority.HIGH);
+    ObservatorySnapshot before = observatory.snapshot(); // at 1 s, 2 completed
+    for (int i = 0; i < 4; i++) {
+      nap(Duration.ofMillis(500), Priority.HIGH);
+    }
+    ObservatorySnapshot after = observatory.snapshot(); // at 3 s, 6 completed
+
+    assertThat(after.throughputSince(before, Priority.HIGH)).isEqualTo(2.0);
+    assertThat(after.throughputSince(after, Priority.HIGH)).isZero();
+    assertThat(after.takenNanos() - before.takenNanos()).isEqualTo(Duration.ofSeconds(2).toNanos());
+  }
+
+  /** A name's completions are its successes, failures and faults, each counted apart. */
+  @Test
+  void completionsAreTheSumOfSuccessesFailuresAndFaults() {
+    runtime.run(APP.succeed(1).named("job"));
+    runtime.run(APP.<Integer>fail("no").named("job"));
+    runtime.run(APP.<Integer>fail("no").named("job"));
+    runtime.run(APP.<Integer>compute(token -> {
+      throw new IllegalStateException("boom");
+    }).named("job"));
+    ObservatorySnapshot.NameStats job = observatory.snapshot().name("job");
+    assertThat(List.of(job.completed(), job.succeeded(), job.failed(), job.faulted())).containsExactly(4L, 1L, 2L, 1L);
+    assertThat(job.successRate()).isEqualTo(0.25);
+  }
+
+  /** The snapshot lists the names in alphabetical order, whatever order they were first seen in. */
+  @Test
+  void theSnapshotListsTheNamesInOrder() {
+    List<String> names = List.of("zeta", "alpha", "kilo", "echo", "bravo", "yankee", "mike", "delta");
+    Observatory many = Observatory.create(NameTags.declared(Set.copyOf(names), 0), time, 64);
+    ApplicationRuntime other = TestRuntimes.onVirtualTime(time, many);
+    try {
+      for (String name : names) {
+        other.run(APP.succeed(1).named(name));
+      }
+      assertThat(many.snapshot().names()).extracting(ObservatorySnapshot.NameStats::name)
+          .containsExactly("alpha", "bravo", "delta", "echo", "kilo", "mike", "yankee", "zeta");
+    } finally {
+      TestRuntimes.stop(other);
+    }
+  }
+
+  /** Root effects only: the observatory does not ask for steps. */
+  @Test
+  void theObservatoryDoesNotObserveSteps() {
+    assertThat(observatory.observesSteps()).isFalse();
+  }
+
+  /** A journal of one keeps (at least) the last event; a read of one returns one; zero of either is refused. */
+  @Test
+  void aJournalOfOneAndAReadOfOneAreTheSmallest() {
+    Observatory small = Observatory.create(NameTags.ofDefaults(), time, 1);
+    ApplicationRuntime other = TestRuntimes.onVirtualTime(time, small);
+    try {
+      other.run(APP.succeed(1).named("job"));
+      assertThat(small.events(-1, 10)).isNotEmpty().last().extracting(EffectEvent::type).isEqualTo(EffectEvent.Type.COMPLETED);
+    } finally {
+      TestRuntimes.stop(other);
+    }
+    runtime.run(APP.succeed(1).named("job"));
+    assertThat(observatory.events(-1, 1)).extracting(EffectEvent::type).containsExactly(EffectEvent.Type.SUBMITTED);
+    assertThat(observatory.snapshot().nextSequence()).isEqualTo(3);
+    assertThatThrownBy(() -> observatory.events(-1, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max");
+    assertThatThrownBy(() -> Observatory.create(NameTags.ofDefaults(), time, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journalCapacity");
   }
 }

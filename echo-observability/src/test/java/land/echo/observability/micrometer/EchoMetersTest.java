@@ -1,6 +1,7 @@
 package land.echo.observability.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Gauge;
@@ -177,5 +178,102 @@ class EchoMetersTest {
   void aBufferLengthBelowOneIsRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> EchoMeters.builder(registry).distributionBufferLength(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bufferLength");
+  }
+
+  /**
+   * The duration and the queued time are differences of the runtime's clock, whatever its reading:
+   * submitted at 1 s, queued behind two busy workers for 100 ms, then sleeping 250 ms.
+   */
+  @Test
+  void durationAndQueuedTimeAreDifferencesOfTheClockFromAnyStart() {
+    meters(NameTags.ofDefaults());
+    time.advance(Duration.ofSeconds(1));
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(2);
+    for (int i = 0; i < 2; i++) {
+      runtime.submit(APP.compute(token -> {
+        busy.countDown();
+        awaitQuietly(release);
+        return 0;
+      }).named("hog"));
+    }
+    assertThat(awaitQuietly(busy)).as("both workers are taken").isTrue();
+    EffectHandle<String, Void> handle = runtime.submit(APP.<Void>sleep(Duration.ofMillis(250)).named("nap"));
+    await().atMost(Duration.ofSeconds(2)).until(
+        () -> registry.get(EchoMeters.SCHEDULER_QUEUED).tags("priority", "normal").gauge().value() == 1);
+    assertThat(registry.get(EchoMeters.WORKERS_BUSY).gauge().value()).isEqualTo(2);
+    time.advance(Duration.ofMillis(100));
+    release.countDown();
+    await().atMost(Duration.ofSeconds(2)).until(() -> time.pendingTimers() == 1);
+    time.advance(Duration.ofMillis(250));
+    TestRuntimes.done(handle);
+
+    Timer queued = registry.get(EchoMeters.QUEUED).tags("name", "nap", "priority", "normal").timer();
+    assertThat(queued.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100);
+    Timer duration = registry.get(EchoMeters.DURATION).tags("name", "nap", "priority", "normal").timer();
+    assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(350);
+  }
+
+  private static boolean awaitQuietly(CountDownLatch latch) {
+    try {
+      return latch.await(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Steps are not metered. */
+  @Test
+  void theMetersDoNotObserveSteps() {
+    assertThat(meters(NameTags.ofDefaults()).observesSteps()).isFalse();
+  }
+
+  /**
+   * A name folded into {@code other} stays there at every priority: it is not remembered as a name
+   * with its own series (which would also let the remembered names grow without bound).
+   */
+  @Test
+  void aFoldedNameStaysFoldedAtEveryPriority() {
+    meters(NameTags.declared(Set.of(), 0));
+    runtime.run(APP.succeed(1), RunOptions.defaults().withName("user-1"));
+    runtime.run(APP.succeed(1), RunOptions.defaults().withName("user-1").withPriority(Priority.HIGH));
+    assertThat(executions(NameTags.OTHER, "normal", "success")).isEqualTo(1);
+    assertThat(executions(NameTags.OTHER, "high", "success")).isEqualTo(1);
+    assertThat(registry.find(EchoMeters.EXECUTIONS).tag("name", "user-1").counters()).isEmpty();
+  }
+
+  /** Closing twice is harmless: the second close does not remove the meters another binding registered since. */
+  @Test
+  void closingTwiceLeavesALaterBindingsMeters() {
+    EchoMeters first = meters(NameTags.ofDefaults());
+    first.close();
+    EchoScheduler other = TestRuntimes.scheduler(3);
+    try {
+      EchoMeters.builder(registry).scheduler(other).build();
+      first.close();
+      await().atMost(Duration.ofSeconds(2)).until(() -> registry.find(EchoMeters.WORKERS_PARKED).gauge() != null
+          && registry.get(EchoMeters.WORKERS_PARKED).gauge().value() == 3);
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  /** The timers publish the configured percentiles; a percentile outside [0, 1] is refused. */
+  @Test
+  void theTimersPublishTheConfiguredPercentiles() {
+    assertThatThrownBy(() -> EchoMeters.builder(registry).percentiles(0.5, -0.01))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-0.01");
+    assertThatThrownBy(() -> EchoMeters.builder(registry).percentiles(1.01))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.01");
+    assertThatThrownBy(() -> EchoMeters.builder(registry).percentiles(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+    EchoScheduler scheduler = TestRuntimes.scheduler(2);
+    EchoMeters meters = EchoMeters.builder(registry).clock(time).scheduler(scheduler).percentiles(0, 1)
+        .distributionBufferLength(1).build();
+    runtime = TestRuntimes.builder(time, scheduler, meters).build();
+    runtime.run(APP.succeed(1).named("job"));
+    Timer duration = registry.get(EchoMeters.DURATION).tags("name", "job", "priority", "normal").timer();
+    assertThat(duration.takeSnapshot().percentileValues()).extracting(v -> v.percentile()).containsExactly(0.0, 1.0);
   }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
 import land.echo.EffectHandle;
@@ -243,5 +244,100 @@ class ResilienceMetersTest {
         .contains("echo_policy_timeout_current_seconds{name=\"lookup\",policy=\"timeouts\"}")
         .contains("echo_policy_hedge_delay_seconds{policy=\"search\"} 0.1");
     Promtool.assertAccepts(Promtool.require(), body, dir);
+  }
+
+  /** Every kind refuses two policies of one name, naming the kind and the name; distinct names pass. */
+  @Test
+  void twoPoliciesOfAnyKindWithOneNameAreRefusedNamingTheKindAndTheName() {
+    assertThatThrownBy(() -> ResilienceMeters.builder()
+        .rateLimit(RateLimit.of("api", 1, Duration.ofSeconds(1)), RateLimit.of("api", 2, Duration.ofSeconds(1))).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("two rate limits are named 'api': their meters would collide");
+    assertThatThrownBy(() -> ResilienceMeters.builder().bulkhead(Bulkhead.of("db", 1, 0), Bulkhead.of("db", 2, 0)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("two bulkheads are named 'db': their meters would collide");
+    assertThatThrownBy(() -> ResilienceMeters.builder()
+        .cache(ResultCache.builder("users", runtime).build(), ResultCache.builder("users", runtime).build()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("two result caches are named 'users': their meters would collide");
+    assertThatThrownBy(() -> ResilienceMeters.builder()
+        .timeout(AdaptiveTimeout.ofDefaults("timeouts"), AdaptiveTimeout.ofDefaults("timeouts")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("two adaptive timeouts are named 'timeouts': their meters would collide");
+    assertThatThrownBy(() -> ResilienceMeters.builder().hedge(Hedge.builder("search").build(), Hedge.builder("search").build()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("two hedges are named 'search': their meters would collide");
+
+    assertThat(ResilienceMeters.builder()
+        .rateLimit(RateLimit.of("a", 1, Duration.ofSeconds(1)), RateLimit.of("b", 1, Duration.ofSeconds(1)))
+        .bulkhead(Bulkhead.of("a", 1, 0), Bulkhead.of("b", 1, 0))
+        .cache(ResultCache.builder("a", runtime).build(), ResultCache.builder("b", runtime).build())
+        .timeout(AdaptiveTimeout.ofDefaults("a"), AdaptiveTimeout.ofDefaults("b"))
+        .hedge(Hedge.builder("a").build(), Hedge.builder("b").build())
+        .breaker(breaker()).build()).isNotNull();
+  }
+
+  /** The breaker's slow-call rate: one call of two at least as long as the slow-call duration. */
+  @Test
+  void theBreakerShowsItsSlowCallRate() {
+    CircuitBreaker breaker = CircuitBreaker.builder("payments").countWindow(2).minimumCalls(2)
+        .slowCallRateThreshold(100, Duration.ofMillis(100)).clock(time).build();
+    bind(registry, NameTags.ofDefaults(), ResilienceMeters.builder().breaker(breaker).build());
+
+    runtime.run(APP.<Integer>blocking(token -> {
+      time.advance(Duration.ofMillis(200));
+      return 1;
+    }).via(breaker.policy()));
+    runtime.run(APP.succeed(2).via(breaker.policy()));
+
+    assertThat(gauge(ResilienceMeters.BREAKER_SLOW_CALL_RATE, "policy", "payments")).isEqualTo(50);
+    assertThat(gauge(ResilienceMeters.BREAKER_FAILURE_RATE, "policy", "payments")).isEqualTo(0);
+  }
+
+  /** A call waiting for a token shows as a waiter, and once it has its token, as a call that waited. */
+  @Test
+  void aWaitingCallShowsAsAWaiterThenAsWaited() {
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1))
+        .clock(time).timer(time).build();
+    bind(registry, NameTags.ofDefaults(), ResilienceMeters.builder().rateLimit(limit).build());
+    runtime.run(APP.succeed(0).via(limit.policy()));
+    EffectHandle<String, Integer> waiting = runtime.submit(APP.succeed(1).via(limit.policy()));
+    await().atMost(Duration.ofSeconds(2)).until(() -> limit.snapshot().waiting() == 1);
+    assertThat(gauge(ResilienceMeters.RATE_LIMITER_WAITERS, "policy", "api")).isEqualTo(1);
+    assertThat(counter(ResilienceMeters.RATE_LIMITER_WAITED, "policy", "api")).isEqualTo(0);
+
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(TestRuntimes.done(waiting)).isEqualTo(Outcome.success(1));
+    assertThat(counter(ResilienceMeters.RATE_LIMITER_WAITED, "policy", "api")).isEqualTo(1);
+    assertThat(gauge(ResilienceMeters.RATE_LIMITER_WAITERS, "policy", "api")).isEqualTo(0);
+  }
+
+  /** A cache of one entry evicts one when a second key is loaded. */
+  @Test
+  void theCacheCountsItsEvictions() {
+    ResultCache cache = ResultCache.builder("users", runtime).ttl(Duration.ofMinutes(5)).maximumSize(1)
+        .clock(time).build();
+    bind(registry, NameTags.ofDefaults(), ResilienceMeters.builder().cache(cache).build());
+
+    runtime.run(APP.succeed("ada").named("user").via(cache.keyed("ada")));
+    runtime.run(APP.succeed("bob").named("user").via(cache.keyed("bob")));
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> counter(ResilienceMeters.CACHE_EVICTIONS, "policy", "users") == 1);
+    assertThat(gauge(ResilienceMeters.CACHE_SIZE, "policy", "users")).isEqualTo(1);
+  }
+
+  /** A call whose first attempt outlasts the delay starts a backup, which the hedges counter shows. */
+  @Test
+  void theHedgeCountsTheBackupsItStarts() {
+    Hedge hedge = Hedge.builder("search").initialDelay(Duration.ofMillis(100), 5).maxHedgedFraction(1)
+        .clock(time).build();
+    bind(registry, NameTags.ofDefaults(), ResilienceMeters.builder().hedge(hedge).build());
+    AtomicInteger attempts = new AtomicInteger();
+    EffectHandle<String, String> call = runtime.submit(APP.suspend(() -> attempts.incrementAndGet() == 1
+        ? APP.sleep(Duration.ofSeconds(1)).map(ignored -> "first")
+        : APP.succeed("backup")).via(hedge.policy()));
+    await().atMost(Duration.ofSeconds(2)).until(() -> time.pendingTimers() == 2);
+
+    time.advance(Duration.ofMillis(100));
+
+    assertThat(TestRuntimes.done(call)).isEqualTo(Outcome.success("backup"));
+    assertThat(counter(ResilienceMeters.HEDGE_HEDGES, "policy", "search")).isEqualTo(1);
+    assertThat(counter(ResilienceMeters.HEDGE_CALLS, "policy", "search")).isEqualTo(1);
   }
 }

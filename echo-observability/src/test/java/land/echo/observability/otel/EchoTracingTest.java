@@ -139,4 +139,63 @@ class EchoTracingTest extends TracingFixture {
     runtime.run(APP.succeed(1));
     assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("effect");
   }
+
+  /**
+   * Driven directly, as the runtime does: a submitted effect's captured context makes its root span
+   * current until the scope is closed, which puts back what the thread held; an effect with no root
+   * span falls back to the capturing thread's context. The open spans are counted until completion.
+   */
+  @Test
+  @SuppressWarnings("try") // the scope only makes the request span current around capture(..)
+  void aCapturedContextIsCurrentUntilItsScopeIsClosed() {
+    EchoTracing tracing = EchoTracing.create(tracer);
+    land.echo.spi.EffectInfo job = new land.echo.spi.EffectInfo(42, "job", Priority.NORMAL, 0, -1, java.util.Map.of());
+    tracing.submitted(job);
+    assertThat(tracing.openSpans()).isEqualTo(1);
+
+    AtomicReference<String> inside = new AtomicReference<>();
+    land.echo.spi.ContextPropagator.Scope scope = tracing.capture(job).restore();
+    try {
+      inside.set(Span.current().getSpanContext().getSpanId());
+    } finally {
+      scope.close();
+    }
+    assertThat(Span.current().getSpanContext().isValid()).as("put back on close").isFalse();
+    tracing.completed(job, land.echo.Outcome.success(1));
+    assertThat(tracing.openSpans()).isZero();
+    assertThat(inside.get()).isEqualTo(named(exporter.getFinishedSpanItems(), "job").getSpanId());
+
+    Span request = tracer.spanBuilder("request").startSpan();
+    land.echo.spi.ContextPropagator.Captured captured;
+    try (Scope ignored = request.makeCurrent()) {
+      captured = tracing.capture(new land.echo.spi.EffectInfo(7, "never-submitted", Priority.LOW, 0, -1, java.util.Map.of()));
+    }
+    land.echo.spi.ContextPropagator.Scope fallback = captured.restore();
+    try {
+      assertThat(Span.current().getSpanContext().getSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+    } finally {
+      fallback.close();
+    }
+    assertThat(Span.current().getSpanContext().isValid()).isFalse();
+    request.end();
+  }
+
+  /** While an effect waits inside a named step, its root span and the step's span are both open. */
+  @Test
+  void aRootAndAStepInProgressAreTwoOpenSpans() {
+    EchoTracing tracing = EchoTracing.create(tracer);
+    land.echo.ApplicationRuntime traced = tracing.install(land.echo.observability.TestRuntimes.builder(
+        time, land.echo.observability.TestRuntimes.scheduler(2))).build();
+    try {
+      EffectHandle<String, Integer> job = traced.submit(APP.sleep(Duration.ofSeconds(1)).named("wait").map(ignored -> 1),
+          RunOptions.defaults().withName("job"));
+      await().atMost(Duration.ofSeconds(2)).until(() -> time.pendingTimers() == 1);
+      assertThat(tracing.openSpans()).isEqualTo(2);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(land.echo.observability.TestRuntimes.done(job)).isEqualTo(land.echo.Outcome.success(1));
+      await().atMost(Duration.ofSeconds(2)).until(() -> tracing.openSpans() == 0);
+    } finally {
+      land.echo.observability.TestRuntimes.stop(traced);
+    }
+  }
 }

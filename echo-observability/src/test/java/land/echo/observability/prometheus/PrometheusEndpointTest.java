@@ -106,4 +106,56 @@ class PrometheusEndpointTest {
     String promtool = Promtool.require();
     Promtool.assertAccepts(promtool, scrapeAfterSomeWork(), dir);
   }
+
+  /** A HEAD request is answered 200 with the content type and no body (nothing is scraped). */
+  @Test
+  void aHeadRequestIsAnsweredWithoutABody() throws Exception {
+    Response head = request(endpoint.url(), "HEAD");
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.contentType()).isEqualTo(PrometheusEndpoint.CONTENT_TYPE);
+    assertThat(head.body()).isEmpty();
+  }
+
+  /** The highest port is in range: it is bound, or busy, but never refused as out of range. */
+  @Test
+  void theHighestPortIsInRangeAndMinusOneIsNot() throws Exception {
+    try {
+      PrometheusEndpoint.start(registry, 65_535).close();
+    } catch (java.net.BindException busy) {
+      // taken by another process: still not refused as out of range
+    }
+    assertThatThrownBy(() -> PrometheusEndpoint.start(registry, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+  }
+
+  /** Requests are served on the endpoint's own daemon thread, which does not keep a JVM alive. */
+  @Test
+  void requestsAreServedOnTheEndpointsOwnDaemonThread() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Thread> server = new java.util.concurrent.atomic.AtomicReference<>();
+    io.micrometer.core.instrument.Gauge.builder("test.serving.thread", server, ref -> {
+      ref.compareAndSet(null, Thread.currentThread());
+      return 1;
+    }).register(registry);
+
+    assertThat(request(endpoint.url(), "GET").status()).isEqualTo(200);
+
+    assertThat(server.get()).isNotNull();
+    assertThat(server.get().getName()).isEqualTo("echo-prometheus");
+    assertThat(server.get().isDaemon()).isTrue();
+  }
+
+  /** Closing releases the port at once. */
+  @Test
+  void closingReleasesThePort() throws Exception {
+    PrometheusEndpoint other = PrometheusEndpoint.start(registry, 0);
+    int port = other.port();
+
+    other.close();
+
+    try (java.net.ServerSocket rebound = new java.net.ServerSocket()) {
+      rebound.setReuseAddress(false);
+      rebound.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      assertThat(rebound.getLocalPort()).isEqualTo(port);
+    }
+  }
 }

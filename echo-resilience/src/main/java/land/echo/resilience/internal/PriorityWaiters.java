@@ -1,5 +1,6 @@
 package land.echo.resilience.internal;
 
+import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import land.echo.Priority;
@@ -75,13 +76,8 @@ public final class PriorityWaiters {
 
   /** The least urgent, latest waiter (the one shed first), or null; O(n), used only when full. */
   public Waiter leastUrgent() {
-    Waiter worst = null;
-    for (Waiter w : queue) {
-      if (!w.isDone() && (worst == null || w.compareTo(worst) > 0)) {
-        worst = w;
-      }
-    }
-    return worst;
+    // No two waiters compare equal (each has its own sequence number): the greatest is unique.
+    return queue.stream().filter(w -> !w.isDone()).max(Comparator.naturalOrder()).orElse(null);
   }
 
   /** The number of queued waiters (including ones that gave up and are not yet dropped). */

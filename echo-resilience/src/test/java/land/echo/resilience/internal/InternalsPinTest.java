@@ -62,6 +62,23 @@ class InternalsPinTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("window must be at least every (PT1S), was PT0.999S");
   }
 
+  /**
+   * atLeast(Duration, least), atMost and measurable return the duration they accept, the bound
+   * itself included; measurable refuses zero and anything longer than a long of nanoseconds.
+   */
+  @Test
+  void checksDurationBoundsReturnWhatTheyAccept() {
+    Duration milli = Duration.ofMillis(1);
+    assertThat(Checks.atLeast("wait", milli, Duration.ofMillis(1))).isSameAs(milli);
+    assertThat(Checks.atMost("wait", Checks.LONGEST, Duration.ofNanos(Long.MAX_VALUE))).isSameAs(Checks.LONGEST);
+    assertThat(Checks.measurable("delay", milli)).isSameAs(milli);
+    assertThat(Checks.measurable("delay", Checks.LONGEST)).isSameAs(Checks.LONGEST);
+    assertThatThrownBy(() -> Checks.measurable("delay", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("delay must be positive, was PT0S");
+    assertThatThrownBy(() -> Checks.measurable("delay", Checks.LONGEST.plusNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delay must be at most ");
+  }
+
   /** inRange is (low, high]: low is refused, high accepted, above high and NaN refused. */
   @Test
   void checksInRangeIsOpenBelowAndClosedAbove() {
