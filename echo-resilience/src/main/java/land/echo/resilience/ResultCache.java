@@ -133,6 +133,12 @@ public final class ResultCache {
     cache.synchronous().invalidateAll();
   }
 
+  /** Returns how many callers wait for the in-flight execution of one effect and key, 0 if none (for tests). */
+  int waiting(String effectName, Object argumentKey) {
+    CompletableFuture<Outcome<?, ?>> entry = cache.asMap().get(new Key(effectName, argumentKey));
+    return entry instanceof Load load ? Math.max(0, load.waiters.get()) : 0;
+  }
+
   @Override
   public String toString() {
     return "ResultCache[" + config.name() + ", " + snapshot() + "]";
@@ -145,30 +151,41 @@ public final class ResultCache {
    * time, a caller that moved the clock on right after its call could otherwise move the stamp).
    */
   private static final class Load extends CompletableFuture<Outcome<?, ?>> {
+    /** Callers waiting; -1 once the last one left an unfinished execution, which is then cancelled. */
     final AtomicInteger waiters = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicBoolean wired = new java.util.concurrent.atomic.AtomicBoolean();
     final CompletableFuture<Outcome<?, ?>> settled = new CompletableFuture<>();
     volatile EffectHandle<?, ?> handle;
+
+    /** Counts a caller in, unless every caller already left and the execution is being cancelled. */
+    boolean tryJoin() {
+      for (int n = waiters.get(); n >= 0; n = waiters.get()) {
+        if (waiters.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
+
+  /** Test hook (package-private, null in production): runs after a caller found an execution and before it counts itself in. */
+  static volatile Runnable beforeJoin;
 
   private <E, T> ActionEffect<E, T> cached(ActionEffect<E, T> effect, Key key) {
     return ActionEffect.<E>priority().flatMap(priority -> ActionEffect.suspend(() -> {
-      Load load = (Load) cache.get(key, (k, executor) -> start(effect, priority));
-      if (load.wired.compareAndSet(false, true)) {
-        // Outside Caffeine's compute: the execution may already be over, and its completion
-        // removes a failure from the cache, which must not happen inside the compute of the key.
-        wire(load, key);
-      }
-      boolean[] joined = new boolean[1];
-      ActionEffect<E, Outcome<?, ?>> wait = ActionEffect.async(token -> {
-        load.waiters.incrementAndGet();
-        joined[0] = true;
-        return load.settled;
-      }, AsyncCancelMode.LEAVE_RUNNING);
+      Load[] joined = new Load[1];
+      // The caller counts itself in as it finds the execution, inside the onExit below: from then
+      // on it leaves exactly once, however it ends, and no other caller's leaving can cancel the
+      // execution under it.
+      ActionEffect<E, Outcome<?, ?>> wait = ActionEffect.suspend(() -> {
+        Load load = join(effect, key, priority);
+        joined[0] = load;
+        return ActionEffect.async(token -> load.settled, AsyncCancelMode.LEAVE_RUNNING);
+      });
       return wait
           .onExit(outcome -> {
-            if (joined[0]) {
-              leave(load, key);
+            if (joined[0] != null) {
+              leave(joined[0], key);
             }
           })
           .flatMap(outcome -> {
@@ -177,6 +194,29 @@ public final class ResultCache {
             return ActionEffect.fromOutcome(typed);
           });
     }));
+  }
+
+  /**
+   * Finds the execution of {@code key}, starting one if there is none, and counts the caller in. An
+   * execution every caller has left is being cancelled: it is dropped and the search starts over.
+   */
+  private Load join(ActionEffect<?, ?> effect, Key key, Priority priority) {
+    while (true) {
+      Load load = (Load) cache.get(key, (k, executor) -> start(effect, priority));
+      if (load.wired.compareAndSet(false, true)) {
+        // Outside Caffeine's compute: the execution may already be over, and its completion
+        // removes a failure from the cache, which must not happen inside the compute of the key.
+        wire(load, key);
+      }
+      Runnable hook = beforeJoin;
+      if (hook != null) {
+        hook.run();
+      }
+      if (load.tryJoin()) {
+        return load;
+      }
+      cache.asMap().remove(key, load);
+    }
   }
 
   /** Submits the shared execution; called inside Caffeine's compute, so it only starts it. */
@@ -200,8 +240,9 @@ public final class ResultCache {
   }
 
   private void leave(Load load, Key key) {
-    if (load.waiters.decrementAndGet() == 0 && !load.isDone()) {
-      // The last waiter gave up: nobody wants this execution any more.
+    // The last caller to leave an unfinished execution closes it (no caller can join it any more)
+    // and cancels it: nobody wants it now.
+    if (load.waiters.decrementAndGet() == 0 && !load.isDone() && load.waiters.compareAndSet(0, -1)) {
       cache.asMap().remove(key, load);
       EffectHandle<?, ?> handle = load.handle;
       if (handle != null) {

@@ -141,8 +141,8 @@ class ResultCacheTest {
     }).named("user");
     EffectHandle<String, String> first = runtime.submit(slow.via(cache.keyed("k")));
     EffectHandle<String, String> second = runtime.submit(slow.via(cache.keyed("k")));
-    // Both callers have found the execution (one miss, one hit) before the first gives up.
-    await().atMost(Duration.ofSeconds(2)).until(() -> loads.get() == 1 && cache.snapshot().hits() == 1);
+    // Both callers wait for the one execution before the first gives up.
+    await().atMost(Duration.ofSeconds(2)).until(() -> loads.get() == 1 && cache.waiting("user", "k") == 2);
 
     first.cancel();
 
@@ -151,6 +151,47 @@ class ResultCacheTest {
     assertThat(second.join()).isEqualTo(Outcome.success("value"));
     assertThat(interrupted).hasValue(0);
     assertThat(loads).hasValue(1);
+  }
+
+  /**
+   * Race guard: a caller finds the execution just as its only other caller gives up. It must not
+   * inherit that cancellation: it starts a fresh execution and gets its value. Forced through the
+   * package-private hook between finding the execution and counting in. Mutation: counting in at
+   * the wait instead of at the lookup, or joining an execution that is being cancelled.
+   */
+  @Test
+  void aCallerFindingTheExecutionAsItsLastCallerGivesUpStartsAFreshOne() {
+    ResultCache cache = cache();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger interrupted = new AtomicInteger();
+    ActionEffect<String, String> slow = APP.<String>blocking(token -> {
+      int load = loads.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
+        throw e;
+      }
+      return "value " + load;
+    }).named("user");
+    EffectHandle<String, String> first = runtime.submit(slow.via(cache.keyed("k")));
+    await().atMost(Duration.ofSeconds(2)).until(() -> loads.get() == 1 && cache.waiting("user", "k") == 1);
+    ResultCache.beforeJoin = () -> {
+      ResultCache.beforeJoin = null;
+      // The late caller found the execution; before it counts in, the first caller gives up.
+      first.cancel();
+      await().atMost(Duration.ofSeconds(2)).until(() -> interrupted.get() == 1);
+    };
+    try {
+      EffectHandle<String, String> second = runtime.submit(slow.via(cache.keyed("k")));
+      await().atMost(Duration.ofSeconds(2)).until(() -> loads.get() == 2);
+      release.countDown();
+
+      assertThat(Runtimes.done(second, "the late caller's outcome")).isEqualTo(Outcome.success("value 2"));
+      assertThat(Runtimes.done(first, "the first caller's outcome")).isInstanceOf(Outcome.Faulted.class);
+    } finally {
+      ResultCache.beforeJoin = null;
+    }
   }
 
   @Test
