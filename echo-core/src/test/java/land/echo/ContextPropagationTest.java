@@ -186,6 +186,29 @@ class ContextPropagationTest {
   }
 
   @Test
+  void anActionRegisteredOnACancelledTokenFromAnotherThreadRunsInTheEffectsContextAndPutsTheThreadsBack() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<CancellationToken> token = new CompletableFuture<>();
+    EffectHandle<String, String> handle = submitAs("req-7", ActionEffect.<String, String>blocking(t -> {
+      token.complete(t);
+      started.countDown();
+      new CountDownLatch(1).await();
+      return "never";
+    }));
+    TestRuntimes.awaitPromptly(started, "the body starting");
+    handle.cancel();
+    AtomicReference<String> seenByAction = new AtomicReference<>();
+    REQUEST.set("test-thread");
+
+    // Already cancelled: the action runs at once, here, inside the effect's context.
+    TestRuntimes.joinPromptly(token, "the token").onCancel(() -> seenByAction.set(REQUEST.get()));
+
+    assertThat(seenByAction.get()).isEqualTo("req-7");
+    assertThat(REQUEST.get()).as("this thread's own context, put back").isEqualTo("test-thread");
+    propagator.awaitBalanced();
+  }
+
+  @Test
   void aPropagatorThatThrowsNeverBreaksTheEffect() {
     ApplicationRuntime failing = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
         .contextPropagator(() -> {

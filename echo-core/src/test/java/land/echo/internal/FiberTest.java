@@ -61,6 +61,14 @@ class FiberTest {
     }
   }
 
+  /** Waits until no root of {@code runtime} has a tree still running (its in-flight registry is empty). */
+  private static void awaitQuiescent(ApplicationRuntime runtime) {
+    // The runtime's core, reached through an effect's token, holds that registry.
+    RuntimeCore core = TestThreads.runPromptly(runtime,
+        ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core)).getOrThrow();
+    await("every root's whole tree stopped").untilAsserted(() -> assertThat(core.registry.size()).isZero());
+  }
+
   private <E, T> Outcome<E, T> run(ActionEffect<E, T> effect) {
     return TestThreads.runPromptly(runtime, effect);
   }
@@ -372,7 +380,43 @@ class FiberTest {
     handle.cancel();
 
     await().until(() -> time.pendingTimers() == 0);
-    await().until(() -> runtime.inFlight().isEmpty());
+    awaitQuiescent(runtime);
+  }
+
+  @Test
+  void aStepInsideATimeoutIsNestedUnderTheStepEnclosingTheTimeout() {
+    List<StepInfo> steps = new CopyOnWriteArrayList<>();
+    runtime = ApplicationRuntime.builder().scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(1).build()))
+        .clock(time).timer(time).listener(new RuntimeListener() {
+          @Override
+          public void stepStarted(EffectInfo effect, StepInfo step) {
+            steps.add(step);
+          }
+        }).build();
+
+    run(ActionEffect.<String, String>succeed("x").named("inner").timeout(Duration.ofMinutes(1)).named("outer"));
+
+    assertThat(steps).extracting(StepInfo::name).containsExactly("outer", "inner");
+    assertThat(steps.get(1).parentId()).isEqualTo(steps.get(0).id());
+  }
+
+  @Test
+  void cancellingATimeoutWhoseEffectIgnoresTheInterruptWithdrawsTheTimerAtOnce() {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    EffectHandle<String, String> handle = runtime.submit(ActionEffect.<String, String>blocking(token -> {
+      started.countDown();
+      TestThreads.awaitUninterruptibly(release); // runs on after the cancellation
+      return "late";
+    }).timeout(Duration.ofMinutes(1)));
+    await().until(() -> started.getCount() == 0 && time.pendingTimers() == 1);
+
+    handle.cancel();
+
+    await("the timeout's timer withdrawn while its effect still runs").until(() -> time.pendingTimers() == 0);
+    assertThat(release.getCount()).isEqualTo(1);
+    release.countDown();
+    awaitQuiescent(runtime);
   }
 
   @ParameterizedTest
@@ -403,7 +447,7 @@ class FiberTest {
 
     assertThat(TestThreads.joinPromptly(handle.get())).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("as it forks")));
     await().until(() -> finalized.getCount() == 0);
-    await("the whole tree stopped: the root left the runtime").until(() -> runtime.inFlight().isEmpty());
+    awaitQuiescent(runtime);
     assertThat(childRan.get()).isFalse();
     assertThat(time.pendingTimers()).isZero();
   }

@@ -36,17 +36,17 @@ class BlockingLaneTest {
     AtomicInteger ran = new AtomicInteger();
     Runnable cancelled = ran::incrementAndGet;
     scheduler.executeBlocking(cancelled, Priority.HIGH);
-    assertThat(scheduler.stats().queued(Priority.HIGH)).isEqualTo(1);
+    assertThat(statsOf(scheduler).queued(Priority.HIGH)).isEqualTo(1);
 
     assertThat(scheduler.withdrawBlocking(cancelled)).isTrue();
 
-    assertThat(scheduler.stats().queued(Priority.HIGH)).isZero();
+    assertThat(statsOf(scheduler).queued(Priority.HIGH)).isZero();
     assertThat(scheduler.withdrawBlocking(cancelled)).as("already withdrawn").isFalse();
     scheduler.shutdown();
     release.countDown();
     assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(ran.get()).isZero();
-    assertThat(scheduler.stats().blockingCompleted()).isEqualTo(1);
+    assertThat(statsOf(scheduler).blockingCompleted()).isEqualTo(1);
   }
 
   @Test
@@ -65,7 +65,7 @@ class BlockingLaneTest {
     scheduler.executeBlocking(waiting, Priority.NORMAL);
     scheduler.shutdown();
     release.countDown();
-    await().until(() -> scheduler.stats().blockingCompleted() >= 1);
+    await().until(() -> statsOf(scheduler).blockingCompleted() >= 1);
 
     scheduler.withdrawBlocking(waiting); // true or false: it ran already or never will
 
@@ -170,8 +170,8 @@ class BlockingLaneTest {
       assertThat(TestThreads.joinPromptly(scheduler.submit(scheduler::isBlockingThread), "the task on a worker")).isFalse();
       assertThat(scheduler.isBlockingThread()).isFalse();
     } finally {
-      scheduler.shutdownNow();
-      other.shutdownNow();
+      TestThreads.callPromptly(scheduler::shutdownNow, "shutdownNow returning");
+      TestThreads.callPromptly(other::shutdownNow, "shutdownNow returning");
     }
   }
 
@@ -186,8 +186,8 @@ class BlockingLaneTest {
       throw boom;
     }, Priority.NORMAL);
 
-    await().until(() -> scheduler.stats().blockingCompleted() == 1);
-    assertThat(scheduler.stats().failed()).isEqualTo(1);
+    await().until(() -> statsOf(scheduler).blockingCompleted() == 1);
+    assertThat(statsOf(scheduler).failed()).isEqualTo(1);
     assertThat(reported).containsExactly(boom);
     scheduler.shutdown();
     assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
@@ -246,13 +246,13 @@ class BlockingLaneTest {
     scheduler.executeBlocking(low, Priority.LOW);
     scheduler.executeBlocking(high, Priority.HIGH);
 
-    List<Runnable> unrun = scheduler.shutdownNow();
+    List<Runnable> unrun = TestThreads.callPromptly(scheduler::shutdownNow, "shutdownNow returning");
 
     assertThat(unrun).containsExactly(high, low);
     assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(interrupted.get()).isTrue();
     assertThat(ran.get()).isZero();
-    assertThat(scheduler.stats().queuedTotal()).isZero();
+    assertThat(statsOf(scheduler).queuedTotal()).isZero();
   }
 
   /** Starts a blocking task that awaits {@code future} through the scheduler; returns its thread once started. */
@@ -309,7 +309,7 @@ class BlockingLaneTest {
 
     scheduler.executeBlocking(ran::incrementAndGet, Priority.NORMAL);
 
-    assertThat(scheduler.stats().queued(Priority.NORMAL)).as("over the limit of 1: it waits").isEqualTo(1);
+    assertThat(statsOf(scheduler).queued(Priority.NORMAL)).as("over the limit of 1: it waits").isEqualTo(1);
     assertThat(ran.get()).isZero();
     keepGoing.countDown();
     await().until(() -> ran.get() == 1);
@@ -380,13 +380,13 @@ class BlockingLaneTest {
     future.complete("value");
     await().until(() -> isIn(awaiting, "takeBack") && awaiting.getState() == Thread.State.WAITING);
 
-    lane.shutdownNow();
+    TestThreads.callPromptly(lane::shutdownNow, "shutdownNow returning");
 
     TestThreads.awaitPromptly(done, "the awaiting task getting its permit from shutdownNow");
     assertThat(got.get()).isEqualTo("value");
     assertThat(lane.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     // shutdownNow left no lock held: the lane still answers from another thread.
-    assertThat(TestThreads.callPromptly(() -> lane.stats().queuedTotal(), "the stats after shutdownNow")).isZero();
+    assertThat(TestThreads.callPromptly(() -> statsOf(lane).queuedTotal(), "the stats after shutdownNow")).isZero();
   }
 
   @Test
@@ -422,14 +422,14 @@ class BlockingLaneTest {
     }, Priority.NORMAL);
     AtomicInteger ranZ = new AtomicInteger();
     scheduler.executeBlocking(ranZ::incrementAndGet, Priority.NORMAL);
-    assertThat(scheduler.stats().queued(Priority.NORMAL)).as("both over the limit").isEqualTo(2);
+    assertThat(statsOf(scheduler).queued(Priority.NORMAL)).as("both over the limit").isEqualTo(2);
 
     threads.proceed.countDown();
 
     assertThat(TestThreads.joinPromptly(failedSubmit, "the failed submission returning"))
         .isInstanceOf(RejectedExecutionException.class);
     TestThreads.awaitPromptly(yRunning, "the queued task starting on the freed permit");
-    assertThat(scheduler.stats().queued(Priority.NORMAL)).as("the limit is 2: the last one still waits").isEqualTo(1);
+    assertThat(statsOf(scheduler).queued(Priority.NORMAL)).as("the limit is 2: the last one still waits").isEqualTo(1);
     assertThat(ranZ.get()).isZero();
     releaseFirst.countDown();
     await().until(() -> ranZ.get() == 1);
@@ -469,7 +469,7 @@ class BlockingLaneTest {
 
     assertThat(TestThreads.joinPromptly(failedSubmit, "the failed submission returning"))
         .isInstanceOf(RejectedExecutionException.class);
-    assertThat(scheduler.stats().queued(Priority.NORMAL)).as("y is back in the queue").isEqualTo(2);
+    assertThat(statsOf(scheduler).queued(Priority.NORMAL)).as("y is back in the queue").isEqualTo(2);
     assertThat(order).isEmpty();
     releaseFirst.countDown(); // the first task's thread hands its permit on: y, then z
     await().until(() -> order.size() == 2);
@@ -501,7 +501,7 @@ class BlockingLaneTest {
 
     goAwait.countDown();
     await().until(() -> threads.next.isEmpty());
-    assertThat(scheduler.stats().queued(Priority.NORMAL)).as("the waiting task is back in the queue").isEqualTo(1);
+    assertThat(statsOf(scheduler).queued(Priority.NORMAL)).as("the waiting task is back in the queue").isEqualTo(1);
     future.complete("value");
 
     await().until(() -> order.size() == 2);
@@ -558,6 +558,15 @@ class BlockingLaneTest {
         }
       };
     }
+  }
+
+  /**
+   * The scheduler's stats, read on another thread and waited for at most {@link
+   * TestThreads#PROMPTLY}: reading them takes the lanes' locks, so a lock some thread failed to
+   * release fails the test by assertion instead of hanging it.
+   */
+  static SchedulerStats statsOf(EchoScheduler scheduler) {
+    return TestThreads.callPromptly(scheduler::stats, "the scheduler's stats");
   }
 
   /** Virtual threads, or an OutOfMemoryError from {@code start} while {@link #failing} is set. */

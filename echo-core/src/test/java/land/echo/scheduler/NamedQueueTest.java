@@ -22,7 +22,7 @@ class NamedQueueTest {
   void stop() throws InterruptedException {
     release.countDown();
     if (scheduler != null) {
-      scheduler.shutdownNow();
+      TestThreads.callPromptly(scheduler::shutdownNow, "shutdownNow returning");
       assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
   }
@@ -84,11 +84,11 @@ class NamedQueueTest {
     queue.execute(() -> {}, Priority.LOW);
     queue.execute(() -> {}, Priority.HIGH);
 
-    assertThat(queue.waiting()).isEqualTo(3);
-    assertThat(queue.waitingAt(Priority.LOW.ordinal())).isEqualTo(2);
-    assertThat(scheduler.stats().queued(Priority.LOW)).isEqualTo(2);
-    assertThat(scheduler.stats().queued(Priority.HIGH)).isEqualTo(1);
-    assertThat(scheduler.stats().queued(Priority.NORMAL)).isZero();
+    assertThat(TestThreads.callPromptly(queue::waiting, "the queue's waiting count")).isEqualTo(3);
+    assertThat(TestThreads.callPromptly(() -> queue.waitingAt(Priority.LOW.ordinal()), "the queue's waiting count")).isEqualTo(2);
+    assertThat(BlockingLaneTest.statsOf(scheduler).queued(Priority.LOW)).isEqualTo(2);
+    assertThat(BlockingLaneTest.statsOf(scheduler).queued(Priority.HIGH)).isEqualTo(1);
+    assertThat(BlockingLaneTest.statsOf(scheduler).queued(Priority.NORMAL)).isZero();
   }
 
   @Test
@@ -99,10 +99,10 @@ class NamedQueueTest {
     Runnable waiting = () -> {};
     queue.execute(dispatched, Priority.NORMAL); // takes the permit; waits in a worker queue
     queue.execute(waiting, Priority.NORMAL); // waits in the named queue for the permit
-    assertThat(queue.running()).isEqualTo(1);
-    assertThat(queue.waiting()).isEqualTo(1);
+    assertThat(TestThreads.callPromptly(queue::running, "the queue's running count")).isEqualTo(1);
+    assertThat(TestThreads.callPromptly(queue::waiting, "the queue's waiting count")).isEqualTo(1);
 
-    List<Runnable> unrun = scheduler.shutdownNow();
+    List<Runnable> unrun = TestThreads.callPromptly(scheduler::shutdownNow, "shutdownNow returning");
 
     assertThat(unrun).contains(dispatched, waiting);
     // Asked from another thread, so that a lock shutdownNow failed to release shows as a hang here.
