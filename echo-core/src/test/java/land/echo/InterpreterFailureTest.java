@@ -33,20 +33,6 @@ class InterpreterFailureTest {
     }
   }
 
-  /** An exception whose toString() throws, so that printing its stack trace throws too. */
-  static final class HostileException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    HostileException() {
-      super("hostile");
-    }
-
-    @Override
-    public String toString() {
-      throw new IllegalStateException("toString of an exception");
-    }
-  }
-
   @Test
   void aRetriedFailureWhoseToStringThrowsStillRetriesAndRunsTheFinalizer() {
     AtomicInteger attempts = new AtomicInteger();
@@ -73,7 +59,7 @@ class InterpreterFailureTest {
     ActionEffect<String, Integer> effect = ActionEffect.<String>sleep(Duration.ofHours(1))
         .map(x -> 1)
         .ensuring(() -> {
-          throw new HostileException();
+          throw new land.echo.testing.HostileException();
         })
         .ensuring(outer::incrementAndGet)
         .ensuring(outer::incrementAndGet);

@@ -321,7 +321,7 @@ class ShutdownTest {
     AtomicBoolean secondRan = new AtomicBoolean();
     ApplicationRuntime runtime = ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1))
         .shutdownHook("hostile", Duration.ofSeconds(10), () -> {
-          throw new InterpreterFailureTest.HostileException();
+          throw new land.echo.testing.HostileException();
         })
         .shutdownHook("next", Duration.ofSeconds(10), () -> secondRan.set(true))
         .build();
@@ -333,6 +333,6 @@ class ShutdownTest {
         .containsExactly(HookResult.Status.FAILED, HookResult.Status.COMPLETED);
     assertThat(report.failure()).isPresent();
     assertThat(report.failure().get().failures().get(0))
-        .contains("hostile").contains(InterpreterFailureTest.HostileException.class.getName());
+        .contains("hostile").contains(land.echo.testing.HostileException.class.getName());
   }
 }

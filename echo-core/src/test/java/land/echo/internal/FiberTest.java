@@ -319,20 +319,6 @@ class FiberTest {
     assertThat(log).contains("A cancellation action failed").contains("test: a cancellation action fails");
   }
 
-  /** An exception whose toString() throws, so that printing its stack trace throws too. */
-  static final class HostileException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    HostileException() {
-      super("hostile");
-    }
-
-    @Override
-    public String toString() {
-      throw new IllegalStateException("test: toString of an exception");
-    }
-  }
-
   @Test
   void aFailureOutsideTheGuardsIsLoggedAndTheEffectStillCompletes() throws Exception {
     AtomicReference<Outcome<String, String>> outcome = new AtomicReference<>();
@@ -342,7 +328,7 @@ class FiberTest {
     String log = TestThreads.stderrOf(() -> outcome.set(run(ActionEffect.<String, String>never()
         .timeout(Duration.ZERO)
         .ensuring(() -> {
-          throw new HostileException();
+          throw new land.echo.testing.HostileException();
         }))));
 
     assertThat(log).contains("Interpreter failure in an effect; unwinding it");

@@ -395,23 +395,7 @@ class BlockingLaneTest {
     EchoScheduler scheduler = EchoScheduler.create(
         SchedulerConfig.builder().workers(1).blockingLimit(2).build(), threads);
     CountDownLatch releaseFirst = new CountDownLatch(1);
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    scheduler.executeBlocking(() -> {
-      firstRunning.countDown();
-      awaitQuietly(releaseFirst);
-    }, Priority.NORMAL);
-    TestThreads.awaitPromptly(firstRunning, "the first task running");
-    threads.next.add(ScriptedThreads.STALL_THEN_FAIL);
-    CompletableFuture<Throwable> failedSubmit = new CompletableFuture<>();
-    Thread.ofPlatform().start(() -> {
-      try {
-        scheduler.executeBlocking(() -> {}, Priority.NORMAL); // takes the second permit, then fails
-        failedSubmit.complete(null);
-      } catch (Throwable t) {
-        failedSubmit.complete(t);
-      }
-    });
-    TestThreads.awaitPromptly(threads.stalled, "the failing start stalling");
+    CompletableFuture<Throwable> failedSubmit = submissionStallingInAFailingStart(scheduler, threads, releaseFirst);
     AtomicInteger ranY = new AtomicInteger();
     CountDownLatch yRunning = new CountDownLatch(1);
     CountDownLatch releaseY = new CountDownLatch(1);
@@ -443,24 +427,8 @@ class BlockingLaneTest {
     EchoScheduler scheduler = EchoScheduler.create(
         SchedulerConfig.builder().workers(1).blockingLimit(2).build(), threads);
     CountDownLatch releaseFirst = new CountDownLatch(1);
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    scheduler.executeBlocking(() -> {
-      firstRunning.countDown();
-      awaitQuietly(releaseFirst);
-    }, Priority.NORMAL);
-    TestThreads.awaitPromptly(firstRunning, "the first task running");
-    threads.next.add(ScriptedThreads.STALL_THEN_FAIL);
-    threads.next.add(ScriptedThreads.FAIL); // the queued task's start fails as well
-    CompletableFuture<Throwable> failedSubmit = new CompletableFuture<>();
-    Thread.ofPlatform().start(() -> {
-      try {
-        scheduler.executeBlocking(() -> {}, Priority.NORMAL);
-        failedSubmit.complete(null);
-      } catch (Throwable t) {
-        failedSubmit.complete(t);
-      }
-    });
-    TestThreads.awaitPromptly(threads.stalled, "the failing start stalling");
+    CompletableFuture<Throwable> failedSubmit =
+        submissionStallingInAFailingStart(scheduler, threads, releaseFirst, ScriptedThreads.FAIL);
     List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
     scheduler.executeBlocking(() -> order.add("y"), Priority.NORMAL);
     scheduler.executeBlocking(() -> order.add("z"), Priority.NORMAL);
@@ -508,6 +476,35 @@ class BlockingLaneTest {
     assertThat(order).containsExactly("awaited value", "waiting task");
     scheduler.shutdown();
     assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+  }
+
+  /**
+   * On a lane of limit 2: starts a first task that runs until {@code releaseFirst}, then, on another
+   * thread, a submission that takes the second permit and stalls in a thread start that will fail
+   * (then {@code laterStarts} are scripted); returns once it stalls, with what that submission
+   * will throw.
+   */
+  private static CompletableFuture<Throwable> submissionStallingInAFailingStart(EchoScheduler scheduler,
+      ScriptedThreads threads, CountDownLatch releaseFirst, String... laterStarts) throws InterruptedException {
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    scheduler.executeBlocking(() -> {
+      firstRunning.countDown();
+      awaitQuietly(releaseFirst);
+    }, Priority.NORMAL);
+    TestThreads.awaitPromptly(firstRunning, "the first task running");
+    threads.next.add(ScriptedThreads.STALL_THEN_FAIL);
+    threads.next.addAll(List.of(laterStarts));
+    CompletableFuture<Throwable> failedSubmit = new CompletableFuture<>();
+    Thread.ofPlatform().start(() -> {
+      try {
+        scheduler.executeBlocking(() -> {}, Priority.NORMAL); // takes the second permit, then fails
+        failedSubmit.complete(null);
+      } catch (Throwable t) {
+        failedSubmit.complete(t);
+      }
+    });
+    TestThreads.awaitPromptly(threads.stalled, "the failing start stalling");
+    return failedSubmit;
   }
 
   /** Both of a limit-2 lane's permits are free: two tasks that wait for each other both run. */

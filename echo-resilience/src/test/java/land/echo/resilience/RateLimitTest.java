@@ -301,15 +301,23 @@ class RateLimitTest {
     assertThat(limit.snapshot()).isEqualTo(new RateLimit.Snapshot(0, 0, 1, 0));
   }
 
-  /** A cancelled waiter leaves the queue and its token goes to the next one. */
-  @Test
-  void aCancelledWaiterLeavesAndTheNextGetsTheToken() {
-    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1)).build();
+  /** Spends {@code limit}'s one token, then queues a HIGH call and a LOW one; returns them in that order. */
+  private List<EffectHandle<String, Integer>> twoWaiters(RateLimit limit) {
     Runtimes.done(runtime.submit(APP.succeed(0).via(limit.policy())), "a call");
     EffectHandle<String, Integer> first = runtime.submit(APP.succeed(1).via(limit.policy()), Priority.HIGH);
     Runtimes.within2s("the first call waits", () -> limit.snapshot().waiting() == 1);
     EffectHandle<String, Integer> second = runtime.submit(APP.succeed(2).via(limit.policy()), Priority.LOW);
     Runtimes.within2s("the second call waits", () -> limit.snapshot().waiting() == 2);
+    return List.of(first, second);
+  }
+
+  /** A cancelled waiter leaves the queue and its token goes to the next one. */
+  @Test
+  void aCancelledWaiterLeavesAndTheNextGetsTheToken() {
+    RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1)).build();
+    List<EffectHandle<String, Integer>> waiters = twoWaiters(limit);
+    EffectHandle<String, Integer> first = waiters.get(0);
+    EffectHandle<String, Integer> second = waiters.get(1);
 
     first.cancel();
 
@@ -328,11 +336,9 @@ class RateLimitTest {
   @Test
   void aWaiterCancelledAtTheMomentItIsGrantedGivesTheTokenToTheNext() {
     RateLimit limit = RateLimit.builder("api").capacity(1).refillIntervally(1, Duration.ofSeconds(1)).build();
-    Runtimes.done(runtime.submit(APP.succeed(0).via(limit.policy())), "a call");
-    EffectHandle<String, Integer> first = runtime.submit(APP.succeed(1).via(limit.policy()), Priority.HIGH);
-    Runtimes.within2s("the first call waits", () -> limit.snapshot().waiting() == 1);
-    EffectHandle<String, Integer> second = runtime.submit(APP.succeed(2).via(limit.policy()), Priority.LOW);
-    Runtimes.within2s("the second call waits", () -> limit.snapshot().waiting() == 2);
+    List<EffectHandle<String, Integer>> waiters = twoWaiters(limit);
+    EffectHandle<String, Integer> first = waiters.get(0);
+    EffectHandle<String, Integer> second = waiters.get(1);
     List<Priority> told = new CopyOnWriteArrayList<>();
     limit.beforeTelling = waiter -> {
       told.add(waiter.priority);

@@ -124,21 +124,26 @@ class ResultCacheTest {
     assertThat(loads).hasValue(1);
   }
 
-  @Test
-  void oneWaiterCancellingLeavesTheSharedExecutionRunningForTheOthers() {
-    ResultCache cache = cache();
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger interrupted = new AtomicInteger();
-    ActionEffect<String, String> slow = APP.<String>blocking(token -> {
-      loads.incrementAndGet();
+  /** An effect named "user" that counts its load, blocks until {@code release}, and returns "value N" for the Nth load. */
+  private ActionEffect<String, String> slowUser(CountDownLatch release, AtomicInteger interrupted) {
+    return APP.<String>blocking(token -> {
+      int load = loads.incrementAndGet();
       try {
         release.await();
       } catch (InterruptedException e) {
         interrupted.incrementAndGet();
         throw e;
       }
-      return "value";
+      return "value " + load;
     }).named("user");
+  }
+
+  @Test
+  void oneWaiterCancellingLeavesTheSharedExecutionRunningForTheOthers() {
+    ResultCache cache = cache();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger interrupted = new AtomicInteger();
+    ActionEffect<String, String> slow = slowUser(release, interrupted);
     EffectHandle<String, String> first = runtime.submit(slow.via(cache.keyed("k")));
     EffectHandle<String, String> second = runtime.submit(slow.via(cache.keyed("k")));
     // Both callers wait for the one execution before the first gives up.
@@ -148,7 +153,7 @@ class ResultCacheTest {
 
     assertThat(first.join()).isInstanceOf(Outcome.Faulted.class);
     release.countDown();
-    assertThat(second.join()).isEqualTo(Outcome.success("value"));
+    assertThat(second.join()).isEqualTo(Outcome.success("value 1"));
     assertThat(interrupted).hasValue(0);
     assertThat(loads).hasValue(1);
   }
@@ -164,16 +169,7 @@ class ResultCacheTest {
     ResultCache cache = cache();
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger interrupted = new AtomicInteger();
-    ActionEffect<String, String> slow = APP.<String>blocking(token -> {
-      int load = loads.incrementAndGet();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        interrupted.incrementAndGet();
-        throw e;
-      }
-      return "value " + load;
-    }).named("user");
+    ActionEffect<String, String> slow = slowUser(release, interrupted);
     EffectHandle<String, String> first = runtime.submit(slow.via(cache.keyed("k")));
     await().atMost(Duration.ofSeconds(2)).until(() -> loads.get() == 1 && cache.waiting("user", "k") == 1);
     ResultCache.beforeJoin = () -> {
