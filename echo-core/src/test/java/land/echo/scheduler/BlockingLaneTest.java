@@ -275,6 +275,15 @@ class BlockingLaneTest {
     return thread.get();
   }
 
+  private static boolean isAwaiting(Thread thread) {
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      if (frame.getClassName().equals(EchoScheduler.class.getName()) && frame.getMethodName().equals("await")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean isIn(Thread thread, String method) {
     for (StackTraceElement frame : thread.getStackTrace()) {
       if (frame.getClassName().equals(BlockingLane.class.getName()) && frame.getMethodName().equals(method)) {
@@ -292,7 +301,9 @@ class BlockingLaneTest {
     CountDownLatch keepGoing = new CountDownLatch(1);
     CountDownLatch tookBack = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<Thread> first = new AtomicReference<>();
     scheduler.executeBlocking(() -> {
+      first.set(Thread.currentThread());
       started.countDown();
       try {
         scheduler.await(future); // lends the permit; nothing waits, so it goes back to the pool
@@ -303,6 +314,9 @@ class BlockingLaneTest {
       awaitQuietly(keepGoing); // and runs on, holding the permit again
     }, Priority.NORMAL);
     TestThreads.awaitPromptly(started, "the first task starting");
+    // Completed only once the task waits inside await, having lent its permit (a future already
+    // done when await is called is returned without lending).
+    await().until(() -> first.get().getState() == Thread.State.WAITING && isAwaiting(first.get()));
     future.complete("done");
     TestThreads.awaitPromptly(tookBack, "the permit taken back");
     AtomicInteger ran = new AtomicInteger();
