@@ -74,12 +74,17 @@ class CancelListenerTest {
   void theRollbackOfAChildThatAlreadyCommittedDoesNotRunWhenASiblingFails() {
     AtomicInteger rollbacks = new AtomicInteger();
     CountDownLatch committed = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<CancellationToken> commitToken = new java.util.concurrent.atomic.AtomicReference<>();
     ActionEffect<String, Integer> commits = ActionEffect.<String, Integer>compute(token -> {
+      commitToken.set(token);
       token.onCancel(rollbacks::incrementAndGet);
       return 1;
     }).ensuring(committed::countDown);
     ActionEffect<String, Integer> failsLater = ActionEffect.<String, Integer>blocking(token -> {
       committed.await();
+      // The finalizer runs just before the child finishes: fail only once it has (its token then
+      // reads "done"), so that the sibling's failure meets an already completed child.
+      org.awaitility.Awaitility.await().until(() -> commitToken.get().toString().endsWith(", done]"));
       return 0;
     }).flatMap(x -> ActionEffect.fail("sibling failed"));
 
