@@ -23,7 +23,6 @@ import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.RetryListener;
 import land.echo.RetryPolicy;
-import land.echo.ShutdownReport;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import land.echo.spi.EffectInfo;
@@ -52,21 +51,11 @@ class FiberTest {
   @AfterEach
   void tearDown() {
     Fiber.beforeForkPublish = null;
-    if (!runtime.isShutdown()) {
-      CompletableFuture<ShutdownReport> report = runtime.shutdownAsync(Duration.ZERO);
-      await().until(() -> {
-        time.advance(ApplicationRuntime.UNWIND_GRACE);
-        return report.isDone();
-      });
-    }
+    VirtualTimeRuntimes.shutDown(runtime, time, await());
   }
 
-  /** Waits until no root of {@code runtime} has a tree still running (its in-flight registry is empty). */
   private static void awaitQuiescent(ApplicationRuntime runtime) {
-    // The runtime's core, reached through an effect's token, holds that registry.
-    RuntimeCore core = TestThreads.runPromptly(runtime,
-        ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core)).getOrThrow();
-    await("every root's whole tree stopped").untilAsserted(() -> assertThat(core.registry.size()).isZero());
+    VirtualTimeRuntimes.awaitQuiescent(VirtualTimeRuntimes.coreOf(runtime), await());
   }
 
   private <E, T> Outcome<E, T> run(ActionEffect<E, T> effect) {

@@ -21,7 +21,6 @@ import land.echo.ApplicationRuntime;
 import land.echo.EffectHandle;
 import land.echo.Fault;
 import land.echo.Outcome;
-import land.echo.ShutdownReport;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import land.echo.spi.EffectInfo;
@@ -64,13 +63,7 @@ class JoinTest {
   @AfterEach
   void stop() {
     for (ApplicationRuntime r : runtimes) {
-      // Everything has finished by now; the unwinding grace of a shutdown runs on the virtual
-      // timer, so time moves on while it is waited for (bounded, for a broken join's sake).
-      CompletableFuture<ShutdownReport> report = r.shutdownAsync(Duration.ZERO);
-      within().until(() -> {
-        time.advance(ApplicationRuntime.UNWIND_GRACE);
-        return report.isDone();
-      });
+      VirtualTimeRuntimes.shutDown(r, time, within());
     }
   }
 
@@ -106,10 +99,7 @@ class JoinTest {
    * handles are not complete).
    */
   private void awaitQuiescent(ApplicationRuntime r) {
-    // The runtime's core, reached through an effect's token, holds that registry.
-    RuntimeCore core = cores.computeIfAbsent(r, runtime -> outcomeOf(runtime.submit(
-        ActionEffect.<String, RuntimeCore>compute(token -> ((Fiber<?, ?>) token).core))).getOrThrow());
-    within().untilAsserted(() -> assertThat(core.registry.size()).as("roots whose trees still run").isZero());
+    VirtualTimeRuntimes.awaitQuiescent(cores.computeIfAbsent(r, VirtualTimeRuntimes::coreOf), within());
   }
 
   // ---------------------------------------------------------------- race

@@ -43,15 +43,7 @@ class RaceGuardTest {
     RuntimeCore.afterRegisterHook = null;
     Fiber.beforeCancelCas = null;
     HandleFuture.beforeClaimCas = null;
-    if (!runtime.isShutdown()) {
-      // Its unwinding grace runs on the virtual timer: move time on until it returns, so that a
-      // fiber stuck by a broken guard cannot hang the teardown.
-      CompletableFuture<ShutdownReport> report = runtime.shutdownAsync(Duration.ZERO);
-      await().atMost(TestThreads.PROMPTLY).until(() -> {
-        time.advance(ApplicationRuntime.UNWIND_GRACE);
-        return report.isDone();
-      });
-    }
+    VirtualTimeRuntimes.shutDown(runtime, time, await().atMost(TestThreads.PROMPTLY));
   }
 
   /**

@@ -275,23 +275,20 @@ class BlockingLaneTest {
     return thread.get();
   }
 
-  private static boolean isAwaiting(Thread thread) {
+  /** Returns whether {@code thread} is inside {@code method} of {@code type} (of the lane, if not given). */
+  private static boolean isIn(Thread thread, String method) {
+    return isIn(thread, BlockingLane.class, method);
+  }
+
+  private static boolean isIn(Thread thread, Class<?> type, String method) {
     for (StackTraceElement frame : thread.getStackTrace()) {
-      if (frame.getClassName().equals(EchoScheduler.class.getName()) && frame.getMethodName().equals("await")) {
+      if (frame.getClassName().equals(type.getName()) && frame.getMethodName().equals(method)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean isIn(Thread thread, String method) {
-    for (StackTraceElement frame : thread.getStackTrace()) {
-      if (frame.getClassName().equals(BlockingLane.class.getName()) && frame.getMethodName().equals(method)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   @Test
   void aPermitTakenBackWhileFreeIsHeldAgainSoTheLimitStillHolds() throws Exception {
@@ -316,7 +313,7 @@ class BlockingLaneTest {
     TestThreads.awaitPromptly(started, "the first task starting");
     // Completed only once the task waits inside await, having lent its permit (a future already
     // done when await is called is returned without lending).
-    await().until(() -> first.get().getState() == Thread.State.WAITING && isAwaiting(first.get()));
+    await().until(() -> first.get().getState() == Thread.State.WAITING && isIn(first.get(), EchoScheduler.class, "await"));
     future.complete("done");
     TestThreads.awaitPromptly(tookBack, "the permit taken back");
     AtomicInteger ran = new AtomicInteger();
