@@ -131,7 +131,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    */
   public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect, Priority priority) {
     refuseOnWorker("run");
-    return await(core.start(effect, priority, null, null));
+    return await(core.start(effect, priority, null, null, true));
   }
 
   /**
@@ -147,7 +147,8 @@ public final class ApplicationRuntime implements AutoCloseable {
    */
   public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect, RunOptions options) {
     refuseOnWorker("run");
-    return await(start(effect, options));
+    Objects.requireNonNull(options, "options");
+    return await(core.start(effect, options.priority(), options.timeout().orElse(null), options, true));
   }
 
   /**
@@ -308,7 +309,7 @@ public final class ApplicationRuntime implements AutoCloseable {
    */
   public <E, T> Outcome<E, T> runWithTimeout(ActionEffect<E, T> effect, Duration timeout, Priority priority) {
     refuseOnWorker("runWithTimeout");
-    return await(core.start(effect, priority, Objects.requireNonNull(timeout, "timeout"), null));
+    return await(core.start(effect, priority, Objects.requireNonNull(timeout, "timeout"), null, true));
   }
 
   /**

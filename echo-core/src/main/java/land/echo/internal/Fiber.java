@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * separate {@link HandleFuture}, so nobody outside the runtime can reach the fiber and run it a
  * second time.
  *
- * <p><b>Run loop.</b> {@link #runLoop()} evaluates nodes in a loop with an explicit, growable stack
+ * <p><b>Run loop.</b> {@link #runLoop(int, boolean)} evaluates nodes in a loop with an explicit, growable stack
  * of continuation frames. A composite node ({@code map}, {@code flatMap}, {@code recover}, {@code
  * catching}, {@code ensuring}, {@code transformWith}, {@code onExit}, {@code acquireRelease}) is
  * pushed as its own frame, so a step allocates nothing; {@code retry} pushes a small {@link
@@ -105,7 +105,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Context.</b> With a {@link ContextPropagator}, a root captures its submitter's context in
  * its constructor (on the submitting thread) and every child copies the reference from its
  * parent, so a fork captures nothing. {@link #run()} restores it once per quantum around {@link
- * #runLoop()}, which covers every compute body, async invocation, function and finalizer the loop
+ * #runLoop(int, boolean)}, which covers every compute body, async invocation, function and finalizer the loop
  * runs; {@link BlockingCall#run()} restores it around the blocking body on its virtual thread, and
  * {@link #markCancelled} and {@link #onCancel} around cancellation actions, on whichever thread
  * cancels (a deadline's hand-off thread included). Without a propagator the field is null and
@@ -121,6 +121,15 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
    * of the re-submission below 0.1% of a quantum of cheap steps.
    */
   public static final int YIELD_AFTER = 1024;
+
+  /**
+   * Steps a root may take on the thread that called {@code run} before it is handed to the
+   * scheduler however far it got ({@link #runOnCaller}). The caller blocks anyway, so its steps
+   * cost no worker anything; the bound only limits how long a low-priority chain of pure steps
+   * runs outside the scheduler's order. Eight quanta cover a {@code flatMap} chain of depth 1,000
+   * (about 3,000 steps) without a hand-off.
+   */
+  public static final int CALLER_STEPS = 8 * YIELD_AFTER;
 
   /** Test hook (package-private, null in production): runs in {@link #markCancelled} between reading the state and its CAS. */
   static volatile Runnable beforeCancelCas;
@@ -243,7 +252,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       // One scope per quantum covers every body, function and finalizer the loop runs.
       ContextPropagator.Scope scope = current.context == null ? null : ContextScopes.enter(current.context);
       try {
-        next = current.runLoop();
+        next = current.runLoop(YIELD_AFTER, false);
       } catch (Throwable t) {
         // Even the run loop's own guard failed (the heap is exhausted): unwind with a fault that
         // needs no allocation, so the finalizers still run and the handle still completes.
@@ -258,18 +267,98 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     } while (next != null);
   }
 
+  /**
+   * Evaluates the synchronous prefix of this root on the thread that called {@code
+   * ApplicationRuntime.run} and will block for the outcome anyway, then hands the rest to the
+   * scheduler at the root's priority. The prefix is every step up to the first one that needs a
+   * worker: a {@code compute}, {@code blocking} or {@code async} body, a fork ({@code all}, {@code
+   * race}, {@code firstSuccess}, {@code timeout}, a non-trivial {@code acquireRelease}), or the
+   * {@link #CALLER_STEPS}th step, whichever comes first. Pure values, {@code map} and {@code
+   * flatMap} functions, error handlers, finalizers, {@code suspend} suppliers, retry decisions and
+   * sleeps run here; no body runs here. So the caller's steps take no worker time, and nothing it
+   * does is ordered before work queued on the workers: what needs a worker is queued at the
+   * root's priority, as if submitted. An effect that needs no worker at all (a pure chain)
+   * completes without a thread hand-off.
+   *
+   * <p>The root reports {@code started} to listeners only once the caller evaluates something
+   * other than the structure around its first leaf ({@code map}, {@code flatMap}, {@code recover},
+   * {@code catching}, {@code ensuring}, {@code transformWith}, {@code onExit} and {@code retry}
+   * frames are pushed silently), so a root that begins with a body reports the same queueing time
+   * as a submitted one. Called once, by {@link RuntimeCore#start}, before the fiber was ever
+   * submitted.
+   */
+  public void runOnCaller() {
+    ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
+    try {
+      if (pushStructure()) {
+        if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
+          handle.running();
+        }
+        runLoop(CALLER_STEPS, true);
+      } else {
+        submit();
+      }
+    } catch (Throwable t) {
+      // As in run(): even the run loop's guard failed. A worker unwinds with a fault that needs no allocation.
+      reg = OUT_OF_MEMORY;
+      mode = FAULT;
+      submit();
+    } finally {
+      if (scope != null) {
+        ContextScopes.exit(scope);
+      }
+    }
+  }
+
+  /**
+   * Pushes the frames of the structural nodes at the top of a root not yet run, and returns
+   * whether the caller goes on with the node below them (false: it is a body or a fork, which a
+   * worker evaluates).
+   */
+  private boolean pushStructure() {
+    Object r = reg;
+    while (true) {
+      Node.Base<?, ?> e = (Node.Base<?, ?>) r;
+      switch (e.tag) {
+        case Node.MAP, Node.FLAT_MAP, Node.RECOVER, Node.CATCHING, Node.ENSURING, Node.TRANSFORM,
+            Node.ON_EXIT -> {
+          push(e);
+          r = ((Node.Wrapper<?, ?>) e).source;
+        }
+        case Node.RETRY -> {
+          Node.Retry<?, ?> retry = (Node.Retry<?, ?>) e;
+          push(new RetryState(retry));
+          r = retry.source;
+        }
+        default -> {
+          reg = r;
+          return !needsWorker(e);
+        }
+      }
+    }
+  }
+
+  /** Whether evaluating {@code e} runs a body or forks, which only a worker does (see {@link #runOnCaller}). */
+  private static boolean needsWorker(Node.Base<?, ?> e) {
+    return switch (e.tag) {
+      case Node.COMPUTE, Node.BLOCKING, Node.ASYNC, Node.ALL, Node.RACE, Node.FIRST_SUCCESS -> true;
+      case Node.TIMEOUT -> !((Node.Timeout<?, ?>) e).after.isZero();
+      case Node.ACQUIRE_RELEASE -> !(((Node.AcquireRelease<?, ?>) e).source instanceof Node.Pure<?, ?>);
+      default -> false;
+    };
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Fiber<?, ?> runLoop() {
+  private Fiber<?, ?> runLoop(int budget, boolean onCaller) {
     if (mode == DONE) {
       return null;
     }
-    if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
+    if (!onCaller && core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
       handle.running();
     }
     Object r = reg;
     int m = mode;
     reg = null;
-    int budget = YIELD_AFTER;
     while (true) {
       try {
         // A cancelled fiber unwinds to the end without yielding: it only runs finalizers now.
@@ -286,6 +375,13 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
             continue;
           }
           Node.Base<?, ?> e = (Node.Base<?, ?>) r;
+          if (onCaller && needsWorker(e)) {
+            // The end of the caller's prefix: the rest is queued at the root's priority.
+            reg = e;
+            mode = EVAL;
+            submit();
+            return null;
+          }
           switch (e.tag) {
             case Node.PURE -> {
               r = ((Node.Pure<?, ?>) e).value;

@@ -129,6 +129,17 @@ public final class RuntimeCore {
    */
   public <E, T> HandleFuture<E, T> start(
       ActionEffect<E, T> effect, Priority priority, Duration timeout, RunOptions options) {
+    return start(effect, priority, timeout, options, false);
+  }
+
+  /**
+   * As {@link #start(ActionEffect, Priority, Duration, RunOptions)}, but if {@code onCaller}, the
+   * root's synchronous prefix is evaluated on the calling thread before the rest is queued (see
+   * {@link Fiber#runOnCaller}). Only for a caller that then blocks on the handle and is not a
+   * worker of this runtime.
+   */
+  public <E, T> HandleFuture<E, T> start(
+      ActionEffect<E, T> effect, Priority priority, Duration timeout, RunOptions options, boolean onCaller) {
     Objects.requireNonNull(effect, "effect");
     Objects.requireNonNull(priority, "priority");
     if (timeout != null && timeout.isNegative()) {
@@ -200,6 +211,10 @@ public final class RuntimeCore {
       if (handle.isDone()) {
         deadline.cancel();
       }
+    }
+    if (onCaller) {
+      fiber.runOnCaller();
+      return handle;
     }
     try {
       scheduler.execute(fiber, priority);
