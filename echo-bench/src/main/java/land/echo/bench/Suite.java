@@ -79,6 +79,8 @@ final class Suite {
           new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::allocationRows),
       new Bench("timers", List.of(TimerIsolationBenchmark.class), List.of(LatencyProfiler.class),
           new Settings(2, 3, 10, 0), new Settings(1, 2, 5, 0), Suite::timerRows),
+      new Bench("idle", List.of(IdleLatencyBenchmark.class), List.of(LatencyProfiler.class),
+          new Settings(1, 3, 5, 0), new Settings(1, 2, 3, 0), Suite::idleRows),
       new Bench("observability", List.of(ObservabilityOverheadBenchmark.class), List.of(),
           new Settings(2, 3, 5, 1), new Settings(1, 2, 3, 1), Suite::observabilityRows),
       new Bench("resilience", List.of(ResilienceBenchmark.class), List.of(GCProfiler.class),
@@ -208,6 +210,26 @@ final class Suite {
     for (String pct : List.of("p50", "max")) {
       rows.add(new Row("timers", "lateness of the 20,000 burst timeouts, " + pct,
           "us", r.secondaryMedian(method, any, "latency.burst." + pct), "—", java.util.OptionalDouble.empty(), null));
+    }
+    return rows;
+  }
+
+  /**
+   * Rows of {@link IdleLatencyBenchmark}: Echo's p50 and p99 submit-to-start latency on an idle
+   * pool (the medians of the per-iteration percentiles) against each anchor's. Target (issue 8):
+   * p50 and p99 each at most 1.0x ForkJoinPool asyncMode's.
+   */
+  private static List<Row> idleRows(Results r) {
+    String method = "IdleLatencyBenchmark.idleLatency";
+    List<Row> rows = new ArrayList<>();
+    for (String pct : List.of("p50", "p99")) {
+      String label = "latency.idle." + pct;
+      var echo = r.secondaryMedian(method, Map.of("kind", Kinds.ECHO), label);
+      for (String anchor : List.of(Kinds.FJP_ASYNC, Kinds.CE_WSTP, Kinds.VIRTUAL)) {
+        Target target = anchor.equals(Kinds.FJP_ASYNC) ? Target.ratioAtMost(1.0, "<= 1.00x FJP async") : null;
+        rows.add(new Row("idle", "submit-to-start on an idle pool, " + pct, "us", echo, anchor,
+            r.secondaryMedian(method, Map.of("kind", anchor), label), target));
+      }
     }
     return rows;
   }
