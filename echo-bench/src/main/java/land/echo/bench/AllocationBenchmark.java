@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code runtime.run(ActionEffect.compute(token -> x))} and, for reference, a pure one
  * ({@code succeed}); the anchor is {@code CompletableFuture.supplyAsync(() -> x, commonPool()).join()}.
  *
- * <p>Target: Echo's compute effect at most 1.5x CompletableFuture's bytes.
+ * <p>Target (issue 8): Echo's compute effect at most 1.2x CompletableFuture's bytes.
  *
  * <p>Run: {@code java -jar echo-bench/target/echo-bench.jar allocation} (JMH directly needs
  * {@code -prof gc}). Thread-safety: JMH state.

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * virtual-thread-per-task executor and a fixed pool of 200 platform threads (10,000 x 10 ms / 200
  * = 500 ms at best).
  *
- * <p>Target: Echo at most 1.2x the virtual threads' time.
+ * <p>Target (issue 8): Echo at most 1.2x the virtual threads' time, with a spread no wider than
+ * theirs (the range, max - min, of the single-shot times of all measured iterations).
  *
  * <p>Run: {@code java -jar echo-bench/target/echo-bench.jar blocking}. Thread-safety: JMH state.
  */

@@ -73,6 +73,34 @@ final class EchoSide {
     return new Runtime(ApplicationRuntime.create(Environment.empty(), scheduler));
   }
 
+  /**
+   * Starts an application runtime on a fresh scheduler with {@link Kinds#workers()} workers behind
+   * the executor interface: each task is submitted as {@code runtime.submit(compute(token -> task),
+   * priority)}, so the path measured is the one an application's effect takes (effect, handle,
+   * scheduler), not the bare scheduler of {@link #executor(int)}.
+   *
+   * @return the executor; closing it shuts the runtime (and its scheduler) down
+   */
+  static BenchExecutor runtimeExecutor() {
+    Runtime runtime = runtime();
+    return new BenchExecutor() {
+      @Override
+      public void execute(Runnable task, Priority priority) {
+        runtime.submitCompute(task, priority);
+      }
+
+      @Override
+      public String kind() {
+        return Kinds.ECHO;
+      }
+
+      @Override
+      public void close() {
+        runtime.close();
+      }
+    };
+  }
+
   /** An Echo application runtime and the effect programs the benchmarks run on it. */
   static final class Runtime implements AutoCloseable {
     /** Constructors for effects that never fail with a domain error. */
@@ -91,6 +119,17 @@ final class EchoSide {
     /** {@code run(compute(token -> value))}: the round trip of a CPU-bound effect. */
     <T> T runCompute(T value) {
       return runtime.run(EFFECTS.compute(token -> value)).getOrThrow();
+    }
+
+    /**
+     * {@code submit(compute(token -> { task.run(); return null; }), priority)}: submits a CPU-bound
+     * effect and returns at once, without waiting for its outcome.
+     */
+    void submitCompute(Runnable task, Priority priority) {
+      runtime.submit(EFFECTS.compute(token -> {
+        task.run();
+        return null;
+      }), priority);
     }
 
     /** Runs {@code succeed(0).flatMap(x -> succeed(x + 1))} repeated {@code depth} times. */

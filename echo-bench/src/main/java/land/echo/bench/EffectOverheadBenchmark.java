@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code CompletableFuture.supplyAsync(() -> x, ForkJoinPool.commonPool()).join()}. Both hand the
  * work to a pool and park the caller until a worker completes it.
  *
- * <p>Target: Echo at most 1.2x CompletableFuture's time. The runner sets the common pool's
+ * <p>Target (issue 8): Echo at most 1.0x CompletableFuture's time. The runner sets the common pool's
  * parallelism to Echo's worker count (on two cores the JDK default would be one).
  *
  * <p>Run: {@code java -jar echo-bench/target/echo-bench.jar overhead}. Thread-safety: JMH state.

@@ -25,7 +25,7 @@ public final class LatencyProfiler implements InternalProfiler {
 
   @Override
   public String getDescription() {
-    return "latency percentiles published by Echo's priority benchmarks";
+    return "latency percentiles published by Echo's latency benchmarks";
   }
 
   @Override

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Compares Echo's scheduler against ForkJoinPool (asyncMode true and false), fixed and
  * priority-queue ThreadPoolExecutors, virtual threads (a new virtual thread per hop), Cats Effect
- * 3's work-stealing pool and ZIO 2's default executor. No target; reported for context.
+ * 3's work-stealing pool and ZIO 2's default executor. Target (issue 8): Echo at most 1.0x Cats
+ * Effect's work-stealing pool and at most 1.0x ZIO.
  *
  * <p>Run: {@code java -jar echo-bench/target/echo-bench.jar pingpong}. Thread-safety: JMH state.
  */

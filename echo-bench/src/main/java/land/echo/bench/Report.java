@@ -18,7 +18,7 @@ final class Report {
       wake-up can cost tens of microseconds, far more than the work measured, so these figures move \
       with the machine's load (busy CPUs wake faster). ZIO's `unsafe.run` runs a short program on the \
       caller's own thread and pays no wake-up at all, which is why it wins `flatMap` at depth 20.
-      - Latency percentiles (`priority`, `starvation`) include the time a worker thread was preempted by \
+      - Latency percentiles (`priority`, `starvation`, `idle`) include the time a worker thread was preempted by \
       other processes; with a load average above the number of processors, milliseconds of tail come \
       from the operating system. The starvation bound is therefore also checked in picks (HIGH tasks \
       started while a LOW task waited), which does not depend on the machine.

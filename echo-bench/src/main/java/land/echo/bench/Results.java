@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
@@ -37,6 +39,29 @@ final class Results {
       if (secondary != null) {
         return OptionalDouble.of(median(secondary));
       }
+    }
+    return OptionalDouble.empty();
+  }
+
+  /**
+   * Returns the range (largest minus smallest) of the primary scores of the matching run's
+   * measured iterations, all forks together, read from JMH's raw per-iteration results (warm-up
+   * iterations are not among them); empty if the run is missing or has fewer than two iterations.
+   */
+  OptionalDouble range(String method, Map<String, String> params) {
+    for (RunResult run : find(method, params)) {
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      int n = 0;
+      for (BenchmarkResult fork : run.getBenchmarkResults()) {
+        for (IterationResult iteration : fork.getIterationResults()) {
+          double score = iteration.getPrimaryResult().getScore();
+          min = Math.min(min, score);
+          max = Math.max(max, score);
+          n++;
+        }
+      }
+      return n >= 2 ? OptionalDouble.of(max - min) : OptionalDouble.empty();
     }
     return OptionalDouble.empty();
   }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code echoctl demo}: an editor backend's workload on real sources, on one Echo runtime, with a
  * progress bar and a closing report; {@code --compare} runs it a second time on a plain
- * ForkJoinPool and prints both side by side.
+ * ForkJoinPool and prints both side by side, then the p99 with and without priorities and Echo's
+ * p50 and p99 after indexing as ratios of the pool's (see {@code DemoReport#sideBySide}).
  *
  * <p>Not thread-safe; picocli runs one command per invocation.
  */

@@ -187,6 +187,19 @@ class DemoCommandTest {
     assertThat(line.group(1)).as("p99 with priorities is the Echo run's").isEqualTo(table.group(1));
     assertThat(line.group(2)).as("p99 without priorities is the ForkJoinPool run's").isEqualTo(table.group(2));
 
+    // The idle-latency line (issue 8): Echo's p50 and p99 after indexing relative to the pool's,
+    // next to the figures of the table's row, Echo's first.
+    Matcher after = Pattern.compile("p50 / p99 after indexing\\s+(\\S+ ms / \\S+ ms|-)\\s+(\\S+ ms / \\S+ ms|-)\\s*\\n")
+        .matcher(report);
+    assertThat(after.find()).as(report).isTrue();
+    String ratios = "Interactive p50 / p99 after indexing, Echo relative to ForkJoinPool: ";
+    if (after.group(1).equals("-") || after.group(2).equals("-")) {
+      assertThat(report).contains(ratios + "n/a (no query was submitted after indexing finished in the ");
+    } else {
+      assertThat(report).containsPattern(Pattern.quote(ratios) + "(n/a|[\\d.]+x) / (n/a|[\\d.]+x) \\("
+          + Pattern.quote(after.group(1) + " against " + after.group(2) + "; below 1.00x, Echo was faster)."));
+    }
+
     // What makes the difference: the Echo run submitted each kind of work at its own priority.
     java.util.Map<String, java.util.Set<String>> priorities = new java.util.TreeMap<>();
     long queryEvents = 0;

@@ -53,11 +53,12 @@ public final class DemoReport {
   }
 
   /**
-   * Formats two runs side by side, followed by the interactive p99 with and without priorities.
+   * Formats two runs side by side, followed by the interactive p99 with and without priorities and
+   * the left run's p50 and p99 after indexing as ratios of the right run's.
    *
    * @param left the run shown in the left column
    * @param right the run shown in the right column
-   * @return the report table and the p99 comparison
+   * @return the report table, the p99 comparison and the after-indexing ratios
    */
   public static String sideBySide(WorkloadResult left, WorkloadResult right) {
     StringBuilder sb = new StringBuilder(table(List.of(left, right)));
@@ -66,7 +67,36 @@ public final class DemoReport {
     if (left.latencyWhileIndexing().count() > 0 && right.latencyWhileIndexing().count() > 0) {
       sb.append(p99Line("Interactive p99 while indexing", left.latencyWhileIndexing(), right.latencyWhileIndexing()));
     }
+    sb.append(afterIndexingLine(left, right));
     return sb.toString();
+  }
+
+  /**
+   * The idle-latency comparison of issue 8: the left run's p50 and p99 after indexing divided by
+   * the right run's, e.g. {@code 0.92x / 1.10x}; "n/a" for a ratio whose divisor is 0, and no
+   * ratios when either run had no query after indexing.
+   */
+  private static String afterIndexingLine(WorkloadResult left, WorkloadResult right) {
+    String what = String.format(Locale.ROOT, "Interactive p50 / p99 after indexing, %s relative to %s",
+        left.label(), right.label());
+    LatencyRecorder.Summary l = left.latencyAfterIndexing();
+    LatencyRecorder.Summary r = right.latencyAfterIndexing();
+    for (WorkloadResult result : List.of(left, right)) {
+      if (result.latencyAfterIndexing().count() == 0) {
+        return String.format(Locale.ROOT, "%s: n/a (no query was submitted after indexing finished in the %s run).%n",
+            what, result.label());
+      }
+    }
+    return String.format(Locale.ROOT, "%s: %s / %s (%s against %s; below 1.00x, %s was faster).%n", what,
+        ratio(l.p50(), r.p50()), ratio(l.p99(), r.p99()), percentiles(l), percentiles(r), left.label());
+  }
+
+  /** Formats {@code a / b} as a ratio, e.g. {@code 0.92x}, or "n/a" when {@code b} is zero. */
+  static String ratio(Duration a, Duration b) {
+    if (b.isZero()) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%.2fx", a.toNanos() / (double) b.toNanos());
   }
 
   private static String p99Line(String what, LatencyRecorder.Summary with, LatencyRecorder.Summary without) {

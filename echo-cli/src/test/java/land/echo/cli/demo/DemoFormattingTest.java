@@ -70,10 +70,49 @@ class DemoFormattingTest {
         .contains("Interactive p99: 2.00 ms with priorities, 250.0 ms without (125x).");
   }
 
+  @Test
+  void compareReportsTheAfterIndexingP50AndP99AsRatiosOfTheRightRun() {
+    WorkloadResult echo = result("Echo", 2, 0, afterIndexing(500, 230, 5_500));
+    WorkloadResult forkJoin = result("ForkJoinPool", 250, 120, afterIndexing(480, 250, 5_000));
+
+    String both = DemoReport.sideBySide(echo, forkJoin);
+
+    assertThat(both).contains("p50 / p99 after indexing").contains(
+        "Interactive p50 / p99 after indexing, Echo relative to ForkJoinPool: 0.92x / 1.10x "
+            + "(0.23 ms / 5.50 ms against 0.25 ms / 5.00 ms; below 1.00x, Echo was faster).");
+    assertThat(DemoReport.single(echo)).as("only --compare has a second run to divide by")
+        .doesNotContain("relative to");
+  }
+
+  @Test
+  void afterIndexingRatiosAreNotAvailableWithoutQueriesAfterIndexingOrWithAZeroDivisor() {
+    WorkloadResult echo = result("Echo", 2, 0, afterIndexing(500, 230, 5_500));
+    WorkloadResult stillIndexing = result("ForkJoinPool", 250, 120, afterIndexing(0, 0, 0));
+    WorkloadResult instant = result("ForkJoinPool", 250, 120, afterIndexing(480, 0, 5_000));
+
+    assertThat(DemoReport.sideBySide(echo, stillIndexing)).contains("Interactive p50 / p99 after indexing, Echo "
+        + "relative to ForkJoinPool: n/a (no query was submitted after indexing finished in the ForkJoinPool run).");
+    assertThat(DemoReport.sideBySide(echo, instant))
+        .contains("Echo relative to ForkJoinPool: n/a / 1.10x (0.23 ms / 5.50 ms against 0.00 ms / 5.00 ms;");
+    assertThat(DemoReport.ratio(Duration.ofMillis(3), Duration.ofMillis(2))).isEqualTo("1.50x");
+  }
+
+  private static LatencyRecorder.Summary afterIndexing(long count, long p50Micros, long p99Micros) {
+    return new LatencyRecorder.Summary(
+        count, Duration.ofNanos(p50Micros * 1_000), Duration.ofNanos(p99Micros * 1_000), Duration.ofMillis(10));
+  }
+
   private static WorkloadResult result(String label, long p99Millis, long timeouts) {
     LatencyRecorder.Summary latency = new LatencyRecorder.Summary(
         1000, Duration.ofMillis(1), Duration.ofMillis(p99Millis), Duration.ofMillis(p99Millis + 1));
+    return result(label, p99Millis, timeouts, latency);
+  }
+
+  private static WorkloadResult result(
+      String label, long p99Millis, long timeouts, LatencyRecorder.Summary latencyAfterIndexing) {
+    LatencyRecorder.Summary latency = new LatencyRecorder.Summary(
+        1000, Duration.ofMillis(1), Duration.ofMillis(p99Millis), Duration.ofMillis(p99Millis + 1));
     return new WorkloadResult(label, 2, Duration.ofSeconds(4), Duration.ofSeconds(2), 2000, 1500, 0, 10_000_000, 5000,
-        1000, 1000 - timeouts, timeouts, 0, latency, latency, latency, 100, 140, 1, 2600, 2600, 0);
+        1000, 1000 - timeouts, timeouts, 0, latency, latency, latencyAfterIndexing, 100, 140, 1, 2600, 2600, 0);
   }
 }

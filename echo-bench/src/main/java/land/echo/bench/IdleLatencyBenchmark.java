@@ -1,0 +1,128 @@
+package land.echo.bench;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import land.echo.Priority;
+import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Idle latency: the submit-to-start latency of one tiny task submitted to an otherwise idle pool,
+ * whose workers have parked because nothing was submitted for a while. This is what the demo's
+ * interactive queries meet once indexing has finished ({@code echoctl demo --compare}, "p50 / p99
+ * after indexing"), without the rest of the demo around it.
+ *
+ * <p>Each iteration takes {@code samples} samples, one at a time, from the benchmark thread (never
+ * a worker of the pool under test): first a pause of {@code pauseMicros} in which nothing is
+ * submitted, so every worker runs out of work and parks; then {@code System.nanoTime()} just
+ * before the submission, and again as the first thing the task's body does; the difference is one
+ * sample. The thread then waits until the body has run before the next pause starts, so the pause
+ * and the benchmark thread's own wake-up are never part of a sample. The percentiles (p50, p99,
+ * p99.9, max, in microseconds) are published through {@link LatencyBoard} and reported by {@link
+ * LatencyProfiler} as secondary results {@code latency.idle.*}; the primary score (time per
+ * operation) is only the length of the experiment.
+ *
+ * <p>Compares Echo, as an application uses it (an {@code ApplicationRuntime} on its own scheduler,
+ * the task the body of a {@code compute} effect submitted at HIGH priority like the demo's
+ * queries, see {@link EchoSide#runtimeExecutor()}), against ForkJoinPool with {@code asyncMode},
+ * Cats Effect 3's work-stealing pool and virtual threads ({@link Kinds}; each pool with {@link
+ * Kinds#workers()} threads, the anchors ignore the priority). Target (issue 8): Echo's p50 and p99
+ * each at most 1.0x ForkJoinPool's.
+ *
+ * <p>Run: {@code ./echoctl bench idle} (or {@code ./echoctl bench --quick idle}); JMH directly
+ * needs {@code -prof land.echo.bench.LatencyProfiler} to see the percentiles. Thread-safety: JMH
+ * state.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+@Fork(1)
+public class IdleLatencyBenchmark {
+
+  /** The executor under test; see {@link Kinds} ({@code echo} is the application runtime here). */
+  @Param({Kinds.ECHO, Kinds.FJP_ASYNC, Kinds.CE_WSTP, Kinds.VIRTUAL})
+  public String kind;
+
+  /** Number of latency samples per iteration. */
+  @Param("1000")
+  public int samples;
+
+  /** Pause before each submission, in microseconds, in which the pool has nothing to do. */
+  @Param("1500")
+  public int pauseMicros;
+
+  private BenchExecutor executor;
+
+  /**
+   * Creates the executor under test.
+   *
+   * @throws IllegalArgumentException if {@code samples} is not positive, {@code pauseMicros} is
+   *     negative or {@code kind} is unknown
+   */
+  @Setup(Level.Trial)
+  public void setUp() {
+    if (samples < 1) {
+      throw new IllegalArgumentException("samples must be at least 1, was " + samples);
+    }
+    if (pauseMicros < 0) {
+      throw new IllegalArgumentException("pauseMicros must not be negative, was " + pauseMicros);
+    }
+    executor = kind.equals(Kinds.ECHO) ? EchoSide.runtimeExecutor() : Kinds.create(kind);
+  }
+
+  /** Shuts the executor down. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    executor.close();
+  }
+
+  /**
+   * Takes the samples: pause, submit one task, wait until it has run.
+   *
+   * @return the number of samples
+   * @throws InterruptedException if interrupted while waiting
+   */
+  @Benchmark
+  public long idleLatency() throws InterruptedException {
+    long[] latencies = new long[samples];
+    long pause = TimeUnit.MICROSECONDS.toNanos(pauseMicros);
+    for (int i = 0; i < samples; i++) {
+      long idleUntil = System.nanoTime() + pause;
+      for (long wait = pause; wait > 0; wait = idleUntil - System.nanoTime()) {
+        LockSupport.parkNanos(wait);
+      }
+      int sample = i;
+      CountDownLatch started = new CountDownLatch(1);
+      long submitted = System.nanoTime();
+      executor.execute(() -> {
+        latencies[sample] = System.nanoTime() - submitted;
+        started.countDown();
+      }, Priority.HIGH);
+      if (!started.await(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException(kind + ": sample " + i + " never started");
+      }
+    }
+
+    Histogram histogram = new Histogram(3);
+    for (long latency : latencies) {
+      histogram.recordValue(Math.max(0, latency));
+    }
+    LatencyBoard.publishPercentiles("idle", histogram);
+    return histogram.getTotalCount();
+  }
+}
