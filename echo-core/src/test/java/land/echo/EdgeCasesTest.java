@@ -34,14 +34,42 @@ class EdgeCasesTest {
     ApplicationRuntime runtime =
         ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).timer(broken).build();
 
-    EffectHandle<String, Integer> handle =
-        runtime.submitWithTimeout(ActionEffect.<String, Integer>succeed(1), Duration.ofSeconds(1), Priority.NORMAL);
+    // The root is queued before its deadline is armed; the refusal cancels it. The body waits
+    // until submitWithTimeout has returned, so the refusal always comes before the outcome.
+    java.util.concurrent.CountDownLatch submitted = new java.util.concurrent.CountDownLatch(1);
+    EffectHandle<String, Integer> handle = runtime.submitWithTimeout(
+        ActionEffect.<String, Integer>compute(token -> {
+          TestRuntimes.awaitPromptly(submitted, "submitWithTimeout's return");
+          return 1;
+        }), Duration.ofSeconds(1), Priority.NORMAL);
+    submitted.countDown();
 
     assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(refused)));
-    assertThat(runtime.stats().inFlight()).isZero();
+    org.awaitility.Awaitility.await().until(() -> runtime.stats().inFlight() == 0);
     ShutdownReport report = runtime.shutdown(Duration.ZERO);
     assertThat(report.cancelled()).isZero();
     assertThat(report.stillUnwinding()).isEmpty();
+  }
+
+  @Test
+  void runWithTimeoutOnATimerThatRefusesTheDeadlineNeverStartsTheEffect() {
+    RuntimeException refused = new IllegalStateException("timer is closed");
+    Timer broken = (delay, action) -> {
+      throw refused;
+    };
+    ApplicationRuntime runtime =
+        ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).timer(broken).build();
+    AtomicInteger ran = new AtomicInteger();
+
+    // The caller arms the deadline before it evaluates anything, so nothing of the effect runs.
+    Outcome<String, Integer> outcome = TestRuntimes.callPromptly(() -> runtime.runWithTimeout(
+        ActionEffect.<String, Integer>succeed(1).map(x -> ran.incrementAndGet()), Duration.ofSeconds(1)),
+        "runWithTimeout's outcome");
+
+    assertThat(outcome).isEqualTo(new Outcome.Faulted<>(new Fault.Panic(refused)));
+    assertThat(ran).hasValue(0);
+    assertThat(runtime.stats().inFlight()).isZero();
+    assertThat(runtime.shutdown(Duration.ZERO).stillUnwinding()).isEmpty();
   }
 
   @Test

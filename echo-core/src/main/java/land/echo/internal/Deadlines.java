@@ -1,5 +1,7 @@
 package land.echo.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
 import land.echo.time.Clock;
@@ -61,13 +63,64 @@ public final class Deadlines {
   }
 
   /**
-   * The timer entry of a root's whole-effect deadline, with the clock reading {@code at} it expires
-   * at.
+   * A root's whole-effect deadline: the clock reading {@code at} it expires at, and its timer
+   * entry. The entry may be installed after the deadline is published ({@link #install}): a root
+   * is queued first and its timer entry scheduled after, so that scheduling the timer (which can
+   * wake the timer's thread) is not on the path from submission to the worker's wake-up. A
+   * cancellation that comes before the entry cancels it as it is installed. Thread-safe: {@code
+   * cancel} and {@code install} each write their own volatile and then read the other's, so at
+   * least one of them sees both and the entry is withdrawn.
    */
-  record RootDeadline(long at, Timer.Cancellable entry) implements Timer.Cancellable {
+  static final class RootDeadline implements Timer.Cancellable {
+    private static final VarHandle CANCELLED;
+
+    static {
+      try {
+        CANCELLED = MethodHandles.lookup().findVarHandle(RootDeadline.class, "cancelled", boolean.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private final long at;
+    private volatile Timer.Cancellable entry;
+    private volatile boolean cancelled;
+
+    /** A deadline at {@code at} whose timer entry {@link #install} adds later. */
+    RootDeadline(long at) {
+      this.at = at;
+    }
+
+    /** A deadline at {@code at} with its timer entry. */
+    RootDeadline(long at, Timer.Cancellable entry) {
+      this.at = at;
+      this.entry = entry;
+    }
+
+    /** Returns the clock reading this deadline expires at. */
+    long at() {
+      return at;
+    }
+
+    /** Installs the timer entry, withdrawing it at once if this deadline was cancelled first. */
+    void install(Timer.Cancellable timerEntry) {
+      entry = timerEntry;
+      if (cancelled) {
+        timerEntry.cancel();
+      }
+    }
+
+    /**
+     * Withdraws the deadline; true the first time if that prevented the action (an entry not yet
+     * installed never runs), false once withdrawn or if the action already ran.
+     */
     @Override
     public boolean cancel() {
-      return entry.cancel();
+      if (!CANCELLED.compareAndSet(this, false, true)) {
+        return false;
+      }
+      Timer.Cancellable e = entry;
+      return e == null || e.cancel();
     }
   }
 }

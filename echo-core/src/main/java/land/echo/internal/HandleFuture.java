@@ -209,10 +209,6 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
 
   private void completeClaimed(Outcome<E, T> outcome, Object waiter) {
     try {
-      Timer.Cancellable d = deadline;
-      if (d != null) {
-        d.cancel();
-      }
       fiber.core.rootCompleted(this, outcome);
     } catch (Throwable t) {
       RuntimeCore.logQuietly("Book-keeping of a completed effect failed", t);
@@ -221,6 +217,16 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
       // After complete: a waiter woken earlier would find the handle not done and park again.
       if (waiter instanceof Thread w) {
         LockSupport.unpark(w);
+      }
+      // Last: withdrawing the timer entry only frees it (a deadline that fires meanwhile finds
+      // the handle claimed and does nothing), so whoever waits for the outcome does not wait for it.
+      Timer.Cancellable d = deadline;
+      if (d != null) {
+        try {
+          d.cancel();
+        } catch (Throwable t) {
+          RuntimeCore.logQuietly("Withdrawing the deadline of a completed effect failed", t);
+        }
       }
     }
   }

@@ -195,25 +195,19 @@ public final class RuntimeCore {
       handle.quiescent();
       return handle;
     }
+    Deadlines.RootDeadline deadline = null;
     if (timeout != null) {
-      Fault timedOut = new Fault.TimedOut(timeout);
-      Timer.Cancellable deadline;
-      try {
-        long at = Deadlines.at(clock.nanoTime(), timeout);
-        deadline = new Deadlines.RootDeadline(
-            at, timer.schedule(timeout, () -> onTimer(() -> handle.cancelWith(timedOut))));
-      } catch (Throwable t) {
-        handle.complete0(new Outcome.Faulted<>(new Fault.Panic(t)));
-        handle.quiescent();
-        return handle;
-      }
+      // The budget starts now; the timer entry follows the submission (see RootDeadline).
+      deadline = new Deadlines.RootDeadline(Deadlines.at(clock.nanoTime(), timeout));
       handle.deadline = deadline;
-      if (handle.isDone()) {
-        deadline.cancel();
-      }
     }
     if (onCaller) {
-      fiber.runOnCaller();
+      // The caller's prefix may take a while: its deadline must be armed before it starts.
+      if (deadline == null || armDeadline(handle, deadline, timeout, false)) {
+        fiber.runOnCaller();
+      } else {
+        handle.quiescent();
+      }
       return handle;
     }
     try {
@@ -222,8 +216,35 @@ public final class RuntimeCore {
       handle.complete0(new Outcome.Faulted<>(new Fault.Rejected(
           e instanceof RejectedExecutionException ? "the scheduler is shut down" : "the scheduler failed: " + e)));
       handle.quiescent();
+      return handle;
+    }
+    if (deadline != null) {
+      armDeadline(handle, deadline, timeout, true);
     }
     return handle;
+  }
+
+  /**
+   * Schedules the timer entry of {@code deadline}, due when its budget {@code timeout}, counted
+   * from its start, runs out. Returns false if the timer refused: the handle is then complete
+   * with {@code Faulted(Panic)}; a fiber already {@code queued} is cancelled with it (it unwinds
+   * and leaves the registry itself), one not yet run is only left to the caller to unregister.
+   */
+  private boolean armDeadline(HandleFuture<?, ?> handle, Deadlines.RootDeadline deadline, Duration timeout, boolean queued) {
+    Fault timedOut = new Fault.TimedOut(timeout);
+    try {
+      long left = Math.max(0, deadline.at() - clock.nanoTime());
+      deadline.install(timer.schedule(Duration.ofNanos(left), () -> onTimer(() -> handle.cancelWith(timedOut))));
+      return true;
+    } catch (Throwable t) {
+      Fault panic = new Fault.Panic(t);
+      if (queued) {
+        handle.cancelWith(panic);
+      } else {
+        handle.complete0(new Outcome.Faulted<>(panic));
+      }
+      return false;
+    }
   }
 
   /**

@@ -43,4 +43,39 @@ class DeadlinesPinTest {
     assertThat(fired).hasValue(1);
     assertThat(deadline.cancel()).isFalse();
   }
+
+  /**
+   * A root deadline is published before its timer entry exists (the root is queued first): a
+   * cancellation in between prevents the action, and the entry installed afterwards is withdrawn
+   * at once. Mutations: the check in install removed, cancel's return value replaced.
+   */
+  @Test
+  void aCancellationBeforeTheEntryIsInstalledWithdrawsTheEntryOnInstall() {
+    VirtualTime time = new VirtualTime();
+    AtomicInteger fired = new AtomicInteger();
+    Duration budget = Duration.ofSeconds(3);
+    Deadlines.RootDeadline deadline = new Deadlines.RootDeadline(Deadlines.at(time.nanoTime(), budget));
+
+    assertThat(deadline.cancel()).as("cancelling before the entry exists prevents the action").isTrue();
+    assertThat(deadline.cancel()).isFalse();
+    deadline.install(time.schedule(budget, fired::incrementAndGet));
+    assertThat(time.pendingTimers()).isZero();
+    time.advance(budget);
+    assertThat(fired).hasValue(0);
+  }
+
+  /** An entry installed on a live deadline stays until the deadline is cancelled. */
+  @Test
+  void anEntryInstalledOnALiveDeadlineIsWithdrawnByTheLaterCancel() {
+    VirtualTime time = new VirtualTime();
+    AtomicInteger fired = new AtomicInteger();
+    Duration budget = Duration.ofSeconds(3);
+    Deadlines.RootDeadline deadline = new Deadlines.RootDeadline(Deadlines.at(time.nanoTime(), budget));
+    deadline.install(time.schedule(budget, fired::incrementAndGet));
+    assertThat(time.pendingTimers()).isEqualTo(1);
+
+    assertThat(deadline.cancel()).isTrue();
+    time.advance(budget);
+    assertThat(fired).hasValue(0);
+  }
 }
