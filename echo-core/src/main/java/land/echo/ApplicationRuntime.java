@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import land.echo.internal.Fiber;
 import land.echo.internal.FutureBridge;
 import land.echo.internal.HandleFuture;
 import land.echo.internal.RuntimeCore;
@@ -385,7 +386,7 @@ public final class ApplicationRuntime implements AutoCloseable {
     if (deadline.isNegative()) {
       throw new IllegalArgumentException("deadline must not be negative, was " + deadline);
     }
-    if (core.scheduler.isWorkerThread() || core.scheduler.isBlockingThread()) {
+    if (core.scheduler.isWorkerThread() || core.scheduler.isBlockingThread() || Fiber.evaluatingOnCaller(core)) {
       throw new IllegalStateException("shutdown(" + deadline + ") was called from inside an effect of this "
           + "runtime: it would wait for the very effect that called it. Call shutdownAsync(deadline) "
           + "there, or shut down from outside the runtime");
@@ -444,9 +445,10 @@ public final class ApplicationRuntime implements AutoCloseable {
   }
 
   private void refuseOnWorker(String method) {
-    if (core.scheduler.isWorkerThread()) {
-      throw new IllegalStateException(method + "() blocks, and was called on a worker of this runtime's "
-          + "scheduler, where it would wait for work that may need this very worker. Inside an effect, "
+    if (core.scheduler.isWorkerThread() || Fiber.evaluatingOnCaller(core)) {
+      throw new IllegalStateException(method + "() blocks, and was called inside an effect of this runtime "
+          + "(on a worker of its scheduler, or in the steps a run() evaluates on its caller), where it would "
+          + "wait for work that may need this very thread. Inside an effect, "
           + "compose with flatMap (or all/race) instead; elsewhere, submit() and react to the handle");
     }
   }

@@ -228,4 +228,53 @@ class CallerPrefixTest {
     release.countDown();
     assertThat(TestRuntimes.joinPromptly(outcome, "the caller's outcome")).isEqualTo(new Outcome.Success<>(2));
   }
+
+  @Test
+  void aBlockingRunInsideTheCallersStepsIsRefusedAsOnAWorker() {
+    // The same function, reached on the caller (pure prefix) and on a worker (after a body).
+    java.util.function.Function<Integer, Integer> nested =
+        x -> runtime.run(ActionEffect.<String, Integer>succeed(x)).getOrThrow();
+    ActionEffect<String, Integer> onCaller = ActionEffect.<String, Integer>succeed(1).map(nested);
+    ActionEffect<String, Integer> onWorker = ActionEffect.<String, Integer>compute(token -> 1).map(nested);
+
+    for (ActionEffect<String, Integer> effect : List.of(onCaller, onWorker)) {
+      Outcome<String, Integer> outcome = TestRuntimes.callPromptly(() -> runtime.run(effect), "the outer run");
+      assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
+          .isInstanceOfSatisfying(Fault.Panic.class, p -> assertThat(p.cause())
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("run() blocks, and was called inside an effect of this runtime")));
+    }
+    // So is a shutdown, which would wait for the effect that calls it.
+    Outcome<String, Integer> shutdownInside = TestRuntimes.callPromptly(() -> runtime.run(
+        ActionEffect.<String, Integer>succeed(1).map(x -> {
+          runtime.shutdown(Duration.ZERO);
+          return x;
+        })), "the run that shuts down");
+    assertThat(shutdownInside).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
+        .isInstanceOf(Fault.Panic.class));
+    assertThat(runtime.isShutdown()).isFalse();
+  }
+
+  @Test
+  void anotherRuntimesRunInsideTheCallersStepsIsAllowed() {
+    ApplicationRuntime other = TestRuntimes.onSystemTime();
+    try {
+      Outcome<String, Integer> outcome = TestRuntimes.callPromptly(() -> runtime.run(
+          ActionEffect.<String, Integer>succeed(1).map(x -> other.run(ActionEffect.<String, Integer>succeed(x + 1)).getOrThrow())
+              .map(x -> runtime.submit(ActionEffect.<String, Integer>succeed(x)) != null ? x : -1)
+              .map(x -> {
+                // Back in this runtime's steps after the other runtime's run: refused again.
+                try {
+                  runtime.run(ActionEffect.<String, Integer>succeed(0));
+                  return -1;
+                } catch (IllegalStateException expected) {
+                  return x;
+                }
+              })),
+          "a run of another runtime inside the caller's steps");
+      assertThat(outcome).isEqualTo(new Outcome.Success<>(2));
+    } finally {
+      TestRuntimes.stop(other);
+    }
+  }
 }

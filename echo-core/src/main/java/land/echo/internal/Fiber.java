@@ -289,6 +289,8 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
    */
   public void runOnCaller() {
     ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
+    RuntimeCore outer = CALLER_OF.get();
+    CALLER_OF.set(core);
     try {
       if (pushStructure()) {
         if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
@@ -304,10 +306,30 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
       mode = FAULT;
       submit();
     } finally {
+      if (outer == null) {
+        CALLER_OF.remove();
+      } else {
+        CALLER_OF.set(outer);
+      }
       if (scope != null) {
         ContextScopes.exit(scope);
       }
     }
+  }
+
+  /**
+   * The runtime whose root's prefix the current thread is evaluating in {@link #runOnCaller}, if
+   * any: its functions, handlers and finalizers count as inside an effect, as they do on a worker.
+   */
+  private static final ThreadLocal<RuntimeCore> CALLER_OF = new ThreadLocal<>();
+
+  /**
+   * Returns whether the current thread is evaluating a prefix of a root of {@code core} ({@link
+   * #runOnCaller}), where, as on its workers, a blocking {@code run} or {@code shutdown} of that
+   * runtime is refused.
+   */
+  public static boolean evaluatingOnCaller(RuntimeCore core) {
+    return CALLER_OF.get() == core;
   }
 
   /**
