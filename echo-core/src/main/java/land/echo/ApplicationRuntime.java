@@ -127,7 +127,8 @@ public final class ApplicationRuntime implements AutoCloseable {
    * @param effect the effect to run
    * @param priority the priority it runs at
    * @return the effect's outcome
-   * @throws IllegalStateException if called on a worker of this runtime's scheduler; nothing is
+   * @throws IllegalStateException if called on a worker of this runtime's scheduler, or from the
+   *     steps another run() of this runtime evaluates on its caller (docs/semantics.md, 8c); nothing is
    *     submitted then
    */
   public <E, T> Outcome<E, T> run(ActionEffect<E, T> effect, Priority priority) {

@@ -28,8 +28,14 @@ class EdgeCasesTest {
   @Test
   void aTimerThatRefusesTheDeadlineCompletesTheHandleAndLeavesNothingInFlight() {
     RuntimeException refused = new IllegalStateException("timer is closed");
+    // Refuses the deadline, then serves the shutdown (which may wait for the cancelled root's
+    // unwinding on the timer) from the system timer.
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
     Timer broken = (delay, action) -> {
-      throw refused;
+      if (first.getAndSet(false)) {
+        throw refused;
+      }
+      return Timer.system().schedule(delay, action);
     };
     ApplicationRuntime runtime =
         ApplicationRuntime.builder().scheduler(TestRuntimes.scheduler(1)).timer(broken).build();

@@ -28,7 +28,7 @@ class NestedRunTest {
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f -> assertThat(f.fault())
         .isInstanceOfSatisfying(Fault.Panic.class, p -> assertThat(p.cause())
             .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("worker of this runtime's scheduler")
+            .hasMessageContaining("inside an effect of this runtime (on a worker of its scheduler")
             .hasMessageContaining("flatMap")));
   }
 

@@ -289,29 +289,33 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
    * submitted.
    */
   public void runOnCaller() {
+    boolean steps;
+    try {
+      steps = pushStructure();
+    } catch (Throwable t) {
+      steps = false;
+      reg = OUT_OF_MEMORY; // as in run(): a worker unwinds with a fault that needs no allocation
+      mode = FAULT;
+    }
+    if (!steps) {
+      submit(); // nothing for the caller: the root starts with a body or a fork
+      return;
+    }
     ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
     RuntimeCore outer = CALLER_OF.get();
-    CALLER_OF.set(core);
+    CALLER_OF.set(core); // set back (to null at the outermost level, which keeps the thread's entry and allocates nothing next time)
     try {
-      if (pushStructure()) {
-        if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
-          handle.running();
-        }
-        runLoop(CALLER_STEPS, true);
-      } else {
-        submit();
+      if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
+        handle.running();
       }
+      runLoop(CALLER_STEPS, true);
     } catch (Throwable t) {
       // As in run(): even the run loop's guard failed. A worker unwinds with a fault that needs no allocation.
       reg = OUT_OF_MEMORY;
       mode = FAULT;
       submit();
     } finally {
-      if (outer == null) {
-        CALLER_OF.remove();
-      } else {
-        CALLER_OF.set(outer);
-      }
+      CALLER_OF.set(outer);
       if (scope != null) {
         ContextScopes.exit(scope);
       }
