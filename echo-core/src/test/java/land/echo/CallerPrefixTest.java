@@ -54,14 +54,7 @@ class CallerPrefixTest {
 
   /** Occupies the only worker until the returned latch is released. */
   private CountDownLatch occupyTheWorker() throws InterruptedException {
-    CountDownLatch busy = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
-      busy.countDown();
-      release.await();
-      return 0;
-    }), Priority.HIGH);
-    TestRuntimes.awaitPromptly(busy, "busy");
+    CountDownLatch release = TestRuntimes.occupyAWorker(runtime, Priority.HIGH);
     started.clear(); // the blocker's own start, on the worker
     return release;
   }

@@ -24,15 +24,7 @@ class PriorityTest {
 
   /** Occupies the only worker until the returned latch is released. */
   private CountDownLatch occupyTheWorker() throws InterruptedException {
-    CountDownLatch busy = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
-      busy.countDown();
-      release.await();
-      return 0;
-    }));
-    TestRuntimes.awaitPromptly(busy, "busy");
-    return release;
+    return TestRuntimes.occupyAWorker(runtime, Priority.NORMAL);
   }
 
   @Test

@@ -97,4 +97,20 @@ final class TestRuntimes {
       return value;
     });
   }
+
+  /**
+   * Occupies a worker of {@code runtime} with a {@code compute} body at {@code priority} until the
+   * returned latch is released; returns once the body runs.
+   */
+  static CountDownLatch occupyAWorker(ApplicationRuntime runtime, Priority priority) throws InterruptedException {
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
+      busy.countDown();
+      release.await();
+      return 0;
+    }), priority);
+    awaitPromptly(busy, "busy");
+    return release;
+  }
 }
