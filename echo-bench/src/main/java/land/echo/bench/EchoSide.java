@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
@@ -35,10 +36,15 @@ final class EchoSide {
    */
   static BenchExecutor executor(int workers) {
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(workers).build());
+    return echoExecutor(scheduler::execute, () -> Kinds.shutdown(scheduler));
+  }
+
+  /** An executor of kind {@link Kinds#ECHO} that submits with {@code submit} and closes with {@code close}. */
+  private static BenchExecutor echoExecutor(BiConsumer<Runnable, Priority> submit, Runnable close) {
     return new BenchExecutor() {
       @Override
       public void execute(Runnable task, Priority priority) {
-        scheduler.execute(task, priority);
+        submit.accept(task, priority);
       }
 
       @Override
@@ -48,7 +54,7 @@ final class EchoSide {
 
       @Override
       public void close() {
-        Kinds.shutdown(scheduler);
+        close.run();
       }
     };
   }
@@ -83,22 +89,7 @@ final class EchoSide {
    */
   static BenchExecutor runtimeExecutor() {
     Runtime runtime = runtime();
-    return new BenchExecutor() {
-      @Override
-      public void execute(Runnable task, Priority priority) {
-        runtime.submitCompute(task, priority);
-      }
-
-      @Override
-      public String kind() {
-        return Kinds.ECHO;
-      }
-
-      @Override
-      public void close() {
-        runtime.close();
-      }
-    };
+    return echoExecutor(runtime::submitCompute, runtime::close);
   }
 
   /** An Echo application runtime and the effect programs the benchmarks run on it. */

@@ -91,12 +91,6 @@ public final class Deadlines {
       this.at = at;
     }
 
-    /** A deadline at {@code at} with its timer entry. */
-    RootDeadline(long at, Timer.Cancellable entry) {
-      this.at = at;
-      this.entry = entry;
-    }
-
     /** Returns the clock reading this deadline expires at. */
     long at() {
       return at;

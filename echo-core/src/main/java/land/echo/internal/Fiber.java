@@ -289,37 +289,39 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
    * submitted.
    */
   public void runOnCaller() {
-    boolean steps;
     try {
-      steps = pushStructure();
+      if (!pushStructure()) {
+        submit(); // nothing for the caller: the root starts with a body or a fork
+        return;
+      }
     } catch (Throwable t) {
-      steps = false;
-      reg = OUT_OF_MEMORY; // as in run(): a worker unwinds with a fault that needs no allocation
-      mode = FAULT;
-    }
-    if (!steps) {
-      submit(); // nothing for the caller: the root starts with a body or a fork
+      unwindOnAWorker();
       return;
     }
     ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
     RuntimeCore outer = CALLER_OF.get();
     CALLER_OF.set(core); // set back (to null at the outermost level, which keeps the thread's entry and allocates nothing next time)
     try {
-      if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
-        handle.running();
-      }
-      runLoop(CALLER_STEPS, true);
+      runLoop(CALLER_STEPS, true); // reports started first: the frames pushed so far were structure only
     } catch (Throwable t) {
-      // As in run(): even the run loop's guard failed. A worker unwinds with a fault that needs no allocation.
-      reg = OUT_OF_MEMORY;
-      mode = FAULT;
-      submit();
+      unwindOnAWorker();
     } finally {
       CALLER_OF.set(outer);
       if (scope != null) {
         ContextScopes.exit(scope);
       }
     }
+  }
+
+  /**
+   * As in {@link #run()}: even the run loop's own guard failed (the heap is exhausted), so a worker
+   * unwinds with a fault that needs no allocation; the finalizers still run and the handle still
+   * completes.
+   */
+  private void unwindOnAWorker() {
+    reg = OUT_OF_MEMORY;
+    mode = FAULT;
+    submit();
   }
 
   /**
@@ -380,7 +382,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     if (mode == DONE) {
       return null;
     }
-    if (!onCaller && core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
+    if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
       handle.running();
     }
     Object r = reg;

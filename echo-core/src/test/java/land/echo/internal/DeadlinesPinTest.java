@@ -21,8 +21,8 @@ class DeadlinesPinTest {
     VirtualTime time = new VirtualTime();
     AtomicInteger fired = new AtomicInteger();
     Duration budget = Duration.ofSeconds(3);
-    Deadlines.RootDeadline deadline =
-        new Deadlines.RootDeadline(Deadlines.at(time.nanoTime(), budget), time.schedule(budget, fired::incrementAndGet));
+    Deadlines.RootDeadline deadline = new Deadlines.RootDeadline(Deadlines.at(time.nanoTime(), budget));
+    deadline.install(time.schedule(budget, fired::incrementAndGet));
 
     assertThat(deadline.at()).isEqualTo(budget.toNanos());
     assertThat(deadline.cancel()).as("the first cancel prevents the action").isTrue();
@@ -36,8 +36,8 @@ class DeadlinesPinTest {
   void cancellingARootDeadlineThatAlreadyFiredReportsFalse() {
     VirtualTime time = new VirtualTime();
     AtomicInteger fired = new AtomicInteger();
-    Deadlines.RootDeadline deadline =
-        new Deadlines.RootDeadline(0, time.schedule(Duration.ZERO, fired::incrementAndGet));
+    Deadlines.RootDeadline deadline = new Deadlines.RootDeadline(0);
+    deadline.install(time.schedule(Duration.ZERO, fired::incrementAndGet));
     time.advance(Duration.ZERO);
 
     assertThat(fired).hasValue(1);
