@@ -243,6 +243,21 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
       return join();
     }
     Thread me = Thread.currentThread();
+    long spin = fiber.core.spinNanos;
+    if (spin > 0 && !me.isVirtual()) {
+      // The scheduler's spinBeforePark: a short effect completes meanwhile, and its worker then
+      // needs not wake this thread (SchedulerConfig.Builder#spinBeforePark).
+      long deadline = System.nanoTime() + spin;
+      for (int spins = 1; !isDone(); spins++) {
+        Thread.onSpinWait();
+        if ((spins & 15) == 0 && System.nanoTime() - deadline >= 0) {
+          break;
+        }
+      }
+      if (isDone()) {
+        return join();
+      }
+    }
     if (!STATE.compareAndSet(this, null, me)) {
       // Already claimed: the completer is finishing its book-keeping. Wait as any caller would.
       try {

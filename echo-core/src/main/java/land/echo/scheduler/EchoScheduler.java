@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *       priority, a task submitted from outside waits at most K picks behind local
  *       re-submissions.
  *   <li>Idle workers park; a submission wakes at most one, and only if no worker is already
- *       searching for work. There is no polling.
+ *       searching for work. There is no polling sleep: a worker that runs out of work watches the
+ *       queues for {@link SchedulerConfig#spinBeforePark()} (default 50 microseconds) before it
+ *       parks, so that a submission meanwhile costs no wake-up.
  *   <li>A task that throws does not kill its worker: the failure goes to {@link
  *       SchedulerConfig#uncaughtTaskHandler()} (by default the thread's uncaught exception
  *       handler) and the worker continues. A worker whose own code throws (an {@link Error} such
@@ -62,9 +64,13 @@ import org.slf4j.LoggerFactory;
  *   <li>RUNNING: awake, counted in {@code unparked}; picks and runs tasks ({@link
  *       Worker#findWork}).
  *   <li>SEARCHING: a pick found nothing; counted in {@code unparked} and {@code searching}; scans
- *       every queue again. On finding work it goes back to 1; if it was the last searcher it
- *       re-checks every queue and, if work remains, signals (wakes one parked worker if nobody
- *       else searches), handing the search on.
+ *       every queue again. If that finds nothing, it watches for up to {@link
+ *       SchedulerConfig#spinBeforePark()}: on every spin it reads whether a global injector is
+ *       non-empty, every 128th spin also whether a peer's ring holds two or more tasks, and picks
+ *       (a full scan) when one does; a peer's lone task is left to its owner, which is about to
+ *       run it. When the watch runs out it scans every queue once more. On finding work it goes
+ *       back to 1; if it was the last searcher it re-checks every queue and, if work remains,
+ *       signals (wakes one parked worker if nobody else searches), handing the search on.
  *   <li>PARKED: found nothing while searching; pushed on the sleepers stack, both counts
  *       decremented in one atomic add. If it was the last searcher it re-checks every queue after
  *       the decrement and signals if it sees work (possibly waking itself). Then {@code
@@ -84,7 +90,10 @@ import org.slf4j.LoggerFactory;
  * word: (a) if r saw a searcher, the last searcher to stop does so after r, and re-checks every
  * queue after its decrement, whether it parks or found other work, and signals if it sees t;
  * (b) if r saw every worker awake, any worker that parks later must search first, after r, and
- * sees t; (c) otherwise r wakes a parked worker itself, re-checking under the sleepers lock.
+ * sees t; (c) otherwise r wakes a parked worker itself, re-checking under the sleepers lock. The
+ * watch of state 2 does not weaken (a): it ends with a full scan before the searcher stops
+ * searching or parks, so it only delays that scan, by at most {@code spinBeforePark}, for a task
+ * it does not watch for (a peer's lone task, whose owner runs it in the meantime unless busy).
  *
  * <p>A push to a worker's own ring (and a batch moved into it by a global take or a steal) is
  * published with a release store, which alone does not order it before the later read of the
@@ -122,6 +131,8 @@ public final class EchoScheduler extends AbstractExecutorService {
 
   final SchedulerConfig config;
   final ConcurrentLinkedQueue<Runnable>[] global;
+  /** How long a worker that found nothing watches for work before it parks (0: never). */
+  final long spinNanos;
   final Worker[] workers;
   /**
    * rings[p][i] is worker i's ring at level p: what the look-ahead and thieves read, without
@@ -151,6 +162,7 @@ public final class EchoScheduler extends AbstractExecutorService {
   @SuppressWarnings({"unchecked", "rawtypes"}) // generic arrays of queues, one per priority
   private EchoScheduler(SchedulerConfig config, ThreadFactory blockingThreads) {
     this.config = config;
+    this.spinNanos = config.spinBeforePark().toNanos();
     int n = config.workers();
     this.global = new ConcurrentLinkedQueue[Priority.COUNT];
     for (int p = 0; p < Priority.COUNT; p++) {
@@ -197,6 +209,15 @@ public final class EchoScheduler extends AbstractExecutorService {
    */
   public static EchoScheduler create(SchedulerConfig config) {
     return create(config, BlockingLane.defaultThreads());
+  }
+
+  /**
+   * Returns the configuration this scheduler was created with.
+   *
+   * @return the scheduler's configuration
+   */
+  public SchedulerConfig config() {
+    return config;
   }
 
   /** Creates a scheduler whose blocking lane gets its threads from {@code blockingThreads} (tests). */

@@ -183,6 +183,11 @@ final class IdleWorkers {
     return wakeUps;
   }
 
+  /** Returns the number of workers searching for work (read racily; for tests and statistics). */
+  int searchingCount() {
+    return state.get() & SEARCHING_MASK;
+  }
+
   /** Returns the number of workers neither running nor searching (parked or retired). */
   int parkedCount() {
     return workerCount - (state.get() >>> 16);

@@ -1,5 +1,6 @@
 package land.echo.scheduler;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The immutable configuration of an {@link EchoScheduler}: worker count, blocking limit, fairness
- * interval, named queues, thread names and the handler for tasks that throw.
+ * interval, named queues, thread names, the handler for tasks that throw, and how long a thread
+ * spins before it parks.
  *
  * <p>Instances are immutable and thread-safe. Build one with {@link #builder()}; the builder
  * rejects bad values with an {@link IllegalArgumentException} that names the setting.
@@ -47,12 +49,29 @@ public final class SchedulerConfig {
     thread.getUncaughtExceptionHandler().uncaughtException(thread, failure);
   };
 
+  /**
+   * The default of {@link Builder#spinBeforePark}: 50 microseconds on a machine with more than one
+   * processor, else zero (spinning on the only processor delays the very thread it waits for).
+   *
+   * <p>Waking a parked thread costs 20 to 100 microseconds on a virtual machine whose processors
+   * are idle (docs/scheduler.md, "Performance"), far longer than a short task runs. A wait of 50
+   * microseconds covers a short effect's whole round trip, so {@code run} of such an effect
+   * needs no wake-up at all, and costs an idle runtime at most 50 microseconds of processor time
+   * per worker after each burst of work, none while nothing is submitted.
+   */
+  public static final Duration DEFAULT_SPIN_BEFORE_PARK =
+      Runtime.getRuntime().availableProcessors() > 1 ? Duration.ofNanos(50_000) : Duration.ZERO;
+
+  /** The longest {@link Builder#spinBeforePark} accepted: 10 milliseconds. */
+  public static final Duration MAX_SPIN_BEFORE_PARK = Duration.ofMillis(10);
+
   private final int workers;
   private final int blockingLimit;
   private final int starvationInterval;
   private final Map<String, Integer> namedQueues;
   private final String threadNamePrefix;
   private final BiConsumer<Runnable, Throwable> uncaughtTaskHandler;
+  private final Duration spinBeforePark;
 
   private SchedulerConfig(Builder b) {
     this.workers = b.workers;
@@ -61,6 +80,7 @@ public final class SchedulerConfig {
     this.namedQueues = Collections.unmodifiableMap(new LinkedHashMap<>(b.namedQueues));
     this.threadNamePrefix = b.threadNamePrefix;
     this.uncaughtTaskHandler = b.uncaughtTaskHandler;
+    this.spinBeforePark = b.spinBeforePark;
   }
 
   /**
@@ -146,11 +166,21 @@ public final class SchedulerConfig {
     return uncaughtTaskHandler;
   }
 
+  /**
+   * Returns how long a worker that ran out of work, or a thread blocked in {@code run}, spins
+   * before it parks; see {@link Builder#spinBeforePark}.
+   *
+   * @return the spin before parking, zero if threads park at once
+   */
+  public Duration spinBeforePark() {
+    return spinBeforePark;
+  }
+
   @Override
   public String toString() {
     return "SchedulerConfig[workers=" + workers + ", blockingLimit=" + blockingLimit
         + ", starvationInterval=" + starvationInterval + ", namedQueues=" + namedQueues
-        + ", threadNamePrefix=" + threadNamePrefix + "]";
+        + ", threadNamePrefix=" + threadNamePrefix + ", spinBeforePark=" + spinBeforePark + "]";
   }
 
   /**
@@ -166,6 +196,7 @@ public final class SchedulerConfig {
     private final Map<String, Integer> namedQueues = new LinkedHashMap<>();
     private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
     private BiConsumer<Runnable, Throwable> uncaughtTaskHandler = TO_THREAD_HANDLER;
+    private Duration spinBeforePark = DEFAULT_SPIN_BEFORE_PARK;
 
     private Builder() {}
 
@@ -261,6 +292,35 @@ public final class SchedulerConfig {
     }
 
     /**
+     * Sets how long a thread spins before it parks, from zero (park at once) to {@link
+     * #MAX_SPIN_BEFORE_PARK}; by default {@link #DEFAULT_SPIN_BEFORE_PARK}. Two threads spin:
+     *
+     * <ul>
+     *   <li>a worker that ran out of work watches the queues of submissions from outside (and,
+     *       now and then, its peers' queues) before it parks, so that a submission meanwhile finds
+     *       it awake instead of paying for a wake-up. While it watches, it counts as searching, so
+     *       submissions wake no other worker.
+     *   <li>a platform thread blocked in {@code ApplicationRuntime.run} waits for the outcome
+     *       spinning before it parks, so that the worker that completes a short effect needs not
+     *       wake it. Virtual threads park at once: spinning would hold their carrier.
+     * </ul>
+     *
+     * <p>The price is processor time: at most this long per worker after each burst of work, and
+     * per {@code run} of an effect that takes longer; nothing while no work is submitted. Set
+     * zero where processor time is scarcer than latency (a battery-powered desktop, a container
+     * limited to a fraction of one processor).
+     *
+     * @param spin how long to spin before parking
+     * @return this builder
+     * @throws IllegalArgumentException if {@code spin} is negative or longer than {@link
+     *     #MAX_SPIN_BEFORE_PARK}
+     */
+    public Builder spinBeforePark(Duration spin) {
+      this.spinBeforePark = checkSpinBeforePark(spin);
+      return this;
+    }
+
+    /**
      * Returns the configuration.
      *
      * @return a new configuration with this builder's settings
@@ -270,7 +330,17 @@ public final class SchedulerConfig {
       checkWorkers(workers);
       checkBlockingLimit(blockingLimit);
       checkStarvationInterval(starvationInterval);
+      checkSpinBeforePark(spinBeforePark);
       return new SchedulerConfig(this);
+    }
+
+    private static Duration checkSpinBeforePark(Duration spin) {
+      Objects.requireNonNull(spin, "spinBeforePark");
+      if (spin.isNegative() || spin.compareTo(MAX_SPIN_BEFORE_PARK) > 0) {
+        throw new IllegalArgumentException(
+            "spinBeforePark must be between 0 and " + MAX_SPIN_BEFORE_PARK + ", was " + spin);
+      }
+      return spin;
     }
 
     private static int checkWorkers(int workers) {

@@ -198,6 +198,9 @@ final class Worker implements Runnable {
     searching = true;
     for (;;) {
       Runnable task = findWork();
+      if (task == null && pool.spinNanos > 0) {
+        task = watch(pool.spinNanos);
+      }
       if (task != null) {
         searching = false;
         if (idle.stopSearching() && pool.hasWork()) {
@@ -233,6 +236,63 @@ final class Worker implements Runnable {
         return null;
       }
     }
+  }
+
+  /**
+   * The brief watch before parking (see the notes): for up to {@code budget} nanoseconds, as a
+   * searcher, looks for work that needs no steal of a peer's lone task: a task in a global
+   * injector, or a peer's ring holding two or more tasks at a level. Returns a task, or null when
+   * the budget ran out, the scheduler stopped running, or a look found the work gone.
+   */
+  /**
+   * A watching worker looks at its peers' rings once in this many spins plus one (about every
+   * microsecond), at the injectors on every spin. Reading a busy peer's ring indices on every
+   * spin keeps moving their cache lines away from the peer, which writes them per task: in the
+   * ping-pong harness that slowed the peer's game (docs/scheduler.md, "Performance").
+   */
+  private static final int PEER_LOOK_MASK = 127;
+
+  private Runnable watch(long budget) {
+    long deadline = System.nanoTime() + budget;
+    for (int spins = 1; ; spins++) {
+      if (pool.runState() != EchoScheduler.RUNNING) {
+        return null;
+      }
+      if (workWorthTaking((spins & PEER_LOOK_MASK) == 0)) {
+        Runnable task = findWork();
+        if (task != null) {
+          return task;
+        }
+      }
+      Thread.onSpinWait();
+      if ((spins & 15) == 0 && System.nanoTime() - deadline >= 0) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Whether a watching worker should pick: a global injector is non-empty, or some peer's ring
+   * holds at least two tasks at a level. A peer's lone task is left alone: its owner is about to
+   * run it, and taking it makes a ping-pong bounce between cores (docs/scheduler.md, "Tried and not
+   * kept").
+   */
+  private boolean workWorthTaking(boolean peersToo) {
+    for (int p = 0; p < LEVELS; p++) {
+      if (!pool.global[p].isEmpty()) {
+        return true;
+      }
+      if (!peersToo) {
+        continue;
+      }
+      SpmcLocalQueue mine = local[p];
+      for (SpmcLocalQueue ring : pool.rings[p]) {
+        if (ring != mine && ring.size() >= 2) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

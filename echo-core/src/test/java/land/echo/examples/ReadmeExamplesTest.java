@@ -184,12 +184,14 @@ class ReadmeExamplesTest {
         .workers(4)
         .blockingLimit(64)
         .namedQueue("indexer", 2)
+        .spinBeforePark(java.time.Duration.ofNanos(50_000))
         .build());
     scheduler.execute(render, Priority.HIGH);
     scheduler.queue("indexer").execute(index, Priority.LOW);
     TestThreads.awaitPromptly(done, "done");
     land.echo.scheduler.SchedulerStats stats = scheduler.stats();
     assertThat(stats.workers()).isEqualTo(4);
+    assertThat(scheduler.config().spinBeforePark()).isEqualTo(java.time.Duration.ofNanos(50_000));
     scheduler.shutdown();
     assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
   }

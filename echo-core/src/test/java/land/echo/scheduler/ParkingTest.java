@@ -68,6 +68,61 @@ class ParkingTest {
   }
 
   @Test
+  void aWorkerThatRanOutOfWorkWatchesBeforeItParksAndTakesASubmissionWithoutAWakeUp() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder()
+        .workers(1)
+        .spinBeforePark(SchedulerConfig.MAX_SPIN_BEFORE_PARK)
+        .build());
+    int withoutWakeUp = 0;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      await().until(() -> scheduler.stats().parkedWorkers() == 1);
+      TestThreads.joinPromptly(scheduler.submit(() -> { }), "the task that ends a busy period");
+      // The worker then watches for 10 ms instead of parking at once; without the watch, a
+      // searching worker lasts microseconds and this poll would not see it.
+      await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(5))
+          .until(() -> scheduler.idle.searchingCount() == 1);
+      long before = scheduler.idle.wakeUps();
+
+      TestThreads.joinPromptly(scheduler.submit(() -> { }), "the submission during the watch");
+
+      if (scheduler.idle.wakeUps() == before) {
+        withoutWakeUp++;
+      }
+    }
+    // A slow machine may let a watch run out between the poll and the submission, rarely in all five.
+    assertThat(withoutWakeUp).isPositive();
+  }
+
+  @Test
+  void withoutSpinningAnIdleWorkerParksAndEverySpacedSubmissionWakesIt() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).spinBeforePark(Duration.ZERO).build());
+    for (int attempt = 0; attempt < 5; attempt++) {
+      await().pollInterval(Duration.ofMillis(1)).until(() -> scheduler.stats().parkedWorkers() == 1);
+      long before = scheduler.idle.wakeUps();
+
+      TestThreads.joinPromptly(scheduler.submit(() -> { }), "a task");
+
+      assertThat(scheduler.idle.wakeUps() - before).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aWatchingWorkerStopsWatchingAtShutdown() throws Exception {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder()
+        .workers(2)
+        .spinBeforePark(SchedulerConfig.MAX_SPIN_BEFORE_PARK)
+        .build());
+    for (int i = 0; i < 50; i++) {
+      TestThreads.joinPromptly(scheduler.submit(() -> { }), "a task");
+      scheduler.execute(() -> { });
+    }
+
+    scheduler.shutdown();
+
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+  }
+
+  @Test
   void aStaleInterruptLeftByATaskDoesNotReachTheNextTask() throws Exception {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
     TestThreads.joinPromptly(scheduler.submit(() -> Thread.currentThread().interrupt()), "the interrupting task");

@@ -3,6 +3,7 @@ package land.echo.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +24,37 @@ class SchedulerConfigTest {
     assertThat(config.blockingLimit()).isZero();
     assertThat(config.namedQueues()).isEmpty();
     assertThat(config.threadNamePrefix()).isEqualTo("echo-worker-");
+  }
+
+  @Test
+  void spinBeforeParkDefaultsTo50MicrosecondsOnAMultiprocessorAndIsValidated() {
+    Duration expected = Runtime.getRuntime().availableProcessors() > 1 ? Duration.ofNanos(50_000) : Duration.ZERO;
+    assertThat(SchedulerConfig.defaults().spinBeforePark()).isEqualTo(expected).isEqualTo(SchedulerConfig.DEFAULT_SPIN_BEFORE_PARK);
+    assertThat(SchedulerConfig.builder().spinBeforePark(Duration.ZERO).build().spinBeforePark()).isZero();
+    assertThat(SchedulerConfig.builder().spinBeforePark(Duration.ofMillis(10)).build().spinBeforePark())
+        .isEqualTo(SchedulerConfig.MAX_SPIN_BEFORE_PARK);
+
+    assertThatThrownBy(() -> SchedulerConfig.builder().spinBeforePark(Duration.ofNanos(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spinBeforePark must be between 0 and PT0.01S, was PT-0.000000001S");
+    assertThatThrownBy(() -> SchedulerConfig.builder().spinBeforePark(Duration.ofMillis(10).plusNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spinBeforePark must be between 0 and PT0.01S, was PT0.010000001S");
+    assertThatThrownBy(() -> SchedulerConfig.builder().spinBeforePark(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("spinBeforePark");
+  }
+
+  @Test
+  void aSchedulerReportsTheConfigurationItWasCreatedWith() throws InterruptedException {
+    SchedulerConfig config = SchedulerConfig.builder().workers(1).spinBeforePark(Duration.ZERO).build();
+    EchoScheduler scheduler = EchoScheduler.create(config);
+    try {
+      assertThat(scheduler.config()).isSameAs(config);
+    } finally {
+      scheduler.shutdownNow();
+      assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test
@@ -131,9 +163,9 @@ class SchedulerConfigTest {
   @Test
   void toStringNamesEverySetting() {
     SchedulerConfig config = SchedulerConfig.builder().workers(3).blockingLimit(7).starvationInterval(11)
-        .namedQueue("db", 2).threadNamePrefix("pool-").build();
+        .namedQueue("db", 2).threadNamePrefix("pool-").spinBeforePark(Duration.ofMillis(2)).build();
 
     assertThat(config).hasToString("SchedulerConfig[workers=3, blockingLimit=7, starvationInterval=11, "
-        + "namedQueues={db=2}, threadNamePrefix=pool-]");
+        + "namedQueues={db=2}, threadNamePrefix=pool-, spinBeforePark=PT0.002S]");
   }
 }
