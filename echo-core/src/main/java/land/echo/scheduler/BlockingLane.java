@@ -2,8 +2,6 @@ package land.echo.scheduler;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +39,16 @@ import land.echo.Priority;
  * borrower was admitted before them and holds a thread already). After {@code shutdownNow} every
  * borrower gets its permit back at once, as late submissions start at once: nothing will be
  * admitted any more.
+ *
+ * <p><b>Running threads.</b> The {@link Slot} of each lane thread is in {@code running}, an array
+ * of stripes, each an intrusive list of slots under its monitor, chosen by the thread's id: {@link
+ * #interruptAll} and {@link #runningCount} walk them, and {@link #currentSlot} searches the
+ * calling thread's stripe (a platform thread skips the search while every lane thread is
+ * virtual, as with the default factory). A burst of 10,000
+ * blocking calls spent more time in the {@code ConcurrentHashMap} this replaced ({@code put} before
+ * a thread starts, {@code remove} when it ends, from four threads at once) than in anything else
+ * of the lane (docs/scheduler.md, "Performance"). A stripe's list needs no allocation and its
+ * monitor is rarely contended: consecutive threads have consecutive ids, hence different stripes.
  */
 final class BlockingLane {
   private final EchoScheduler pool;
@@ -52,8 +60,10 @@ final class BlockingLane {
   private int active; // guarded by lock (only when limit > 0): permits in use
   private boolean stopped; // guarded by lock
   private final AtomicInteger outstanding = new AtomicInteger();
-  /** The lane threads running tasks, with what they run (for interrupts, await, stats). */
-  private final Map<Thread, Slot> running = new ConcurrentHashMap<>();
+  /** The lane threads running tasks, by stripe (for interrupts and stats; see the notes). */
+  private final Stripe[] running;
+  /** Whether every lane thread so far was virtual (a test's factory may make platform threads). */
+  private volatile boolean onlyVirtual = true;
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
 
@@ -62,6 +72,11 @@ final class BlockingLane {
     this.pool = pool;
     this.limit = limit;
     this.threads = threads;
+    int stripes = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 8 - 1) << 1;
+    this.running = new Stripe[stripes];
+    for (int i = 0; i < stripes; i++) {
+      running[i] = new Stripe();
+    }
     this.waiting = new ArrayDeque[Priority.COUNT];
     this.returning = new ArrayDeque[Priority.COUNT];
     for (int p = 0; p < Priority.COUNT; p++) {
@@ -70,23 +85,98 @@ final class BlockingLane {
     }
   }
 
-  /** The default thread factory: virtual threads named {@code echo-blocking-0, 1, ...}. */
+  /**
+   * The default thread factory: virtual threads all named {@code echo-blocking} (a thread dump
+   * tells them apart by id). Numbering them cost a string per thread, a visible share of a burst of
+   * short blocking calls.
+   */
   static ThreadFactory defaultThreads() {
-    return Thread.ofVirtual().name("echo-blocking-", 0).factory();
+    return Thread.ofVirtual().name("echo-blocking").factory();
   }
 
   /**
-   * What one lane thread runs; its fields are read and written only by that thread (the map
-   * publishes the object to {@link #interruptAll} and {@link EchoScheduler#stats}).
+   * One lane thread and what it runs: the thread's {@code Runnable}. {@code level} and {@code
+   * holdsPermit} are read and written only by that thread; {@code prev} and {@code next} link it
+   * into its stripe, under the stripe's lock; {@code thread} is set before the thread starts.
    */
-  static final class Slot {
+  final class Slot implements Runnable {
+    private Runnable first;
+    Thread thread;
     int level;
     boolean holdsPermit;
+    Slot prev;
+    Slot next;
 
-    Slot(int level, boolean holdsPermit) {
+    Slot(Runnable first, int level, boolean holdsPermit) {
+      this.first = first;
       this.level = level;
       this.holdsPermit = holdsPermit;
     }
+
+    @Override
+    public void run() {
+      Runnable task = first;
+      first = null;
+      runFrom(task, this);
+    }
+  }
+
+  /**
+   * A doubly linked list of the slots of running lane threads, guarded by its own monitor. The
+   * padding keeps two stripes (written by different threads at once) off one cache line.
+   */
+  @SuppressWarnings("unused") // the padding fields are never read
+  private static final class Stripe {
+    private long p1, p2, p3, p4, p5, p6, p7;
+    private Slot head; // guarded by this
+    private int size; // guarded by this
+    private long q1, q2, q3, q4, q5, q6, q7;
+
+    synchronized void add(Slot slot) {
+      slot.next = head;
+      if (head != null) {
+        head.prev = slot;
+      }
+      head = slot;
+      size++;
+    }
+
+    synchronized void remove(Slot slot) {
+      if (slot.prev != null) {
+        slot.prev.next = slot.next;
+      } else {
+        head = slot.next;
+      }
+      if (slot.next != null) {
+        slot.next.prev = slot.prev;
+      }
+      slot.prev = null;
+      slot.next = null;
+      size--;
+    }
+
+    synchronized Slot find(Thread thread) {
+      for (Slot s = head; s != null; s = s.next) {
+        if (s.thread == thread) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    synchronized void interruptAll() {
+      for (Slot s = head; s != null; s = s.next) {
+        s.thread.interrupt();
+      }
+    }
+
+    synchronized int size() {
+      return size;
+    }
+  }
+
+  private Stripe stripeOf(Thread thread) {
+    return running[(int) thread.threadId() & (running.length - 1)];
   }
 
   /** A lane thread waiting to take a lent permit back; granted under the lock. */
@@ -136,16 +226,21 @@ final class BlockingLane {
   }
 
   private void start(Runnable task, int level, boolean permit) {
-    Slot slot = new Slot(level, permit);
-    Thread thread = threads.newThread(() -> runFrom(task, slot));
+    Slot slot = new Slot(task, level, permit);
+    Thread thread = threads.newThread(slot);
     if (thread == null) {
       throw new RejectedExecutionException("the blocking thread factory returned null");
     }
-    running.put(thread, slot); // before start, so that shutdownNow's interrupt reaches it
+    if (!thread.isVirtual()) {
+      onlyVirtual = false; // before start: the thread cannot look itself up before this is visible
+    }
+    slot.thread = thread; // published to the thread by its start
+    Stripe stripe = stripeOf(thread);
+    stripe.add(slot); // before start, so that shutdownNow's interrupt reaches it
     try {
       thread.start();
     } catch (Throwable failure) {
-      running.remove(thread);
+      stripe.remove(slot);
       throw failure;
     }
   }
@@ -175,7 +270,7 @@ final class BlockingLane {
         task = next;
       }
     } finally {
-      running.remove(self);
+      stripeOf(self).remove(slot);
     }
   }
 
@@ -265,7 +360,11 @@ final class BlockingLane {
 
   /** Returns what the calling thread runs if it is a thread of this lane, else null. */
   Slot currentSlot() {
-    return running.get(Thread.currentThread());
+    Thread self = Thread.currentThread();
+    if (onlyVirtual && !self.isVirtual()) {
+      return null; // the common case, run() on a platform thread: no look-up at all
+    }
+    return stripeOf(self).find(self);
   }
 
   /**
@@ -385,8 +484,8 @@ final class BlockingLane {
 
   /** Interrupts every running blocking task (shutdownNow). */
   void interruptAll() {
-    for (Thread thread : running.keySet()) {
-      thread.interrupt();
+    for (Stripe stripe : running) {
+      stripe.interruptAll();
     }
   }
 
@@ -395,7 +494,11 @@ final class BlockingLane {
   }
 
   int runningCount() {
-    return running.size();
+    int n = 0;
+    for (Stripe stripe : running) {
+      n += stripe.size();
+    }
+    return n;
   }
 
   int waitingAt(int level) {
