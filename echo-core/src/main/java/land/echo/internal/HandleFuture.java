@@ -242,22 +242,12 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
     if (isDone()) {
       return join();
     }
-    Thread me = Thread.currentThread();
-    long spin = fiber.core.spinNanos;
-    if (spin > 0 && !me.isVirtual()) {
-      // The scheduler's spinBeforePark: a short effect completes meanwhile, and its worker then
-      // needs not wake this thread (SchedulerConfig.Builder#spinBeforePark).
-      long deadline = System.nanoTime() + spin;
-      for (int spins = 1; !isDone(); spins++) {
-        Thread.onSpinWait();
-        if ((spins & 15) == 0 && System.nanoTime() - deadline >= 0) {
-          break;
-        }
-      }
-      if (isDone()) {
-        return join();
-      }
+    // The scheduler's spinBeforePark, when it is likely to pay off: a short effect completes
+    // meanwhile, and its worker then needs not wake this thread (EchoScheduler#spinWait).
+    if (fiber.core.scheduler.spinWait(this::isDone)) {
+      return join();
     }
+    Thread me = Thread.currentThread();
     if (!STATE.compareAndSet(this, null, me)) {
       // Already claimed: the completer is finishing its book-keeping. Wait as any caller would.
       try {

@@ -48,8 +48,6 @@ public final class RuntimeCore {
   public static final Logger LOG = LoggerFactory.getLogger(ApplicationRuntime.class);
 
   public final EchoScheduler scheduler;
-  /** How long a platform thread blocked in run() spins before parking (the scheduler's setting). */
-  final long spinNanos;
   public final Environment environment;
   /** The environment's capability lookup: the capability, or null if none is registered. */
   public final Function<Class<?>, Object> lookup;
@@ -117,7 +115,6 @@ public final class RuntimeCore {
     this.stepsObserved = listeners.stream().anyMatch(RuntimeCore::observesSteps);
     this.logging = Objects.requireNonNull(logging, "logging");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-    this.spinNanos = scheduler.config().spinBeforePark().toNanos();
     this.environment = Objects.requireNonNull(environment, "environment");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timer = Objects.requireNonNull(timer, "timer");

@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import land.echo.Priority;
 import org.slf4j.Logger;
@@ -148,6 +149,10 @@ public final class EchoScheduler extends AbstractExecutorService {
   private final Map<String, NamedQueue> namedQueues;
   private final AtomicInteger runState = new AtomicInteger(RUNNING);
   private final AtomicInteger liveWorkers;
+  /** Whether the machine has more processors than this scheduler has workers. */
+  private final boolean spareProcessor;
+  /** 1 while a thread spins in {@link #spinWait}: one spinner at a time. */
+  private final AtomicInteger spinners = new AtomicInteger();
   private final CountDownLatch terminated = new CountDownLatch(1);
   /** The executor views, one per priority, indexed by ordinal; built once so that callers may cache or compare them. */
   private final PriorityExecutor[] executors = PriorityExecutor.allOf(this);
@@ -163,6 +168,7 @@ public final class EchoScheduler extends AbstractExecutorService {
   private EchoScheduler(SchedulerConfig config, ThreadFactory blockingThreads) {
     this.config = config;
     this.spinNanos = config.spinBeforePark().toNanos();
+    this.spareProcessor = Runtime.getRuntime().availableProcessors() > config.workers();
     int n = config.workers();
     this.global = new ConcurrentLinkedQueue[Priority.COUNT];
     for (int p = 0; p < Priority.COUNT; p++) {
@@ -209,6 +215,52 @@ public final class EchoScheduler extends AbstractExecutorService {
    */
   public static EchoScheduler create(SchedulerConfig config) {
     return create(config, BlockingLane.defaultThreads());
+  }
+
+  /**
+   * Waits briefly for {@code done} by spinning, when that is likely to pay off, and returns
+   * whether it became true; the caller parks (or otherwise blocks) if it did not. This is how
+   * {@code ApplicationRuntime.run} waits before it parks: waking a parked thread costs tens of
+   * microseconds, more than a short effect runs.
+   *
+   * <p>It spins for at most {@link SchedulerConfig#spinBeforePark()}, and only on a platform
+   * thread that is not a worker, while no other thread spins here, and while a processor is
+   * likely free: some worker is parked, or the machine has more processors than the scheduler
+   * has workers. So callers that outnumber the workers, or a busy scheduler, do not take
+   * processor time from the workers: with four platform threads calling {@code run} on two
+   * workers, spinning every caller halved the throughput (docs/scheduler.md, "Performance").
+   * Otherwise it returns {@code done.getAsBoolean()} at once.
+   *
+   * @param done the condition waited for; must be cheap and thread-safe
+   * @return whether {@code done} was true when this method returned
+   */
+  public boolean spinWait(BooleanSupplier done) {
+    Objects.requireNonNull(done, "done");
+    long spin = spinNanos;
+    if (spin == 0 || done.getAsBoolean()) {
+      return done.getAsBoolean();
+    }
+    Thread self = Thread.currentThread();
+    if (self.isVirtual() || currentWorker() != null || (idle.parkedCount() == 0 && !spareProcessor)) {
+      return false; // with every worker awake, spinning would take a processor from one of them
+    }
+    if (!spinners.compareAndSet(0, 1)) {
+      return false;
+    }
+    try {
+      long deadline = System.nanoTime() + spin;
+      for (int spins = 1; ; spins++) {
+        if (done.getAsBoolean()) {
+          return true;
+        }
+        Thread.onSpinWait();
+        if ((spins & 15) == 0 && System.nanoTime() - deadline >= 0) {
+          return done.getAsBoolean();
+        }
+      }
+    } finally {
+      spinners.set(0);
+    }
   }
 
   /**

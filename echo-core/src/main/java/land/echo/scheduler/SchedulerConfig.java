@@ -302,11 +302,14 @@ public final class SchedulerConfig {
      *       submissions wake no other worker.
      *   <li>a platform thread blocked in {@code ApplicationRuntime.run} waits for the outcome
      *       spinning before it parks, so that the worker that completes a short effect needs not
-     *       wake it. Virtual threads park at once: spinning would hold their carrier.
+     *       wake it; one such thread at a time, and only while a processor is likely free (see
+     *       {@link EchoScheduler#spinWait}). Virtual threads park at once: spinning would hold
+     *       their carrier.
      * </ul>
      *
      * <p>The price is processor time: at most this long per worker after each burst of work, and
-     * per {@code run} of an effect that takes longer; nothing while no work is submitted. Set
+     * per {@code run} of an effect that takes longer while a worker is parked; nothing while no
+     * work is submitted. Set
      * zero where processor time is scarcer than latency (a battery-powered desktop, a container
      * limited to a fraction of one processor).
      *
