@@ -6,7 +6,7 @@ import java.util.Arrays;
 public class Obs {
   public static void main(String[] a) throws Exception {
     String mode = a[0];
-    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
+    EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(2).spinBeforePark(java.time.Duration.ofNanos(Long.getLong("spin", 50000))).build());
     var b = ApplicationRuntime.builder().environment(Environment.empty()).scheduler(scheduler);
     if (mode.equals("metrics")) b.listener(EchoMeters.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).scheduler(scheduler).build());
     if (mode.equals("nop")) b.listener(new land.echo.spi.RuntimeListener() {});
@@ -18,7 +18,7 @@ public class Obs {
     for (int r = 0; r < 3; r++) {
       for (int i = 0; i < n; i++) {
         long s = System.nanoTime();
-        rt.run(e).getOrThrow();
+        (Boolean.getBoolean("to") ? rt.runWithTimeout(e, java.time.Duration.ofMillis(250), Priority.HIGH) : rt.run(e)).getOrThrow();
         t[i] = System.nanoTime() - s;
       }
       long[] c = t.clone(); Arrays.sort(c);
