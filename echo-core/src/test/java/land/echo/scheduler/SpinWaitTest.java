@@ -185,6 +185,46 @@ class SpinWaitTest {
   }
 
   @Test
+  void aConditionThatThrowsFreesTheSpinnerSlot() {
+    scheduler = parkedScheduler(1, LONG_SPIN);
+    AtomicInteger calls = new AtomicInteger();
+
+    assertThatThrownBy(() -> scheduler.spinWait(() -> {
+      if (calls.incrementAndGet() == 2) {
+        throw new IllegalStateException("hostile condition");
+      }
+      return false;
+    })).isInstanceOf(IllegalStateException.class).hasMessage("hostile condition");
+
+    Never later = new Never();
+    scheduler.spinWait(later);
+    assertThat(later.calls.get()).as("a later caller still spins").isGreaterThan(2);
+  }
+
+  @Test
+  void anInterruptedCallerOfRunStillGetsTheCancelledOutcomeAfterSpinning() throws Exception {
+    scheduler = parkedScheduler(1, LONG_SPIN);
+    land.echo.ApplicationRuntime runtime = land.echo.ApplicationRuntime.create(land.echo.Environment.empty(), scheduler);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<land.echo.Outcome<Void, Integer>> outcome = new CompletableFuture<>();
+    Thread caller = new Thread(() -> {
+      Thread.currentThread().interrupt(); // interrupted before it waits: the spin must not swallow it
+      outcome.complete(runtime.run(land.echo.ActionEffect.<Void, Integer>blocking(token -> {
+        release.await();
+        return 1;
+      })));
+    });
+    caller.start();
+
+    land.echo.Outcome<Void, Integer> result = outcome.get(5, TimeUnit.SECONDS);
+    release.countDown();
+    TestThreads.joinPromptly(caller, "the caller");
+
+    assertThat(result).isInstanceOf(land.echo.Outcome.Faulted.class);
+    assertThat(((land.echo.Outcome.Faulted<Void, Integer>) result).fault()).isInstanceOf(land.echo.Fault.Cancelled.class);
+  }
+
+  @Test
   void aNullConditionIsRejected() {
     scheduler = parkedScheduler(1, LONG_SPIN);
 
