@@ -40,6 +40,13 @@ class SpinWaitTest {
     return s;
   }
 
+  /** Asserts that {@code spinWait} on this thread refuses to spin: false after one call of the condition. */
+  private void assertRefusesAtOnce() {
+    Never never = new Never();
+    assertThat(scheduler.spinWait(never)).isFalse();
+    assertThat(never.calls.get()).isEqualTo(1);
+  }
+
   /** Counts the calls of a condition that is never true. */
   private static final class Never implements BooleanSupplier {
     final AtomicInteger calls = new AtomicInteger();
@@ -99,11 +106,8 @@ class SpinWaitTest {
   @Test
   void withZeroSpinItNeverSpins() {
     scheduler = parkedScheduler(1, Duration.ZERO);
-    Never never = new Never();
 
-    assertThat(scheduler.spinWait(never)).isFalse();
-
-    assertThat(never.calls.get()).isEqualTo(1);
+    assertRefusesAtOnce();
   }
 
   @Test
@@ -142,11 +146,8 @@ class SpinWaitTest {
       });
     }
     TestThreads.awaitPromptly(started, "every worker busy");
-    Never never = new Never();
-
     try {
-      assertThat(scheduler.spinWait(never)).isFalse();
-      assertThat(never.calls.get()).isEqualTo(1);
+      assertRefusesAtOnce();
     } finally {
       release.countDown();
     }
@@ -169,11 +170,8 @@ class SpinWaitTest {
     })));
     spinner.start();
     TestThreads.awaitPromptly(firstSpinning, "the first thread spinning");
-    Never never = new Never();
-
     try {
-      assertThat(scheduler.spinWait(never)).isFalse();
-      assertThat(never.calls.get()).isEqualTo(1);
+      assertRefusesAtOnce();
     } finally {
       release.countDown();
     }
