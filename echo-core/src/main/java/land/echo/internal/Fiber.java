@@ -986,7 +986,10 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     if (core.stepsObserved) {
       openChildSteps(children, kind);
     }
-    for (int i = 1; i < children.length; i++) {
+    // One wake-up signal (and on a worker one fence) for all the children, not one each; a child
+    // the scheduler did not accept goes through submit(), which handles the refusal.
+    int accepted = children.length > 1 ? core.scheduler.executeAll(children, 1, children.length, priority()) : 0;
+    for (int i = 1 + accepted; i < children.length; i++) {
       children[i].submit();
     }
     return children[0];

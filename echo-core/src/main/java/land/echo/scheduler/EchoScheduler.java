@@ -404,6 +404,74 @@ public final class EchoScheduler extends AbstractExecutorService {
   }
 
   /**
+   * Runs {@code tasks[from]} to {@code tasks[to - 1]} at {@code priority}, as that many calls of
+   * {@link #execute(Runnable, Priority)} would, but with one wake-up signal for all of them instead
+   * of one each: on a worker, the tasks go to its own queue and one full fence orders them all
+   * before the idle workers are looked at. This is how an effect forks its children.
+   *
+   * <p>Returns how many tasks were accepted, always the first ones: {@code to - from} unless the
+   * scheduler is shut down (then zero: none was accepted) or queueing one failed (an {@link Error}
+   * such as {@link OutOfMemoryError}; then the count of those queued before it). It never throws
+   * for the tasks themselves: the caller handles the ones not accepted, for example by passing
+   * each to {@link #execute(Runnable, Priority)} to learn why.
+   *
+   * @param tasks holds the tasks to run; none of {@code tasks[from..to)} may be null
+   * @param from the index of the first task to run
+   * @param to one past the index of the last task to run
+   * @param priority the priority to run them at
+   * @return how many of the tasks, from {@code tasks[from]} on, were accepted
+   * @throws IndexOutOfBoundsException if {@code from} and {@code to} are not a range of {@code tasks}
+   */
+  public int executeAll(Runnable[] tasks, int from, int to, Priority priority) {
+    Objects.checkFromToIndex(from, to, Objects.requireNonNull(tasks, "tasks").length);
+    int level = Objects.requireNonNull(priority, "priority").ordinal();
+    for (int i = from; i < to; i++) {
+      Objects.requireNonNull(tasks[i], "task");
+    }
+    Worker worker = currentWorker();
+    int accepted = 0;
+    if (worker != null) {
+      if (runState.get() != RUNNING) {
+        return 0;
+      }
+      try {
+        for (int i = from; i < to; i++) {
+          worker.pushLocal(tasks[i], level);
+          accepted++;
+        }
+      } catch (Error e) {
+        // A spill to the global queue could not allocate: the caller handles the rest.
+      }
+      if (accepted > 0) {
+        idle.signalWorkAfterLocalPush();
+      }
+      return accepted;
+    }
+    int stripe = gate.enter();
+    try {
+      if (runState.get() != RUNNING) {
+        return 0;
+      }
+      Runnable hook = acceptedHook;
+      if (hook != null) {
+        hook.run();
+      }
+      for (int i = from; i < to; i++) {
+        global[level].offer(tasks[i]);
+        accepted++;
+      }
+    } catch (Error e) {
+      // An offer could not allocate its node: the caller handles the rest.
+    } finally {
+      leaveGate(stripe);
+    }
+    if (accepted > 0) {
+      idle.signalWork();
+    }
+    return accepted;
+  }
+
+  /**
    * Returns an {@link Executor} that runs every task on a worker at {@code priority}, as {@link
    * #execute(Runnable, Priority)} does, so that code written against {@code Executor} keeps the
    * priority: {@code CompletableFuture.supplyAsync(supplier, scheduler.executor(Priority.HIGH))}
