@@ -177,9 +177,10 @@ class ReadmeExamplesTest {
   /** README: "The scheduler". */
   @Test
   void schedulerExample() throws InterruptedException {
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(5);
     Runnable render = done::countDown;
     Runnable index = done::countDown;
+    Runnable[] batch = {done::countDown, done::countDown, done::countDown};
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
         .workers(4)
         .blockingLimit(64)
@@ -188,7 +189,9 @@ class ReadmeExamplesTest {
         .build());
     scheduler.execute(render, Priority.HIGH);
     scheduler.queue("indexer").execute(index, Priority.LOW);
+    int accepted = scheduler.executeAll(batch, 0, batch.length, Priority.LOW);
     TestThreads.awaitPromptly(done, "done");
+    assertThat(accepted).isEqualTo(3);
     land.echo.scheduler.SchedulerStats stats = scheduler.stats();
     assertThat(stats.workers()).isEqualTo(4);
     assertThat(scheduler.config().spinBeforePark()).isEqualTo(java.time.Duration.ofNanos(50_000));
