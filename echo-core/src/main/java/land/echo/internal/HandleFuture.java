@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,8 @@ import land.echo.time.Timer;
  * first time one is needed (so an effect that nobody logs, lists or observes costs no shared
  * counter), and the two timestamps, taken only while the runtime has listeners.
  */
-public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> implements EffectHandle<E, T> {
+public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
+    implements EffectHandle<E, T>, BooleanSupplier {
   private static final VarHandle STATE;
   private static final VarHandle OBSERVATION;
   private static final VarHandle ID;
@@ -232,6 +234,16 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
   }
 
   /**
+   * Returns whether this handle is complete: the condition {@link #awaitOutcome} spins on.
+   *
+   * @return {@link #isDone()}
+   */
+  @Override
+  public boolean getAsBoolean() {
+    return isDone();
+  }
+
+  /**
    * Waits for the outcome on the calling thread, the one waiter {@code ApplicationRuntime.run}
    * has: it parks until {@link #completeClaimed} unparks it, allocating nothing. Other callers use
    * the {@code CompletableFuture} methods.
@@ -244,7 +256,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>> i
     }
     // The scheduler's spinBeforePark, when it is likely to pay off: a short effect completes
     // meanwhile, and its worker then needs not wake this thread (EchoScheduler#spinWait).
-    if (fiber.core.scheduler.spinWait(this::isDone)) {
+    if (fiber.core.scheduler.spinWait(this)) { // this, not this::isDone: no object per run()
       return join();
     }
     Thread me = Thread.currentThread();

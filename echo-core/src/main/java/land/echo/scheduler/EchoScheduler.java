@@ -149,8 +149,22 @@ public final class EchoScheduler extends AbstractExecutorService {
   private final Map<String, NamedQueue> namedQueues;
   private final AtomicInteger runState = new AtomicInteger(RUNNING);
   private final AtomicInteger liveWorkers;
+  /**
+   * After this many consecutive spins of {@link #spinWait} ran out, the next {@value
+   * #SPIN_BACKOFF_CALLS} calls do not spin: the effects waited for take longer than the spin, or
+   * the machine's processors are taken by other processes, and either way spinning only burns a
+   * processor (on this VM, under load from elsewhere, a spinning caller made one caller's
+   * {@code run} loop two to three times slower; docs/scheduler.md, "Performance").
+   */
+  static final int SPIN_MISSES_BEFORE_BACKOFF = 8;
+  /** How many calls of {@link #spinWait} skip spinning after a run of misses. */
+  static final int SPIN_BACKOFF_CALLS = 64;
   /** Whether the machine has more processors than this scheduler has workers. */
   private final boolean spareProcessor;
+  /** Consecutive spins of {@link #spinWait} that ran out; written only by the spinner. */
+  private int spinMisses;
+  /** Calls of {@link #spinWait} left to refuse after a run of misses; read and written racily. */
+  private volatile int spinSkips;
   /** 1 while a thread spins in {@link #spinWait}: one spinner at a time. */
   private final AtomicInteger spinners = new AtomicInteger();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -224,12 +238,14 @@ public final class EchoScheduler extends AbstractExecutorService {
    * microseconds, more than a short effect runs.
    *
    * <p>It spins for at most {@link SchedulerConfig#spinBeforePark()}, and only on a platform
-   * thread that is not a worker, while no other thread spins here, and while a processor is
-   * likely free: some worker is parked, or the machine has more processors than the scheduler
-   * has workers. So callers that outnumber the workers, or a busy scheduler, do not take
+   * thread that is not a worker, while no other thread spins here, and while some worker is not
+   * running a task (it is parked, or searching and so about to take the next one), or the
+   * machine has more processors than the scheduler has workers. So callers that outnumber the workers, or a busy scheduler, do not take
    * processor time from the workers: with four platform threads calling {@code run} on two
    * workers, spinning every caller halved the throughput (docs/scheduler.md, "Performance").
-   * Otherwise it returns {@code done.getAsBoolean()} at once.
+   * After {@value #SPIN_MISSES_BEFORE_BACKOFF} spins in a row that ran out, the next {@value
+   * #SPIN_BACKOFF_CALLS} calls do not spin. Otherwise it returns {@code done.getAsBoolean()} at
+   * once.
    *
    * @param done the condition waited for; must be cheap and thread-safe
    * @return whether {@code done} was true when this method returned
@@ -241,24 +257,38 @@ public final class EchoScheduler extends AbstractExecutorService {
       return done.getAsBoolean();
     }
     Thread self = Thread.currentThread();
-    if (self.isVirtual() || currentWorker() != null || (idle.parkedCount() == 0 && !spareProcessor)) {
-      return false; // with every worker awake, spinning would take a processor from one of them
+    if (self.isVirtual() || currentWorker() != null
+        || (idle.parkedCount() == 0 && idle.searchingCount() == 0 && !spareProcessor)) {
+      return false; // with every worker running a task, spinning would take a processor from one
+    }
+    if (spinSkips > 0) {
+      spinSkips--; // racy, like the count itself: backing off needs no exactness
+      return false;
     }
     if (!spinners.compareAndSet(0, 1)) {
       return false;
     }
+    boolean held = false;
     try {
       long deadline = System.nanoTime() + spin;
       for (int spins = 1; ; spins++) {
         if (done.getAsBoolean()) {
+          held = true;
           return true;
         }
         Thread.onSpinWait();
         if ((spins & 15) == 0 && System.nanoTime() - deadline >= 0) {
-          return done.getAsBoolean();
+          held = done.getAsBoolean();
+          return held;
         }
       }
     } finally {
+      if (held) {
+        spinMisses = 0;
+      } else if (++spinMisses >= SPIN_MISSES_BEFORE_BACKOFF) {
+        spinMisses = 0;
+        spinSkips = SPIN_BACKOFF_CALLS;
+      }
       spinners.set(0);
     }
   }

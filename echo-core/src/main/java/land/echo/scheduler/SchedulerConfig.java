@@ -302,9 +302,9 @@ public final class SchedulerConfig {
      *       submissions wake no other worker.
      *   <li>a platform thread blocked in {@code ApplicationRuntime.run} waits for the outcome
      *       spinning before it parks, so that the worker that completes a short effect needs not
-     *       wake it; one such thread at a time, and only while a processor is likely free (see
-     *       {@link EchoScheduler#spinWait}). Virtual threads park at once: spinning would hold
-     *       their carrier.
+     *       wake it; one such thread at a time, only while some worker is idle, and not for a
+     *       while after a run of spins that ran out (see {@link EchoScheduler#spinWait}). Virtual
+     *       threads park at once: spinning would hold their carrier.
      * </ul>
      *
      * <p>The price is processor time: at most this long per worker after each burst of work, and

@@ -239,19 +239,19 @@ final class Worker implements Runnable {
   }
 
   /**
-   * The brief watch before parking (see the notes): for up to {@code budget} nanoseconds, as a
-   * searcher, looks for work that needs no steal of a peer's lone task: a task in a global
-   * injector, or a peer's ring holding two or more tasks at a level. Returns a task, or null when
-   * the budget ran out, the scheduler stopped running, or a look found the work gone.
-   */
-  /**
-   * A watching worker looks at its peers' rings once in this many spins plus one (about every
+   * A watching worker looks at its peers' rings on every 128th spin (this mask plus one; about every
    * microsecond), at the injectors on every spin. Reading a busy peer's ring indices on every
    * spin keeps moving their cache lines away from the peer, which writes them per task: in the
    * ping-pong harness that slowed the peer's game (docs/scheduler.md, "Performance").
    */
   private static final int PEER_LOOK_MASK = 127;
 
+  /**
+   * The brief watch before parking (see the notes): for up to {@code budget} nanoseconds, as a
+   * searcher, looks for work that needs no steal of a peer's lone task: a task in a global
+   * injector, or a peer's ring holding two or more tasks at a level. Returns a task, or null when
+   * the budget ran out, the scheduler stopped running, or a look found the work gone.
+   */
   private Runnable watch(long budget) {
     long deadline = System.nanoTime() + budget;
     for (int spins = 1; ; spins++) {

@@ -223,6 +223,40 @@ class SpinWaitTest {
   }
 
   @Test
+  void afterARunOfSpinsThatRanOutTheNextCallsDoNotSpinThenSpinningResumes() {
+    scheduler = parkedScheduler(1, Duration.ofNanos(200_000));
+    for (int i = 0; i < EchoScheduler.SPIN_MISSES_BEFORE_BACKOFF; i++) {
+      Never miss = new Never();
+      assertThat(scheduler.spinWait(miss)).isFalse();
+      assertThat(miss.calls.get()).as("miss %d spun", i).isGreaterThan(2);
+    }
+
+    for (int i = 0; i < EchoScheduler.SPIN_BACKOFF_CALLS; i++) {
+      assertRefusesAtOnce();
+    }
+
+    Never resumed = new Never();
+    scheduler.spinWait(resumed);
+    assertThat(resumed.calls.get()).as("spinning resumes after the back-off").isGreaterThan(2);
+  }
+
+  @Test
+  void aSpinThatSucceedsResetsTheRunOfMisses() {
+    scheduler = parkedScheduler(1, Duration.ofNanos(200_000));
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < EchoScheduler.SPIN_MISSES_BEFORE_BACKOFF - 1; i++) {
+        assertThat(scheduler.spinWait(new Never())).isFalse();
+      }
+      AtomicInteger calls = new AtomicInteger();
+      assertThat(scheduler.spinWait(() -> calls.incrementAndGet() > 3)).isTrue(); // held within the spin
+    }
+
+    Never stillSpins = new Never();
+    scheduler.spinWait(stillSpins);
+    assertThat(stillSpins.calls.get()).isGreaterThan(2);
+  }
+
+  @Test
   void aNullConditionIsRejected() {
     scheduler = parkedScheduler(1, LONG_SPIN);
 
