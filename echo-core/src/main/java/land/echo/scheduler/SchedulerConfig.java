@@ -308,9 +308,8 @@ public final class SchedulerConfig {
      * </ul>
      *
      * <p>The price is processor time: at most this long per worker after each burst of work, and
-     * per {@code run} of an effect that takes longer while a worker is parked; nothing while no
-     * work is submitted. Set
-     * zero where processor time is scarcer than latency (a battery-powered desktop, a container
+     * per {@code run} of an effect that takes longer (fewer after a run of such misses); nothing
+     * while no work is submitted. Set zero where processor time is scarcer than latency (a battery-powered desktop, a container
      * limited to a fraction of one processor).
      *
      * @param spin how long to spin before parking
