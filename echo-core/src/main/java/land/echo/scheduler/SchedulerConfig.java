@@ -309,8 +309,8 @@ public final class SchedulerConfig {
      *
      * <p>The price is processor time: at most this long per worker after each burst of work, and
      * per {@code run} of an effect that takes longer (fewer after a run of such misses); nothing
-     * while no work is submitted. Set zero where processor time is scarcer than latency (a battery-powered desktop, a container
-     * limited to a fraction of one processor).
+     * while no work is submitted. Set zero where processor time is scarcer than latency (a
+     * battery-powered desktop, a container limited to a fraction of one processor).
      *
      * @param spin how long to spin before parking
      * @return this builder
