@@ -88,14 +88,7 @@ class ShutdownTest {
   @Test
   void aQueuedEffectCancelledAtTheDeadlineNeverStarts() throws Exception {
     ApplicationRuntime runtime = builder(1).build();
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch started = new CountDownLatch(1);
-    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
-      started.countDown();
-      release.await();
-      return 1;
-    }));
-    TestRuntimes.awaitPromptly(started, "started");
+    CountDownLatch release = TestRuntimes.occupyAWorker(runtime, Priority.NORMAL);
     AtomicBoolean queuedRan = new AtomicBoolean();
     EffectHandle<String, Integer> queued = runtime.submit(ActionEffect.compute(token -> {
       queuedRan.set(true);

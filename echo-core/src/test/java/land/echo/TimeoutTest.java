@@ -80,14 +80,7 @@ class TimeoutTest {
   void aQueuedEffectThatTimesOutNeverStarts() throws Exception {
     TestRuntimes.stop(runtime);
     runtime = TestRuntimes.onVirtualTime(time, 1);
-    CountDownLatch workerBusy = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    runtime.submit(ActionEffect.<String, Integer>compute(token -> {
-      workerBusy.countDown();
-      release.await();
-      return 0;
-    }));
-    TestRuntimes.awaitPromptly(workerBusy, "worker busy");
+    CountDownLatch release = TestRuntimes.occupyAWorker(runtime, Priority.NORMAL);
     AtomicBoolean started = new AtomicBoolean();
     EffectHandle<String, Integer> queued = runtime.submitWithTimeout(
         ActionEffect.<String, Integer>compute(token -> {

@@ -252,9 +252,12 @@ public final class EchoScheduler extends AbstractExecutorService {
    */
   public boolean spinWait(BooleanSupplier done) {
     Objects.requireNonNull(done, "done");
+    if (done.getAsBoolean()) {
+      return true;
+    }
     long spin = spinNanos;
-    if (spin == 0 || done.getAsBoolean()) {
-      return done.getAsBoolean();
+    if (spin == 0) {
+      return false;
     }
     Thread self = Thread.currentThread();
     if (self.isVirtual() || currentWorker() != null
