@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import land.echo.internal.HandleFuture;
 import land.echo.internal.Node;
+import land.echo.spi.Gate;
 import land.echo.time.Clock;
 import land.echo.time.Timer;
 
@@ -584,6 +585,20 @@ public abstract sealed class ActionEffect<E, T>
   @SuppressWarnings("unchecked")
   public ActionEffect<E, T> onExit(Consumer<? super Outcome<E, T>> finalizer) {
     return new Node.OnExit<>(this, (Consumer<Object>) Objects.requireNonNull(finalizer, "finalizer"));
+  }
+
+  /**
+   * Returns this effect behind {@code gate}: before each run the gate's {@link Gate#enter} decides
+   * whether the effect runs, and after a run it let start with a token its {@link Gate#exit} is
+   * told, exactly once, how the run ended, cancellation included. The building block of policies
+   * that take a permit and give it back (see {@link Gate} for the contract); it costs one step and
+   * allocates nothing per run beyond what the gate returns.
+   *
+   * @param gate the gate
+   * @return this effect behind {@code gate}
+   */
+  public ActionEffect<E, T> gatedBy(Gate gate) {
+    return new Node.Gated<>(this, Objects.requireNonNull(gate, "gate"));
   }
 
   /**

@@ -22,7 +22,10 @@ import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
 import land.echo.spi.ContextPropagator;
+import land.echo.spi.Gate;
 import land.echo.spi.StepInfo;
+import land.echo.time.Clock;
+import land.echo.time.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +116,7 @@ import org.slf4j.LoggerFactory;
  * fiber's fields end at byte 51 without it and 55 with it, both padded to 56 (JOL 0.17's {@code
  * ClassLayout}, 12-byte headers).
  */
-public final class Fiber<E, T> implements CancellationToken, Runnable {
+public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run {
 
   /**
    * Evaluation steps per scheduling quantum before the fiber yields its worker. 1024 is the value
@@ -216,7 +219,20 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
     this.context = link instanceof Join j ? j.parent.context : null;
   }
 
+  /** The runtime's clock (for {@link Gate#enter}). */
+  @Override
+  public Clock clock() {
+    return core.clock;
+  }
+
+  /** The runtime's timer (for {@link Gate#enter}). */
+  @Override
+  public Timer timer() {
+    return core.timer;
+  }
+
   /** Returns the priority this fiber runs at. */
+  @Override
   public Priority priority() {
     return PRIORITIES[priority];
   }
@@ -501,6 +517,28 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
               r = priority();
               m = VALUE;
             }
+            case Node.GATE -> {
+              Node.Gated<?, ?> gated = (Node.Gated<?, ?>) e;
+              Object token;
+              try {
+                token = gated.gate.enter(this);
+              } catch (Throwable t) {
+                r = faultOf(t);
+                m = FAULT;
+                break;
+              }
+              if (token == Gate.PASS) {
+                r = gated.source;
+              } else if (token instanceof Gate.Instead instead) {
+                r = instead.effect();
+              } else {
+                // Token below the node: nothing runs between enter and these pushes, so the exit
+                // that the frame guarantees cannot be skipped by a cancellation.
+                push(token);
+                push(gated);
+                r = gated.source;
+              }
+            }
             case Node.MAP, Node.FLAT_MAP, Node.RECOVER, Node.CATCHING, Node.ENSURING, Node.TRANSFORM,
                 Node.ON_EXIT -> {
               push(e);
@@ -685,6 +723,16 @@ public final class Fiber<E, T> implements CancellationToken, Runnable {
             case Node.ENSURING -> {
               try {
                 ((Node.Ensuring<?, ?>) node).finalizer.run();
+              } catch (Throwable t) {
+                r = finalizerFailed(node, m, r, t);
+                m = FAULT;
+              }
+            }
+            case Node.GATE -> {
+              Object token = stack[--sp];
+              stack[sp] = null;
+              try {
+                ((Node.Gated<?, ?>) node).gate.exit(token, exitOutcome(m, r));
               } catch (Throwable t) {
                 r = finalizerFailed(node, m, r, t);
                 m = FAULT;

@@ -54,11 +54,12 @@ public final class Node {
   public static final byte CLOCK = 22;
   public static final byte PRIORITY = 23;
   public static final byte TIMER = 24;
+  public static final byte GATE = 25;
 
   private static final String[] KINDS = {
     "succeed", "fail", "compute", "blocking", "async", "suspend", "sleep", "map", "flatMap",
     "recover", "catching", "ensuring", "named", "all", "race", "timeout", "retry", "transformWith",
-    "onExit", "acquireRelease", "firstSuccess", "fromOutcome", "clock", "priority"
+    "onExit", "acquireRelease", "firstSuccess", "fromOutcome", "clock", "priority", "timer", "gatedBy"
   };
 
   private Node() {}
@@ -255,7 +256,7 @@ public final class Node {
   /** A node wrapping one source effect; its requirements are the source's, widened by {@code extra}. */
   public abstract static sealed class Wrapper<E, T> extends Base<E, T>
       permits Map, FlatMap, Recover, Catching, Ensuring, Named, Timeout, Retry, Transform, OnExit,
-          AcquireRelease {
+          AcquireRelease, Gated {
     public final ActionEffect<?, ?> source;
 
     public Wrapper(byte tag, ActionEffect<?, ?> source, Object extraRequirements) {
@@ -352,6 +353,16 @@ public final class Node {
     public OnExit(ActionEffect<?, ?> source, Consumer<Object> finalizer) {
       super(ON_EXIT, source, null);
       this.finalizer = finalizer;
+    }
+  }
+
+  /** Asks its gate before each run of the source and tells it how the run ended (see {@link land.echo.spi.Gate}). */
+  public static final class Gated<E, T> extends Wrapper<E, T> {
+    public final land.echo.spi.Gate gate;
+
+    public Gated(ActionEffect<?, ?> source, land.echo.spi.Gate gate) {
+      super(GATE, source, null);
+      this.gate = gate;
     }
   }
 

@@ -1,6 +1,7 @@
 package land.echo.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
@@ -23,6 +26,7 @@ import land.echo.RetryPolicy;
 import land.echo.RunOptions;
 import land.echo.ShutdownReport;
 import land.echo.spi.EffectInfo;
+import land.echo.spi.Gate;
 import land.echo.spi.RuntimeListener;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
@@ -266,4 +270,44 @@ class ReadmeExamplesTest {
       assertThat(timeouts.sum()).isZero();
     }
   }
+
+  /** README: "Your own policies: gates". */
+  @Test
+  void aGateAroundEachRun() throws Exception {
+    try (ApplicationRuntime runtime = ApplicationRuntime.create(Environment.empty(), EchoScheduler.create())) {
+      CountDownLatch holding = new CountDownLatch(1);
+      ActionEffect<String, Integer> lookup = APP.blocking(token -> {
+        holding.await();
+        return 7;
+      });
+
+      AtomicInteger running = new AtomicInteger();
+      Gate atMostOne = new Gate() {
+        @Override
+        public Object enter(Gate.Run run) {
+          if (running.incrementAndGet() > 1) {
+            running.decrementAndGet();
+            return Gate.instead(APP.fail("busy"));    // refused: the effect does not run, no exit
+          }
+          return null;                                // a token: exit follows, exactly once
+        }
+
+        @Override
+        public void exit(Object token, Outcome<?, ?> outcome) {
+          running.decrementAndGet();                  // also when the run was cancelled
+        }
+      };
+      ActionEffect<String, Integer> guarded = lookup.gatedBy(atMostOne);
+
+      EffectHandle<String, Integer> first = runtime.submit(guarded);
+      await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == 1);
+      Outcome<String, Integer> second = runtime.run(guarded);   // Failure("busy")
+      holding.countDown();
+
+      assertThat(second).isEqualTo(Outcome.failure("busy"));
+      assertThat(first.join()).isEqualTo(Outcome.success(7));
+      await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == 0);
+    }
+  }
 }
+

@@ -15,6 +15,7 @@ import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.JavaClock;
 import land.echo.resilience.internal.Listeners;
 import land.echo.resilience.internal.PolicyTime;
+import land.echo.spi.Gate;
 import land.echo.time.Clock;
 
 /**
@@ -297,33 +298,21 @@ public final class CircuitBreaker {
     }
   }
 
-  /** The policy: ask for a permit, run or refuse, record. */
-  private final class Guard implements Policy<Object> {
+  /**
+   * The policy, as a {@link Gate}: enter asks for a permit and returns the start time (or refuses),
+   * exit records the outcome. The interpreter calls exit exactly once for every permit it granted,
+   * cancellation included, so a permit (a scarce half-open one too) is never leaked; a run costs one
+   * step and the boxed start time.
+   */
+  private final class Guard implements Policy<Object>, Gate {
     @Override
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
-      Objects.requireNonNull(effect, "effect");
-      // The finalizer is attached outside the step that takes the permit: a cancellation that
-      // lands between the two would otherwise leak a permit (a scarce half-open one too).
-      return clock.around(() -> {
-        Attempt<T> attempt = new Attempt<>(effect);
-        return ActionEffect.suspend(attempt).onExit(attempt);
-      });
-    }
-  }
-
-  /** One run through the breaker: takes the permit, then records the outcome exactly once. */
-  private final class Attempt<T>
-      implements Supplier<ActionEffect<Object, T>>, Consumer<Outcome<Object, T>> {
-    private final ActionEffect<Object, T> effect;
-    private long start;
-    private boolean permitted;
-
-    Attempt(ActionEffect<Object, T> effect) {
-      this.effect = effect;
+      return Objects.requireNonNull(effect, "effect").gatedBy(this);
     }
 
     @Override
-    public ActionEffect<Object, T> get() {
+    public Object enter(Gate.Run run) {
+      clock.followClock(run.clock());
       if (!engine.tryAcquirePermission()) {
         // The call that opened the breaker may not have noted it yet (a refusal can run between its
         // recording and its noteState, e.g. from a listener of the transition): note it here, so the
@@ -333,20 +322,15 @@ public final class CircuitBreaker {
         if (!listeners.isEmpty()) {
           listeners.publish(new PolicyEvent.CallRejected(config.name(), open));
         }
-        return ActionEffect.fromOutcome(Outcome.faulted(Fault.Rejected.by(open)));
+        return Gate.instead(ActionEffect.fromOutcome(Outcome.faulted(Fault.Rejected.by(open))));
       }
       noteState(); // an OPEN breaker half-opens inside tryAcquirePermission
-      start = clock.nanoTime();
-      permitted = true;
-      return effect;
+      return clock.nanoTime();
     }
 
     @Override
-    public void accept(Outcome<Object, T> outcome) {
-      // Runs after get() on the same fiber (the run loop's hand-over orders the two).
-      if (permitted) {
-        record(outcome, start);
-      }
+    public void exit(Object token, Outcome<?, ?> outcome) {
+      record(outcome, (Long) token);
     }
   }
 

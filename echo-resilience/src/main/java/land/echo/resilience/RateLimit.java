@@ -22,6 +22,7 @@ import land.echo.resilience.internal.Checks;
 import land.echo.resilience.internal.Listeners;
 import land.echo.resilience.internal.PolicyTime;
 import land.echo.resilience.internal.PriorityWaiters;
+import land.echo.spi.Gate;
 import land.echo.time.Clock;
 import land.echo.time.Timer;
 
@@ -290,42 +291,68 @@ public final class RateLimit {
   private final class Guard implements Policy<Object> {
     @Override
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
-      Objects.requireNonNull(effect, "effect");
-      return clock.around(() -> {
-        if (config.onLimit() == OnLimit.FAIL) {
-          ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-          return probe.isConsumed() ? effect : reject(probe.getNanosToWaitForRefill());
-        }
-        if (waiting == 0 && bucket.tryConsume(1)) {
-          return effect;
-        }
-        // Waiting arms the timer that wakes waiters: follow the runtime's first (slow path only).
-        ActionEffect<Object, Priority> urgency = !clock.followsTimer() ? ActionEffect.priority()
-            : ActionEffect.<Object>timer().flatMap(runtimeTimer -> {
-              clock.followTimer(runtimeTimer);
-              return ActionEffect.priority();
-            });
-        return urgency.flatMap(priority -> {
-          long start = clock.nanoTime();
-          PriorityWaiters.Waiter[] holder = new PriorityWaiters.Waiter[1];
-          return ActionEffect.<Object, Void>async(token -> {
-            PriorityWaiters.Waiter w = enqueue(priority);
-            if (w == null) {
-              return CompletableFuture.completedFuture(null); // refused: handled below
-            }
-            holder[0] = w;
-            return w;
-          }, AsyncCancelMode.CANCEL_FUTURE).flatMap(ignored -> {
-            if (holder[0] == null) {
-              return reject(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
-            }
-            waited.increment();
-            if (!listeners.isEmpty()) {
-              listeners.publish(new PolicyEvent.PermitWaited(
-                  config.name(), priority, Duration.ofNanos(clock.nanoTime() - start)));
-            }
-            return effect;
+      return Objects.requireNonNull(effect, "effect").gatedBy(new TokenGate<>(effect));
+    }
+  }
+
+  /**
+   * The gate of one guarded effect: a token at hand lets the run start ({@link Gate#PASS}: nothing
+   * to give back); otherwise the run waits for one, or is refused, in the effect {@link
+   * Gate#instead} runs.
+   */
+  private final class TokenGate<T> implements Gate {
+    private final ActionEffect<Object, T> effect;
+
+    TokenGate(ActionEffect<Object, T> effect) {
+      this.effect = effect;
+    }
+
+    @Override
+    public Object enter(Gate.Run run) {
+      clock.followClock(run.clock());
+      if (config.onLimit() == OnLimit.FAIL) {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        return probe.isConsumed() ? PASS : Gate.instead(reject(probe.getNanosToWaitForRefill()));
+      }
+      if (waiting == 0 && bucket.tryConsume(1)) {
+        return PASS;
+      }
+      return Gate.instead(waitThenRun());
+    }
+
+    @Override
+    public void exit(Object token, Outcome<?, ?> outcome) {
+      // Never called: enter returns only PASS or instead(..).
+    }
+
+    /** The slow path: wait for a token by priority (cancellably), or be refused, then run. */
+    private ActionEffect<Object, T> waitThenRun() {
+      // Waiting arms the timer that wakes waiters: follow the runtime's first (slow path only).
+      ActionEffect<Object, Priority> urgency = !clock.followsTimer() ? ActionEffect.priority()
+          : ActionEffect.<Object>timer().flatMap(runtimeTimer -> {
+            clock.followTimer(runtimeTimer);
+            return ActionEffect.priority();
           });
+      return urgency.flatMap(priority -> {
+        long start = clock.nanoTime();
+        PriorityWaiters.Waiter[] holder = new PriorityWaiters.Waiter[1];
+        return ActionEffect.<Object, Void>async(token -> {
+          PriorityWaiters.Waiter w = enqueue(priority);
+          if (w == null) {
+            return CompletableFuture.completedFuture(null); // refused: handled below
+          }
+          holder[0] = w;
+          return w;
+        }, AsyncCancelMode.CANCEL_FUTURE).flatMap(ignored -> {
+          if (holder[0] == null) {
+            return reject(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+          }
+          waited.increment();
+          if (!listeners.isEmpty()) {
+            listeners.publish(new PolicyEvent.PermitWaited(
+                config.name(), priority, Duration.ofNanos(clock.nanoTime() - start)));
+          }
+          return effect;
         });
       });
     }
