@@ -1,6 +1,7 @@
 package land.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -231,6 +232,16 @@ class GateTest {
     }
     assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(Outcome.success(100_000));
     assertThat(open).hasValue(0);
+  }
+
+  @Test
+  void nullsAreRefusedByName() {
+    assertThatThrownBy(() -> APP.succeed(1).gatedBy(null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("gate");
+    assertThatThrownBy(() -> Gate.instead(null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("effect");
+    assertThatThrownBy(() -> new Gate.Instead(null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("effect");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucket;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,7 +118,12 @@ public final class RateLimit {
     Bandwidth bandwidth = b.refill == Refill.GREEDY
         ? Bandwidth.builder().capacity(b.capacity).refillGreedy(b.refillTokens, b.refillPeriod).build()
         : Bandwidth.builder().capacity(b.capacity).refillIntervally(b.refillTokens, b.refillPeriod).build();
+    // SYNCHRONIZED instead of Bucket4j's default LOCK_FREE: the lock-free bucket copies its state
+    // for every consumption (64 bytes per call); the synchronized one updates it in place, and on
+    // this project's 2-CPU machine it was also faster, alone (56-65 against 63-81 ns per
+    // tryConsume) and with two threads contending (77-94 against 108-150 ns).
     this.bucket = Bucket.builder()
+        .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
         .addLimit(bandwidth)
         .withCustomTimePrecision(new TimeMeter() {
           @Override
