@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -135,6 +136,32 @@ class GateTest {
     await().atMost(TestRuntimes.PROMPTLY).until(() -> gate.exits.size() == 1);
     assertThat(((Outcome.Faulted<?, ?>) gate.exits.get(0)).fault()).isInstanceOf(Fault.Cancelled.class);
     assertThat(log).containsExactly("g.enter", "g.exit(g#1)");
+  }
+
+  @Test
+  void aRunWhoseGateTheCallerEnteredExitsWhenCancelledWhileQueued() throws Exception {
+    ApplicationRuntime oneWorker = TestRuntimes.onVirtualTime(time, 1);
+    try {
+      CountDownLatch release = TestRuntimes.occupyAWorker(oneWorker, Priority.HIGH);
+      Recording gate = new Recording("g", log);
+      AtomicInteger ran = new AtomicInteger();
+      // run(..) on this platform thread enters the gate here (the synchronous prefix), then queues
+      // the body behind the occupied worker, where the deadline cancels it.
+      CompletableFuture<Outcome<String, Integer>> outcome = CompletableFuture.supplyAsync(
+          () -> oneWorker.runWithTimeout(APP.compute(token -> ran.incrementAndGet()).gatedBy(gate), Duration.ofMillis(100)),
+          runnable -> Thread.ofPlatform().start(runnable));
+      await().atMost(TestRuntimes.PROMPTLY).until(() -> gate.entered.get() == 1 && time.pendingTimers() == 1);
+      assertThat(gate.exits).isEmpty();
+      time.advance(Duration.ofMillis(100));
+      assertThat(TestRuntimes.joinPromptly(outcome, "the run"))
+          .isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofMillis(100))));
+      release.countDown(); // the worker now unwinds the cancelled root: its frame exits the gate
+      await().atMost(TestRuntimes.PROMPTLY).until(() -> gate.exits.size() == 1);
+      assertThat(gate.exits.get(0)).isEqualTo(new Outcome.Faulted<>(new Fault.TimedOut(Duration.ofMillis(100))));
+      assertThat(ran).hasValue(0);
+    } finally {
+      TestRuntimes.stop(oneWorker);
+    }
   }
 
   @Test
