@@ -69,10 +69,17 @@ public final class RuntimeCore {
   public final ContextPropagator propagator;
   /** Whether the propagator captures per effect ({@code capture(EffectInfo)}), so needs an {@link EffectInfo}. */
   private final boolean propagatorWantsInfo;
-  /** Draws step ids for listeners ({@link StepInfo#id()}); from 1, since 0 is {@link StepInfo#ROOT}. */
-  private final AtomicLong stepIds = new AtomicLong();
-  /** Draws effect ids, lazily (see {@link HandleFuture#id()}). */
-  public final AtomicLong ids = new AtomicLong();
+  /**
+   * Draws step ids for listeners ({@link StepInfo#id()}); from 1, since 0 is {@link StepInfo#ROOT}.
+   * Shared by every runtime of the JVM, as {@link #ids} is: a listener registered with two runtimes
+   * (one {@code EchoTracing} for both) keys its open spans by id, and per-runtime numbers collided.
+   */
+  private static final AtomicLong STEP_IDS = new AtomicLong();
+  /** Draws effect ids for every runtime of the JVM, lazily (see {@link HandleFuture#id()}). */
+  private static final AtomicLong EFFECT_IDS = new AtomicLong();
+  private final AtomicLong stepIds = STEP_IDS;
+  /** Draws effect ids, lazily (see {@link HandleFuture#id()}): the JVM-wide sequence. */
+  public final AtomicLong ids = EFFECT_IDS;
   private final TimerDispatch timerDispatch = new TimerDispatch();
   /** Notified when the last registered root becomes quiescent while the runtime is closed. */
   public final Object quiescence = new Object();

@@ -12,8 +12,8 @@ import land.echo.Priority;
  * only with each other). The runtime takes them only while it has at least one listener, so that a
  * runtime nobody observes reads no clock per effect; without listeners both are {@code -1}.
  *
- * @param id the effect's number, unique within its runtime (drawn when first needed, so not in
- *     submission order)
+ * @param id the effect's number, unique within the JVM, across runtimes, so that a listener that
+ *     several runtimes share can key by it (drawn when first needed, so not in submission order)
  * @param name the {@code RunOptions} name, else the effect's {@code named(..)} name, else {@code
  *     "effect#" + id}
  * @param priority the priority it runs at

@@ -13,7 +13,7 @@ import java.util.Objects;
  * {@link #ROOT} when no step encloses it and its parent is the root effect itself. Ids are unique
  * within a runtime and never {@code ROOT}.
  *
- * @param id the step's number, unique within its runtime, never {@link #ROOT}
+ * @param id the step's number, unique within the JVM (across runtimes), never {@link #ROOT}
  * @param parentId the enclosing step's id, or {@link #ROOT} for the root effect
  * @param name the {@code named(..)} name; for a forked child, its kind and index, e.g. {@code
  *     "all[2]"}

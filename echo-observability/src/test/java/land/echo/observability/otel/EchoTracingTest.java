@@ -14,14 +14,46 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
 import land.echo.EffectHandle;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
 import land.echo.RunOptions;
+import land.echo.observability.TestRuntimes;
 import org.junit.jupiter.api.Test;
 
 /** The root span {@link EchoTracing} opens per effect, read back through the SDK's in-memory exporter. */
 class EchoTracingTest extends TracingFixture {
+
+  @Test
+  void oneTracingSharedByTwoRuntimesKeepsTheirEffectsApart() throws Exception {
+    EchoTracing shared = EchoTracing.create(tracer);
+    ApplicationRuntime first = shared.install(TestRuntimes.builder(time, TestRuntimes.scheduler(1))).build();
+    ApplicationRuntime second = shared.install(TestRuntimes.builder(time, TestRuntimes.scheduler(1))).build();
+    try {
+      // Both in flight at once: each runtime's first effect (and first step), so any per-runtime
+      // numbering would give them the same ids.
+      EffectHandle<String, Integer> a = first.submit(APP.<Integer>never().named("inner-a").timeout(Duration.ofMillis(10)).named("a"));
+      EffectHandle<String, Integer> b = second.submit(APP.<Integer>never().named("inner-b").timeout(Duration.ofMillis(20)).named("b"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> time.pendingTimers() == 2);
+      time.advance(Duration.ofMillis(10));
+      assertThat(TestRuntimes.done(a).isSuccess()).isFalse();
+      time.advance(Duration.ofMillis(10));
+      assertThat(TestRuntimes.done(b).isSuccess()).isFalse();
+      await().atMost(Duration.ofSeconds(5)).until(() -> exporter.getFinishedSpanItems().size() == 6); // a, inner-a, its never; the same for b
+      List<SpanData> spans = exporter.getFinishedSpanItems();
+      SpanData rootA = named(spans, "a");
+      SpanData rootB = named(spans, "b");
+      assertThat(named(spans, "inner-a").getParentSpanId()).isEqualTo(rootA.getSpanId());
+      assertThat(named(spans, "inner-b").getParentSpanId()).isEqualTo(rootB.getSpanId());
+      assertThat(rootA.getEndEpochNanos() - rootA.getStartEpochNanos())
+          .isLessThan(rootB.getEndEpochNanos() - rootB.getStartEpochNanos());
+      assertThat(shared.openSpans()).isZero();
+    } finally {
+      TestRuntimes.stop(first);
+      TestRuntimes.stop(second);
+    }
+  }
 
   @Test
   void aRootEffectIsOneSpanWithNamePriorityAttemptAndOutcome() {
