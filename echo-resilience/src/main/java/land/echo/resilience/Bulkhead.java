@@ -14,6 +14,7 @@ import land.echo.resilience.internal.Gradient2;
 import land.echo.resilience.internal.Listeners;
 import land.echo.resilience.internal.PolicyTime;
 import land.echo.resilience.internal.PriorityWaiters;
+import land.echo.spi.Gate;
 import land.echo.time.Clock;
 
 /**
@@ -85,6 +86,12 @@ public final class Bulkhead {
    * that a test can cancel the waiting call at that very moment.
    */
   volatile Consumer<PriorityWaiters.Waiter> beforeTelling;
+
+  /**
+   * Test hook (package-private, null in production): runs after a run's gate found no free slot
+   * and before the run's ticket tries again, so that a test can free the slot in between.
+   */
+  volatile Runnable afterFullEnter;
 
   private Bulkhead(Builder b) {
     this.config = new Config(b.name, b.maxConcurrent, b.maxQueued, b.adaptive, b.minLimit, b.maxLimit);
@@ -229,11 +236,57 @@ public final class Bulkhead {
   private final class Guard implements Policy<Object> {
     @Override
     public <T> ActionEffect<Object, T> apply(ActionEffect<Object, T> effect) {
-      Objects.requireNonNull(effect, "effect");
-      return clock.around(() -> {
+      return Objects.requireNonNull(effect, "effect").gatedBy(new SlotGate<>(effect));
+    }
+  }
+
+  /** The token of a run that took a free slot at once, for a fixed limit: nothing to remember. */
+  private static final Object HELD = new Object();
+
+  /** The token of a run that took a free slot at once, for the adaptive limit's latency sample. */
+  private record Held(long start, int inFlightAtStart) {}
+
+  /**
+   * The gate of one guarded effect. A free slot with nobody waiting is taken in {@link #enter}, and
+   * the interpreter gives it back through {@link #exit} exactly once, cancellation included: the
+   * common case costs one step. Otherwise the run queues by priority or is refused, in the effect
+   * {@link Gate#instead} runs: a {@link Ticket}, whose {@code onExit} withdraws a cancelled waiter
+   * or gives back the slot it was granted.
+   */
+  private final class SlotGate<T> implements Gate {
+    private final ActionEffect<Object, T> effect;
+
+    SlotGate(ActionEffect<Object, T> effect) {
+      this.effect = effect;
+    }
+
+    @Override
+    public Object enter(Gate.Run run) {
+      clock.followClock(run.clock());
+      int inFlight = -1;
+      synchronized (lock) {
+        if (inUse < limit && waiters.peek() == null) {
+          inFlight = ++inUse;
+        }
+      }
+      if (inFlight < 0) {
+        Runnable hook = afterFullEnter;
+        if (hook != null) {
+          hook.run();
+        }
+        // The ticket looks again: a slot freed since then is taken at once, not waited for.
         Ticket<T> ticket = new Ticket<>(effect);
-        return ActionEffect.<Object>priority().flatMap(ticket::take).onExit(ticket);
-      });
+        return Gate.instead(ActionEffect.<Object>priority().flatMap(ticket::take).onExit(ticket));
+      }
+      return gradient == null ? HELD : new Held(clock.nanoTime(), inFlight);
+    }
+
+    @Override
+    public void exit(Object token, Outcome<?, ?> outcome) {
+      if (token instanceof Held held && outcome.isSuccess()) {
+        sample(clock.nanoTime() - held.start(), held.inFlightAtStart());
+      }
+      release();
     }
   }
 

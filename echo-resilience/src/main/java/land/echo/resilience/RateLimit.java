@@ -328,7 +328,8 @@ public final class RateLimit {
 
     @Override
     public void exit(Object token, Outcome<?, ?> outcome) {
-      // Never called: enter returns only PASS or instead(..).
+      // enter returns only PASS or instead(..), neither of which is exited: a call is a broken gate.
+      throw new IllegalStateException("rate limit '" + config.name() + "': exit without a token");
     }
 
     /** The slow path: wait for a token by priority (cancellably), or be refused, then run. */

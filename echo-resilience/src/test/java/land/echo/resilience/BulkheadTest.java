@@ -554,4 +554,26 @@ class BulkheadTest {
     Runtimes.within2s("the slot returns to the pool", () -> bulkhead.snapshot().inUse() == 0);
     assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
   }
+
+  /**
+   * A slot freed between a call's gate finding the bulkhead full and its ticket trying again
+   * (forced with the test hook: the holder ends in between) is taken at once: the call does not
+   * queue for a slot nobody holds.
+   */
+  @Test
+  void aSlotFreedBetweenTheGateAndTheTicketIsTakenAtOnce() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 2);
+    EffectHandle<String, String> holder = hold(bulkhead);
+    bulkhead.afterFullEnter = () -> {
+      bulkhead.afterFullEnter = null;
+      releaseHolder();
+      Runtimes.within2s("the holder gives its slot back", () -> bulkhead.snapshot().inUse() == 0);
+    };
+
+    EffectHandle<String, String> late = runtime.submit(APP.succeed("late").via(bulkhead.policy()));
+
+    assertThat(Runtimes.done(late, "the late call")).isEqualTo(Outcome.success("late"));
+    assertThat(Runtimes.done(holder, "the holder").isSuccess()).isTrue();
+    assertThat(bulkhead.snapshot()).isEqualTo(new Bulkhead.Snapshot(1, 0, 0, 0));
+  }
 }
