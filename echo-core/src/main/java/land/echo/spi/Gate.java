@@ -36,6 +36,9 @@ import land.echo.time.Timer;
  *       {@code TimedOut} when an enclosing timeout cancelled it). Nothing can come between a
  *       successful {@code enter} and the point from which {@code exit} is guaranteed: a token is
  *       never leaked by a cancellation.
+ *   <li>Both run on the thread that runs the fiber, usually a worker: keep them short and never
+ *       block in them (a gate that must wait returns {@code instead(..)} an effect that waits, such as
+ *       an {@code async} one).
  *   <li>An exception from {@code enter} ends the run with {@code Faulted(Panic)}, without an exit.
  *       An exception from {@code exit} is handled as an {@link ActionEffect#onExit} finalizer's: a
  *       success or failure turns into a panic, and during a fault it is added as suppressed.
