@@ -239,29 +239,6 @@ class GateTest {
   }
 
   @Test
-  void deeplyNestedGatesAreStackSafe() {
-    AtomicInteger open = new AtomicInteger();
-    Gate counting = new Gate() {
-      @Override
-      public Object enter(Gate.Run run) {
-        open.incrementAndGet();
-        return this;
-      }
-
-      @Override
-      public void exit(Object token, Outcome<?, ?> outcome) {
-        open.decrementAndGet();
-      }
-    };
-    ActionEffect<String, Integer> effect = APP.compute(token -> open.get());
-    for (int i = 0; i < 100_000; i++) {
-      effect = effect.gatedBy(counting);
-    }
-    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(Outcome.success(100_000));
-    assertThat(open).hasValue(0);
-  }
-
-  @Test
   void nullsAreRefusedByName() {
     assertThatThrownBy(() -> APP.succeed(1).gatedBy(null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("gate");

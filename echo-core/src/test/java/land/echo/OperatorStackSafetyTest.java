@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The frame kinds of transformWith, onExit, acquireRelease, timeoutTo and firstSuccess, 100,000 deep. */
+/** The frame kinds of transformWith, onExit, gatedBy, acquireRelease, timeoutTo and firstSuccess, 100,000 deep. */
 @Timeout(120)
 class OperatorStackSafetyTest {
   private static final int DEPTH = 100_000;
@@ -26,6 +26,29 @@ class OperatorStackSafetyTest {
   @AfterEach
   void stop() {
     TestRuntimes.stop(runtime);
+  }
+
+  @Test
+  void deeplyNestedGatesRunAndExitEveryOne() {
+    AtomicInteger open = new AtomicInteger();
+    land.echo.spi.Gate counting = new land.echo.spi.Gate() {
+      @Override
+      public Object enter(land.echo.spi.Gate.Run run) {
+        open.incrementAndGet();
+        return this;
+      }
+
+      @Override
+      public void exit(Object token, Outcome<?, ?> outcome) {
+        open.decrementAndGet();
+      }
+    };
+    ActionEffect<String, Integer> effect = APP.compute(token -> open.get());
+    for (int i = 0; i < DEPTH; i++) {
+      effect = effect.gatedBy(counting);
+    }
+    assertThat(TestRuntimes.runPromptly(runtime, effect)).isEqualTo(Outcome.success(DEPTH));
+    assertThat(open).hasValue(0);
   }
 
   @Test
