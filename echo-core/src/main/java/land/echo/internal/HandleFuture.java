@@ -5,11 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import land.echo.ActionEffect;
 import land.echo.EffectHandle;
@@ -141,7 +141,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
     if (id != 0) {
       return id;
     }
-    long mine = fiber.core.ids.incrementAndGet();
+    long mine = RuntimeCore.nextEffectId();
     long witness = (long) ID.compareAndExchange(o, 0L, mine);
     return witness == 0 ? mine : witness;
   }

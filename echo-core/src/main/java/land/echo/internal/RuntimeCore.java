@@ -77,9 +77,6 @@ public final class RuntimeCore {
   private static final AtomicLong STEP_IDS = new AtomicLong();
   /** Draws effect ids for every runtime of the JVM, lazily (see {@link HandleFuture#id()}). */
   private static final AtomicLong EFFECT_IDS = new AtomicLong();
-  private final AtomicLong stepIds = STEP_IDS;
-  /** Draws effect ids, lazily (see {@link HandleFuture#id()}): the JVM-wide sequence. */
-  public final AtomicLong ids = EFFECT_IDS;
   private final TimerDispatch timerDispatch = new TimerDispatch();
   /** Notified when the last registered root becomes quiescent while the runtime is closed. */
   public final Object quiescence = new Object();
@@ -426,7 +423,12 @@ public final class RuntimeCore {
 
   /** Returns a new step id, never {@link StepInfo#ROOT}. */
   public long nextStepId() {
-    return stepIds.incrementAndGet();
+    return STEP_IDS.incrementAndGet();
+  }
+
+  /** Returns a new effect id, unique in the JVM (see {@link HandleFuture#id()}). */
+  static long nextEffectId() {
+    return EFFECT_IDS.incrementAndGet();
   }
 
   /**

@@ -323,7 +323,8 @@ public final class RateLimit {
       if (waiting == 0 && bucket.tryConsume(1)) {
         return PASS;
       }
-      return Gate.instead(waitThenRun());
+      clock.followTimer(run.timer()); // waiting arms the timer that wakes waiters (slow path only)
+      return Gate.instead(waitThenRun(run.priority()));
     }
 
     @Override
@@ -332,35 +333,27 @@ public final class RateLimit {
       throw new IllegalStateException("rate limit '" + config.name() + "': exit without a token");
     }
 
-    /** The slow path: wait for a token by priority (cancellably), or be refused, then run. */
-    private ActionEffect<Object, T> waitThenRun() {
-      // Waiting arms the timer that wakes waiters: follow the runtime's first (slow path only).
-      ActionEffect<Object, Priority> urgency = !clock.followsTimer() ? ActionEffect.priority()
-          : ActionEffect.<Object>timer().flatMap(runtimeTimer -> {
-            clock.followTimer(runtimeTimer);
-            return ActionEffect.priority();
-          });
-      return urgency.flatMap(priority -> {
-        long start = clock.nanoTime();
-        PriorityWaiters.Waiter[] holder = new PriorityWaiters.Waiter[1];
-        return ActionEffect.<Object, Void>async(token -> {
-          PriorityWaiters.Waiter w = enqueue(priority);
-          if (w == null) {
-            return CompletableFuture.completedFuture(null); // refused: handled below
-          }
-          holder[0] = w;
-          return w;
-        }, AsyncCancelMode.CANCEL_FUTURE).flatMap(ignored -> {
-          if (holder[0] == null) {
-            return reject(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
-          }
-          waited.increment();
-          if (!listeners.isEmpty()) {
-            listeners.publish(new PolicyEvent.PermitWaited(
-                config.name(), priority, Duration.ofNanos(clock.nanoTime() - start)));
-          }
-          return effect;
-        });
+    /** The slow path: wait for a token at {@code priority} (cancellably), or be refused, then run. */
+    private ActionEffect<Object, T> waitThenRun(Priority priority) {
+      long start = clock.nanoTime(); // built per run, in enter: the wait starts now
+      PriorityWaiters.Waiter[] holder = new PriorityWaiters.Waiter[1];
+      return ActionEffect.<Object, Void>async(token -> {
+        PriorityWaiters.Waiter w = enqueue(priority);
+        if (w == null) {
+          return CompletableFuture.completedFuture(null); // refused: handled below
+        }
+        holder[0] = w;
+        return w;
+      }, AsyncCancelMode.CANCEL_FUTURE).flatMap(ignored -> {
+        if (holder[0] == null) {
+          return reject(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        }
+        waited.increment();
+        if (!listeners.isEmpty()) {
+          listeners.publish(new PolicyEvent.PermitWaited(
+              config.name(), priority, Duration.ofNanos(clock.nanoTime() - start)));
+        }
+        return effect;
       });
     }
   }
