@@ -3,7 +3,6 @@ package land.echo.bench;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -42,8 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code none}: no listener, no propagator (the bare runtime);
  *   <li>{@code jfr}: {@link JfrListener} without a recording (what a production JVM pays);
  *   <li>{@code metrics}: {@link EchoMeters} on a Prometheus registry (timers with percentiles);
- *   <li>{@code tracing}: {@link EchoTracing} on the OpenTelemetry SDK, sampling every span (spans
- *       are built and ended; no exporter, so the export's own cost is not counted);
+ *   <li>{@code tracing}: {@link EchoTracing} on the OpenTelemetry SDK, sampling every span ({@link
+ *       RecordingTracer}: spans are recorded, timed and ended, then dropped; no exporter, so the
+ *       export's own cost is not counted). Before 2026-12-01 the provider had no span processor,
+ *       and such a provider hands out non-recording spans: the tracing rows measured until then
+ *       were Echo's own work with no-op spans;
  *   <li>{@code both}: metrics and tracing.
  * </ul>
  *
@@ -105,7 +107,7 @@ public class ObservabilityOverheadBenchmark {
       builder.listener(EchoMeters.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).scheduler(scheduler).build());
     }
     if (observers.equals("tracing") || observers.equals("both")) {
-      tracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).build();
+      tracerProvider = RecordingTracer.provider();
       EchoTracing.create(tracerProvider.get("bench")).install(builder);
     }
     runtime = builder.build();

@@ -55,7 +55,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Round trips are dominated by two thread wake-ups (tens of microseconds on a shared machine), so
  * they are reported without a target.
  *
- * <p>Target: Echo's policy cost per call at most 1.1x the anchor's.
+ * <p>Target: Echo's policy cost per call at most 1.1x the anchor's. A third row per policy, without
+ * a target, sets it against Resilience4j's decorated supplier called inside the same chain ({@link
+ * #r4jInEchoChain()}): both then run in the interpreter, and the difference is Echo's shell alone.
  *
  * <p>Run: {@code ./echoctl bench resilience} (JMH directly needs {@code -prof gc}). Thread-safety:
  * JMH state.
@@ -81,7 +83,9 @@ public class ResilienceBenchmark {
   private ApplicationRuntime runtime;
   private ActionEffect<Void, Integer> echo;
   private ActionEffect<Void, Integer> echoChain;
+  private ActionEffect<Void, Integer> r4jInEchoChain;
   private Supplier<Integer> r4j;
+  private ActionEffect<Void, Integer> r4jInEcho;
   private Supplier<Integer> failsafe;
 
   /** Builds the three sides' guarded calls for {@link #kind}. */
@@ -97,6 +101,7 @@ public class ResilienceBenchmark {
     switch (kind) {
       case "bare" -> {
         echo = call;
+        r4jInEcho = call;
         r4j = supplier;
         failsafe = supplier;
         return;
@@ -124,6 +129,8 @@ public class ResilienceBenchmark {
       default -> throw new IllegalArgumentException("kind " + kind);
     }
     r4j = decorators.decorate();
+    Supplier<Integer> decorated = r4j;
+    r4jInEcho = EFFECTS.compute(token -> decorated.get());
     FailsafeExecutor<Integer> ex = executor;
     failsafe = () -> ex.get(supplier::get);
   }
@@ -137,6 +144,12 @@ public class ResilienceBenchmark {
       chain = chain.flatMap(x -> one);
     }
     echoChain = chain;
+    ActionEffect<Void, Integer> byHand = r4jInEcho;
+    ActionEffect<Void, Integer> handChain = byHand;
+    for (int i = 1; i < CHAIN; i++) {
+      handChain = handChain.flatMap(x -> byHand);
+    }
+    r4jInEchoChain = handChain;
   }
 
   /** Stops Echo's runtime. */
@@ -165,6 +178,21 @@ public class ResilienceBenchmark {
   @OperationsPerInvocation(CHAIN)
   public Integer echoChain() {
     return runtime.run(echoChain).getOrThrow();
+  }
+
+  /**
+   * Resilience4j by hand inside Echo: the same chain as {@link #echoChain()}, each call {@code
+   * compute(token -> decorated.get())} with Resilience4j's decorated supplier, what a user without
+   * Echo's policies would write. Echo's policy cost over this one is what its effect-aware shell
+   * costs (the gate's frame, the boxed start time, the clock it follows); over {@link #r4jDirect()},
+   * it also carries Resilience4j's own work run inside an interpreter instead of a tight loop.
+   *
+   * @return the last call's value
+   */
+  @Benchmark
+  @OperationsPerInvocation(CHAIN)
+  public Integer r4jInEchoChain() {
+    return runtime.run(r4jInEchoChain).getOrThrow();
   }
 
   /**
@@ -230,6 +258,8 @@ public class ResilienceBenchmark {
           "r4j Decorators", minus(r4j, r4jBare), Row.Target.ratioAtMost(1.1, "<= 1.10x R4j")));
       rows.add(new Row("resilience", kind + ": policy cost per call", unit, minus(chain, chainBare),
           "failsafe", minus(fs, fsBare), Row.Target.ratioAtMost(1.1, "<= 1.10x Failsafe")));
+      rows.add(new Row("resilience", kind + ": policy cost per call, both in Echo", unit, minus(chain, chainBare),
+          "r4j in compute", minus(r.median(m + "r4jInEchoChain", p), chainBare), null));
       rows.add(new Row("resilience", kind + ": call in a chain vs direct call", unit, chain, "r4j Decorators", r4j, null));
       rows.add(new Row("resilience", kind + ": call in a chain vs direct call", unit, chain, "failsafe", fs, null));
       OptionalDouble echo = r.median(m + "echo", p);

@@ -82,7 +82,7 @@ final class Suite {
           new Settings(2, 3, 10, 0), new Settings(1, 2, 5, 0), Suite::timerRows),
       new Bench("idle", List.of(IdleLatencyBenchmark.class), List.of(LatencyProfiler.class),
           new Settings(1, 3, 5, 0), new Settings(1, 2, 3, 0), Suite::idleRows),
-      new Bench("observability", List.of(ObservabilityOverheadBenchmark.class), List.of(),
+      new Bench("observability", List.of(ObservabilityOverheadBenchmark.class, ObservingEnginesBenchmark.class), List.of(),
           new Settings(2, 3, 5, 1), new Settings(1, 2, 3, 1), Suite::observabilityRows),
       new Bench("resilience", List.of(ResilienceBenchmark.class), List.of(GCProfiler.class),
           new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), ResilienceBenchmark::rows));
@@ -277,6 +277,15 @@ final class Suite {
         rows.add(new Row(bench, metric + ", " + observers, unit, r.median(cls + method, Map.of("observers", observers)),
             "no listener", bare, target));
       }
+    }
+    // The engines alone (no Echo code), against the whole budget the 1.3x target leaves per effect.
+    var batchBare = r.median(cls + "echoBatch", none);
+    var budget = batchBare.isPresent() ? java.util.OptionalDouble.of(0.3 * batchBare.getAsDouble()) : batchBare;
+    String engines = "ObservingEnginesBenchmark.";
+    for (String[] engine : List.of(new String[] {"micrometer", "metrics"}, new String[] {"otelSpan", "tracing"},
+        new String[] {"both", "both"})) {
+      rows.add(new Row(bench, "engines alone per effect, " + engine[1], r.unit(engines + engine[0], Map.of()),
+          r.median(engines + engine[0], Map.of()), "0.3x no-listener batch (the budget)", budget, null));
     }
     return rows;
   }
