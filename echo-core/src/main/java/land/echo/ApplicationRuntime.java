@@ -186,6 +186,22 @@ public final class ApplicationRuntime implements AutoCloseable {
   }
 
   /**
+   * Cancels the in-flight root effect whose {@link EffectInfo#id()} is {@code effectId}, exactly as
+   * its handle's {@link EffectHandle#cancel(String)} would: what a dashboard or an operator's tool
+   * does with an id from {@link #inFlight()} or a listener. Costs a scan of the in-flight registry.
+   *
+   * @param effectId the id of a root effect of this runtime
+   * @param reason why it is cancelled; carried by its {@code Fault.Cancelled}
+   * @return true if this call cancelled it; false if no such effect is in flight here (never
+   *     submitted to this runtime, or already complete) or it was cancelled already
+   * @throws NullPointerException if {@code reason} is null
+   */
+  public boolean cancel(long effectId, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return core.cancel(effectId, reason);
+  }
+
+  /**
    * Submits {@code effect} at {@code NORMAL} priority and returns its handle.
    *
    * @param <E> the effect's domain error type

@@ -484,6 +484,19 @@ public final class RuntimeCore {
     return List.copyOf(infos);
   }
 
+  /**
+   * Cancels the in-flight root effect whose id is {@code effectId}, as its handle's {@code
+   * cancel(reason)} would; false if none is in flight (never submitted here, or already complete).
+   */
+  public boolean cancel(long effectId, String reason) {
+    for (HandleFuture<?, ?> handle : registry.snapshot()) {
+      if (handle.id() == effectId) {
+        return handle.cancel(reason);
+      }
+    }
+    return false;
+  }
+
   public RuntimeStats stats() {
     long s = submitted.sum();
     long ok = succeeded.sum();

@@ -63,7 +63,7 @@ public final class Bulkhead {
    * @param limit the current concurrency limit
    * @param inUse calls running
    * @param queued calls waiting
-   * @param rejected calls refused (full or shed) since creation
+   * @param rejected calls refused (full, shed or drained) since creation
    */
   public record Snapshot(int limit, int inUse, int queued, long rejected) {}
 
@@ -81,6 +81,8 @@ public final class Bulkhead {
   /** Written under {@link #lock}, read anywhere. */
   private volatile int limit;
   private final LongAdder rejected = new LongAdder();
+  /** Whether new calls are refused ({@link #drain()}); calls already admitted or queued go on. */
+  private volatile boolean drained;
   /**
    * For tests only, null otherwise: runs after a waiter is given a slot and before it is told, so
    * that a test can cancel the waiting call at that very moment.
@@ -155,6 +157,30 @@ public final class Bulkhead {
   }
 
   /**
+   * Drains the bulkhead: from now on every new call fails at once with {@link Fault.Rejected}
+   * carrying a {@link BulkheadDrained}, while the calls running and queued complete as usual. What
+   * an operator does before taking the resource behind it away; {@link #resume()} undoes it.
+   * Idempotent.
+   */
+  public void drain() {
+    drained = true;
+  }
+
+  /** Resumes a drained bulkhead: new calls are admitted (or queued) again. Idempotent. */
+  public void resume() {
+    drained = false;
+  }
+
+  /**
+   * Returns whether the bulkhead is drained.
+   *
+   * @return true between {@link #drain()} and {@link #resume()}
+   */
+  public boolean isDrained() {
+    return drained;
+  }
+
+  /**
    * Registers {@code listener} for this bulkhead's events ({@link PolicyEvent.CallRejected},
    * {@link PolicyEvent.PermitWaited}, {@link PolicyEvent.LimitChanged}); it runs on the thread of
    * the call concerned and must be short. A listener that throws is logged and ignored.
@@ -169,6 +195,16 @@ public final class Bulkhead {
   @Override
   public String toString() {
     return "Bulkhead[" + config.name() + ", " + snapshot() + "]";
+  }
+
+  /** Refuses a new call while drained. */
+  private ActionEffect<Object, ?> drainedRefusal(Priority priority) {
+    rejected.increment();
+    BulkheadDrained refusal = new BulkheadDrained(config.name(), priority);
+    if (!listeners.isEmpty()) {
+      listeners.publish(new PolicyEvent.CallRejected(config.name(), refusal));
+    }
+    return ActionEffect.fromOutcome(Outcome.faulted(Fault.Rejected.by(refusal)));
   }
 
   private BulkheadFull full(Priority priority, boolean shed, int queued) {
@@ -263,6 +299,9 @@ public final class Bulkhead {
     @Override
     public Object enter(Gate.Run run) {
       clock.followClock(run.clock());
+      if (drained) {
+        return Gate.instead(drainedRefusal(run.priority()));
+      }
       int inFlight = -1;
       synchronized (lock) {
         if (inUse < limit && waiters.peek() == null) {

@@ -61,6 +61,53 @@ class BulkheadTest {
   }
 
   @Test
+  void aDrainedBulkheadRefusesNewCallsAndLetsRunningAndQueuedOnesFinishUntilResumed() {
+    Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(5).build();
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> started = new CopyOnWriteArrayList<>();
+    List<PolicyEvent> events = new CopyOnWriteArrayList<>();
+    bulkhead.onEvent(events::add);
+    EffectHandle<String, String> running = runtime.submit(recorded("running", started, release).via(bulkhead.policy()));
+    Runtimes.within2s("1 call started", () -> started.size() == 1);
+    EffectHandle<String, String> queued = runtime.submit(recorded("queued", started, release).via(bulkhead.policy()));
+    Runtimes.within2s("1 call queued", () -> bulkhead.snapshot().queued() == 1);
+
+    bulkhead.drain();
+
+    assertThat(bulkhead.isDrained()).isTrue();
+    Outcome<String, String> refused =
+        Runtimes.done(runtime.submit(recorded("new", started, release).via(bulkhead.policy()), Priority.HIGH), "the new call");
+    assertThat(Runtimes.rejectionOf(refused)).isEqualTo(new BulkheadDrained("db", Priority.HIGH));
+    assertThat(((Outcome.Faulted<?, ?>) refused).fault().message())
+        .isEqualTo("Effect rejected: bulkhead 'db' is drained: it admits no new HIGH call until it is resumed");
+    assertThat(events).containsExactly(new PolicyEvent.CallRejected("db", new BulkheadDrained("db", Priority.HIGH)));
+    assertThat(bulkhead.snapshot().rejected()).isEqualTo(1);
+    release.countDown();
+    assertThat(List.of(Runtimes.done(running, "running"), Runtimes.done(queued, "queued")))
+        .allSatisfy(o -> assertThat(o.isSuccess()).isTrue());
+    assertThat(started).containsExactly("running", "queued");
+
+    bulkhead.resume();
+
+    assertThat(bulkhead.isDrained()).isFalse();
+    assertThat(Runtimes.done(runtime.submit(recorded("after", started, release).via(bulkhead.policy())), "after").isSuccess())
+        .isTrue();
+    Runtimes.within2s("every slot is given back", () -> bulkhead.snapshot().inUse() == 0);
+  }
+
+  @Test
+  void drainAndResumeAreIdempotent() {
+    Bulkhead bulkhead = Bulkhead.of("db", 1, 0);
+    bulkhead.drain();
+    bulkhead.drain();
+    assertThat(bulkhead.isDrained()).isTrue();
+    bulkhead.resume();
+    bulkhead.resume();
+    assertThat(bulkhead.isDrained()).isFalse();
+    assertThat(Runtimes.done(runtime.submit(APP.succeed("ok").via(bulkhead.policy())), "the call").isSuccess()).isTrue();
+  }
+
+  @Test
   void aReleasedSlotGoesToTheWaitingHighCallBeforeTheEarlierLowOne() {
     Bulkhead bulkhead = Bulkhead.builder("db").maxConcurrent(1).maxQueued(10).build();
     CountDownLatch holdFirst = new CountDownLatch(1);
