@@ -1,5 +1,6 @@
 package land.echo.observability.live;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import land.echo.CommonError;
 import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.observability.NameTags;
@@ -34,15 +36,19 @@ import land.echo.time.Clock;
  * List<EffectEvent> news = observatory.events(before.nextSequence() - 1, 1000);
  * }
  *
- * <p>Recording costs, per root effect, a name look-up, three journal writes (an atomic increment
- * and an array store each, never a lock) and a wait-free record into an HdrHistogram {@code
- * Recorder}. A snapshot swaps each name's interval histogram out and adds it to that name's
+ * <p>Recording costs, per root effect, three name look-ups, three journal writes (an atomic
+ * increment and an array store each, never a lock) and three wait-free records into HdrHistogram
+ * {@code Recorder}s (queue wait, run time, whole latency). Failures and faults also go to a short
+ * list of the latest ({@link #recentFailures()}), and retries to the attempt of each effect in
+ * flight ({@link #attemptOf(long)}). A snapshot swaps each name's interval histogram out and adds it to that name's
  * cumulative one (see {@link LatencyRecorder}), so reading is cheap enough for a dashboard's
  * polling, not for every effect. Latencies are cumulative since the observatory was built;
  * percentiles are within 0.1% (three significant digits).
  */
 public final class Observatory implements RuntimeListener {
   private static final Priority[] PRIORITIES = Priority.values();
+  /** The most failures {@link #recentFailures()} keeps. */
+  public static final int RECENT_FAILURES = 50;
 
   private final NameTags names;
   private final Clock clock;
@@ -50,11 +56,17 @@ public final class Observatory implements RuntimeListener {
   private final ConcurrentHashMap<String, NameSeries> byName = new ConcurrentHashMap<>();
   private final LongAdder[] completedByPriority = new LongAdder[PRIORITIES.length];
   private final AtomicLong[] inFlightByPriority = new AtomicLong[PRIORITIES.length];
+  /** The attempt each in-flight effect that has retried is on; empty while nothing retries. */
+  private final ConcurrentHashMap<Long, Integer> attempts = new ConcurrentHashMap<>();
+  /** The latest failures and faults, oldest first; guarded by itself. */
+  private final ArrayDeque<ObservatorySnapshot.Failure> failures = new ArrayDeque<>();
+  private final int failureCapacity;
 
   private Observatory(NameTags names, Clock clock, int journalCapacity) {
     this.names = names;
     this.clock = clock;
     this.journal = new EventJournal(journalCapacity);
+    this.failureCapacity = Math.min(journalCapacity, RECENT_FAILURES);
     for (int i = 0; i < PRIORITIES.length; i++) {
       completedByPriority[i] = new LongAdder();
       inFlightByPriority[i] = new AtomicLong();
@@ -96,7 +108,17 @@ public final class Observatory implements RuntimeListener {
 
   @Override
   public void started(EffectInfo effect) {
-    append(EffectEvent.Type.STARTED, effect, null, clock.nanoTime());
+    long now = clock.nanoTime();
+    long submitted = effect.submittedNanos();
+    if (submitted != -1) {
+      seriesOf(effect).queueWait.record(Math.max(0, now - submitted));
+    }
+    append(EffectEvent.Type.STARTED, effect, null, now);
+  }
+
+  @Override
+  public void retrying(EffectInfo effect, long stepId, int attempt, Outcome<?, ?> failed, java.time.Duration delay) {
+    attempts.merge(effect.id(), attempt + 1, Math::max);
   }
 
   @Override
@@ -117,6 +139,17 @@ public final class Observatory implements RuntimeListener {
     if (submitted != -1) {
       series.latency.record(now - submitted);
     }
+    long started = effect.startedNanos();
+    if (started != -1) {
+      series.run.record(Math.max(0, now - started));
+    }
+    if (!attempts.isEmpty()) {
+      attempts.remove(effect.id());
+    }
+    if (kind != OutcomeKind.SUCCESS) {
+      noteFailure(new ObservatorySnapshot.Failure(now, effect.id(), names.tag(effect.name()), effect.priority(),
+          kind.tag(), describe(outcome)));
+    }
     append(EffectEvent.Type.COMPLETED, effect, kind, now); // one clock read for the latency and the event
   }
 
@@ -131,12 +164,14 @@ public final class Observatory implements RuntimeListener {
     for (Map.Entry<String, NameSeries> e : byName.entrySet()) {
       NameSeries s = e.getValue();
       LatencyRecorder.Percentiles latency = s.latency.snapshot();
+      LatencyRecorder.Percentiles queueWait = s.queueWait.snapshot();
+      LatencyRecorder.Percentiles run = s.run.snapshot();
       long succeeded = s.succeeded.sum(); // each adder read once, so the total is the sum of the parts
       long failed = s.failed.sum();
       long faulted = s.faulted.sum();
       stats.add(new ObservatorySnapshot.NameStats(e.getKey(), succeeded + failed + faulted,
           succeeded, failed, faulted, Math.max(0, s.inFlight.get()),
-          latency.p50(), latency.p99(), latency.max()));
+          latency.p50(), latency.p99(), latency.max(), latencyOf(queueWait), latencyOf(run)));
     }
     stats.sort(Comparator.comparing(ObservatorySnapshot.NameStats::name));
     Map<Priority, ObservatorySnapshot.PriorityStats> priorities = new EnumMap<>(Priority.class);
@@ -164,6 +199,55 @@ public final class Observatory implements RuntimeListener {
     return journal.after(after, max);
   }
 
+  /**
+   * Returns the attempt the in-flight effect {@code effectId} is on: 1 until it first retries.
+   *
+   * @param effectId an effect's id
+   * @return its current attempt, 1 if it never retried (or is not in flight)
+   */
+  public int attemptOf(long effectId) {
+    Integer attempt = attempts.get(effectId);
+    return attempt == null ? 1 : attempt;
+  }
+
+  /**
+   * Returns the latest root effects that completed with a failure or a fault (at most {@value
+   * #RECENT_FAILURES}, or the journal's capacity if smaller), oldest first.
+   *
+   * @return a new list
+   */
+  public List<ObservatorySnapshot.Failure> recentFailures() {
+    synchronized (failures) {
+      return List.copyOf(failures);
+    }
+  }
+
+  private void noteFailure(ObservatorySnapshot.Failure failure) {
+    synchronized (failures) {
+      if (failures.size() == failureCapacity) {
+        failures.removeFirst();
+      }
+      failures.addLast(failure);
+    }
+  }
+
+  /** A failure's text, never throwing: a user's error type may have a toString() that throws. */
+  static String describe(Outcome<?, ?> outcome) {
+    try {
+      return switch (outcome) {
+        case Outcome.Success<?, ?> s -> "success";
+        case Outcome.Failure<?, ?> f -> f.error() instanceof CommonError common ? common.message() : String.valueOf(f.error());
+        case Outcome.Faulted<?, ?> f -> f.fault().message();
+      };
+    } catch (RuntimeException e) {
+      return "(the error's text could not be built: " + e.getClass().getName() + ")";
+    }
+  }
+
+  private static ObservatorySnapshot.Latency latencyOf(LatencyRecorder.Percentiles p) {
+    return new ObservatorySnapshot.Latency(p.count(), p.p50(), p.p99(), p.max());
+  }
+
   private void append(EffectEvent.Type type, EffectInfo effect, OutcomeKind outcome, long nanos) {
     long seq = journal.claim();
     journal.store(new EffectEvent(seq, nanos, type, effect.id(), effect.name(), effect.priority(), outcome));
@@ -176,6 +260,8 @@ public final class Observatory implements RuntimeListener {
   /** What is recorded for one name tag. */
   private static final class NameSeries {
     final LatencyRecorder latency = new LatencyRecorder();
+    final LatencyRecorder queueWait = new LatencyRecorder();
+    final LatencyRecorder run = new LatencyRecorder();
     final LongAdder succeeded = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder faulted = new LongAdder();

@@ -68,10 +68,19 @@ public record ObservatorySnapshot(
    * @param p50Nanos median submission-to-completion latency, 0 before the first completion
    * @param p99Nanos 99th percentile of the same
    * @param maxNanos the largest latency recorded
+   * @param queueWait submission to first run: the time spent queued
+   * @param run first run to completion: the time spent running (or suspended) after the start
    */
   public record NameStats(
       String name, long completed, long succeeded, long failed, long faulted, long inFlight,
-      long p50Nanos, long p99Nanos, long maxNanos) {
+      long p50Nanos, long p99Nanos, long maxNanos, Latency queueWait, Latency run) {
+
+    /** Validates the components. */
+    public NameStats {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(queueWait, "queueWait");
+      Objects.requireNonNull(run, "run");
+    }
 
     /**
      * Returns {@code succeeded / completed}.
@@ -80,6 +89,39 @@ public record ObservatorySnapshot(
      */
     public double successRate() {
       return completed == 0 ? Double.NaN : (double) succeeded / completed;
+    }
+  }
+
+  /**
+   * Percentiles of one latency (three significant digits), all 0 before the first value.
+   *
+   * @param count values recorded
+   * @param p50Nanos the median
+   * @param p99Nanos the 99th percentile
+   * @param maxNanos the largest value
+   */
+  public record Latency(long count, long p50Nanos, long p99Nanos, long maxNanos) {}
+
+  /**
+   * A root effect that completed with a domain failure or a fault, as {@link
+   * Observatory#recentFailures()} keeps it.
+   *
+   * @param atNanos the runtime clock's reading at completion
+   * @param effectId the effect's id
+   * @param name its name tag
+   * @param priority its priority
+   * @param outcome {@code failure}, or the fault's kind ({@code timeout}, {@code cancelled},
+   *     {@code panic}, {@code rejected}...)
+   * @param message the failure's text: a {@code CommonError}'s or a fault's {@code message()},
+   *     else the error's {@code toString()}
+   */
+  public record Failure(long atNanos, long effectId, String name, Priority priority, String outcome, String message) {
+    /** Validates the components. */
+    public Failure {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(priority, "priority");
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(message, "message");
     }
   }
 

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import land.echo.ApplicationRuntime;
+import land.echo.CommonError;
 import land.echo.EffectHandle;
 import land.echo.Effects;
 import land.echo.Priority;
+import land.echo.RetryPolicy;
 import land.echo.observability.NameTags;
 import land.echo.observability.TestRuntimes;
 import land.echo.spi.OutcomeKind;
@@ -55,6 +57,78 @@ class ObservatoryTest {
     ObservatorySnapshot.NameStats job = observatory.snapshot().name("job");
     assertThat(job.failed()).isEqualTo(1);
     assertThat(job.successRate()).isZero();
+  }
+
+  @Test
+  void queueWaitAndRunTimeAreKeptApart() {
+    for (int i = 1; i <= 100; i++) {
+      nap(Duration.ofMillis(i), Priority.NORMAL);
+    }
+    ObservatorySnapshot.NameStats nap = observatory.snapshot().name("nap");
+    // Virtual time stands still between submission and start: no queue wait; all of it is run time.
+    assertThat(nap.queueWait()).isEqualTo(new ObservatorySnapshot.Latency(100, 0, 0, 0));
+    assertThat(nap.run().count()).isEqualTo(100);
+    assertThat(nap.run().p50Nanos()).isBetween(50_000_000L, 50_050_000L);
+    assertThat(nap.run().maxNanos()).isBetween(100_000_000L, 100_100_000L);
+  }
+
+  @Test
+  void recentFailuresKeepTheLatestWithTheirText() {
+    Observatory small = Observatory.create(NameTags.declared(Set.of("job"), 0), time, 4);
+    ApplicationRuntime observed = TestRuntimes.onVirtualTime(time, small);
+    try {
+      observed.run(APP.<Integer>succeed(1).named("job"));
+      for (int i = 1; i <= 5; i++) {
+        observed.run(APP.<Integer>fail("no " + i).named("job"));
+      }
+      observed.run(Effects.failingWith(CommonError.class).<Integer>fail(new CommonError.FileSystemNotFound("/x")).named("job"));
+      observed.run(APP.<Integer>suspend(() -> {
+        throw new IllegalStateException("boom");
+      }).named("job"));
+
+      List<ObservatorySnapshot.Failure> failures = small.recentFailures();
+      assertThat(failures).extracting(ObservatorySnapshot.Failure::outcome)
+          .containsExactly("failure", "failure", "failure", OutcomeKind.PANIC.tag());
+      assertThat(failures).extracting(ObservatorySnapshot.Failure::message).first().isEqualTo("no 4");
+      assertThat(failures.get(2).message()).isEqualTo(new CommonError.FileSystemNotFound("/x").message());
+      assertThat(failures.get(3).message()).contains("boom");
+      assertThat(failures).allSatisfy(f -> {
+        assertThat(f.name()).isEqualTo("job");
+        assertThat(f.priority()).isEqualTo(Priority.NORMAL);
+      });
+    } finally {
+      TestRuntimes.stop(observed);
+    }
+  }
+
+  @Test
+  void anErrorWhoseTextThrowsIsDescribedWithoutThrowing() {
+    Object hostile = new Object() {
+      @Override
+      public String toString() {
+        throw new IllegalStateException("no text");
+      }
+    };
+    assertThat(Observatory.describe(new land.echo.Outcome.Failure<>(hostile)))
+        .isEqualTo("(the error's text could not be built: java.lang.IllegalStateException)");
+  }
+
+  @Test
+  void theAttemptOfARetryingEffectIsKeptWhileItIsInFlight() {
+    EffectHandle<String, Integer> handle = runtime.submit(
+        APP.<Integer>fail("down").retry(RetryPolicy.of(3, Duration.ofSeconds(1))).named("job"));
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> time.pendingTimers() == 1);
+    long id = runtime.inFlight().getFirst().id();
+    assertThat(observatory.attemptOf(id)).isEqualTo(2);
+    time.advance(Duration.ofSeconds(1));
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        .until(() -> observatory.attemptOf(id) == 3 && time.pendingTimers() == 1);
+    while (!handle.isDone()) { // each later retry's timer is armed after the previous one fired
+      await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+          .until(() -> handle.isDone() || time.pendingTimers() == 1);
+      time.advance(Duration.ofSeconds(10));
+    }
+    assertThat(observatory.attemptOf(id)).isEqualTo(1);
   }
 
   @Test
