@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import land.echo.ShutdownReport;
 import land.echo.cli.demo.DemoCounters;
+import land.echo.cli.demo.DemoDashboard;
 import land.echo.cli.demo.DemoProgress;
 import land.echo.cli.demo.DemoReport;
 import land.echo.cli.demo.DemoRun;
@@ -90,6 +91,18 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Serve the Echo run's meters for Prometheus at http://127.0.0.1:N/metrics while the demo runs.")
   Integer metricsPort;
 
+  @Option(names = "--dashboard",
+      description = "Serve a live dashboard of the Echo run (printed: its URL and control token).")
+  boolean dashboard;
+
+  @Option(names = "--port", paramLabel = "N",
+      description = "The dashboard's port on 127.0.0.1 (default: a free one).")
+  Integer dashboardPort;
+
+  @Option(names = "--linger",
+      description = "With --dashboard: keep serving after the report until Ctrl-C.")
+  boolean linger;
+
   @Option(names = "--workers", paramLabel = "N",
       description = "Worker threads for both runs (default: available processors, at least 2).")
   Integer workers;
@@ -125,10 +138,17 @@ public final class DemoCommand implements Callable<Integer> {
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
       throw usage("--metrics-port must be between 0 and 65535, was " + metricsPort);
     }
+    if ((dashboardPort != null || linger) && !dashboard) {
+      throw usage((dashboardPort != null ? "--port" : "--linger") + " needs --dashboard");
+    }
+    if (dashboardPort != null && (dashboardPort < 0 || dashboardPort > 65_535)) {
+      throw usage("--port must be between 0 and 65535, was " + dashboardPort);
+    }
     int parallelism = workers != null ? workers : SchedulerConfig.defaultWorkers();
     Path path = sourcePath();
     PrintWriter out = spec.commandLine().getOut();
     try (DemoTelemetry telemetry = DemoTelemetry.start(jfrFile, metricsPort);
+        DemoDashboard live = dashboard ? new DemoDashboard(dashboardPort == null ? 0 : dashboardPort, out) : null;
         SourceTree tree = openTree(path)) {
       if (telemetry.endpointUrl() != null) {
         out.printf(Locale.ROOT, "Prometheus metrics of the Echo run: %s%n", telemetry.endpointUrl());
@@ -153,7 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
         runOnce(null, tree, warmSettings, ForkJoinWorkload::new);
       }
       WorkloadResult echo = runOnce(out, tree, settings,
-          r -> new EchoWorkload(r, telemetry.registry(), telemetry.recordsJfr()));
+          r -> new EchoWorkload(r, telemetry.registry(), telemetry.recordsJfr(), live));
       if (!compare) {
         endProgress(out);
         out.print(DemoReport.single(echo));
@@ -161,6 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println(shutdownLine(echo));
         printJfr(out, telemetry);
         out.flush();
+        lingerIfAsked(out, live);
         return echo.lost() == 0 ? 0 : 1;
       }
       WorkloadResult forkJoin = runOnce(out, tree, settings, ForkJoinWorkload::new);
@@ -172,11 +193,23 @@ public final class DemoCommand implements Callable<Integer> {
       out.println(shutdownLine(echo));
       printJfr(out, telemetry);
       out.flush();
+      lingerIfAsked(out, live);
       return echo.lost() == 0 ? 0 : 1;
     } catch (IOException e) {
       spec.commandLine().getErr().println("echoctl demo: cannot read sources at " + path + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  /** With {@code --linger}, keeps the dashboard serving the finished run until the process is stopped. */
+  private void lingerIfAsked(PrintWriter out, DemoDashboard live) throws InterruptedException {
+    if (!linger || live == null || live.dashboard() == null) {
+      return;
+    }
+    out.printf(Locale.ROOT, "The dashboard keeps serving the finished run at %s; press Ctrl-C to stop.%n",
+        live.dashboard().url());
+    out.flush();
+    new java.util.concurrent.CountDownLatch(1).await(); // until Ctrl-C ends the JVM
   }
 
   /** Writes the recording, if any, and says where it is. */

@@ -66,6 +66,19 @@ public final class EchoWorkload extends Workload {
    * @param jfr whether to commit JFR events per effect
    */
   public EchoWorkload(DemoRun run, MeterRegistry exported, boolean jfr) {
+    this(run, exported, jfr, null);
+  }
+
+  /**
+   * Creates the workload as {@link #EchoWorkload(DemoRun, MeterRegistry, boolean)} does, and, if
+   * {@code dashboard} is not null, registers its observatory and starts it on this runtime.
+   *
+   * @param run the run's sources, index, counters and settings
+   * @param exported a registry to register the runtime's meters in too, or null
+   * @param jfr whether to commit JFR events per effect
+   * @param dashboard the live dashboard to serve this run on, or null
+   */
+  public EchoWorkload(DemoRun run, MeterRegistry exported, boolean jfr, DemoDashboard dashboard) {
     super(run);
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
         .workers(run.settings().parallelism())
@@ -85,8 +98,14 @@ public final class EchoWorkload extends Workload {
     if (jfr) {
       builder.listener(JfrListener.create());
     }
+    if (dashboard != null) {
+      builder.listener(dashboard.observatory());
+    }
     this.runtime = builder.build();
     this.guard = new ServiceGuard(run.settings(), runtime.clock());
+    if (dashboard != null) {
+      dashboard.start(runtime, guard);
+    }
   }
 
   @Override

@@ -94,6 +94,24 @@ public final class ServiceGuard {
   }
 
   /**
+   * Returns the circuit breaker around the service (the dashboard shows and steers it).
+   *
+   * @return the breaker
+   */
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /**
+   * Returns the rate limit around the service (the dashboard shows it).
+   *
+   * @return the rate limit
+   */
+  public RateLimit rateLimit() {
+    return rateLimit;
+  }
+
+  /**
    * Returns the requests the guards ended without a service call on their last attempt: refused
    * by the rate limit, or by the breaker (a refusal is not retried).
    *

@@ -9,6 +9,7 @@ const OUTCOMES = ['success', 'failure', 'faulted'];
 const COLORS = { high: '#ff6b6b', normal: '#4fb3ff', low: '#8a9aab', success: '#5fd38d', failure: '#f5c15c', faulted: '#ff6b6b' };
 
 let previous = null;
+let afterControl = false; // the next update shows a control's effect even under the pointer
 let source = null;
 const charts = {};
 
@@ -74,15 +75,25 @@ function button(row, label, cls, action) {
   row.appendChild(td);
 }
 
+// Tables with buttons are not re-rendered while the pointer is over them, so that a button does
+// not move or vanish under a click (the next update after the pointer leaves catches up).
 function fill(tableId, rows, build) {
-  const body = document.querySelector('#' + tableId + ' tbody');
+  const table = document.getElementById(tableId);
+  if (!afterControl && table.querySelector('button') && table.matches(':hover')) {
+    return;
+  }
+  const body = table.querySelector('tbody');
   const fresh = document.createElement('tbody');
   rows.forEach(r => {
     const tr = document.createElement('tr');
     build(tr, r);
     fresh.appendChild(tr);
   });
-  body.replaceWith(fresh);
+  if (body) {
+    body.replaceWith(fresh);
+  } else {
+    table.appendChild(fresh);
+  }
 }
 
 async function control(path, body) {
@@ -96,6 +107,7 @@ async function control(path, body) {
     if (!response.ok) {
       say(path + ': ' + (reply.error || response.status), true);
     } else {
+      afterControl = true;
       say(path + ': ' + JSON.stringify(reply), false);
     }
   } catch (e) {
@@ -200,7 +212,14 @@ function connect() {
   }
   const t = token();
   source = new EventSource('/api/events' + (t ? '?token=' + encodeURIComponent(t) : ''));
-  source.addEventListener('update', e => render(JSON.parse(e.data)));
+  source.addEventListener('update', e => {
+    try {
+      render(JSON.parse(e.data));
+      afterControl = false;
+    } catch (error) {
+      say('could not show an update: ' + error, true);
+    }
+  });
   source.onerror = () => {
     const status = document.getElementById('status');
     status.textContent = 'reconnecting…';
