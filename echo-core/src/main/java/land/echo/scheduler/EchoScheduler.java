@@ -616,6 +616,9 @@ public final class EchoScheduler extends AbstractExecutorService {
     if (advanceTo(SHUTDOWN) && LOG.isInfoEnabled()) {
       LOG.info("Echo scheduler shutting down; queued tasks will still run");
     }
+    for (NamedQueue queue : namedQueues.values()) {
+      queue.resume(); // a drained queue's waiting tasks are queued tasks too
+    }
     idle.wakeAll();
     tryTerminate();
   }

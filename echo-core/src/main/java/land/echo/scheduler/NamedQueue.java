@@ -1,6 +1,8 @@
 package land.echo.scheduler;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,6 +27,7 @@ public final class NamedQueue {
   private int running; // guarded by lock: permits in use (dispatched or executing)
   private int waitingCount; // guarded by lock
   private boolean stopped; // guarded by lock: set by shutdownNow, no more dispatches
+  private boolean drained; // guarded by lock: drain() until resume() or shutdown; nothing new starts
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of queues, one per priority
   NamedQueue(EchoScheduler scheduler, String name, int limit) {
@@ -107,16 +110,83 @@ public final class NamedQueue {
     }
   }
 
+  /**
+   * Drains the queue: none of its waiting or newly submitted tasks starts until {@link #resume()},
+   * while the running ones finish. Nothing is lost or refused: tasks keep waiting here, holding no
+   * worker. What an operator does to quiesce one kind of work (say, indexing) without stopping the
+   * rest. The scheduler's {@code shutdown()} resumes every drained queue, so that a graceful
+   * shutdown still runs what waits. Idempotent.
+   */
+  public void drain() {
+    lock.lock();
+    try {
+      drained = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Resumes a drained queue: waiting tasks start again, highest priority first, up to the limit.
+   * Idempotent.
+   */
+  public void resume() {
+    List<Entry> dispatch = new ArrayList<>();
+    lock.lock();
+    try {
+      drained = false;
+      while (running < limit && !stopped) {
+        Entry next = pollNext();
+        if (next == null) {
+          break;
+        }
+        running++;
+        dispatch.add(next);
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Entry entry : dispatch) {
+      scheduler.dispatchAccepted(entry, entry.level);
+    }
+  }
+
+  /**
+   * Returns whether the queue is drained.
+   *
+   * @return true between {@link #drain()} and {@link #resume()} (or the scheduler's shutdown)
+   */
+  public boolean isDrained() {
+    lock.lock();
+    try {
+      return drained;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public String toString() {
-    return "NamedQueue[" + name + ", limit=" + limit + "]";
+    return "NamedQueue[" + name + ", limit=" + limit + (isDrained() ? ", drained" : "") + "]";
+  }
+
+  /** Takes the oldest waiting task of the highest waiting priority; the caller holds the lock. */
+  private Entry pollNext() {
+    for (int p = 0; p < waiting.length; p++) {
+      Runnable task = waiting[p].pollFirst();
+      if (task != null) {
+        waitingCount--;
+        return new Entry(this, task, p);
+      }
+    }
+    return null;
   }
 
   /** Takes a permit and returns the entry to dispatch, or parks the task and returns null. */
   Entry admit(Runnable task, int level) {
     lock.lock();
     try {
-      if (running < limit || stopped) {
+      if ((running < limit && !drained) || stopped) {
         // stopped: accepted by a worker in a race with shutdownNow after the waiting tasks were
         // drained; no permit will ever be released to it, so it is dispatched now.
         running++;
@@ -135,14 +205,8 @@ public final class NamedQueue {
     Entry next = null;
     lock.lock();
     try {
-      if (!stopped) {
-        for (int p = 0; p < waiting.length && next == null; p++) {
-          Runnable task = waiting[p].pollFirst();
-          if (task != null) {
-            waitingCount--;
-            next = new Entry(this, task, p);
-          }
-        }
+      if (!stopped && !drained) {
+        next = pollNext();
       }
       if (next == null) {
         running--;

@@ -55,6 +55,71 @@ class NamedQueueTest {
   }
 
   @Test
+  void aDrainedQueueStartsNothingNewLetsTheRunningFinishAndLosesNothing() throws InterruptedException {
+    NamedQueue queue = queue(2, 1);
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch finishFirst = new CountDownLatch(1);
+    List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    queue.execute(() -> {
+      firstRunning.countDown();
+      awaitQuietly(finishFirst);
+      ran.add("first");
+    });
+    TestThreads.awaitPromptly(firstRunning, "the first task running");
+    queue.execute(() -> ran.add("low"), Priority.LOW);
+
+    queue.drain();
+    queue.execute(() -> ran.add("high"), Priority.HIGH); // submitted while drained: waits too
+    finishFirst.countDown();
+
+    // The first task's permit goes back to the pool instead of to a waiting task.
+    org.awaitility.Awaitility.await().until(() -> queue.running() == 0);
+    assertThat(queue.isDrained()).isTrue();
+    assertThat(queue.waiting()).isEqualTo(2);
+    assertThat(ran).containsExactly("first");
+    assertThat(queue).hasToString("NamedQueue[index, limit=1, drained]");
+
+    queue.resume();
+
+    org.awaitility.Awaitility.await().until(() -> ran.size() == 3);
+    assertThat(ran).containsExactly("first", "high", "low"); // limit 1: the most urgent first
+    assertThat(queue.isDrained()).isFalse();
+    assertThat(queue.waiting()).isZero();
+  }
+
+  @Test
+  void aDrainedQueueWithFreePermitsStillHoldsNewTasks() {
+    NamedQueue queue = queue(1, 4);
+    queue.drain();
+    queue.drain(); // idempotent
+    List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    queue.execute(() -> ran.add("a"));
+
+    assertThat(queue.waiting()).isEqualTo(1);
+    assertThat(queue.running()).isZero();
+    queue.resume();
+    queue.resume(); // idempotent
+    org.awaitility.Awaitility.await().until(() -> ran.size() == 1);
+    assertThat(queue.running()).isZero();
+  }
+
+  @Test
+  void aGracefulShutdownResumesADrainedQueueSoThatWhatWaitsStillRuns() throws InterruptedException {
+    NamedQueue queue = queue(1, 1);
+    CountDownLatch ran = new CountDownLatch(2);
+    queue.drain();
+    queue.execute(ran::countDown);
+    queue.execute(ran::countDown);
+
+    scheduler.shutdown();
+
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(ran.getCount()).isZero();
+    assertThat(queue.isDrained()).isFalse();
+  }
+
+  @Test
   void aDispatchedEntryNamesItsTaskAndItsQueue() {
     NamedQueue queue = queue(1, 1);
     Runnable task = new Runnable() {

@@ -22,6 +22,7 @@ import java.util.Set;
 import land.echo.ApplicationRuntime;
 import land.echo.resilience.Bulkhead;
 import land.echo.resilience.CircuitBreaker;
+import land.echo.scheduler.NamedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/effects/{id}/cancel}: cancels an in-flight effect;
  *   <li>{@code POST /api/breakers/{name}/state} with {@code {"state": "OPEN"}} (forced open),
  *       {@code "CLOSED"} (reset) or {@code "DISABLED"};
- *   <li>{@code POST /api/queues/{name}/drain} and {@code /resume}: a bulkhead's intake.
+ *   <li>{@code POST /api/queues/{name}/drain} and {@code /resume}: a scheduler's named queue
+ *       stops starting its tasks (they wait, nothing is lost) and starts them again;
+ *   <li>{@code POST /api/bulkheads/{name}/drain} and {@code /resume}: a bulkhead refuses new calls
+ *       and admits them again.
  * </ul>
  *
  * <p>Who may use it: controls need the token in an {@code Authorization: Bearer} header. Reads are
@@ -110,6 +114,8 @@ public final class EchoDashboard implements AutoCloseable {
         c.routes.post("/api/breakers/{name}/state", this::breakerState);
         c.routes.post("/api/queues/{name}/drain", ctx -> queue(ctx, true));
         c.routes.post("/api/queues/{name}/resume", ctx -> queue(ctx, false));
+        c.routes.post("/api/bulkheads/{name}/drain", ctx -> bulkhead(ctx, true));
+        c.routes.post("/api/bulkheads/{name}/resume", ctx -> bulkhead(ctx, false));
         c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         c.routes.exception(Exception.class, (e, ctx) -> {
           LOG.warn("Dashboard request {} {} failed", ctx.method(), ctx.path(), e);
@@ -281,16 +287,30 @@ public final class EchoDashboard implements AutoCloseable {
 
   private void queue(Context ctx, boolean drain) {
     String name = ctx.pathParam("name");
+    if (!runtime.scheduler().config().namedQueues().containsKey(name)) {
+      throw new HttpResponseException(404, "the scheduler has no named queue '" + name + "'");
+    }
+    NamedQueue queue = runtime.scheduler().queue(name);
+    if (drain) {
+      queue.drain();
+    } else {
+      queue.resume();
+    }
+    ctx.json(Map.of("queue", name, "drained", queue.isDrained()));
+  }
+
+  private void bulkhead(Context ctx, boolean drain) {
+    String name = ctx.pathParam("name");
     Bulkhead bulkhead = config.bulkheads().get(name);
     if (bulkhead == null) {
-      throw new HttpResponseException(404, "no queue named '" + name + "' is shown");
+      throw new HttpResponseException(404, "no bulkhead named '" + name + "' is shown");
     }
     if (drain) {
       bulkhead.drain();
     } else {
       bulkhead.resume();
     }
-    ctx.json(Map.of("queue", name, "drained", bulkhead.isDrained()));
+    ctx.json(Map.of("bulkhead", name, "drained", bulkhead.isDrained()));
   }
 
   private void error(Context ctx, int status, String message) {

@@ -16,7 +16,10 @@ import land.echo.resilience.CircuitBreaker;
 import land.echo.resilience.RateLimit;
 import land.echo.resilience.ResultCache;
 import land.echo.scheduler.SchedulerStats;
+import land.echo.scheduler.EchoScheduler;
+import land.echo.scheduler.NamedQueue;
 import land.echo.spi.EffectInfo;
+import land.echo.spi.OutcomeKind;
 
 /**
  * Builds the dashboard's snapshot, version {@value #VERSION}, as nested maps and lists that
@@ -50,7 +53,7 @@ final class SnapshotJson {
     json.put("priorities", priorities(snapshot));
     json.put("outcomes", outcomes(snapshot));
     json.put("names", names(snapshot));
-    json.put("scheduler", scheduler(runtime.scheduler().stats()));
+    json.put("scheduler", scheduler(runtime.scheduler()));
     List<EffectInfo> inFlight = runtime.inFlight();
     json.put("inFlightTotal", inFlight.size());
     json.put("inFlight", inFlight(inFlight, observatory, now));
@@ -80,19 +83,12 @@ final class SnapshotJson {
     return out;
   }
 
+  /** Completions by outcome kind: {@code success}, {@code failure} and each kind of fault. */
   private static Map<String, Object> outcomes(ObservatorySnapshot snapshot) {
-    long succeeded = 0;
-    long failed = 0;
-    long faulted = 0;
-    for (ObservatorySnapshot.NameStats n : snapshot.names()) {
-      succeeded += n.succeeded();
-      failed += n.failed();
-      faulted += n.faulted();
-    }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("success", succeeded);
-    out.put("failure", failed);
-    out.put("faulted", faulted);
+    for (OutcomeKind kind : OutcomeKind.values()) {
+      out.put(kind.tag(), snapshot.outcomes().getOrDefault(kind, 0L));
+    }
     return out;
   }
 
@@ -123,7 +119,8 @@ final class SnapshotJson {
     return out;
   }
 
-  private static Map<String, Object> scheduler(SchedulerStats stats) {
+  private static Map<String, Object> scheduler(EchoScheduler scheduler) {
+    SchedulerStats stats = scheduler.stats();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("workers", stats.workers());
     out.put("running", stats.running());
@@ -137,6 +134,18 @@ final class SnapshotJson {
     out.put("queued", queued);
     out.put("blockingRunning", stats.blockingRunning());
     out.put("blockingCompleted", stats.blockingCompleted());
+    List<Object> queues = new ArrayList<>();
+    for (String name : scheduler.config().namedQueues().keySet()) {
+      NamedQueue queue = scheduler.queue(name);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", name);
+      row.put("limit", queue.limit());
+      row.put("running", queue.running());
+      row.put("waiting", queue.waiting());
+      row.put("drained", queue.isDrained());
+      queues.add(row);
+    }
+    out.put("namedQueues", queues);
     return out;
   }
 

@@ -69,7 +69,7 @@ class DashboardBrowserTest {
     }
     observatory = Observatory.create(NameTags.ofDefaults(), Clock.system(), 1024);
     runtime = ApplicationRuntime.builder()
-        .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(2).build()))
+        .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(2).namedQueue("indexing", 1).build()))
         .listener(observatory)
         .build();
     breaker = CircuitBreaker.ofDefaults("payments");
@@ -160,6 +160,15 @@ class DashboardBrowserTest {
         assertThat(text("#bulkheads tbody tr[data-name='indexer']")).contains("drained"));
     clickWhenEnabled("#bulkheads tr[data-name='indexer'] button.resume");
     await().atMost(Duration.ofSeconds(10)).until(() -> !bulkhead.isDrained());
+
+    land.echo.scheduler.NamedQueue queue = runtime.scheduler().queue("indexing");
+    clickWhenEnabled("#namedQueues tr[data-name='indexing'] button.drain");
+    await().atMost(Duration.ofSeconds(10)).until(queue::isDrained);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(text("#namedQueues tbody tr[data-name='indexing']")).contains("drained"));
+    clickWhenEnabled("#namedQueues tr[data-name='indexing'] button.resume");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !queue.isDrained());
+    assertThat(text("#message")).as("the page's own error line").doesNotContain("could not show");
   }
 
   /** Clicks the element once a render with the token has enabled it (rows are re-rendered live). */

@@ -47,7 +47,7 @@ class EchoDashboardTest {
 
   private final Observatory observatory = Observatory.create(NameTags.ofDefaults(), Clock.system(), 1024);
   private final ApplicationRuntime runtime = ApplicationRuntime.builder()
-      .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(2).build()))
+      .scheduler(EchoScheduler.create(SchedulerConfig.builder().workers(2).namedQueue("indexing", 1).build()))
       .listener(observatory)
       .build();
   private final CircuitBreaker breaker = CircuitBreaker.ofDefaults("payments");
@@ -104,6 +104,11 @@ class EchoDashboardTest {
     assertThat(s.at("/priorities/high/completed").asLong()).isEqualTo(2);
     assertThat(s.at("/priorities/low/inFlight").asLong()).isEqualTo(1);
     assertThat(s.at("/outcomes/failure").asLong()).isEqualTo(1);
+    assertThat(s.at("/outcomes/success").asLong()).isEqualTo(1);
+    assertThat(s.at("/outcomes/timed_out").asLong()).isZero();
+    assertThat(s.at("/scheduler/namedQueues/0/name").asText()).isEqualTo("indexing");
+    assertThat(s.at("/scheduler/namedQueues/0/limit").asInt()).isEqualTo(1);
+    assertThat(s.at("/scheduler/namedQueues/0/drained").asBoolean()).isFalse();
     JsonNode checkout = s.get("names").findParents("name").stream()
         .filter(n -> n.get("name").asText().equals("checkout")).findFirst().orElseThrow();
     assertThat(checkout.get("completed").asLong()).isEqualTo(2);
@@ -164,10 +169,10 @@ class EchoDashboardTest {
 
   @Test
   void controlsNeedTheTokenAndSayWhyInJson() throws Exception {
-    HttpResponse<String> none = post("/api/queues/indexer/drain", "", null);
+    HttpResponse<String> none = post("/api/bulkheads/indexer/drain", "", null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(json(none).get("error").asText()).contains("Authorization: Bearer");
-    HttpResponse<String> wrong = post("/api/queues/indexer/drain", "", "not-the-right-token-at-all");
+    HttpResponse<String> wrong = post("/api/bulkheads/indexer/drain", "", "not-the-right-token-at-all");
     assertThat(wrong.statusCode()).isEqualTo(403);
     assertThat(json(wrong).get("error").asText()).isEqualTo("the token is wrong");
     assertThat(bulkhead.isDrained()).isFalse();
@@ -216,18 +221,37 @@ class EchoDashboardTest {
   }
 
   @Test
-  void aQueueIsDrainedAndResumed() throws Exception {
-    HttpResponse<String> drained = post("/api/queues/indexer/drain", "", TOKEN);
+  void aNamedQueueIsDrainedAndResumed() throws Exception {
+    land.echo.scheduler.NamedQueue queue = runtime.scheduler().queue("indexing");
+    HttpResponse<String> drained = post("/api/queues/indexing/drain", "", TOKEN);
+    assertThat(json(drained).get("drained").asBoolean()).isTrue();
+    assertThat(queue.isDrained()).isTrue();
+    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+    queue.execute(ran::countDown);
+    assertThat(queue.waiting()).isEqualTo(1);
+    assertThat(json(get("/api/snapshot")).at("/scheduler/namedQueues/0/waiting").asInt()).isEqualTo(1);
+
+    HttpResponse<String> resumed = post("/api/queues/indexing/resume", "", TOKEN);
+    assertThat(json(resumed).get("drained").asBoolean()).isFalse();
+    assertThat(ran.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    HttpResponse<String> unknown = post("/api/queues/nope/drain", "", TOKEN);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).get("error").asText()).isEqualTo("the scheduler has no named queue 'nope'");
+  }
+
+  @Test
+  void aBulkheadIsDrainedAndResumed() throws Exception {
+    HttpResponse<String> drained = post("/api/bulkheads/indexer/drain", "", TOKEN);
     assertThat(json(drained).get("drained").asBoolean()).isTrue();
     Outcome<String, Integer> refused = runtime.run(APP.succeed(1).via(bulkhead.policy()));
     assertThat(((Outcome.Faulted<?, ?>) refused).fault()).isInstanceOfSatisfying(Fault.Rejected.class,
         r -> assertThat(r.rejection()).isInstanceOf(BulkheadDrained.class));
     assertThat(json(get("/api/snapshot")).at("/bulkheads/0/drained").asBoolean()).isTrue();
 
-    HttpResponse<String> resumed = post("/api/queues/indexer/resume", "", TOKEN);
+    HttpResponse<String> resumed = post("/api/bulkheads/indexer/resume", "", TOKEN);
     assertThat(json(resumed).get("drained").asBoolean()).isFalse();
     assertThat(runtime.run(APP.succeed(1).via(bulkhead.policy())).isSuccess()).isTrue();
-    assertThat(post("/api/queues/nope/drain", "", TOKEN).statusCode()).isEqualTo(404);
+    assertThat(post("/api/bulkheads/nope/drain", "", TOKEN).statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -236,7 +260,7 @@ class EchoDashboardTest {
     assertThat(read.statusCode()).isEqualTo(403);
     assertThat(json(read).get("error").asText()).contains("cross-origin");
     assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-    HttpRequest control = HttpRequest.newBuilder(dashboard.url().resolve("/api/queues/indexer/drain"))
+    HttpRequest control = HttpRequest.newBuilder(dashboard.url().resolve("/api/bulkheads/indexer/drain"))
         .header("Authorization", "Bearer " + TOKEN).header("Origin", "http://evil.example")
         .POST(HttpRequest.BodyPublishers.noBody()).build();
     assertThat(http.send(control, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
@@ -249,7 +273,7 @@ class EchoDashboardTest {
     HttpResponse<String> missing = get("/api/nothing-here");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(json(missing).get("error").asText()).isEqualTo("Endpoint GET /api/nothing-here not found");
-    HttpResponse<String> wrongMethod = get("/api/queues/indexer/drain");
+    HttpResponse<String> wrongMethod = get("/api/queues/indexing/drain");
     assertThat(wrongMethod.statusCode()).isBetween(400, 499);
     assertThat(wrongMethod.body()).doesNotContain("<html").doesNotContain("Exception");
   }

@@ -5,8 +5,9 @@
 
 const HISTORY = 120; // points per chart
 const PRIORITIES = ['high', 'normal', 'low'];
-const OUTCOMES = ['success', 'failure', 'faulted'];
-const COLORS = { high: '#ff6b6b', normal: '#4fb3ff', low: '#8a9aab', success: '#5fd38d', failure: '#f5c15c', faulted: '#ff6b6b' };
+const OUTCOMES = ['success', 'failure', 'timed_out', 'cancelled', 'rejected', 'capability_missing', 'panic'];
+const COLORS = { high: '#ff6b6b', normal: '#4fb3ff', low: '#8a9aab', success: '#5fd38d', failure: '#f5c15c',
+  timed_out: '#ff9f43', cancelled: '#a29bfe', rejected: '#74b9ff', capability_missing: '#fd79a8', panic: '#ff6b6b' };
 
 let previous = null;
 let afterControl = false; // the next update shows a control's effect even under the pointer
@@ -125,7 +126,7 @@ function render(s) {
     const seconds = (s.uptimeMillis - previous.uptimeMillis) / 1000;
     if (seconds > 0) {
       push(charts.throughput, label, PRIORITIES.map(p => (s.priorities[p].completed - previous.priorities[p].completed) / seconds));
-      push(charts.outcomes, label, OUTCOMES.map(o => (s.outcomes[o] - previous.outcomes[o]) / seconds));
+      push(charts.outcomes, label, OUTCOMES.map(o => ((s.outcomes[o] || 0) - (previous.outcomes[o] || 0)) / seconds));
     }
   }
   previous = s;
@@ -136,6 +137,16 @@ function render(s) {
     ['queued high', sch.queued.high], ['queued normal', sch.queued.normal], ['queued low', sch.queued.low],
     ['blocking lane running', sch.blockingRunning], ['tasks completed', sch.completed]
   ], (tr, kv) => { cell(tr, kv[0]); cell(tr, kv[1], 'num'); });
+
+  fill('namedQueues', sch.namedQueues, (tr, q) => {
+    tr.dataset.name = q.name;
+    cell(tr, q.name);
+    cell(tr, q.running + ' / ' + q.limit, 'num');
+    cell(tr, q.waiting, 'num');
+    cell(tr, q.drained ? 'drained' : 'open', q.drained ? 'drained' : '');
+    const path = '/api/queues/' + encodeURIComponent(q.name) + (q.drained ? '/resume' : '/drain');
+    button(tr, q.drained ? 'resume' : 'drain', q.drained ? 'resume' : 'drain', () => control(path));
+  });
 
   fill('names', s.names, (tr, n) => {
     cell(tr, n.name);
@@ -189,7 +200,7 @@ function render(s) {
     cell(tr, b.queued + ' / ' + b.maxQueued, 'num');
     cell(tr, b.rejected, 'num');
     cell(tr, b.drained ? 'drained' : 'open', b.drained ? 'drained' : '');
-    const path = '/api/queues/' + encodeURIComponent(b.name) + (b.drained ? '/resume' : '/drain');
+    const path = '/api/bulkheads/' + encodeURIComponent(b.name) + (b.drained ? '/resume' : '/drain');
     button(tr, b.drained ? 'resume' : 'drain', b.drained ? 'resume' : 'drain', () => control(path));
   });
   fill('adaptiveTimeouts', s.adaptiveTimeouts, (tr, t) => {

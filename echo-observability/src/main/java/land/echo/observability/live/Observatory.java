@@ -56,6 +56,7 @@ public final class Observatory implements RuntimeListener {
   private final ConcurrentHashMap<String, NameSeries> byName = new ConcurrentHashMap<>();
   private final LongAdder[] completedByPriority = new LongAdder[PRIORITIES.length];
   private final AtomicLong[] inFlightByPriority = new AtomicLong[PRIORITIES.length];
+  private final LongAdder[] completedByKind = new LongAdder[OutcomeKind.values().length];
   /** The attempt each in-flight effect that has retried is on; empty while nothing retries. */
   private final ConcurrentHashMap<Long, Integer> attempts = new ConcurrentHashMap<>();
   /** The latest failures and faults, oldest first; guarded by itself. */
@@ -70,6 +71,9 @@ public final class Observatory implements RuntimeListener {
     for (int i = 0; i < PRIORITIES.length; i++) {
       completedByPriority[i] = new LongAdder();
       inFlightByPriority[i] = new AtomicLong();
+    }
+    for (int i = 0; i < completedByKind.length; i++) {
+      completedByKind[i] = new LongAdder();
     }
   }
 
@@ -130,6 +134,7 @@ public final class Observatory implements RuntimeListener {
     NameSeries series = seriesOf(effect);
     series.inFlight.decrementAndGet();
     OutcomeKind kind = OutcomeKind.of(outcome);
+    completedByKind[kind.ordinal()].increment();
     switch (kind) {
       case SUCCESS -> series.succeeded.increment();
       case FAILURE -> series.failed.increment();
@@ -179,7 +184,11 @@ public final class Observatory implements RuntimeListener {
       priorities.put(p, new ObservatorySnapshot.PriorityStats(
           completedByPriority[p.ordinal()].sum(), Math.max(0, inFlightByPriority[p.ordinal()].get())));
     }
-    return new ObservatorySnapshot(clock.nanoTime(), stats, priorities, next);
+    Map<OutcomeKind, Long> outcomes = new EnumMap<>(OutcomeKind.class);
+    for (OutcomeKind kind : OutcomeKind.values()) {
+      outcomes.put(kind, completedByKind[kind.ordinal()].sum());
+    }
+    return new ObservatorySnapshot(clock.nanoTime(), stats, priorities, next, outcomes);
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import land.echo.Priority;
+import land.echo.spi.OutcomeKind;
 
 /**
  * What an {@link Observatory} saw up to one moment: per effect name, counts and latency
@@ -14,14 +15,18 @@ import land.echo.Priority;
  * @param priorities one entry per priority
  * @param nextSequence the sequence number the journal's next event will get: pass it minus one to
  *     {@link Observatory#events(long, int)} to follow the events after this snapshot
+ * @param outcomes completions by outcome kind (success, failure, and each kind of fault), every
+ *     kind present
  */
 public record ObservatorySnapshot(
-    long takenNanos, List<NameStats> names, Map<Priority, PriorityStats> priorities, long nextSequence) {
+    long takenNanos, List<NameStats> names, Map<Priority, PriorityStats> priorities, long nextSequence,
+    Map<OutcomeKind, Long> outcomes) {
 
   /** Validates and copies the components. */
   public ObservatorySnapshot {
     names = List.copyOf(names);
     priorities = Map.copyOf(priorities);
+    outcomes = Map.copyOf(outcomes);
   }
 
   /**

@@ -56,6 +56,8 @@ class ObservatoryTest {
     assertThat(nap.successRate()).isEqualTo(1.0);
     ObservatorySnapshot.NameStats job = observatory.snapshot().name("job");
     assertThat(job.failed()).isEqualTo(1);
+    assertThat(observatory.snapshot().outcomes()).containsEntry(OutcomeKind.SUCCESS, 100L)
+        .containsEntry(OutcomeKind.FAILURE, 1L).containsEntry(OutcomeKind.PANIC, 0L).hasSize(OutcomeKind.values().length);
     assertThat(job.successRate()).isZero();
   }
 
