@@ -9,6 +9,8 @@ module land.echo.dashboard {
   requires transitive land.echo.resilience;
   requires transitive land.echo.observability;
   requires io.javalin;
+  requires org.eclipse.jetty.server;
+  requires org.eclipse.jetty.util;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
 

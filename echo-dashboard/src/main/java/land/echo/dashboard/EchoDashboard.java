@@ -99,6 +99,7 @@ public final class EchoDashboard implements AutoCloseable {
         c.jsonMapper(new JavalinJackson(mapper, false));
         c.jetty.host = config.host();
         c.jetty.port = config.port();
+        c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors(mapper)));
         c.staticFiles.add(files -> {
           files.hostedPath = "/";
           files.directory = "/land/echo/dashboard/web";
@@ -185,6 +186,11 @@ public final class EchoDashboard implements AutoCloseable {
   /** Returns how many browsers follow the live stream (for tests and the CLI). */
   int streamSubscribers() {
     return stream.subscribers();
+  }
+
+  /** Returns how many browsers are stuck in a write with a newer update waiting (for tests). */
+  int streamStalled() {
+    return stream.stalled();
   }
 
   /** Stops serving: the stream's connections are closed and the port is released. Idempotent. */

@@ -121,6 +121,8 @@ class DashboardBrowserTest {
   void thePageShowsTheRuntimeLiveAndItsControlsWork() {
     runtime.run(APP.succeed(1).named("checkout"), Priority.HIGH);
     runtime.run(APP.<Integer>fail("card declined").named("checkout"), Priority.HIGH);
+    String hostile = "<img src=x onerror=\"document.title='pwned'\">";
+    runtime.run(APP.<Integer>fail(hostile).named(hostile));
     EffectHandle<String, Integer> stuck = runtime.submit(forever().named("stuck"), Priority.LOW);
     long stuckId = runtime.inFlight().getFirst().id();
 
@@ -135,7 +137,10 @@ class DashboardBrowserTest {
       assertThat(text("#breakers tbody tr[data-name='payments']")).contains("CLOSED");
       assertThat(text("#bulkheads tbody tr[data-name='indexer']")).contains("open");
       assertThat(text("#scheduler")).contains("workers");
+      assertThat(text("#failures tbody")).contains(hostile); // shown as text...
     });
+    assertThat(browser.getTitle()).isEqualTo("Echo dashboard"); // ...never run as HTML
+    assertThat(browser.findElements(By.cssSelector("#failures img, #names img"))).isEmpty();
     assertThat(text("#message")).as("the page's own error line").isEmpty();
     // Without the token the controls are disabled.
     assertThat(text("#inflight tr[data-id='" + stuckId + "'] button.cancel")).isEqualTo("cancel");

@@ -168,6 +168,47 @@ class EchoDashboardTest {
   }
 
   @Test
+  void aBrowserThatStopsReadingSlowsNobody() throws Exception {
+    // Big updates: 100 names, 200 effects in flight, 50 failures.
+    for (int i = 0; i < 100; i++) {
+      runtime.run(APP.<Integer>fail("a failure whose text is long enough to weigh something " + i).named("name-" + i));
+    }
+    java.util.List<EffectHandle<String, Integer>> stuck = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      stuck.add(runtime.submit(forever().named("stuck-" + (i % 10))));
+    }
+    try (java.net.Socket stalled = new java.net.Socket()) {
+      stalled.setReceiveBufferSize(1024);
+      stalled.connect(new java.net.InetSocketAddress("127.0.0.1", dashboard.port()));
+      stalled.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII)); // and never reads
+      await().until(() -> dashboard.streamSubscribers() == 1);
+      // Once the socket's buffers are full, its sender blocks in a write and newer updates wait
+      // for it, replacing each other: it is behind for good.
+      await().atMost(Duration.ofSeconds(60)).until(() -> dashboard.streamStalled() == 1);
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> dashboard.streamStalled() == 1);
+
+      HttpResponse<InputStream> healthy = http.send(HttpRequest.newBuilder(dashboard.url().resolve("/api/events"))
+          .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+      long start = System.nanoTime();
+      int updates = 0;
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(healthy.body(), StandardCharsets.UTF_8))) {
+        String line;
+        while (updates < 20 && (line = lines.readLine()) != null) {
+          updates += line.startsWith("data:") ? 1 : 0;
+        }
+      }
+      assertThat(updates).isEqualTo(20);
+      assertThat(dashboard.streamStalled()).as("the stalled browser is still stuck").isEqualTo(1);
+      // 20 updates at 50 ms take about a second; far less than the stalled write's forever.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      assertThat(runtime.run(APP.succeed(7)).isSuccess()).isTrue();
+    } finally {
+      stuck.forEach(EffectHandle::cancel);
+    }
+  }
+
+  @Test
   void controlsNeedTheTokenAndSayWhyInJson() throws Exception {
     HttpResponse<String> none = post("/api/bulkheads/indexer/drain", "", null);
     assertThat(none.statusCode()).isEqualTo(401);
@@ -276,6 +317,20 @@ class EchoDashboardTest {
     HttpResponse<String> wrongMethod = get("/api/queues/indexing/drain");
     assertThat(wrongMethod.statusCode()).isBetween(400, 499);
     assertThat(wrongMethod.body()).doesNotContain("<html").doesNotContain("Exception");
+  }
+
+  @Test
+  void pathsThatJettyRefusesGetJsonErrorsToo() throws Exception {
+    for (String path : java.util.List.of("/../../etc/passwd", "/webjars/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd")) {
+      // Raw, unnormalised: what a hostile client sends (java.net.URI would resolve the dots away).
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dashboard.port())) {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(response).as(path).startsWith("HTTP/1.1 4").contains("application/json").contains("{\"error\":")
+            .doesNotContain("<html").doesNotContain("passwd:").doesNotContain("root:");
+      }
+    }
   }
 
   @Test
