@@ -144,6 +144,15 @@ public final class DemoCommand implements Callable<Integer> {
     if (dashboardPort != null && (dashboardPort < 0 || dashboardPort > 65_535)) {
       throw usage("--port must be between 0 and 65535, was " + dashboardPort);
     }
+    if (dashboardPort != null && dashboardPort != 0) {
+      // Said before the run starts, not after the sources are loaded (the server binds later).
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.bind(new java.net.InetSocketAddress("127.0.0.1", dashboardPort));
+      } catch (IOException e) {
+        throw usage("--port " + dashboardPort + ": 127.0.0.1:" + dashboardPort + " is in use (" + e.getMessage()
+            + "); choose another, or leave --port out for a free one");
+      }
+    }
     int parallelism = workers != null ? workers : SchedulerConfig.defaultWorkers();
     Path path = sourcePath();
     PrintWriter out = spec.commandLine().getOut();

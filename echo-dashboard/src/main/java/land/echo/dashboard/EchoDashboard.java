@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -130,6 +131,10 @@ public final class EchoDashboard implements AutoCloseable {
         });
         c.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path()));
       }).start();
+    } catch (JavalinBindException e) {
+      stream.close();
+      throw new IllegalStateException("the dashboard cannot listen on " + config.host() + ":" + config.port()
+          + ": the port is in use (choose another, or 0 for a free one)", e);
     } catch (RuntimeException e) {
       stream.close();
       throw e;
@@ -148,8 +153,8 @@ public final class EchoDashboard implements AutoCloseable {
    *     listeners
    * @param config where to listen, the token, the policies to show
    * @return the running dashboard; close it to stop serving
-   * @throws IllegalStateException if the address is not a loopback one and no token is configured
-   * @throws RuntimeException if the server cannot bind (Jetty's exception, naming the address)
+   * @throws IllegalStateException if the address is not a loopback one and no token is configured,
+   *     or if the port is in use (the message names the address)
    */
   public static EchoDashboard start(ApplicationRuntime runtime, DashboardConfig config) {
     return new EchoDashboard(Objects.requireNonNull(runtime, "runtime"), Objects.requireNonNull(config, "config"));

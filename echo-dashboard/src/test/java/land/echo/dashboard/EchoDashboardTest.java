@@ -355,6 +355,14 @@ class EchoDashboardTest {
   }
 
   @Test
+  void aPortInUseIsNamed() {
+    assertThatIllegalStateException()
+        .isThrownBy(() -> EchoDashboard.start(runtime, DashboardConfig.builder(observatory).port(dashboard.port()).build()))
+        .withMessage("the dashboard cannot listen on 127.0.0.1:" + dashboard.port()
+            + ": the port is in use (choose another, or 0 for a free one)");
+  }
+
+  @Test
   void aGeneratedTokenIsLongAndDiffersEachTime() {
     try (EchoDashboard a = EchoDashboard.start(runtime, DashboardConfig.builder(observatory).build());
         EchoDashboard b = EchoDashboard.start(runtime, DashboardConfig.builder(observatory).build())) {

@@ -104,7 +104,12 @@ public final class EchoWorkload extends Workload {
     this.runtime = builder.build();
     this.guard = new ServiceGuard(run.settings(), runtime.clock());
     if (dashboard != null) {
-      dashboard.start(runtime, guard);
+      try {
+        dashboard.start(runtime, guard);
+      } catch (RuntimeException e) {
+        runtime.close(); // nothing was submitted yet: stop its threads before reporting
+        throw e;
+      }
     }
   }
 
