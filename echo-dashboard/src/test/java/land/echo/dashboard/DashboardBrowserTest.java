@@ -78,6 +78,8 @@ class DashboardBrowserTest {
         .breaker(breaker).bulkhead(bulkhead).updateInterval(Duration.ofMillis(100)).build());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
+    // The browser's console, to assert that the page logs no error (a CSP violation is one).
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--no-first-run", "--disable-extensions", "--disable-background-networking", "--window-size=1400,1200");
     ChromeDriverService service = new ChromeDriverService.Builder()
@@ -118,7 +120,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void thePageShowsTheRuntimeLiveAndItsControlsWork() {
+  void thePageShowsTheRuntimeLiveAndItsControlsWork() throws InterruptedException {
     runtime.run(APP.succeed(1).named("checkout"), Priority.HIGH);
     runtime.run(APP.<Integer>fail("card declined").named("checkout"), Priority.HIGH);
     String hostile = "<img src=x onerror=\"document.title='pwned'\">";
@@ -126,9 +128,27 @@ class DashboardBrowserTest {
     EffectHandle<String, Integer> stuck = runtime.submit(forever().named("stuck"), Priority.LOW);
     long stuckId = runtime.inFlight().getFirst().id();
 
+    // Effects keep completing while the page is open, so that the charts have something to draw.
+    java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread load = Thread.ofPlatform().daemon().start(() -> {
+      while (loading.get()) {
+        runtime.run(APP.succeed(1).named("load"), Priority.NORMAL);
+        runtime.run(APP.succeed(2).named("load"), Priority.HIGH);
+      }
+    });
     browser.get(dashboard.url().toString());
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(text("#status")).isEqualTo("live"));
+    // Each chart draws values that change while effects run.
+    for (String chart : java.util.List.of("throughput", "outcomes")) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(chartPoints(chart)).isGreaterThan(3));
+      double first = chartSum(chart);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(chartSum(chart)).isNotEqualTo(first));
+      assertThat(chartSum(chart)).as(chart).isPositive();
+    }
+    loading.set(false);
+    load.join(5_000);
+    assertThat(consoleErrors()).as("the browser console once the page is live").isEmpty();
     assertThat(((JavascriptExecutor) browser).executeScript("return typeof Chart")).isEqualTo("function");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(text("#inflight tbody tr[data-id='" + stuckId + "']")).contains("stuck").contains("low");
@@ -146,6 +166,12 @@ class DashboardBrowserTest {
     assertThat(text("#inflight tr[data-id='" + stuckId + "'] button.cancel")).isEqualTo("cancel");
     assertThat(enabled("#inflight tr[data-id='" + stuckId + "'] button.cancel")).isFalse();
 
+    // A wrong token: the page shows the API's refusal, and nothing is cancelled.
+    browser.findElement(By.id("token")).sendKeys("wrong-token-0123456789", Keys.TAB);
+    clickWhenEnabled("#inflight tr[data-id='" + stuckId + "'] button.cancel");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text("#message")).contains("the token is wrong"));
+    assertThat(stuck.isDone()).isFalse();
+    browser.findElement(By.id("token")).clear();
     browser.findElement(By.id("token")).sendKeys(TOKEN, Keys.TAB);
 
     clickWhenEnabled("#inflight tr[data-id='" + stuckId + "'] button.cancel");
@@ -174,6 +200,31 @@ class DashboardBrowserTest {
     clickWhenEnabled("#namedQueues tr[data-name='indexing'] button.resume");
     await().atMost(Duration.ofSeconds(10)).until(() -> !queue.isDrained());
     assertThat(text("#message")).as("the page's own error line").doesNotContain("could not show");
+    // The one error since: the wrong token's refused request, which the browser logs as such.
+    assertThat(consoleErrors()).as("the browser console").allSatisfy(error -> assertThat(error).contains("403 (Forbidden)"));
+  }
+
+  /** The console's errors since the last call (reading the log empties it). */
+  private java.util.List<String> consoleErrors() {
+    return browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        .map(entry -> entry.getMessage())
+        .toList();
+  }
+
+  /** Points in the chart's first dataset, read from Chart.js. */
+  private long chartPoints(String id) {
+    Object n = ((JavascriptExecutor) browser).executeScript(
+        "const c = Chart.getChart(arguments[0]); return c ? c.data.labels.length : 0;", id);
+    return ((Number) n).longValue();
+  }
+
+  /** The sum of every value the chart holds, read from Chart.js. */
+  private double chartSum(String id) {
+    Object sum = ((JavascriptExecutor) browser).executeScript(
+        "const c = Chart.getChart(arguments[0]); if (!c) return 0;"
+            + " return c.data.datasets.reduce((a, d) => a + d.data.reduce((x, y) => x + y, 0), 0);", id);
+    return ((Number) sum).doubleValue();
   }
 
   /** Clicks the element once a render with the token has enabled it (rows are re-rendered live). */

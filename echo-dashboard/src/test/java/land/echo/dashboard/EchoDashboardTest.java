@@ -167,6 +167,52 @@ class EchoDashboardTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> dashboard.streamSubscribers() == 0);
   }
 
+  /** Opens an event stream as a browser does; returns its lines. */
+  private BufferedReader subscribe() throws Exception {
+    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(dashboard.url().resolve("/api/events"))
+        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+  }
+
+  /** Reads {@code n} updates from {@code lines}; returns the last one's JSON. */
+  private static JsonNode read(BufferedReader lines, int n) throws Exception {
+    JsonNode last = null;
+    for (int read = 0; read < n; ) {
+      String line = lines.readLine();
+      assertThat(line).as("the stream ended after %d updates", read).isNotNull();
+      if (line.startsWith("data:")) {
+        last = JSON.readTree(line.substring(5).strip());
+        read++;
+      }
+    }
+    return last;
+  }
+
+  @Test
+  void severalBrowsersFollowTheStreamAndOneLeavingChangesNothingForTheOthers() throws Exception {
+    try (BufferedReader a = subscribe(); BufferedReader b = subscribe()) {
+      BufferedReader c = subscribe();
+      await().until(() -> dashboard.streamSubscribers() == 3);
+      for (BufferedReader lines : java.util.List.of(a, b, c)) {
+        assertThat(read(lines, 2).get("version").asInt()).isEqualTo(1);
+      }
+      c.close(); // a closed tab
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> dashboard.streamSubscribers() == 2);
+      runtime.run(APP.succeed(1).named("after-leaving"));
+      for (BufferedReader lines : java.util.List.of(a, b)) {
+        JsonNode update = read(lines, 1);
+        // Updates keep coming, and show what happened after the third browser left.
+        while (update.get("names").findValuesAsText("name").stream().noneMatch("after-leaving"::equals)) {
+          update = read(lines, 1);
+        }
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> dashboard.streamSubscribers() == 0);
+  }
+
   @Test
   void aBrowserThatStopsReadingSlowsNobody() throws Exception {
     // Big updates: 100 names, 200 effects in flight, 50 failures.
