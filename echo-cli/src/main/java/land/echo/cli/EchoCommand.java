@@ -57,6 +57,7 @@ public final class EchoCommand implements Callable<Integer> {
   public static CommandLine commandLine(boolean terminal, Path javaHome, Optional<Path> echoHome) {
     CommandLine cli = new CommandLine(new EchoCommand());
     cli.addSubcommand("demo", new DemoCommand(terminal, javaHome, echoHome));
+    cli.addSubcommand("dashboard", new DashboardCommand());
     cli.setParameterExceptionHandler(EchoCommand::usageError);
     return cli;
   }

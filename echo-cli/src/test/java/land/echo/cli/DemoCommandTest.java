@@ -1,6 +1,7 @@
 package land.echo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -261,6 +262,45 @@ class DemoCommandTest {
   void aMetricsPortOutOfRangeIsAUsageError() throws Exception {
     assertThat(run("demo", "--metrics-port", "70000")).isEqualTo(2);
     assertThat(err.toString()).contains("--metrics-port must be between 0 and 65535, was 70000");
+  }
+
+  @Test
+  @Timeout(60)
+  void dashboardServesTheRunAndStopsWithIt() throws Exception {
+    Path sources = TestSources.writeZip(tmp.resolve("src.zip"), 20);
+
+    int code = run("demo", "--seconds", "1", "--source", sources.toString(), "--dashboard");
+
+    String report = out.toString();
+    assertThat(code).as(report + err).isZero();
+    Matcher m = Pattern.compile("Dashboard: http://127\\.0\\.0\\.1:(\\d+)/  \\(control token: [A-Za-z0-9_-]{32}\\)").matcher(report);
+    assertThat(m.find()).as(report).isTrue();
+    int port = Integer.parseInt(m.group(1));
+    // Without --linger the dashboard stops with the demo.
+    assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).isInstanceOf(java.net.ConnectException.class);
+  }
+
+  @Test
+  void dashboardOptionsAreCheckedBeforeTheRun() throws Exception {
+    assertThat(run("demo", "--linger")).isEqualTo(2);
+    assertThat(err.toString()).contains("--linger needs --dashboard");
+    assertThat(run("demo", "--port", "8080")).isEqualTo(2);
+    assertThat(err.toString()).contains("--port needs --dashboard");
+    assertThat(run("demo", "--dashboard", "--port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--port must be between 0 and 65535, was 70000");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThat(run("demo", "--dashboard", "--port", Integer.toString(taken.getLocalPort()))).isEqualTo(2);
+      assertThat(err.toString()).contains("--port " + taken.getLocalPort() + ": 127.0.0.1:" + taken.getLocalPort() + " is in use");
+    }
+  }
+
+  @Test
+  void theDashboardCommandDocumentsTheDashboardAndChecksItsOptions() throws Exception {
+    assertThat(run("dashboard", "--help")).isZero();
+    assertThat(out.toString()).contains("Usage: echoctl dashboard").contains("GET  /api/snapshot")
+        .contains("POST /api/effects/{id}/cancel").contains("Authorization: Bearer <token>").contains("127.0.0.1 only");
+    assertThat(run("dashboard", "--port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--port must be between 0 and 65535, was 70000");
   }
 
   private static long number(String text, String regex) {
