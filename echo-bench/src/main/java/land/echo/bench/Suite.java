@@ -85,7 +85,9 @@ final class Suite {
       new Bench("observability", List.of(ObservabilityOverheadBenchmark.class, ObservingEnginesBenchmark.class), List.of(),
           new Settings(2, 3, 5, 1), new Settings(1, 2, 3, 1), Suite::observabilityRows),
       new Bench("resilience", List.of(ResilienceBenchmark.class), List.of(GCProfiler.class),
-          new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), ResilienceBenchmark::rows));
+          new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), ResilienceBenchmark::rows),
+      new Bench("dashboard", List.of(DashboardOverheadBenchmark.class), List.of(),
+          new Settings(1, 1, 8, 0), new Settings(1, 1, 3, 0), DashboardOverheadBenchmark::rows));
 
   private Suite() {}
 

@@ -56,7 +56,8 @@ final class SnapshotJson {
     json.put("scheduler", scheduler(runtime.scheduler()));
     List<EffectInfo> inFlight = runtime.inFlight();
     json.put("inFlightTotal", inFlight.size());
-    json.put("inFlight", inFlight(inFlight, observatory, now));
+    // Read after the list: an effect submitted since the first reading would show a negative age.
+    json.put("inFlight", inFlight(inFlight, observatory, runtime.clock().nanoTime()));
     json.put("breakers", breakers());
     json.put("rateLimits", rateLimits());
     json.put("bulkheads", bulkheads());
@@ -158,7 +159,7 @@ final class SnapshotJson {
       row.put("id", e.id());
       row.put("name", e.name());
       row.put("priority", tag(e.priority()));
-      row.put("ageMillis", e.submittedNanos() == -1 ? null : millis(now - e.submittedNanos()));
+      row.put("ageMillis", e.submittedNanos() == -1 ? null : millis(Math.max(0, now - e.submittedNanos())));
       row.put("started", e.isStarted());
       row.put("attempt", observatory.attemptOf(e.id()));
       out.add(row);

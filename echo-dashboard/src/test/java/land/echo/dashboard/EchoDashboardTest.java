@@ -119,6 +119,7 @@ class EchoDashboardTest {
     assertThat(s.at("/inFlight/0/name").asText()).isEqualTo("waiter");
     assertThat(s.at("/inFlight/0/priority").asText()).isEqualTo("low");
     assertThat(s.at("/inFlight/0/attempt").asInt()).isEqualTo(1);
+    assertThat(s.at("/inFlight/0/ageMillis").asDouble()).isNotNegative();
     assertThat(s.at("/failures/0/message").asText()).isEqualTo("card declined");
     assertThat(s.at("/breakers/0/name").asText()).isEqualTo("payments");
     assertThat(s.at("/breakers/0/state").asText()).isEqualTo("CLOSED");

@@ -51,7 +51,7 @@ public sealed interface SourceTree extends AutoCloseable permits ZipSourceTree, 
    *     archive nor a directory
    * @throws IOException when the path exists but cannot be read
    */
-  static SourceTree open(Path path) throws IOException {
+  public static SourceTree open(Path path) throws IOException {
     if (Files.isDirectory(path)) {
       return DirectorySourceTree.scan(path);
     }

@@ -1,0 +1,196 @@
+package land.echo.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import land.echo.cli.demo.DemoCounters;
+import land.echo.cli.demo.DemoDashboard;
+import land.echo.cli.demo.DemoRun;
+import land.echo.cli.demo.EchoWorkload;
+import land.echo.cli.demo.FlakySymbolService;
+import land.echo.cli.demo.SourceIndex;
+import land.echo.cli.demo.SourceTree;
+import land.echo.cli.demo.WorkloadResult;
+import land.echo.cli.demo.WorkloadSettings;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the live dashboard costs a busy runtime: the demo's Echo workload (indexing the JDK's
+ * sources at LOW, queries at HIGH, a flaky service at NORMAL, every worker busy) run for {@value
+ * #RUN_SECONDS} s without the dashboard and {@value #RUN_SECONDS} s with it serving two Server-Sent
+ * Events clients that read every update, back to back in each measurement, the order alternating
+ * from one measurement to the next. Each run starts on a fresh index at the same first file.
+ * Secondary results: files indexed per second without ({@code filesPerSecondOff}) and with ({@code
+ * filesPerSecondOn}) the dashboard, and their ratio per pair ({@code offOverOn}): pairing the two
+ * runs cancels the drift of a shared machine between measurements, which single runs of the
+ * workload show at about 10% (docs/measurements/2026-12-01b).
+ *
+ * <p>Target (issue 11): at most 2% fewer files indexed per second with the dashboard on, that is a
+ * median {@code offOverOn} of at most 1/0.98.
+ *
+ * <p>Run: {@code ./echoctl bench dashboard}. Thread-safety: JMH state.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 8)
+@Fork(1)
+public class DashboardOverheadBenchmark {
+  /** Seconds each run of the workload lasts. */
+  static final int RUN_SECONDS = 3;
+
+  private SourceTree tree;
+  private int pairs;
+
+  /** The last pair's figures; JMH reports them beside the pair's time. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Files {
+    /** Files indexed per second without the dashboard. */
+    public double filesPerSecondOff;
+    /** Files indexed per second with the dashboard and two SSE clients. */
+    public double filesPerSecondOn;
+    /** {@code filesPerSecondOff / filesPerSecondOn}: above 1 means the dashboard cost throughput. */
+    public double offOverOn;
+    /** Updates the two SSE clients received in the run with the dashboard. */
+    public long updatesReceived;
+  }
+
+  /** Opens the JDK's sources, the demo's default workload. */
+  @Setup(Level.Trial)
+  public void open() throws Exception {
+    Path sources = Path.of(System.getProperty("java.home"), "lib", "src.zip");
+    if (!java.nio.file.Files.isRegularFile(sources)) {
+      throw new IllegalStateException("the dashboard benchmark indexes the JDK's sources, and " + sources + " is missing");
+    }
+    tree = SourceTree.open(sources);
+  }
+
+  /** Closes the sources. */
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    tree.close();
+  }
+
+  /**
+   * One pair of runs of the demo's Echo workload, without and with the dashboard.
+   *
+   * @param files where the pair's figures go
+   * @return the ratio, so that nothing is dead code
+   * @throws Exception if a run is interrupted
+   */
+  @Benchmark
+  public double pair(Files files) throws Exception {
+    LongAdder updates = new LongAdder();
+    double off;
+    double on;
+    if (pairs++ % 2 == 0) {
+      off = run(false, updates);
+      on = run(true, updates);
+    } else {
+      on = run(true, updates);
+      off = run(false, updates);
+    }
+    files.filesPerSecondOff = off;
+    files.filesPerSecondOn = on;
+    files.offOverOn = off / on;
+    files.updatesReceived = updates.sum();
+    return files.offOverOn;
+  }
+
+  /** One run of the workload; returns files indexed per second. */
+  private double run(boolean dashboard, LongAdder updates) throws Exception {
+    WorkloadSettings settings = WorkloadSettings.defaults(Duration.ofSeconds(RUN_SECONDS), Kinds.workers());
+    SourceIndex index = new SourceIndex();
+    FlakySymbolService service = new FlakySymbolService(
+        index, settings.serviceFailureRate(), () -> ThreadLocalRandom.current().nextDouble());
+    DemoRun run = new DemoRun(tree, index, service, new DemoCounters(), settings);
+    DemoDashboard live = dashboard ? new DemoDashboard(0, new PrintWriter(Writer.nullWriter())) : null;
+    List<Thread> clients = new ArrayList<>();
+    try {
+      EchoWorkload workload = new EchoWorkload(run, null, false, live); // starts the dashboard
+      if (live != null) {
+        URI events = live.dashboard().url().resolve("/api/events");
+        for (int i = 0; i < 2; i++) {
+          clients.add(Thread.ofPlatform().daemon().name("sse-client-" + i).start(() -> follow(events, updates)));
+        }
+      }
+      WorkloadResult result = workload.run();
+      return result.filesPerSecond();
+    } finally {
+      if (live != null) {
+        live.close(); // ends the streams, and with them the clients
+      }
+      for (Thread client : clients) {
+        client.join(5_000);
+      }
+    }
+  }
+
+  /** Reads the event stream as a browser would, counting updates, until the server closes it. */
+  private static void follow(URI events, LongAdder updates) {
+    try {
+      HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(events).header("Accept", "text/event-stream").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) {
+          if (line.startsWith("data:")) {
+            updates.increment();
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      // the dashboard closed the stream
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The table rows: files per second without and with the dashboard, and the paired ratio. */
+  static List<Row> rows(Results r) {
+    String m = "DashboardOverheadBenchmark.pair";
+    Map<String, String> none = Map.of();
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("dashboard", "demo files/s, without the dashboard against with it (2 SSE clients)", "files/s",
+        r.secondaryMedian(m, none, "filesPerSecondOff"), "dashboard on", r.secondaryMedian(m, none, "filesPerSecondOn"),
+        null));
+    // Targets read "lower is better": at most 2% fewer files per second with the dashboard on is a
+    // paired ratio off ÷ on of at most 1 / 0.98 = 1.0204.
+    rows.add(new Row("dashboard", "paired ratio files/s off ÷ on (median of pairs)", "x",
+        r.secondaryMedian(m, none, "offOverOn"), "—", OptionalDouble.empty(),
+        Row.Target.echoAtMost(1 / 0.98, "<= 1.0204 (at most 2% fewer files/s)")));
+    rows.add(new Row("dashboard", "SSE updates received per run (2 clients)", "updates",
+        r.secondaryMedian(m, none, "updatesReceived"), "—", OptionalDouble.empty(), null));
+    return rows;
+  }
+}
