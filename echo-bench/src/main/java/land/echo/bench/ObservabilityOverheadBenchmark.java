@@ -13,6 +13,8 @@ import land.echo.EffectHandle;
 import land.echo.Effects;
 import land.echo.Environment;
 import land.echo.jfr.JfrListener;
+import land.echo.observability.NameTags;
+import land.echo.observability.live.Observatory;
 import land.echo.observability.micrometer.EchoMeters;
 import land.echo.observability.otel.EchoTracing;
 import land.echo.scheduler.EchoScheduler;
@@ -46,7 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       export's own cost is not counted). Before 2026-12-01 the provider had no span processor,
  *       and such a provider hands out non-recording spans: the tracing rows measured until then
  *       were Echo's own work with no-op spans;
- *   <li>{@code both}: metrics and tracing.
+ *   <li>{@code both}: metrics and tracing;
+ *   <li>{@code observatory}: the live dashboard's data source ({@link Observatory}).
  * </ul>
  *
  * <p>Anchor: {@code CompletableFuture.supplyAsync(() -> x, commonPool()).join()}, the same round
@@ -79,7 +82,7 @@ public class ObservabilityOverheadBenchmark {
   private static final Effects<Void> EFFECTS = Effects.failingWith(Void.class);
 
   /** What observes the runtime. */
-  @Param({"none", "jfr", "metrics", "tracing", "both"})
+  @Param({"none", "jfr", "metrics", "tracing", "both", "observatory"})
   public String observers;
 
   private ApplicationRuntime runtime;
@@ -102,6 +105,9 @@ public class ObservabilityOverheadBenchmark {
     ApplicationRuntime.Builder builder = ApplicationRuntime.builder().environment(Environment.empty()).scheduler(scheduler);
     if (observers.equals("jfr")) {
       builder.listener(JfrListener.create());
+    }
+    if (observers.equals("observatory")) {
+      builder.listener(Observatory.create(NameTags.ofDefaults(), land.echo.time.Clock.system(), 0)); // as the dashboard uses it
     }
     if (observers.equals("metrics") || observers.equals("both")) {
       builder.listener(EchoMeters.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).scheduler(scheduler).build());

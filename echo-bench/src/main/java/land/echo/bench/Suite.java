@@ -274,7 +274,7 @@ final class Suite {
           + String.format(java.util.Locale.ROOT, "%,d", ObservabilityOverheadBenchmark.BATCH);
       var bare = r.median(cls + method, none);
       String unit = r.unit(cls + method, none);
-      for (String observers : List.of("jfr", "metrics", "tracing", "both")) {
+      for (String observers : List.of("jfr", "metrics", "tracing", "both", "observatory")) {
         Target target = observers.equals("both") ? Target.ratioAtMost(1.3, "<= 1.30x no listener") : null;
         rows.add(new Row(bench, metric + ", " + observers, unit, r.median(cls + method, Map.of("observers", observers)),
             "no listener", bare, target));

@@ -15,7 +15,8 @@ import land.echo.observability.live.Observatory;
 public final class DemoDashboard implements AutoCloseable {
   private final int port;
   private final PrintWriter out;
-  private final Observatory observatory = Observatory.create(DemoMetrics.names(), land.echo.time.Clock.system(), 4096);
+  /** No journal (0): the dashboard reads snapshots only. */
+  private final Observatory observatory = Observatory.create(DemoMetrics.names(), land.echo.time.Clock.system(), 0);
   private EchoDashboard dashboard;
 
   /**
