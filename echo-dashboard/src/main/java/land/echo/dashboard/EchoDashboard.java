@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link #start}; close it to stop serving. Thread-safe.
  *
  * {@snippet :
- * Observatory observatory = Observatory.create(NameTags.ofDefaults(), Clock.system(), 4096);
+ * Observatory observatory = Observatory.create(NameTags.ofDefaults(), Clock.system(), 0); // no journal
  * ApplicationRuntime runtime = ApplicationRuntime.builder().listener(observatory).build();
  * try (EchoDashboard dashboard = EchoDashboard.start(runtime, DashboardConfig.builder(observatory).build())) {
  *   System.out.println("Dashboard: " + dashboard.url() + " (control token " + dashboard.token() + ")");

@@ -78,6 +78,13 @@ function button(row, label, cls, action) {
 
 // Tables with buttons are not re-rendered while the pointer is over them, so that a button does
 // not move or vanish under a click (the next update after the pointer leaves catches up).
+// The state of a named queue's or bulkhead's intake, and the button that flips it.
+function intake(row, base, item) {
+  cell(row, item.drained ? 'drained' : 'open', item.drained ? 'drained' : '');
+  const action = item.drained ? 'resume' : 'drain';
+  button(row, action, action, () => control(base + encodeURIComponent(item.name) + '/' + action));
+}
+
 function fill(tableId, rows, build) {
   const table = document.getElementById(tableId);
   if (!afterControl && table.querySelector('button') && table.matches(':hover')) {
@@ -143,9 +150,7 @@ function render(s) {
     cell(tr, q.name);
     cell(tr, q.running + ' / ' + q.limit, 'num');
     cell(tr, q.waiting, 'num');
-    cell(tr, q.drained ? 'drained' : 'open', q.drained ? 'drained' : '');
-    const path = '/api/queues/' + encodeURIComponent(q.name) + (q.drained ? '/resume' : '/drain');
-    button(tr, q.drained ? 'resume' : 'drain', q.drained ? 'resume' : 'drain', () => control(path));
+    intake(tr, '/api/queues/', q);
   });
 
   fill('names', s.names, (tr, n) => {
@@ -199,9 +204,7 @@ function render(s) {
     cell(tr, b.inUse + ' / ' + b.limit, 'num');
     cell(tr, b.queued + ' / ' + b.maxQueued, 'num');
     cell(tr, b.rejected, 'num');
-    cell(tr, b.drained ? 'drained' : 'open', b.drained ? 'drained' : '');
-    const path = '/api/bulkheads/' + encodeURIComponent(b.name) + (b.drained ? '/resume' : '/drain');
-    button(tr, b.drained ? 'resume' : 'drain', b.drained ? 'resume' : 'drain', () => control(path));
+    intake(tr, '/api/bulkheads/', b);
   });
   fill('adaptiveTimeouts', s.adaptiveTimeouts, (tr, t) => {
     cell(tr, t.policy); cell(tr, t.effectName); cell(tr, num(t.currentMillis, 1), 'num');

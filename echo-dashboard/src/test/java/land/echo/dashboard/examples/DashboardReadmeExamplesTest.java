@@ -35,7 +35,7 @@ class DashboardReadmeExamplesTest {
   @Test
   void dashboard() throws Exception {
     // @start region=dashboard
-    Observatory observatory = Observatory.create(NameTags.ofDefaults(), Clock.system(), 4096);
+    Observatory observatory = Observatory.create(NameTags.ofDefaults(), Clock.system(), 0); // no journal
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder().namedQueue("indexing", 2).build());
     ApplicationRuntime runtime =
         ApplicationRuntime.builder().scheduler(scheduler).listener(observatory).build();
