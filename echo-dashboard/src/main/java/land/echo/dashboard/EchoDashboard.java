@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * <p>Who may use it: controls need the token in an {@code Authorization: Bearer} header. Reads are
  * open on a loopback address; on any other address they need the token as well (the header, or a
  * {@code token} query parameter for the event stream, which browsers open without headers), and
- * binding to one without a configured token refuses to start. A request with an {@code Origin}
+ * binding to one without a configured token refuses to start. On loopback, a request whose {@code
+ * Host} is not a loopback name is refused (a DNS-rebinding page cannot read it). A request with an {@code Origin}
  * other than the dashboard's own is refused, no response allows cross-origin use, and every
  * response carries a strict content security policy. Errors are JSON ({@code {"error": "..."}})
  * with a 4xx status, never an HTML page or a stack trace.
@@ -222,6 +223,11 @@ public final class EchoDashboard implements AutoCloseable {
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("Referrer-Policy", "no-referrer");
     ctx.header("Cache-Control", "no-store");
+    if (loopback && !isLoopbackHost(ctx.header("Host"))) {
+      // DNS rebinding: a hostile page whose own name resolves to 127.0.0.1 would pass the origin
+      // check below (its Origin and Host agree); a loopback dashboard answers loopback names only.
+      throw new HttpResponseException(403, "this dashboard answers requests for 127.0.0.1, [::1] or localhost only");
+    }
     String origin = ctx.header("Origin");
     if (origin != null && !origin.equals("http://" + ctx.header("Host"))) {
       throw new HttpResponseException(403, "cross-origin requests are refused (Origin " + origin + ")");
@@ -245,6 +251,21 @@ public final class EchoDashboard implements AutoCloseable {
         throw new HttpResponseException(403, "the token is wrong");
       }
     }
+  }
+
+  /** Whether a Host header names a loopback address or localhost (any port). */
+  static boolean isLoopbackHost(String host) {
+    if (host == null) {
+      return false;
+    }
+    String name = host.strip().toLowerCase(Locale.ROOT);
+    if (name.startsWith("[")) {
+      int end = name.indexOf(']');
+      return end > 0 && name.substring(1, end).equals("::1");
+    }
+    int colon = name.indexOf(':');
+    name = colon >= 0 ? name.substring(0, colon) : name;
+    return name.equals("localhost") || name.equals("127.0.0.1") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static String bearer(Context ctx) {

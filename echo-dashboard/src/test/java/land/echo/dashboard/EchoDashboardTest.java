@@ -357,6 +357,30 @@ class EchoDashboardTest {
   }
 
   @Test
+  void aLoopbackDashboardRefusesOtherHostNames() throws Exception {
+    // What a DNS-rebinding page sends: its own name, resolved to 127.0.0.1, as Host and Origin.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dashboard.port())) {
+      socket.getOutputStream().write(("GET /api/snapshot HTTP/1.1\r\nHost: evil.example:" + dashboard.port()
+          + "\r\nOrigin: http://evil.example:" + dashboard.port() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 403").contains("127.0.0.1, [::1] or localhost only")
+          .doesNotContain("\"version\"");
+    }
+    assertThat(EchoDashboard.isLoopbackHost("localhost:8080")).isTrue();
+    assertThat(EchoDashboard.isLoopbackHost("127.0.0.1")).isTrue();
+    assertThat(EchoDashboard.isLoopbackHost("127.1.2.3:9")).isTrue();
+    assertThat(EchoDashboard.isLoopbackHost("[::1]:7070")).isTrue();
+    assertThat(EchoDashboard.isLoopbackHost("LOCALHOST")).isTrue();
+    assertThat(EchoDashboard.isLoopbackHost("localhost.evil.example")).isFalse();
+    assertThat(EchoDashboard.isLoopbackHost("127.0.0.1.evil.example")).isFalse();
+    assertThat(EchoDashboard.isLoopbackHost("[::2]:7070")).isFalse();
+    assertThat(EchoDashboard.isLoopbackHost(null)).isFalse();
+    assertThat(get("/api/snapshot", "Origin", "http://localhost:" + dashboard.port()).statusCode())
+        .as("Origin localhost against Host 127.0.0.1: not the same origin").isEqualTo(403);
+  }
+
+  @Test
   void unknownPathsAndWrongMethodsGetJsonErrorsNotHtml() throws Exception {
     HttpResponse<String> missing = get("/api/nothing-here");
     assertThat(missing.statusCode()).isEqualTo(404);
