@@ -66,7 +66,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class DashboardOverheadBenchmark {
   /** Seconds each run of the workload lasts. */
-  static final int RUN_SECONDS = 5;
+  static final int RUN_SECONDS = 10;
 
   private SourceTree tree;
   private int pairs;
