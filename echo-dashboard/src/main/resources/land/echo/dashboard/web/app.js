@@ -10,7 +10,9 @@ const COLORS = { high: '#ff6b6b', normal: '#4fb3ff', low: '#8a9aab', success: '#
   timed_out: '#ff9f43', cancelled: '#a29bfe', rejected: '#74b9ff', capability_missing: '#fd79a8', panic: '#ff6b6b' };
 
 let previous = null;
-let afterControl = false; // the next update shows a control's effect even under the pointer
+// For a second after a control, updates render even under the pointer, so that the control's
+// effect shows: one update may have been taken before the control acted, the next ones after.
+let forceRenderUntil = 0;
 let source = null;
 const charts = {};
 
@@ -87,7 +89,7 @@ function intake(row, base, item) {
 
 function fill(tableId, rows, build) {
   const table = document.getElementById(tableId);
-  if (!afterControl && table.querySelector('button') && table.matches(':hover')) {
+  if (Date.now() > forceRenderUntil && table.querySelector('button') && table.matches(':hover')) {
     return;
   }
   const body = table.querySelector('tbody');
@@ -115,7 +117,7 @@ async function control(path, body) {
     if (!response.ok) {
       say(path + ': ' + (reply.error || response.status), true);
     } else {
-      afterControl = true;
+      forceRenderUntil = Date.now() + 1000;
       say(path + ': ' + JSON.stringify(reply), false);
     }
   } catch (e) {
@@ -229,7 +231,6 @@ function connect() {
   source.addEventListener('update', e => {
     try {
       render(JSON.parse(e.data));
-      afterControl = false;
     } catch (error) {
       say('could not show an update: ' + error, true);
     }
