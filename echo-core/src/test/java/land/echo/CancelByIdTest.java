@@ -66,6 +66,22 @@ class CancelByIdTest {
   }
 
   @Test
+  void anEffectCanCancelItselfByIdFromInsideItsBody() {
+    // Called from inside the effect (on a worker): the cancellation reaches the effect's own wait.
+    ActionEffect<String, Integer> self = APP.<Integer>suspend(() -> {
+      long id = runtime.inFlight().stream().filter(i -> i.name().equals("self")).mapToLong(EffectInfo::id)
+          .findFirst().orElseThrow();
+      if (!runtime.cancel(id, "cancelled itself")) {
+        throw new IllegalStateException("the effect was not found in flight");
+      }
+      return forever();
+    }).named("self");
+
+    assertThat(TestRuntimes.joinPromptly(runtime.submit(self)))
+        .isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("cancelled itself")));
+  }
+
+  @Test
   void aNullReasonIsNamed() {
     assertThatNullPointerException().isThrownBy(() -> runtime.cancel(1, null)).withMessage("reason");
   }

@@ -1,10 +1,10 @@
 package land.echo.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,13 +60,8 @@ public final class DashboardCommand implements Callable<Integer> {
       description = "How long the workload runs before the report, in seconds (default ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--source", paramLabel = "PATH",
-      description = "A directory or .zip of Java sources to index (default: <java.home>/lib/src.zip).")
-  Path source;
-
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Worker threads (default: available processors, at least 2).")
-  Integer workers;
+  @Mixin
+  WorkloadOptions options = new WorkloadOptions();
 
   /** Creates the command. */
   public DashboardCommand() {}
@@ -78,11 +73,11 @@ public final class DashboardCommand implements Callable<Integer> {
     if (port != null) {
       args.addAll(List.of("--port", port.toString()));
     }
-    if (source != null) {
-      args.addAll(List.of("--source", source.toString()));
+    if (options.source != null) {
+      args.addAll(List.of("--source", options.source.toString()));
     }
-    if (workers != null) {
-      args.addAll(List.of("--workers", workers.toString()));
+    if (options.workers != null) {
+      args.addAll(List.of("--workers", options.workers.toString()));
     }
     return spec.commandLine().getParent().execute(args.toArray(String[]::new));
   }

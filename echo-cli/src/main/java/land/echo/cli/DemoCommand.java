@@ -32,6 +32,7 @@ import land.echo.cli.demo.WorkloadResult;
 import land.echo.cli.demo.WorkloadSettings;
 import land.echo.scheduler.SchedulerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -75,9 +76,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "How long each run lasts, in seconds (1..3600; default ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--source", paramLabel = "PATH",
-      description = "A directory or .zip of Java sources to index (default: <java.home>/lib/src.zip).")
-  Path source;
+  @Mixin
+  WorkloadOptions options = new WorkloadOptions();
 
   @Option(names = "--compare",
       description = "Run the workload twice, on Echo and on a plain ForkJoinPool, and compare.")
@@ -103,9 +103,6 @@ public final class DemoCommand implements Callable<Integer> {
       description = "With --dashboard: keep serving after the report until Ctrl-C.")
   boolean linger;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Worker threads for both runs (default: available processors, at least 2).")
-  Integer workers;
 
   private final boolean terminal;
   private final Path javaHome;
@@ -132,8 +129,8 @@ public final class DemoCommand implements Callable<Integer> {
     if (seconds < 1 || seconds > MAX_SECONDS) {
       throw usage("--seconds must be between 1 and " + MAX_SECONDS + ", was " + seconds);
     }
-    if (workers != null && workers < 1) {
-      throw usage("--workers must be at least 1, was " + workers);
+    if (options.workers != null && options.workers < 1) {
+      throw usage("--workers must be at least 1, was " + options.workers);
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
       throw usage("--metrics-port must be between 0 and 65535, was " + metricsPort);
@@ -153,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "); choose another, or leave --port out for a free one");
       }
     }
-    int parallelism = workers != null ? workers : SchedulerConfig.defaultWorkers();
+    int parallelism = options.workers != null ? options.workers : SchedulerConfig.defaultWorkers();
     Path path = sourcePath();
     PrintWriter out = spec.commandLine().getOut();
     try (DemoTelemetry telemetry = DemoTelemetry.start(jfrFile, metricsPort);
@@ -167,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       WorkloadSettings settings = WorkloadSettings.defaults(Duration.ofSeconds(seconds), parallelism);
       printHeader(out, tree, settings);
-      if (source == null && !path.endsWith(Path.of("lib", "src.zip"))) {
+      if (options.source == null && !path.endsWith(Path.of("lib", "src.zip"))) {
         out.printf(Locale.ROOT, "  (%s has no lib/src.zip: indexing this repository's sources instead)%n%n", javaHome);
       }
       warmUp(tree);
@@ -230,11 +227,11 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private Path sourcePath() {
-    if (source != null) {
-      if (!Files.exists(source)) {
-        throw usage("--source: no such file or directory: " + source);
+    if (options.source != null) {
+      if (!Files.exists(options.source)) {
+        throw usage("--source: no such file or directory: " + options.source);
       }
-      return source;
+      return options.source;
     }
     return SourceTree.locateDefault(javaHome, echoHome).orElseThrow(() -> usage(
         "no sources to index: " + javaHome.resolve("lib").resolve("src.zip") + " is missing"

@@ -119,18 +119,12 @@ public final class EchoDashboard implements AutoCloseable {
         c.routes.post("/api/queues/{name}/resume", ctx -> queue(ctx, false));
         c.routes.post("/api/bulkheads/{name}/drain", ctx -> bulkhead(ctx, true));
         c.routes.post("/api/bulkheads/{name}/resume", ctx -> bulkhead(ctx, false));
+        // Javalin's own 404 and 405 are HttpResponseExceptions too: one handler writes every 4xx.
         c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         c.routes.exception(Exception.class, (e, ctx) -> {
           LOG.warn("Dashboard request {} {} failed", ctx.method(), ctx.path(), e);
           error(ctx, 500, "internal error (logged on the server)");
         });
-        c.routes.error(404, ctx -> {
-          if (!ctx.result().isBlank() && ctx.result().startsWith("{")) {
-            return; // already a JSON error of ours
-          }
-          error(ctx, 404, "no such path: " + ctx.path());
-        });
-        c.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path()));
       }).start();
     } catch (JavalinBindException e) {
       stream.close();

@@ -63,13 +63,11 @@ public final class Observatory implements RuntimeListener {
   private final ConcurrentHashMap<Long, Integer> attempts = new ConcurrentHashMap<>();
   /** The latest failures and faults, oldest first; guarded by itself. */
   private final ArrayDeque<ObservatorySnapshot.Failure> failures = new ArrayDeque<>();
-  private final int failureCapacity;
 
   private Observatory(NameTags names, Clock clock, int journalCapacity) {
     this.names = names;
     this.clock = clock;
     this.journal = journalCapacity == 0 ? null : new EventJournal(journalCapacity);
-    this.failureCapacity = RECENT_FAILURES;
     for (int i = 0; i < PRIORITIES.length; i++) {
       completedByPriority[i] = new LongAdder();
       submittedByPriority[i] = new LongAdder();
@@ -235,7 +233,7 @@ public final class Observatory implements RuntimeListener {
 
   private void noteFailure(ObservatorySnapshot.Failure failure) {
     synchronized (failures) {
-      if (failures.size() == failureCapacity) {
+      if (failures.size() == RECENT_FAILURES) {
         failures.removeFirst();
       }
       failures.addLast(failure);
