@@ -1,0 +1,19 @@
+package land.echo.cluster;
+
+/**
+ * One member's counters, since it started. Immutable.
+ *
+ * @param memberId the member's id
+ * @param members the members of the cluster now
+ * @param pending tasks this member has queued in memory, waiting for an admission slot
+ * @param running cluster effects running on this member now
+ * @param ran cluster effects this member started
+ * @param reran of those, effects that had run before on a member that left (a failover)
+ * @param stolen of those, effects taken from another member's partitions
+ * @param requeued tasks this member queued again because their member left
+ * @param duplicatesSuppressed runs suppressed, or results replaced, by an idempotency key's stored
+ *     result
+ */
+public record ClusterStats(
+    String memberId, int members, int pending, int running, long ran, long reran, long stolen, long requeued,
+    long duplicatesSuppressed) {}

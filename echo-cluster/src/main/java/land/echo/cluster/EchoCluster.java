@@ -1,0 +1,694 @@
+package land.echo.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SerializationConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.topic.ITopic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import land.echo.ActionEffect;
+import land.echo.ApplicationRuntime;
+import land.echo.CommonError;
+import land.echo.EffectHandle;
+import land.echo.Fault;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.RetryPolicy;
+import land.echo.RunOptions;
+import land.echo.cluster.internal.Task;
+import land.echo.cluster.internal.TaskResult;
+import land.echo.cluster.internal.Tasks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A member of an Echo cluster: an embedded Hazelcast member that accepts effects by name from any
+ * member and runs them on this member's {@link ApplicationRuntime}, at their priority, on its
+ * {@code EchoScheduler}.
+ *
+ * <pre>{@code
+ * EffectRegistry registry = new EffectRegistry();
+ * ClusterEffect<IndexRequest, CommonError, Integer> index =
+ *     registry.register("index.file", IndexRequest.class, request -> indexFile(request));
+ * try (EchoCluster cluster = EchoCluster.start(runtime, registry, ClusterConfig.builder().build())) {
+ *   EffectHandle<CommonError, Integer> handle = cluster.submit(index, new IndexRequest("A.java"), Priority.LOW);
+ *   Outcome<CommonError, Integer> outcome = handle.join();
+ * }
+ * }</pre>
+ *
+ * <h2>How an effect travels</h2>
+ *
+ * A submission writes a task (name, arguments, priority) into a partitioned map with synchronous
+ * backups, in the partition of its routing key; once the write returns, the effect is accepted and
+ * survives the loss of any one member. The partition's owner hears of it through a local listener
+ * and queues it by priority in memory; its dispatcher claims the task (a compare-and-set on the map
+ * entry), builds the effect from the registered factory and submits it to the runtime. Hazelcast's
+ * threads only queue: nothing waits in a Hazelcast executor, and the order in which work starts is
+ * the scheduler's. A member admits at most {@link ClusterConfig#admissionLimit()} effects at once
+ * (HIGH ones beyond it); the rest stay queued in the map, where a member with idle workers takes
+ * them, highest priority first. The result goes to a result map, whose listener on the submitting
+ * member completes the handle. See docs/cluster.md.
+ *
+ * <p>Thread-safe.
+ */
+public final class EchoCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EchoCluster.class);
+  private static final String TASKS = "echo.tasks";
+  private static final String RESULTS = "echo.results";
+  private static final String IDEMPOTENT = "echo.idempotent";
+  private static final String CANCEL = "echo.cancel";
+  private static final Priority[] BY_URGENCY = {Priority.HIGH, Priority.NORMAL, Priority.LOW};
+
+  private final ApplicationRuntime runtime;
+  private final EffectRegistry registry;
+  private final ClusterConfig config;
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, Task> tasks;
+  private final IMap<String, TaskResult> results;
+  private final IMap<String, TaskResult> idempotent;
+  private final ITopic<String> cancels;
+  private final String memberId;
+  private final int admissionLimit;
+
+  /** Tasks this member may claim, most urgent first. */
+  private final PriorityBlockingQueue<Pending> pending = new PriorityBlockingQueue<>();
+  /** The keys in {@link #pending}, so that a key is queued once. */
+  private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
+  private final AtomicLong sequence = new AtomicLong();
+  /** Effects this member runs, by task id. */
+  private final Map<String, EffectHandle<?, ?>> running = new ConcurrentHashMap<>();
+  /** Tasks whose run is cancelled because this member hands them to another. */
+  private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
+  /** Handles waiting for a result, by task id. */
+  private final Map<String, ClusterHandle<?, ?>> waiting = new ConcurrentHashMap<>();
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final Object slots = new Object();
+  private final Thread dispatcher;
+  private final ScheduledExecutorService sweeper;
+  /** Where results are written: IMap calls block, and never on an Echo worker. */
+  private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile boolean closing;
+  private volatile boolean closed;
+
+  private final LongAdder ran = new LongAdder();
+  private final LongAdder reran = new LongAdder();
+  private final LongAdder stolen = new LongAdder();
+  private final LongAdder requeued = new LongAdder();
+  private final LongAdder duplicates = new LongAdder();
+
+  private EchoCluster(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config) {
+    this.runtime = runtime;
+    this.registry = registry;
+    this.config = config;
+    this.admissionLimit = config.admissionLimit() > 0
+        ? config.admissionLimit()
+        : 4 * runtime.scheduler().config().workers();
+    this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config, registry.freeze()));
+    this.memberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.tasks = hazelcast.getMap(TASKS);
+    this.results = hazelcast.getMap(RESULTS);
+    this.idempotent = hazelcast.getMap(IDEMPOTENT);
+    this.cancels = hazelcast.getTopic(CANCEL);
+    this.dispatcher = Thread.ofPlatform().daemon().name("echo-cluster-dispatcher").unstarted(this::dispatch);
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "echo-cluster-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts a member serving {@code registry}'s effects on {@code runtime}, and joins the cluster.
+   *
+   * @param runtime the runtime that runs this member's share of the effects
+   * @param registry the named effects; every member registers the same ones
+   * @param config where to listen and whom to join
+   * @return the running member
+   * @throws IllegalStateException if the member cannot start (its port in use, for example)
+   */
+  public static EchoCluster start(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config) {
+    Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(config, "config");
+    EchoCluster cluster;
+    try {
+      cluster = new EchoCluster(runtime, registry, config);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the cluster member could not start on " + config.host() + ":"
+          + config.port() + ": " + e.getMessage(), e);
+    }
+    cluster.listen();
+    return cluster;
+  }
+
+  static Config hazelcastConfig(ClusterConfig config, List<Class<?>> compactTypes) {
+    Config hc = new Config();
+    hc.setClusterName(config.clusterName());
+    hc.setProperty("hazelcast.logging.type", "slf4j");
+    hc.setProperty("hazelcast.phone.home.enabled", "false");
+    hc.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hc.setProperty("hazelcast.local.localAddress", config.host());
+    hc.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(config.heartbeatInterval().toSeconds()));
+    hc.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(config.maxNoHeartbeat().toSeconds()));
+    NetworkConfig network = hc.getNetworkConfig();
+    network.setPort(config.port()).setPortAutoIncrement(false);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    List<String> members = new ArrayList<>(config.members());
+    if (members.isEmpty()) {
+      members.add(config.host() + ":" + config.port());
+    }
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    SerializationConfig serialization = hc.getSerializationConfig();
+    // Only the JDK's and Hazelcast's own classes may ever be read with Java serialization (Hazelcast
+    // sends its exceptions that way); an application's class never is.
+    serialization.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
+    serialization.getCompactSerializationConfig()
+        .addSerializer(new Task.Serializer())
+        .addSerializer(new TaskResult.Serializer());
+    for (Class<?> type : compactTypes) {
+      serialization.getCompactSerializationConfig().addClass(type);
+    }
+    hc.addMapConfig(new MapConfig(TASKS).setBackupCount(config.backupCount())
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "state"))
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "priority")));
+    int ttl = (int) Math.min(Integer.MAX_VALUE, config.resultTtl().toSeconds());
+    hc.addMapConfig(new MapConfig(RESULTS).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl)
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "submitter")));
+    hc.addMapConfig(new MapConfig(IDEMPOTENT).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl));
+    return hc;
+  }
+
+  private void listen() {
+    tasks.addLocalEntryListener(new TaskListener());
+    results.addEntryListener((EntryAddedListener<String, TaskResult>) e -> delivered(e.getValue()),
+        Predicates.equal("submitter", memberId), true);
+    results.addEntryListener((EntryUpdatedListener<String, TaskResult>) e -> delivered(e.getValue()),
+        Predicates.equal("submitter", memberId), true);
+    cancels.addMessageListener(m -> {
+      EffectHandle<?, ?> handle = running.get(m.getMessageObject());
+      if (handle != null) {
+        handle.cancel("cancelled by its submitter");
+      }
+    });
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        LOG.info("cluster member {} left; its work is queued again", event.getMember().getUuid());
+        sweeper.execute(EchoCluster.this::sweepQuietly);
+      }
+    });
+    dispatcher.start();
+    long every = config.sweepInterval().toMillis();
+    sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Submits the registered effect {@code effect} with {@code args}, at {@code priority}.
+   *
+   * @param effect the registered effect
+   * @param args its arguments
+   * @param priority the priority it runs at on whichever member runs it
+   * @param <A> the arguments' type
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @return the handle, as for a local submission
+   * @throws IllegalArgumentException if {@code args} is not an instance of the registered type
+   */
+  public <A, E, T> EffectHandle<E, T> submit(ClusterEffect<A, E, T> effect, A args, Priority priority) {
+    return submit(effect, args, priority, SubmitOptions.defaults());
+  }
+
+  /**
+   * Submits the registered effect {@code effect} with {@code args}, at {@code priority}, with
+   * {@code options}.
+   *
+   * @param effect the registered effect
+   * @param args its arguments
+   * @param priority the priority it runs at on whichever member runs it
+   * @param options routing, idempotency, timeout and retry
+   * @param <A> the arguments' type
+   * @param <E> the effect's domain error type
+   * @param <T> the effect's success type
+   * @return the handle, as for a local submission
+   * @throws IllegalArgumentException if {@code args} is not an instance of the registered type, or
+   *     {@code effect} is not this member's registration
+   */
+  public <A, E, T> EffectHandle<E, T> submit(ClusterEffect<A, E, T> effect, A args, Priority priority,
+      SubmitOptions options) {
+    Objects.requireNonNull(effect, "effect");
+    Objects.requireNonNull(args, "args");
+    ClusterEffect<?, ?, ?> registered = registry.lookup(effect.name());
+    if (registered == null || registered.argType() != effect.argType()) {
+      throw new IllegalArgumentException("'" + effect.name() + "' taking " + effect.argType().getName()
+          + " is not registered in this member's registry");
+    }
+    if (!effect.argType().isInstance(args)) {
+      throw new IllegalArgumentException("'" + effect.name() + "' takes " + effect.argType().getName()
+          + ", was given " + args.getClass().getName());
+    }
+    return accept(effect.name(), args, priority, options);
+  }
+
+  /**
+   * Submits the effect registered as {@code name}, for callers that know it by name only (scripts,
+   * the command line). An unregistered name, or arguments of the wrong type, complete the handle at
+   * once with {@code Failure(CommonError.InvalidArgument)} naming what was wrong; nothing is sent.
+   *
+   * @param name the registered name
+   * @param args the arguments
+   * @param priority the priority it runs at
+   * @param options routing, idempotency, timeout and retry
+   * @return the handle; its error type is the effect's, or {@link CommonError} for a refusal
+   */
+  public EffectHandle<Object, Object> submit(String name, Object args, Priority priority, SubmitOptions options) {
+    Objects.requireNonNull(name, "name");
+    ClusterEffect<?, ?, ?> effect = registry.lookup(name);
+    if (effect == null) {
+      return ClusterHandle.refused(new CommonError.InvalidArgument("name", "no effect is registered as '" + name
+          + "'; registered: " + String.join(", ", registry.names())));
+    }
+    if (args == null || !effect.argType().isInstance(args)) {
+      return ClusterHandle.refused(new CommonError.InvalidArgument("args", "'" + name + "' takes "
+          + effect.argType().getName() + ", was given " + (args == null ? "null" : args.getClass().getName())));
+    }
+    return accept(name, args, priority, options);
+  }
+
+  private <E, T> EffectHandle<E, T> accept(String name, Object args, Priority priority, SubmitOptions options) {
+    Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(options, "options");
+    if (closing) {
+      return ClusterHandle.faulted(new Fault.Rejected("the cluster member " + memberId + " is closing"));
+    }
+    String id = UUID.randomUUID().toString();
+    String key = id + "@" + options.routingKey().orElse(id);
+    long deadline = options.timeout().map(t -> System.currentTimeMillis() + t.toMillis()).orElse(0L);
+    Task task = new Task(id, name, args, priority.ordinal(), Task.QUEUED, "", memberId,
+        options.idempotencyKey().orElse(""), deadline, options.timeout().map(Duration::toMillis).orElse(0L), 0,
+        options.retries(), options.retryDelay().toMillis(), false);
+    ClusterHandle<E, T> handle = new ClusterHandle<>(reason -> cancelRemote(key, id));
+    waiting.put(id, handle);
+    try {
+      tasks.set(key, task); // returns once the owner and the backups hold it: accepted
+    } catch (RuntimeException e) {
+      waiting.remove(id);
+      handle.finish(Outcome.faulted(new Fault.Rejected("the cluster did not accept the effect: " + e.getMessage())));
+      return handle;
+    }
+    options.timeout().ifPresent(t -> sweeper.schedule(() -> {
+      if (handle.finish(Outcome.faulted(new Fault.TimedOut(t)))) {
+        waiting.remove(id);
+        cancelRemote(key, id);
+      }
+    }, t.toMillis(), TimeUnit.MILLISECONDS));
+    return handle;
+  }
+
+  private void delivered(TaskResult result) {
+    ClusterHandle<?, ?> handle = waiting.remove(result.id());
+    if (handle != null) {
+      handle.finish(Tasks.outcome(result));
+    }
+    io.execute(() -> results.delete(result.id()));
+  }
+
+  private void cancelRemote(String key, String id) {
+    waiting.remove(id);
+    io.execute(() -> {
+      try {
+        for (int i = 0; i < 10; i++) {
+          Task task = tasks.get(key);
+          if (task == null) {
+            return;
+          }
+          if (task.state() == Task.QUEUED) {
+            if (tasks.remove(key, task)) {
+              return;
+            }
+          } else if (tasks.replace(key, task, Tasks.cancelled(task))) {
+            cancels.publish(id);
+            return;
+          }
+        }
+      } catch (RuntimeException e) {
+        if (!closed) {
+          LOG.warn("could not cancel cluster effect {}", id, e);
+        }
+      }
+    });
+  }
+
+  private final class TaskListener
+      implements EntryAddedListener<String, Task>, EntryUpdatedListener<String, Task> {
+    @Override
+    public void entryAdded(com.hazelcast.core.EntryEvent<String, Task> event) {
+      offer(event.getKey(), event.getValue());
+    }
+
+    @Override
+    public void entryUpdated(com.hazelcast.core.EntryEvent<String, Task> event) {
+      offer(event.getKey(), event.getValue());
+    }
+  }
+
+  private void offer(String key, Task task) {
+    if (task.state() == Task.QUEUED && !task.cancelled() && pendingKeys.add(key)) {
+      pending.add(new Pending(key, task.priority(), sequence.getAndIncrement()));
+    }
+  }
+
+  /** The dispatcher: claims the most urgent pending task while the admission limit allows. */
+  private void dispatch() {
+    while (!closing) {
+      Pending next;
+      try {
+        next = pending.poll(100, TimeUnit.MILLISECONDS);
+        if (next == null) {
+          continue;
+        }
+        if (next.priority() != Priority.HIGH.ordinal() && admitted.get() >= admissionLimit) {
+          pending.add(next);
+          synchronized (slots) {
+            if (admitted.get() >= admissionLimit) {
+              slots.wait(50);
+            }
+          }
+          continue;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      pendingKeys.remove(next.key());
+      try {
+        claimAndRun(next.key());
+      } catch (RuntimeException e) {
+        if (!closing) {
+          LOG.warn("could not start cluster task {}", next.key(), e);
+        }
+      }
+    }
+  }
+
+  private void claimAndRun(String key) {
+    Task task = tasks.get(key);
+    if (task == null || task.state() != Task.QUEUED) {
+      return;
+    }
+    if (task.cancelled()) {
+      tasks.remove(key, task);
+      return;
+    }
+    Task claimed = Tasks.claim(task, memberId);
+    if (!tasks.replace(key, task, claimed)) {
+      return; // another member claimed it, or it changed: the sweep offers it again if still queued
+    }
+    if (!hazelcast.getPartitionService().getPartition(key).getOwner().localMember()) {
+      stolen.increment();
+    }
+    run(key, claimed);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void run(String key, Task task) {
+    if (task.runs() > 1) {
+      reran.increment();
+      if (results.containsKey(task.id())) {
+        tasks.delete(key); // an earlier run finished and published; only the delete was lost
+        return;
+      }
+    }
+    if (!task.idempotencyKey().isEmpty()) {
+      TaskResult prior = idempotent.get(task.idempotencyKey());
+      if (prior != null) {
+        duplicates.increment();
+        publish(key, task, Tasks.readdressed(prior, task));
+        return;
+      }
+    }
+    long remaining = task.deadlineMillis() == 0 ? Long.MAX_VALUE : task.deadlineMillis() - System.currentTimeMillis();
+    if (remaining <= 0) {
+      publish(key, task, Tasks.result(task, memberId,
+          Outcome.faulted(new Fault.TimedOut(Duration.ofMillis(task.timeoutMillis())))));
+      return;
+    }
+    ClusterEffect<?, ?, ?> registered = registry.lookup(task.name());
+    if (registered == null) {
+      publish(key, task, Tasks.result(task, memberId, Outcome.faulted(new Fault.Rejected("member " + memberId
+          + " has no effect registered as '" + task.name() + "'"))));
+      return;
+    }
+    ActionEffect effect;
+    try {
+      effect = registered.build(task.args());
+    } catch (RuntimeException e) {
+      publish(key, task, Tasks.result(task, memberId, Outcome.faulted(new Fault.Panic(e))));
+      return;
+    }
+    if (task.retries() > 0) {
+      effect = effect.retry(RetryPolicy.of(task.retries(), Duration.ofMillis(task.retryDelayMillis())));
+    }
+    RunOptions options = RunOptions.defaults().withPriority(Priority.values()[task.priority()]);
+    if (remaining != Long.MAX_VALUE) {
+      options = options.withTimeout(Duration.ofMillis(remaining));
+    }
+    admitted.incrementAndGet();
+    ran.increment();
+    EffectHandle<?, ?> handle = runtime.submit(effect, options);
+    running.put(task.id(), handle);
+    handle.outcome().thenAcceptAsync(outcome -> {
+      running.remove(task.id());
+      release();
+      if (handedOff.remove(task.id())) {
+        return; // queued again for another member; nothing to publish
+      }
+      finish(key, task, outcome);
+    }, io);
+  }
+
+  private void release() {
+    admitted.decrementAndGet();
+    synchronized (slots) {
+      slots.notifyAll();
+    }
+  }
+
+  private void finish(String key, Task task, Outcome<?, ?> outcome) {
+    if (outcome instanceof Outcome.Faulted<?, ?> f && f.fault() instanceof Fault.TimedOut && task.timeoutMillis() > 0) {
+      // The run had what was left of the budget; the caller set, and sees, the whole budget.
+      outcome = Outcome.faulted(new Fault.TimedOut(Duration.ofMillis(task.timeoutMillis())));
+    }
+    TaskResult result = Tasks.result(task, memberId, outcome);
+    if (!task.idempotencyKey().isEmpty()) {
+      TaskResult prior = idempotent.putIfAbsent(task.idempotencyKey(), result);
+      if (prior != null) {
+        duplicates.increment();
+        result = Tasks.readdressed(prior, task);
+      }
+    }
+    publish(key, task, result);
+  }
+
+  private void publish(String key, Task task, TaskResult result) {
+    try {
+      results.set(task.id(), result);
+      tasks.delete(key);
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.warn("could not publish the result of cluster task {}", task.id(), e);
+      }
+    }
+  }
+
+  private void sweepQuietly() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      if (!closing) {
+        LOG.debug("cluster sweep failed; the next one retries", e);
+      }
+    }
+  }
+
+  /**
+   * Looks for work this member should take: queued tasks in its own partitions that it has not
+   * heard of (partitions it gained when a member left or joined), tasks whose owner left (queued
+   * again, to run anew), and, when idle, queued tasks on other members, most urgent first.
+   */
+  private void sweep() {
+    if (closing) {
+      return;
+    }
+    Set<String> alive = hazelcast.getCluster().getMembers().stream()
+        .map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+    for (String key : tasks.localKeySet(Predicates.equal("state", Task.RUNNING))) {
+      Task task = tasks.get(key);
+      if (task != null && task.state() == Task.RUNNING && !alive.contains(task.owner())) {
+        if (tasks.replace(key, task, Tasks.requeued(task))) {
+          requeued.increment();
+        }
+      }
+    }
+    for (String key : tasks.localKeySet(Predicates.equal("state", Task.QUEUED))) {
+      Task task = tasks.get(key);
+      if (task != null) {
+        offer(key, task);
+      }
+    }
+    int room = admissionLimit - admitted.get() - pending.size();
+    if (room > 0 && hazelcast.getCluster().getMembers().size() > 1) {
+      steal(room);
+    }
+  }
+
+  private void steal(int room) {
+    for (Priority priority : BY_URGENCY) {
+      Predicate<String, Task> queued = Predicates.and(Predicates.equal("state", Task.QUEUED),
+          Predicates.equal("priority", priority.ordinal()));
+      for (Map.Entry<String, Task> entry : tasks.entrySet(Predicates.pagingPredicate(queued, room))) {
+        offer(entry.getKey(), entry.getValue());
+        if (--room == 0) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Returns this member's id (its Hazelcast member UUID).
+   *
+   * @return the id
+   */
+  public String memberId() {
+    return memberId;
+  }
+
+  /**
+   * Returns the ids of the cluster's members, this one included.
+   *
+   * @return the member ids
+   */
+  public List<String> members() {
+    return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(UUID::toString).toList();
+  }
+
+  /**
+   * Returns this member's counters.
+   *
+   * @return a snapshot of what this member ran, took and queued again
+   */
+  public ClusterStats stats() {
+    return new ClusterStats(memberId, hazelcast.getCluster().getMembers().size(), pending.size(), running.size(),
+        ran.sum(), reran.sum(), stolen.sum(), requeued.sum(), duplicates.sum());
+  }
+
+  /**
+   * Leaves the cluster gracefully: admits nothing more, waits up to the drain timeout for running
+   * effects, queues what still runs again for other members, then leaves (Hazelcast migrates this
+   * member's partitions, with their queued tasks, to the others). Handles still waiting for a
+   * result complete with {@code Faulted(Rejected)}. Idempotent; does not close the runtime.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closing = true;
+    dispatcher.interrupt();
+    long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Map.Entry<String, EffectHandle<?, ?>> entry : running.entrySet()) {
+      handedOff.add(entry.getKey());
+      entry.getValue().cancel("the cluster member is leaving; another member runs it");
+    }
+    for (String key : tasks.localKeySet(Predicates.equal("owner", memberId))) {
+      Task task = tasks.get(key);
+      if (task != null && task.state() == Task.RUNNING) {
+        tasks.replace(key, task, Tasks.requeued(task));
+      }
+    }
+    handOffRemote();
+    closed = true;
+    sweeper.shutdownNow();
+    hazelcast.shutdown();
+    io.shutdown();
+    for (ClusterHandle<?, ?> handle : waiting.values()) {
+      handle.finish(Outcome.faulted(new Fault.Rejected("the cluster member " + memberId
+          + " left before the result arrived")));
+    }
+    waiting.clear();
+  }
+
+  /** Queues again, for other members, the tasks this member runs whose partitions it does not own. */
+  private void handOffRemote() {
+    for (Map.Entry<String, Task> entry : tasks.entrySet(Predicates.equal("owner", memberId))) {
+      Task task = entry.getValue();
+      if (task.state() == Task.RUNNING) {
+        tasks.replace(entry.getKey(), task, Tasks.requeued(task));
+      }
+    }
+  }
+
+  /** A task key waiting in this member's queue: most urgent first, then oldest. */
+  private record Pending(String key, int priority, long sequence) implements Comparable<Pending> {
+    private static final Comparator<Pending> ORDER =
+        Comparator.comparingInt((Pending p) -> p.priority).thenComparingLong(p -> p.sequence); // HIGH is 0
+
+    @Override
+    public int compareTo(Pending other) {
+      return ORDER.compare(this, other);
+    }
+  }
+
+  /** For tests: the runtime this member runs effects on. */
+  ApplicationRuntime runtime() {
+    return runtime;
+  }
+
+  /** For tests: the Hazelcast member. */
+  HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+}

@@ -1,0 +1,2 @@
+/** The cluster's wire records and their Compact serializers; not exported. */
+package land.echo.cluster.internal;

@@ -1,0 +1,13 @@
+/**
+ * Echo's cluster ({@link land.echo.cluster.EchoCluster}): effects run across members of an embedded
+ * Hazelcast cluster, by name, at their priority, with failover. Only {@code land.echo.cluster} is
+ * exported. This descriptor is compiled apart from the classes (see the pom).
+ */
+module land.echo.cluster {
+  requires transitive land.echo.core;
+  requires transitive land.echo.resilience;
+  requires com.hazelcast.core;
+  requires org.slf4j;
+
+  exports land.echo.cluster;
+}
