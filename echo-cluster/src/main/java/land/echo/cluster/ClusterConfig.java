@@ -32,11 +32,13 @@ import java.util.Objects;
  * @param resultTtl how long a result (and an idempotency key's result) is kept
  * @param drainTimeout how long {@link EchoCluster#close()} waits for running effects before it
  *     hands them to other members
+ * @param submitOnly the member submits effects and holds no data and runs none (a Hazelcast lite
+ *     member): for a process that only asks
  */
 public record ClusterConfig(
     String clusterName, String host, int port, List<String> members, int backupCount, int admissionLimit,
     Duration sweepInterval, Duration heartbeatInterval, Duration maxNoHeartbeat, Duration resultTtl,
-    Duration drainTimeout) {
+    Duration drainTimeout, boolean submitOnly) {
 
   /** Copies the member list. Use the {@link #builder()}, which validates every value. */
   public ClusterConfig {
@@ -67,6 +69,7 @@ public record ClusterConfig(
     private Duration maxNoHeartbeat = Duration.ofSeconds(5);
     private Duration resultTtl = Duration.ofMinutes(10);
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private boolean submitOnly;
 
     private Builder() {}
 
@@ -238,6 +241,18 @@ public record ClusterConfig(
       return this;
     }
 
+    /**
+     * Makes the member one that submits effects and runs none: it holds no partitions, so no task
+     * waits on it and its departure loses nothing.
+     *
+     * @param submitOnly whether the member only submits
+     * @return this builder
+     */
+    public Builder submitOnly(boolean submitOnly) {
+      this.submitOnly = submitOnly;
+      return this;
+    }
+
     private static Duration within(String what, Duration value, Duration min, Duration max) {
       Objects.requireNonNull(value, what);
       if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
@@ -253,7 +268,7 @@ public record ClusterConfig(
      */
     public ClusterConfig build() {
       return new ClusterConfig(clusterName, host, port, members, backupCount, admissionLimit, sweepInterval,
-          heartbeatInterval, maxNoHeartbeat, resultTtl, drainTimeout);
+          heartbeatInterval, maxNoHeartbeat, resultTtl, drainTimeout, submitOnly);
     }
   }
 }

@@ -13,7 +13,10 @@ package land.echo.cluster;
  * @param requeued tasks this member queued again because their member left
  * @param duplicatesSuppressed runs suppressed, or results replaced, by an idempotency key's stored
  *     result
+ * @param delivered results this member received for effects it submitted
+ * @param deliveredAfterFailover of those, results of effects that ran more than once (their first
+ *     member left while running them)
  */
 public record ClusterStats(
     String memberId, int members, int pending, int running, long ran, long reran, long stolen, long requeued,
-    long duplicatesSuppressed) {}
+    long duplicatesSuppressed, long delivered, long deliveredAfterFailover) {}

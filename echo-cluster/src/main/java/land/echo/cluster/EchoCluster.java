@@ -126,6 +126,8 @@ public final class EchoCluster implements AutoCloseable {
   private final LongAdder stolen = new LongAdder();
   private final LongAdder requeued = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder deliveredAfterFailover = new LongAdder();
 
   private EchoCluster(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config) {
     this.runtime = runtime;
@@ -175,10 +177,13 @@ public final class EchoCluster implements AutoCloseable {
   static Config hazelcastConfig(ClusterConfig config, List<Class<?>> compactTypes) {
     Config hc = new Config();
     hc.setClusterName(config.clusterName());
+    hc.setLiteMember(config.submitOnly());
     hc.setProperty("hazelcast.logging.type", "slf4j");
     hc.setProperty("hazelcast.phone.home.enabled", "false");
     hc.setProperty("hazelcast.shutdownhook.enabled", "false");
     hc.setProperty("hazelcast.local.localAddress", config.host());
+    // A member joins a cluster it finds at once instead of waiting 5 s for more members to show up.
+    hc.setProperty("hazelcast.wait.seconds.before.join", "1");
     hc.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(config.heartbeatInterval().toSeconds()));
     hc.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(config.maxNoHeartbeat().toSeconds()));
     NetworkConfig network = hc.getNetworkConfig();
@@ -213,9 +218,9 @@ public final class EchoCluster implements AutoCloseable {
 
   private void listen() {
     tasks.addLocalEntryListener(new TaskListener());
-    results.addEntryListener((EntryAddedListener<String, TaskResult>) e -> delivered(e.getValue()),
+    results.addEntryListener((EntryAddedListener<String, TaskResult>) e -> deliver(e.getValue()),
         Predicates.equal("submitter", memberId), true);
-    results.addEntryListener((EntryUpdatedListener<String, TaskResult>) e -> delivered(e.getValue()),
+    results.addEntryListener((EntryUpdatedListener<String, TaskResult>) e -> deliver(e.getValue()),
         Predicates.equal("submitter", memberId), true);
     cancels.addMessageListener(m -> {
       EffectHandle<?, ?> handle = running.get(m.getMessageObject());
@@ -340,10 +345,13 @@ public final class EchoCluster implements AutoCloseable {
     return handle;
   }
 
-  private void delivered(TaskResult result) {
+  private void deliver(TaskResult result) {
     ClusterHandle<?, ?> handle = waiting.remove(result.id());
-    if (handle != null) {
-      handle.finish(Tasks.outcome(result));
+    if (handle != null && handle.finish(Tasks.outcome(result))) {
+      delivered.increment();
+      if (result.runs() > 1) {
+        deliveredAfterFailover.increment();
+      }
     }
     io.execute(() -> results.delete(result.id()));
   }
@@ -551,7 +559,7 @@ public final class EchoCluster implements AutoCloseable {
    * again, to run anew), and, when idle, queued tasks on other members, most urgent first.
    */
   private void sweep() {
-    if (closing) {
+    if (closing || config.submitOnly()) {
       return;
     }
     Set<String> alive = hazelcast.getCluster().getMembers().stream()
@@ -614,7 +622,8 @@ public final class EchoCluster implements AutoCloseable {
    */
   public ClusterStats stats() {
     return new ClusterStats(memberId, hazelcast.getCluster().getMembers().size(), pending.size(), running.size(),
-        ran.sum(), reran.sum(), stolen.sum(), requeued.sum(), duplicates.sum());
+        ran.sum(), reran.sum(), stolen.sum(), requeued.sum(), duplicates.sum(), delivered.sum(),
+        deliveredAfterFailover.sum());
   }
 
   /**
