@@ -3,10 +3,12 @@
  * Hazelcast cluster, by name, at their priority, with failover. Only {@code land.echo.cluster} is
  * exported. This descriptor is compiled apart from the classes (see the pom).
  */
+@SuppressWarnings("requires-automatic")
 module land.echo.cluster {
   requires transitive land.echo.core;
   requires transitive land.echo.resilience;
   requires com.hazelcast.core;
+  requires io.github.bucket4j.hazelcast;
   requires org.slf4j;
 
   exports land.echo.cluster;

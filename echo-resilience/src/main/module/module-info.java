@@ -7,12 +7,12 @@
  * no filename-based automatic module. Resilience4j and Bucket4j are automatic modules with a
  * declared {@code Automatic-Module-Name}; Caffeine is an explicit module.
  */
-@SuppressWarnings("requires-automatic")
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module land.echo.resilience {
   requires transitive land.echo.core;
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.core;
-  requires io.github.bucket4j.core;
+  requires transitive io.github.bucket4j.core; // SharedPolicyState returns its Bucket
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
 

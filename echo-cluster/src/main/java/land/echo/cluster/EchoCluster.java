@@ -46,6 +46,9 @@ import land.echo.Outcome;
 import land.echo.Priority;
 import land.echo.RetryPolicy;
 import land.echo.RunOptions;
+import land.echo.resilience.SharedPolicyState;
+import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
+import land.echo.cluster.internal.BreakerRecord;
 import land.echo.cluster.internal.Task;
 import land.echo.cluster.internal.TaskResult;
 import land.echo.cluster.internal.Tasks;
@@ -88,6 +91,10 @@ public final class EchoCluster implements AutoCloseable {
   private static final String RESULTS = "echo.results";
   private static final String IDEMPOTENT = "echo.idempotent";
   private static final String CANCEL = "echo.cancel";
+  private static final String RATE_LIMITS = "echo.ratelimits";
+  private static final String BREAKERS = "echo.breakers";
+  /** The first type id of bucket4j-hazelcast's serializers. */
+  private static final int BUCKET4J_TYPE_IDS = 10_000;
   private static final Priority[] BY_URGENCY = {Priority.HIGH, Priority.NORMAL, Priority.LOW};
 
   private final ApplicationRuntime runtime;
@@ -118,6 +125,7 @@ public final class EchoCluster implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   /** Where results are written: IMap calls block, and never on an Echo worker. */
   private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+  private final ClusterPolicyState policyState;
   private volatile boolean closing;
   private volatile boolean closed;
 
@@ -142,6 +150,7 @@ public final class EchoCluster implements AutoCloseable {
     this.results = hazelcast.getMap(RESULTS);
     this.idempotent = hazelcast.getMap(IDEMPOTENT);
     this.cancels = hazelcast.getTopic(CANCEL);
+    this.policyState = new ClusterPolicyState(hazelcast.getMap(RATE_LIMITS), hazelcast.getMap(BREAKERS), memberId, io);
     this.dispatcher = Thread.ofPlatform().daemon().name("echo-cluster-dispatcher").unstarted(this::dispatch);
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "echo-cluster-sweeper");
@@ -202,7 +211,10 @@ public final class EchoCluster implements AutoCloseable {
     serialization.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
     serialization.getCompactSerializationConfig()
         .addSerializer(new Task.Serializer())
-        .addSerializer(new TaskResult.Serializer());
+        .addSerializer(new TaskResult.Serializer())
+        .addSerializer(new BreakerRecord.Serializer());
+    // bucket4j-hazelcast's entry processors, with its own serializers (not Java serialization).
+    HazelcastProxyManager.addCustomSerializers(serialization, BUCKET4J_TYPE_IDS);
     for (Class<?> type : compactTypes) {
       serialization.getCompactSerializationConfig().addClass(type);
     }
@@ -212,6 +224,8 @@ public final class EchoCluster implements AutoCloseable {
     int ttl = (int) Math.min(Integer.MAX_VALUE, config.resultTtl().toSeconds());
     hc.addMapConfig(new MapConfig(RESULTS).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl)
         .addIndexConfig(new IndexConfig(IndexType.HASH, "submitter")));
+    hc.addMapConfig(new MapConfig(RATE_LIMITS).setBackupCount(config.backupCount()));
+    hc.addMapConfig(new MapConfig(BREAKERS).setBackupCount(config.backupCount()));
     hc.addMapConfig(new MapConfig(IDEMPOTENT).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl));
     return hc;
   }
@@ -595,6 +609,18 @@ public final class EchoCluster implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Returns the policy state shared by the cluster's members, for {@code
+   * CircuitBreaker.builder(name).sharedState(cluster.policyState())} and {@code
+   * RateLimit.builder(name).sharedState(cluster.policyState())}: a breaker that opens on one member
+   * opens on all, and every member's rate limit of one name takes from one bucket.
+   *
+   * @return the shared policy state
+   */
+  public SharedPolicyState policyState() {
+    return policyState;
   }
 
   /**

@@ -57,10 +57,10 @@ class EchoClusterTest {
 
   @AfterEach
   void close() {
+    gate.countDown();
     if (members != null) {
       members.close();
     }
-    gate.countDown();
   }
 
   @Test
@@ -134,6 +134,39 @@ class EchoClusterTest {
     }
     // low-0 held the only worker; low-1 was admitted (limit 2) before the HIGH arrived.
     assertThat(STARTED.indexOf("high")).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aHighSubmissionOnOneMemberStartsBeforeLowQueuedOnAnother() {
+    gate = new CountDownLatch(1);
+    STARTED.clear();
+    members = Members.start(2, 1, EchoClusterTest::register, c -> c.admissionLimit(2));
+    await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);
+    EchoCluster submitter = members.get(0);
+    EchoCluster runner = members.get(1);
+    String key = null;
+    for (int i = 0; key == null; i++) {
+      if (runner.hazelcast().getPartitionService().getPartition("p" + i).getOwner().localMember()) {
+        key = "p" + i;
+      }
+    }
+    SubmitOptions onRunner = SubmitOptions.defaults().withRoutingKey(key);
+    List<EffectHandle<CommonError, String>> handles = new ArrayList<>();
+    handles.add(submitter.submit(held, "low-0", Priority.LOW, onRunner));
+    await().atMost(Duration.ofSeconds(10)).until(() -> STARTED.contains("low-0"));
+    for (int i = 1; i <= 20; i++) {
+      handles.add(submitter.submit(held, "low-" + i, Priority.LOW, onRunner));
+    }
+    handles.add(submitter.submit(held, "high", Priority.HIGH, onRunner));
+    // The idle submitter takes two LOW effects (its admission limit) from the runner; the runner
+    // admitted two, and the HIGH one beyond its limit: five admitted in all.
+    await().atMost(Duration.ofSeconds(10)).until(() -> submitter.stats().running() + runner.stats().running() == 5);
+    gate.countDown();
+    for (EffectHandle<CommonError, String> handle : handles) {
+      assertThat(handle.join()).isInstanceOf(Outcome.Success.class);
+    }
+    // At most the admitted LOW effects of the two members (two each) started before it.
+    assertThat(STARTED.indexOf("high")).isLessThanOrEqualTo(4);
   }
 
   @Test

@@ -35,7 +35,7 @@ final class Members implements AutoCloseable {
               .threadNamePrefix("member" + i + "-worker-").build()))
           .build();
       ClusterConfig.Builder config = ClusterConfig.builder().clusterName(name).port(ports.get(i)).members(addresses)
-          .sweepInterval(Duration.ofMillis(50)).failureDetector(Duration.ofSeconds(1), Duration.ofSeconds(3));
+          .sweepInterval(Duration.ofMillis(50)).drainTimeout(Duration.ofSeconds(2)).failureDetector(Duration.ofSeconds(1), Duration.ofSeconds(3));
       settings.accept(config);
       m.runtimes.add(runtime);
       m.members.add(EchoCluster.start(runtime, registry, config.build()));

@@ -121,6 +121,8 @@ public final class CircuitBreaker {
    */
   private volatile io.github.resilience4j.circuitbreaker.CircuitBreaker.State lastSeen =
       io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED;
+  /** Where the state is shared with other processes, or null for a breaker of this process only. */
+  private final SharedPolicyState shared;
   /** Whether Resilience4j's transition events are bridged to {@link #listeners} yet. */
   private final java.util.concurrent.atomic.AtomicBoolean bridged = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -143,6 +145,48 @@ public final class CircuitBreaker {
         .clock(new JavaClock(clock))
         .build();
     this.engine = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(b.name, r4j);
+    this.shared = b.shared;
+    if (shared != null) {
+      shared.onBreakerState(b.name, this::applyShared);
+      shared.breakerState(b.name).ifPresent(this::applyShared);
+    }
+  }
+
+  /**
+   * Moves this breaker to a state another process published. OPEN, CLOSED, FORCED_OPEN and
+   * DISABLED are shared; HALF_OPEN is not (each process tries its own calls when its wait is over,
+   * and publishes what they decide). The state applied is noted as seen, so that it is not
+   * published back.
+   */
+  private void applyShared(State state) {
+    io.github.resilience4j.circuitbreaker.CircuitBreaker.State now = engine.getState();
+    switch (state) {
+      case OPEN -> {
+        if (now != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+          engine.transitionToOpenState();
+          openedAt = clock.nanoTime();
+        }
+      }
+      case CLOSED -> {
+        if (now != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED) {
+          engine.transitionToClosedState();
+        }
+      }
+      case FORCED_OPEN -> engine.transitionToForcedOpenState();
+      case DISABLED -> engine.transitionToDisabledState();
+      case HALF_OPEN, METRICS_ONLY -> {
+        return;
+      }
+    }
+    lastSeen = engine.getState();
+  }
+
+  /** Publishes a state this process reached by itself, when the state is shared. */
+  private void publish(io.github.resilience4j.circuitbreaker.CircuitBreaker.State state) {
+    if (shared != null && state != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN
+        && state != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.METRICS_ONLY) {
+      shared.publishBreakerState(config.name(), stateOf(state));
+    }
   }
 
   /**
@@ -223,11 +267,13 @@ public final class CircuitBreaker {
   /** Forces the breaker open: every call is refused until {@link #reset()} or {@link #disable()}. */
   public void forceOpen() {
     engine.transitionToForcedOpenState();
+    publish(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.FORCED_OPEN);
   }
 
   /** Disables the breaker: every call runs and nothing is recorded. */
   public void disable() {
     engine.transitionToDisabledState();
+    publish(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.DISABLED);
   }
 
   /** Closes the breaker and empties its window (from any state, forced ones included). */
@@ -236,6 +282,7 @@ public final class CircuitBreaker {
     // A call let through before the reset may fail after it and reopen the breaker with no call of
     // its own noting CLOSED in between: the opening must still be seen as one.
     noteState();
+    publish(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
   }
 
   /**
@@ -308,7 +355,14 @@ public final class CircuitBreaker {
       if (now == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
         openedAt = clock.nanoTime();
       }
+      boolean fromHalfOpen = lastSeen == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN;
       lastSeen = now;
+      // Shared: an opening, and a closing decided by this process's half-open calls (a reset
+      // publishes its own).
+      if (now == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN
+          || (fromHalfOpen && now == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED)) {
+        publish(now);
+      }
     }
   }
 
@@ -386,9 +440,24 @@ public final class CircuitBreaker {
     private Predicate<? super Outcome<?, ?>> recordAsFailure = CircuitBreaker::defaultFailure;
     private Predicate<? super Outcome<?, ?>> ignore = CircuitBreaker::defaultIgnore;
     private Clock clock;
+    private SharedPolicyState shared;
 
     private Builder(String name) {
       this.name = name;
+    }
+
+    /**
+     * Shares the breaker's state with the other processes using {@code state} (a cluster): when a
+     * breaker of this name opens in one process it opens in all; when its half-open calls close it
+     * in one, it closes in all; forcing it open, disabling or resetting it acts on all. Each
+     * process keeps its own window of calls.
+     *
+     * @param state where the state is shared
+     * @return this builder
+     */
+    public Builder sharedState(SharedPolicyState state) {
+      this.shared = Objects.requireNonNull(state, "sharedState");
+      return this;
     }
 
     /**
