@@ -9,6 +9,7 @@ module land.echo.cluster {
   requires transitive land.echo.resilience;
   requires com.hazelcast.core;
   requires io.github.bucket4j.hazelcast;
+  requires com.fasterxml.jackson.dataformat.yaml;
   requires org.slf4j;
 
   exports land.echo.cluster;

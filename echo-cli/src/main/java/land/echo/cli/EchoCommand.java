@@ -58,6 +58,7 @@ public final class EchoCommand implements Callable<Integer> {
     CommandLine cli = new CommandLine(new EchoCommand());
     cli.addSubcommand("demo", new DemoCommand(terminal, javaHome, echoHome));
     cli.addSubcommand("dashboard", new DashboardCommand());
+    cli.addSubcommand("node", new NodeCommand(javaHome));
     cli.setParameterExceptionHandler(EchoCommand::usageError);
     return cli;
   }

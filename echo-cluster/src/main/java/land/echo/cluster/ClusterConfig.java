@@ -253,12 +253,119 @@ public record ClusterConfig(
       return this;
     }
 
+    /**
+     * Applies the settings of a YAML file; settings given to the builder afterwards override them.
+     * Every key is optional:
+     *
+     * <pre>{@code
+     * cluster-name: echo
+     * host: 127.0.0.1
+     * port: 5701
+     * members: [127.0.0.1:5701, 127.0.0.1:5702, 127.0.0.1:5703]
+     * backup-count: 1
+     * admission-limit: 0
+     * sweep-interval-millis: 200
+     * heartbeat-interval-seconds: 1
+     * max-no-heartbeat-seconds: 5
+     * result-ttl-seconds: 600
+     * drain-timeout-seconds: 30
+     * submit-only: false
+     * }</pre>
+     *
+     * @param file the YAML file
+     * @return this builder
+     * @throws IllegalArgumentException naming the file and the key, if the file cannot be read, a key
+     *     is unknown, or a value has the wrong type or is out of range
+     */
+    public Builder yaml(java.nio.file.Path file) {
+      Objects.requireNonNull(file, "file");
+      java.util.Map<?, ?> settings;
+      try {
+        String text = java.nio.file.Files.readString(file);
+        Object root = text.isBlank() ? null
+            : new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readValue(text, Object.class);
+        if (root == null) {
+          return this; // an empty file
+        }
+        if (!(root instanceof java.util.Map<?, ?> map)) {
+          throw new IllegalArgumentException(file + ": expected a mapping of settings, found " + describe(root));
+        }
+        settings = map;
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException(file + ": cannot read the cluster settings: " + e.getMessage(), e);
+      }
+      Duration heartbeat = heartbeatInterval;
+      Duration silence = maxNoHeartbeat;
+      for (java.util.Map.Entry<?, ?> entry : settings.entrySet()) {
+        String key = String.valueOf(entry.getKey());
+        Object value = entry.getValue();
+        try {
+          switch (key) {
+            case "cluster-name" -> clusterName(text(value));
+            case "host" -> host(text(value));
+            case "port" -> port(number(value));
+            case "members" -> {
+              if (!(value instanceof List<?> list)) {
+                throw new IllegalArgumentException("expected a list of host:port, found " + describe(value));
+              }
+              members(list.stream().map(Builder::text).toList());
+            }
+            case "backup-count" -> backupCount(number(value));
+            case "admission-limit" -> admissionLimit(number(value));
+            case "sweep-interval-millis" -> sweepInterval(Duration.ofMillis(number(value)));
+            case "heartbeat-interval-seconds" -> heartbeat = Duration.ofSeconds(number(value));
+            case "max-no-heartbeat-seconds" -> silence = Duration.ofSeconds(number(value));
+            case "result-ttl-seconds" -> resultTtl(Duration.ofSeconds(number(value)));
+            case "drain-timeout-seconds" -> drainTimeout(Duration.ofSeconds(number(value)));
+            case "submit-only" -> {
+              if (!(value instanceof Boolean flag)) {
+                throw new IllegalArgumentException("expected true or false, found " + describe(value));
+              }
+              submitOnly(flag);
+            }
+            default -> throw new IllegalArgumentException("unknown setting; known: cluster-name, host, port, members, "
+                + "backup-count, admission-limit, sweep-interval-millis, heartbeat-interval-seconds, "
+                + "max-no-heartbeat-seconds, result-ttl-seconds, drain-timeout-seconds, submit-only");
+          }
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(file + ": '" + key + "': " + e.getMessage(), e);
+        }
+      }
+      if (!heartbeat.equals(heartbeatInterval) || !silence.equals(maxNoHeartbeat)) {
+        try {
+          failureDetector(heartbeat, silence);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(file + ": the failure detector: " + e.getMessage(), e);
+        }
+      }
+      return this;
+    }
+
     private static Duration within(String what, Duration value, Duration min, Duration max) {
       Objects.requireNonNull(value, what);
       if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
         throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", was " + value);
       }
       return value;
+    }
+
+    private static String text(Object value) {
+      if (value instanceof String || value instanceof Number) {
+        return value.toString();
+      }
+      throw new IllegalArgumentException("expected text, found " + describe(value));
+    }
+
+    private static int number(Object value) {
+      if (value instanceof Integer n) {
+        return n;
+      }
+      throw new IllegalArgumentException("expected a whole number, found " + describe(value));
+    }
+
+    private static String describe(Object value) {
+      return value == null ? "nothing" : value instanceof String ? "'" + value + "'"
+          : value.getClass().getSimpleName() + " " + value;
     }
 
     /**
