@@ -3,11 +3,11 @@
  * Hazelcast cluster, by name, at their priority, with failover. Only {@code land.echo.cluster} is
  * exported. This descriptor is compiled apart from the classes (see the pom).
  */
-@SuppressWarnings("requires-automatic")
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module land.echo.cluster {
   requires transitive land.echo.core;
   requires transitive land.echo.resilience;
-  requires com.hazelcast.core;
+  requires transitive com.hazelcast.core; // EchoCluster.hazelcast(), start(.., Consumer<Config>)
   requires io.github.bucket4j.hazelcast;
   requires com.fasterxml.jackson.dataformat.yaml;
   requires org.slf4j;

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import land.echo.ActionEffect;
 import land.echo.ApplicationRuntime;
@@ -93,6 +94,12 @@ public final class EchoCluster implements AutoCloseable {
   private static final String CANCEL = "echo.cancel";
   private static final String RATE_LIMITS = "echo.ratelimits";
   private static final String BREAKERS = "echo.breakers";
+  private static final String LOAD = "echo.load";
+  private static final String CLAIMS = "echo.claims";
+  /** After a member leaves or joins, how long every sweep looks for work to take over. */
+  private static final long UNSETTLED_NANOS = TimeUnit.SECONDS.toNanos(15);
+  /** Otherwise, one sweep in this many looks (a safety net; events announce new work). */
+  private static final int QUIET_SWEEPS = 25;
   /** The first type id of bucket4j-hazelcast's serializers. */
   private static final int BUCKET4J_TYPE_IDS = 10_000;
   private static final Priority[] BY_URGENCY = {Priority.HIGH, Priority.NORMAL, Priority.LOW};
@@ -102,6 +109,8 @@ public final class EchoCluster implements AutoCloseable {
   private final ClusterConfig config;
   private final HazelcastInstance hazelcast;
   private final IMap<String, Task> tasks;
+  /** Which member runs each task, by the task's key (so in the task's partition). */
+  private final IMap<String, String> claims;
   private final IMap<String, TaskResult> results;
   private final IMap<String, TaskResult> idempotent;
   private final ITopic<String> cancels;
@@ -115,6 +124,8 @@ public final class EchoCluster implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   /** Effects this member runs, by task id. */
   private final Map<String, EffectHandle<?, ?>> running = new ConcurrentHashMap<>();
+  /** The keys of the tasks this member runs, by task id. */
+  private final Map<String, String> runningKeys = new ConcurrentHashMap<>();
   /** Tasks whose run is cancelled because this member hands them to another. */
   private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
   /** Handles waiting for a result, by task id. */
@@ -126,6 +137,12 @@ public final class EchoCluster implements AutoCloseable {
   /** Where results are written: IMap calls block, and never on an Echo worker. */
   private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
   private final ClusterPolicyState policyState;
+  /** Each member's backlog (tasks it heard of and has not admitted), so that idle members steal only when it pays. */
+  private final IMap<String, Integer> load;
+  private int publishedBacklog = -1;
+  private long sweeps;
+  /** Until when (nanoTime) membership is unsettled: set when a member leaves or joins. */
+  private volatile long unsettledUntil = System.nanoTime() + UNSETTLED_NANOS;
   private volatile boolean closing;
   private volatile boolean closed;
 
@@ -137,19 +154,25 @@ public final class EchoCluster implements AutoCloseable {
   private final LongAdder delivered = new LongAdder();
   private final LongAdder deliveredAfterFailover = new LongAdder();
 
-  private EchoCluster(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config) {
+  private EchoCluster(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config,
+      Consumer<Config> customizer) {
     this.runtime = runtime;
     this.registry = registry;
     this.config = config;
     this.admissionLimit = config.admissionLimit() > 0
         ? config.admissionLimit()
         : 4 * runtime.scheduler().config().workers();
-    this.hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config, registry.freeze()));
+    Config hc = hazelcastConfig(config, registry.freeze());
+    customizer.accept(hc);
+    hc.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false); // whatever the customizer did
+    this.hazelcast = Hazelcast.newHazelcastInstance(hc);
     this.memberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
     this.tasks = hazelcast.getMap(TASKS);
+    this.claims = hazelcast.getMap(CLAIMS);
     this.results = hazelcast.getMap(RESULTS);
     this.idempotent = hazelcast.getMap(IDEMPOTENT);
     this.cancels = hazelcast.getTopic(CANCEL);
+    this.load = hazelcast.getMap(LOAD);
     this.policyState = new ClusterPolicyState(hazelcast.getMap(RATE_LIMITS), hazelcast.getMap(BREAKERS), memberId, io);
     this.dispatcher = Thread.ofPlatform().daemon().name("echo-cluster-dispatcher").unstarted(this::dispatch);
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -169,12 +192,31 @@ public final class EchoCluster implements AutoCloseable {
    * @throws IllegalStateException if the member cannot start (its port in use, for example)
    */
   public static EchoCluster start(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config) {
+    return start(runtime, registry, config, hc -> {});
+  }
+
+  /**
+   * Starts a member as {@link #start(ApplicationRuntime, EffectRegistry, ClusterConfig)} does,
+   * letting {@code hazelcast} adjust the member's Hazelcast configuration first, for what Echo does
+   * not wrap (an executor's pool size, say). It runs after Echo's settings and may change them, at
+   * the caller's risk; multicast stays off whatever it does.
+   *
+   * @param runtime the runtime that runs this member's share of the effects
+   * @param registry the named effects; every member registers the same ones
+   * @param config where to listen and whom to join
+   * @param hazelcast adjusts the Hazelcast configuration Echo built
+   * @return the running member
+   * @throws IllegalStateException if the member cannot start (its port in use, for example)
+   */
+  public static EchoCluster start(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config,
+      Consumer<Config> hazelcast) {
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(hazelcast, "hazelcast");
     EchoCluster cluster;
     try {
-      cluster = new EchoCluster(runtime, registry, config);
+      cluster = new EchoCluster(runtime, registry, config, hazelcast);
     } catch (RuntimeException e) {
       throw new IllegalStateException("the cluster member could not start on " + config.host() + ":"
           + config.port() + ": " + e.getMessage(), e);
@@ -219,11 +261,14 @@ public final class EchoCluster implements AutoCloseable {
       serialization.getCompactSerializationConfig().addClass(type);
     }
     hc.addMapConfig(new MapConfig(TASKS).setBackupCount(config.backupCount())
-        .addIndexConfig(new IndexConfig(IndexType.HASH, "state"))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "priority")));
+    // A claim's backup is asynchronous: a claim lost with its member only means that the task runs
+    // again, which its loss means anyway. Claiming then waits for no other member.
+    hc.addMapConfig(new MapConfig(CLAIMS).setBackupCount(0).setAsyncBackupCount(config.backupCount()));
     int ttl = (int) Math.min(Integer.MAX_VALUE, config.resultTtl().toSeconds());
     hc.addMapConfig(new MapConfig(RESULTS).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl)
         .addIndexConfig(new IndexConfig(IndexType.HASH, "submitter")));
+    hc.addMapConfig(new MapConfig(LOAD).setBackupCount(config.backupCount()));
     hc.addMapConfig(new MapConfig(RATE_LIMITS).setBackupCount(config.backupCount()));
     hc.addMapConfig(new MapConfig(BREAKERS).setBackupCount(config.backupCount()));
     hc.addMapConfig(new MapConfig(IDEMPOTENT).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl));
@@ -232,9 +277,9 @@ public final class EchoCluster implements AutoCloseable {
 
   private void listen() {
     tasks.addLocalEntryListener(new TaskListener());
-    results.addEntryListener((EntryAddedListener<String, TaskResult>) e -> deliver(e.getValue()),
+    results.addEntryListener((EntryAddedListener<String, TaskResult>) e -> deliver(e.getKey(), e.getValue()),
         Predicates.equal("submitter", memberId), true);
-    results.addEntryListener((EntryUpdatedListener<String, TaskResult>) e -> deliver(e.getValue()),
+    results.addEntryListener((EntryUpdatedListener<String, TaskResult>) e -> deliver(e.getKey(), e.getValue()),
         Predicates.equal("submitter", memberId), true);
     cancels.addMessageListener(m -> {
       EffectHandle<?, ?> handle = running.get(m.getMessageObject());
@@ -244,11 +289,16 @@ public final class EchoCluster implements AutoCloseable {
     });
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
-      public void memberAdded(MembershipEvent event) {}
+      public void memberAdded(MembershipEvent event) {
+        unsettledUntil = System.nanoTime() + UNSETTLED_NANOS; // partitions migrate to it
+      }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
         LOG.info("cluster member {} left; its work is queued again", event.getMember().getUuid());
+        unsettledUntil = System.nanoTime() + UNSETTLED_NANOS;
+        String left = event.getMember().getUuid().toString();
+        quietly(() -> load.delete(left));
         sweeper.execute(EchoCluster.this::sweepQuietly);
       }
     });
@@ -359,7 +409,7 @@ public final class EchoCluster implements AutoCloseable {
     return handle;
   }
 
-  private void deliver(TaskResult result) {
+  private void deliver(String key, TaskResult result) {
     ClusterHandle<?, ?> handle = waiting.remove(result.id());
     if (handle != null && handle.finish(Tasks.outcome(result))) {
       delivered.increment();
@@ -367,51 +417,30 @@ public final class EchoCluster implements AutoCloseable {
         deliveredAfterFailover.increment();
       }
     }
-    io.execute(() -> results.delete(result.id()));
+    quietly(() -> results.delete(key));
   }
 
   private void cancelRemote(String key, String id) {
     waiting.remove(id);
-    io.execute(() -> {
-      try {
-        for (int i = 0; i < 10; i++) {
-          Task task = tasks.get(key);
-          if (task == null) {
-            return;
-          }
-          if (task.state() == Task.QUEUED) {
-            if (tasks.remove(key, task)) {
-              return;
-            }
-          } else if (tasks.replace(key, task, Tasks.cancelled(task))) {
-            cancels.publish(id);
-            return;
-          }
-        }
-      } catch (RuntimeException e) {
-        if (!closed) {
-          LOG.warn("could not cancel cluster effect {}", id, e);
-        }
+    // Removing the task keeps it from starting (a member checks for it once it has claimed it) and
+    // from running again after a failover; the topic reaches the member running it, if any.
+    quietly(() -> {
+      if (tasks.remove(key) != null) {
+        cancels.publish(id);
       }
     });
   }
 
-  private final class TaskListener
-      implements EntryAddedListener<String, Task>, EntryUpdatedListener<String, Task> {
+  private final class TaskListener implements EntryAddedListener<String, Task> {
     @Override
     public void entryAdded(com.hazelcast.core.EntryEvent<String, Task> event) {
-      offer(event.getKey(), event.getValue());
-    }
-
-    @Override
-    public void entryUpdated(com.hazelcast.core.EntryEvent<String, Task> event) {
       offer(event.getKey(), event.getValue());
     }
   }
 
   private void offer(String key, Task task) {
-    if (task.state() == Task.QUEUED && !task.cancelled() && pendingKeys.add(key)) {
-      pending.add(new Pending(key, task.priority(), sequence.getAndIncrement()));
+    if (!task.cancelled() && !runningKeys.containsValue(key) && pendingKeys.add(key)) {
+      pending.add(new Pending(key, task, task.priority(), sequence.getAndIncrement()));
     }
   }
 
@@ -437,42 +466,77 @@ public final class EchoCluster implements AutoCloseable {
         return;
       }
       pendingKeys.remove(next.key());
+      // The slot is taken now; the claim and the start run on a virtual thread, so that claims
+      // (map round trips) overlap instead of queuing behind this thread.
+      admitted.incrementAndGet();
       try {
-        claimAndRun(next.key());
+        io.execute(() -> claimAndStart(next));
       } catch (RuntimeException e) {
-        if (!closing) {
-          LOG.warn("could not start cluster task {}", next.key(), e);
-        }
+        release(); // closing: the executor is shut down
       }
     }
   }
 
-  private void claimAndRun(String key) {
-    Task task = tasks.get(key);
-    if (task == null || task.state() != Task.QUEUED) {
-      return;
+  private void claimAndStart(Pending next) {
+    boolean started = false;
+    try {
+      started = claimAndRun(next.key(), next.task());
+    } catch (RuntimeException e) {
+      if (!closing) {
+        LOG.warn("could not start cluster task {}", next.key(), e);
+      }
+    } finally {
+      if (!started) {
+        release();
+      }
     }
-    if (task.cancelled()) {
-      tasks.remove(key, task);
-      return;
-    }
+  }
+
+  /** Claims and starts a task; returns whether it started (its slot is then released when it ends). */
+  private boolean claimAndRun(String key, Task task) {
     Task claimed = Tasks.claim(task, memberId);
-    if (!tasks.replace(key, task, claimed)) {
-      return; // another member claimed it, or it changed: the sweep offers it again if still queued
+    String previous = claims.putIfAbsent(key, memberId);
+    if (previous != null) {
+      if (previous.equals(memberId) || alive(previous)) {
+        return false; // it runs here or on another member
+      }
+      if (!claims.replace(key, previous, memberId)) {
+        return false; // another member took it over first
+      }
+      requeued.increment();
+      claimed = Tasks.claim(claimed, memberId); // a second run: its member left while running it
+    }
+    // The task may have finished (announced to a member that learned of it late) or been cancelled
+    // since it was announced: it is deleted before its claim, so a claim won on a deleted task is
+    // seen here.
+    if (!tasks.containsKey(key)) {
+      claims.remove(key, memberId);
+      return false;
     }
     if (!hazelcast.getPartitionService().getPartition(key).getOwner().localMember()) {
       stolen.increment();
     }
-    run(key, claimed);
+    return run(key, claimed);
+  }
+
+  private boolean alive(String member) {
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      if (m.getUuid().toString().equals(member)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void run(String key, Task task) {
+  private boolean run(String key, Task task) {
     if (task.runs() > 1) {
       reran.increment();
-      if (results.containsKey(task.id())) {
-        tasks.delete(key); // an earlier run finished and published; only the delete was lost
-        return;
+      if (results.containsKey(key)) {
+        // an earlier run finished and published; only the deletes were lost
+        tasks.delete(key);
+        claims.delete(key);
+        return false;
       }
     }
     if (!task.idempotencyKey().isEmpty()) {
@@ -480,27 +544,27 @@ public final class EchoCluster implements AutoCloseable {
       if (prior != null) {
         duplicates.increment();
         publish(key, task, Tasks.readdressed(prior, task));
-        return;
+        return false;
       }
     }
     long remaining = task.deadlineMillis() == 0 ? Long.MAX_VALUE : task.deadlineMillis() - System.currentTimeMillis();
     if (remaining <= 0) {
       publish(key, task, Tasks.result(task, memberId,
           Outcome.faulted(new Fault.TimedOut(Duration.ofMillis(task.timeoutMillis())))));
-      return;
+      return false;
     }
     ClusterEffect<?, ?, ?> registered = registry.lookup(task.name());
     if (registered == null) {
       publish(key, task, Tasks.result(task, memberId, Outcome.faulted(new Fault.Rejected("member " + memberId
           + " has no effect registered as '" + task.name() + "'"))));
-      return;
+      return false;
     }
     ActionEffect effect;
     try {
       effect = registered.build(task.args());
     } catch (RuntimeException e) {
       publish(key, task, Tasks.result(task, memberId, Outcome.faulted(new Fault.Panic(e))));
-      return;
+      return false;
     }
     if (task.retries() > 0) {
       effect = effect.retry(RetryPolicy.of(task.retries(), Duration.ofMillis(task.retryDelayMillis())));
@@ -509,18 +573,20 @@ public final class EchoCluster implements AutoCloseable {
     if (remaining != Long.MAX_VALUE) {
       options = options.withTimeout(Duration.ofMillis(remaining));
     }
-    admitted.incrementAndGet();
     ran.increment();
     EffectHandle<?, ?> handle = runtime.submit(effect, options);
     running.put(task.id(), handle);
+    runningKeys.put(task.id(), key);
     handle.outcome().thenAcceptAsync(outcome -> {
       running.remove(task.id());
+      runningKeys.remove(task.id());
       release();
       if (handedOff.remove(task.id())) {
         return; // queued again for another member; nothing to publish
       }
       finish(key, task, outcome);
     }, io);
+    return true;
   }
 
   private void release() {
@@ -547,13 +613,39 @@ public final class EchoCluster implements AutoCloseable {
   }
 
   private void publish(String key, Task task, TaskResult result) {
+    // The result first, in the task's partition; once it is stored (with its backup), the task and
+    // its claim go. A member that dies in between leaves the task, which runs again and finds the
+    // result. Nothing here waits: the submitter hears of the result as soon as it is stored.
     try {
-      results.set(task.id(), result);
-      tasks.delete(key);
+      results.set(key, result);
+      tasks.delete(key); // the task before its claim: a member that wins a claim afterwards finds no task
+      claims.delete(key);
     } catch (RuntimeException e) {
       if (!closed) {
         LOG.warn("could not publish the result of cluster task {}", task.id(), e);
       }
+    }
+  }
+
+  /**
+   * Runs map calls on a virtual thread, logging a failure. Echo makes the blocking calls on
+   * virtual threads rather than use Hazelcast's asynchronous ones: without an executor of its own,
+   * Hazelcast runs their callbacks on its default executor, which on a machine of two CPUs (a common
+   * pool of parallelism 1) starts a platform thread per callback.
+   */
+  private void quietly(Runnable calls) {
+    try {
+      io.execute(() -> {
+        try {
+          calls.run();
+        } catch (RuntimeException e) {
+          if (!closed) {
+            LOG.warn("a cluster map call failed", e);
+          }
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
     }
   }
 
@@ -576,32 +668,67 @@ public final class EchoCluster implements AutoCloseable {
     if (closing || config.submitOnly()) {
       return;
     }
-    Set<String> alive = hazelcast.getCluster().getMembers().stream()
-        .map(m -> m.getUuid().toString()).collect(Collectors.toSet());
-    for (String key : tasks.localKeySet(Predicates.equal("state", Task.RUNNING))) {
-      Task task = tasks.get(key);
-      if (task != null && task.state() == Task.RUNNING && !alive.contains(task.owner())) {
-        if (tasks.replace(key, task, Tasks.requeued(task))) {
-          requeued.increment();
-        }
-      }
+    // Every sweep while membership is unsettled (partitions move, a departed member's work waits),
+    // else now and then: new work is announced by events, and this only catches what they missed.
+    if (System.nanoTime() - unsettledUntil < 0 || ++sweeps % QUIET_SWEEPS == 0) {
+      takeOver();
     }
-    for (String key : tasks.localKeySet(Predicates.equal("state", Task.QUEUED))) {
-      Task task = tasks.get(key);
-      if (task != null) {
-        offer(key, task);
-      }
+    int backlog = pending.size();
+    if (backlog != publishedBacklog) {
+      load.set(memberId, backlog);
+      publishedBacklog = backlog;
     }
-    int room = admissionLimit - admitted.get() - pending.size();
-    if (room > 0 && hazelcast.getCluster().getMembers().size() > 1) {
+    int room = admissionLimit - admitted.get() - backlog;
+    if (room > 0 && backlogElsewhere()) {
       steal(room);
     }
   }
 
+  /**
+   * Offers the tasks of this member's partitions that nobody runs: unclaimed ones it has not heard
+   * of (its partitions changed hands) and those whose member left while running them.
+   */
+  private void takeOver() {
+    Set<String> alive = hazelcast.getCluster().getMembers().stream()
+        .map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+    Set<String> candidates = new java.util.HashSet<>(tasks.localKeySet());
+    candidates.removeAll(pendingKeys);
+    candidates.removeAll(runningKeys.values());
+    if (candidates.isEmpty()) {
+      return;
+    }
+    Map<String, String> claimed = claims.getAll(candidates);
+    candidates.removeIf(key -> claimed.containsKey(key) && alive.contains(claimed.get(key)));
+    if (candidates.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, Task> entry : tasks.getAll(candidates).entrySet()) {
+      offer(entry.getKey(), entry.getValue());
+    }
+  }
+
+  /** Whether another member has tasks waiting for admission: only then does stealing pay. */
+  private boolean backlogElsewhere() {
+    Set<String> others = new java.util.HashSet<>();
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      if (!member.localMember() && !member.isLiteMember()) {
+        others.add(member.getUuid().toString());
+      }
+    }
+    if (others.isEmpty()) {
+      return false;
+    }
+    for (Integer backlog : load.getAll(others).values()) {
+      if (backlog != null && backlog > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void steal(int room) {
     for (Priority priority : BY_URGENCY) {
-      Predicate<String, Task> queued = Predicates.and(Predicates.equal("state", Task.QUEUED),
-          Predicates.equal("priority", priority.ordinal()));
+      Predicate<String, Task> queued = Predicates.equal("priority", priority.ordinal());
       for (Map.Entry<String, Task> entry : tasks.entrySet(Predicates.pagingPredicate(queued, room))) {
         offer(entry.getKey(), entry.getValue());
         if (--room == 0) {
@@ -677,14 +804,12 @@ public final class EchoCluster implements AutoCloseable {
     for (Map.Entry<String, EffectHandle<?, ?>> entry : running.entrySet()) {
       handedOff.add(entry.getKey());
       entry.getValue().cancel("the cluster member is leaving; another member runs it");
-    }
-    for (String key : tasks.localKeySet(Predicates.equal("owner", memberId))) {
-      Task task = tasks.get(key);
-      if (task != null && task.state() == Task.RUNNING) {
-        tasks.replace(key, task, Tasks.requeued(task));
+      String key = runningKeys.get(entry.getKey());
+      if (key != null) {
+        claims.remove(key, memberId); // unclaimed: the partition's owner offers it again
       }
     }
-    handOffRemote();
+    load.delete(memberId);
     closed = true;
     sweeper.shutdownNow();
     hazelcast.shutdown();
@@ -696,18 +821,8 @@ public final class EchoCluster implements AutoCloseable {
     waiting.clear();
   }
 
-  /** Queues again, for other members, the tasks this member runs whose partitions it does not own. */
-  private void handOffRemote() {
-    for (Map.Entry<String, Task> entry : tasks.entrySet(Predicates.equal("owner", memberId))) {
-      Task task = entry.getValue();
-      if (task.state() == Task.RUNNING) {
-        tasks.replace(entry.getKey(), task, Tasks.requeued(task));
-      }
-    }
-  }
-
   /** A task key waiting in this member's queue: most urgent first, then oldest. */
-  private record Pending(String key, int priority, long sequence) implements Comparable<Pending> {
+  private record Pending(String key, Task task, int priority, long sequence) implements Comparable<Pending> {
     private static final Comparator<Pending> ORDER =
         Comparator.comparingInt((Pending p) -> p.priority).thenComparingLong(p -> p.sequence); // HIGH is 0
 
@@ -722,8 +837,13 @@ public final class EchoCluster implements AutoCloseable {
     return runtime;
   }
 
-  /** For tests: the Hazelcast member. */
-  HazelcastInstance hazelcast() {
+  /**
+   * Returns the embedded Hazelcast member, for what Echo does not wrap. Echo's own maps and topics
+   * are named {@code echo.*}; leave them alone.
+   *
+   * @return the Hazelcast member
+   */
+  public HazelcastInstance hazelcast() {
     return hazelcast;
   }
 }

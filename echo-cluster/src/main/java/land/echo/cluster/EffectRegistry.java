@@ -110,6 +110,26 @@ public final class EffectRegistry {
     return effect;
   }
 
+  /**
+   * Registers {@code type} with Compact serialization on the member, for objects the application
+   * itself sends through the cluster's Hazelcast (a task for Hazelcast's own executor, say), since
+   * Java serialization is refused. Argument, result and error types of registered effects need no
+   * call.
+   *
+   * @param type a class Compact can serialize (a record needs no boilerplate)
+   * @return this registry
+   * @throws IllegalStateException if a member already started with this registry
+   */
+  public synchronized EffectRegistry registerType(Class<?> type) {
+    Objects.requireNonNull(type, "type");
+    if (frozen) {
+      throw new IllegalStateException("the registry is in use by a cluster member; register " + type.getName()
+          + " before EchoCluster.start");
+    }
+    addCompact(type);
+    return this;
+  }
+
   /** Validates a name: the message names what is wrong. */
   static void checkName(String name) {
     if (name.isBlank()) {

@@ -1,0 +1,91 @@
+package land.echo.bench;
+
+import com.hazelcast.cluster.memberselector.MemberSelectors;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.durableexecutor.DurableExecutorService;
+import java.util.concurrent.TimeUnit;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.cluster.SubmitOptions;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Throughput of remote effects on a {@value BenchCluster#MEMBERS}-member loopback cluster ({@link
+ * BenchCluster}): {@value #CLIENTS} client threads in the benchmark's JVM each submit one unit of
+ * work ({@value #WORK_MICROS} µs of spinning) and wait for its result, again and again, through
+ * Echo's cluster ({@code engine=echo}: a named effect, at NORMAL), Hazelcast's {@code
+ * IExecutorService} ({@code executor}, on a data member) or its {@code DurableExecutorService}
+ * ({@code durable}). Every engine runs the work on {@value BenchCluster#WORKERS} threads per member.
+ *
+ * <p>Target (issue 12): Echo at least 0.8x the executors' throughput, its priorities and failover
+ * included. Run: {@code ./echoctl bench cluster}. Thread-safety: JMH state.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(1)
+public class ClusterBenchmark {
+  static final int CLIENTS = 16;
+  static final int WORK_MICROS = 50;
+
+  @Param({"echo", "executor", "durable"})
+  public String engine;
+
+  private BenchCluster cluster;
+  private IExecutorService executor;
+  private DurableExecutorService durable;
+
+  /** Starts the cluster. */
+  @Setup(Level.Trial)
+  public void start() throws Exception {
+    cluster = new BenchCluster();
+    executor = cluster.client.hazelcast().getExecutorService("bench");
+    durable = cluster.client.hazelcast().getDurableExecutorService("bench");
+  }
+
+  /** Stops it. */
+  @TearDown(Level.Trial)
+  public void stop() {
+    cluster.close();
+  }
+
+  /**
+   * One unit of work, submitted and awaited.
+   *
+   * @return when the work started, so that nothing is dead code
+   * @throws Exception if the engine fails the work
+   */
+  @Benchmark
+  @Threads(CLIENTS)
+  public long roundTrip() throws Exception {
+    ClusterBenchNode.Work work = new ClusterBenchNode.Work(WORK_MICROS);
+    return switch (engine) {
+      case "echo" -> {
+        Outcome<Object, Object> outcome = cluster.client.submit("bench.work", work, Priority.NORMAL,
+            SubmitOptions.defaults()).join();
+        if (!(outcome instanceof Outcome.Success<Object, Object> s)) {
+          throw new IllegalStateException("the work failed: " + outcome);
+        }
+        yield (Long) s.value();
+      }
+      case "executor" -> executor.submit(work, MemberSelectors.DATA_MEMBER_SELECTOR).get();
+      case "durable" -> durable.submit(work).get();
+      default -> throw new IllegalArgumentException(engine);
+    };
+  }
+}
