@@ -3,6 +3,10 @@ package land.echo.bench;
 import com.hazelcast.cluster.memberselector.MemberSelectors;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.durableexecutor.DurableExecutorService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import land.echo.Outcome;
 import land.echo.Priority;
@@ -87,5 +91,29 @@ public class ClusterBenchmark {
       case "durable" -> durable.submit(work).get();
       default -> throw new IllegalArgumentException(engine);
     };
+  }
+
+  /**
+   * The table rows: time per 1,000 round trips (the inverse of the throughput, so that lower is
+   * better as in every row), Echo against each executor; at least 0.8x their throughput is at most
+   * 1.25x their time.
+   */
+  static List<Row> rows(Results r) {
+    String m = "ClusterBenchmark.roundTrip";
+    OptionalDouble echo = perThousand(r.median(m, Map.of("engine", "echo")));
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("cluster", CLIENTS + " clients, 3 members: time per 1,000 remote effects", "s", echo,
+        "IExecutorService", perThousand(r.median(m, Map.of("engine", "executor"))),
+        Row.Target.ratioAtMost(1.25, "<= 1.25x (>= 0.8x throughput)")));
+    rows.add(new Row("cluster", CLIENTS + " clients, 3 members: time per 1,000 remote effects", "s", echo,
+        "DurableExecutorService", perThousand(r.median(m, Map.of("engine", "durable"))),
+        Row.Target.ratioAtMost(1.25, "<= 1.25x (>= 0.8x throughput)")));
+    return rows;
+  }
+
+  private static OptionalDouble perThousand(OptionalDouble opsPerSecond) {
+    return opsPerSecond.isPresent() && opsPerSecond.getAsDouble() > 0
+        ? OptionalDouble.of(1_000 / opsPerSecond.getAsDouble())
+        : OptionalDouble.empty();
   }
 }

@@ -87,7 +87,9 @@ final class Suite {
       new Bench("resilience", List.of(ResilienceBenchmark.class), List.of(GCProfiler.class),
           new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), ResilienceBenchmark::rows),
       new Bench("dashboard", List.of(DashboardOverheadBenchmark.class), List.of(),
-          new Settings(1, 2, 8, 0), new Settings(1, 1, 3, 0), DashboardOverheadBenchmark::rows));
+          new Settings(1, 2, 8, 0), new Settings(1, 1, 3, 0), DashboardOverheadBenchmark::rows),
+      new Bench("cluster", List.of(ClusterBenchmark.class), List.of(),
+          new Settings(1, 3, 5, 5), new Settings(1, 1, 3, 5), ClusterBenchmark::rows));
 
   private Suite() {}
 

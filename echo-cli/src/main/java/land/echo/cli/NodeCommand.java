@@ -17,6 +17,7 @@ import land.echo.cluster.EffectRegistry;
 import land.echo.scheduler.EchoScheduler;
 import land.echo.scheduler.SchedulerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -67,13 +68,8 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--cluster-name", paramLabel = "NAME", description = "The cluster's name (default echo).")
   String clusterName;
 
-  @Option(names = "--source", paramLabel = "PATH",
-      description = "A directory or .zip of Java sources (default: <java.home>/lib/src.zip).")
-  Path source;
-
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Worker threads (default: available processors, at least 2).")
-  Integer workers;
+  @Mixin
+  WorkloadOptions options = new WorkloadOptions();
 
   private final Path javaHome;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -104,18 +100,18 @@ public final class NodeCommand implements Callable<Integer> {
       System.setProperty("hazelcast.logging.type", "slf4j"); // its start-up warnings too, not only the member's
     }
     ClusterConfig settings = settings();
-    Path path = source != null ? source : javaHome.resolve("lib").resolve("src.zip");
+    Path path = options.source != null ? options.source : javaHome.resolve("lib").resolve("src.zip");
     if (!Files.exists(path)) {
       throw usage("--source: no such file or directory: " + path);
     }
-    if (workers != null && workers < 1) {
-      throw usage("--workers must be at least 1, was " + workers);
+    if (options.workers != null && options.workers < 1) {
+      throw usage("--workers must be at least 1, was " + options.workers);
     }
     PrintWriter out = spec.commandLine().getOut();
     try (SourceTree tree = SourceTree.open(path);
         ApplicationRuntime runtime = ApplicationRuntime.builder()
             .scheduler(EchoScheduler.create(SchedulerConfig.builder()
-                .workers(workers != null ? workers : SchedulerConfig.defaultWorkers()).build()))
+                .workers(options.workers != null ? options.workers : SchedulerConfig.defaultWorkers()).build()))
             .build()) {
       EffectRegistry registry = new EffectRegistry();
       DemoClusterEffects.register(registry, tree);

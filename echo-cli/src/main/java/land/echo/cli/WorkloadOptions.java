@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The options that choose the demo's workload, shared by {@code echoctl demo} and {@code echoctl
- * dashboard} (a picocli mixin). Not thread-safe; picocli fills it once per invocation.
+ * The options that choose the demo's workload, shared by {@code echoctl demo}, {@code echoctl
+ * dashboard} and {@code echoctl node} (a picocli mixin). Not thread-safe; picocli fills it once per invocation.
  */
 final class WorkloadOptions {
   @Option(names = "--source", paramLabel = "PATH",

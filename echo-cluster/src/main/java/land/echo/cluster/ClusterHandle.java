@@ -1,7 +1,6 @@
 package land.echo.cluster;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import land.echo.CommonError;
 import land.echo.EffectHandle;
@@ -114,11 +113,6 @@ final class ClusterHandle<E, T> implements EffectHandle<E, T> {
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
       return new CompletableFuture<>();
-    }
-
-    @Override
-    public Executor defaultExecutor() {
-      return super.defaultExecutor();
     }
   }
 }

@@ -10,7 +10,7 @@ package land.echo.cluster;
  * @param ran cluster effects this member started
  * @param reran of those, effects that had run before on a member that left (a failover)
  * @param stolen of those, effects taken from another member's partitions
- * @param requeued tasks this member queued again because their member left
+ * @param requeued tasks this member took over because the member running them left
  * @param duplicatesSuppressed runs suppressed, or results replaced, by an idempotency key's stored
  *     result
  * @param delivered results this member received for effects it submitted

@@ -39,18 +39,6 @@ public record Task(
         retries, retryDelayMillis, cancelled);
   }
 
-  /** Returns this task queued again (its owner left). */
-  Task requeued() {
-    return new Task(id, name, args, priority, QUEUED, "", submitter, idempotencyKey, deadlineMillis, timeoutMillis, runs, retries,
-        retryDelayMillis, cancelled);
-  }
-
-  /** Returns this task marked cancelled. */
-  Task cancelledCopy() {
-    return new Task(id, name, args, priority, state, owner, submitter, idempotencyKey, deadlineMillis, timeoutMillis, runs, retries,
-        retryDelayMillis, true);
-  }
-
   /** The Compact serializer, registered on every member. Stateless. */
   public static final class Serializer implements CompactSerializer<Task> {
     /** Creates the serializer. */

@@ -21,26 +21,6 @@ public final class Tasks {
   }
 
   /**
-   * Returns {@code task} queued again, with no owner.
-   *
-   * @param task a running task
-   * @return the queued task
-   */
-  public static Task requeued(Task task) {
-    return task.requeued();
-  }
-
-  /**
-   * Returns {@code task} marked cancelled by its submitter.
-   *
-   * @param task a task
-   * @return the cancelled task
-   */
-  public static Task cancelled(Task task) {
-    return task.cancelledCopy();
-  }
-
-  /**
    * Returns the result of running {@code task} on {@code member}.
    *
    * @param task the task
