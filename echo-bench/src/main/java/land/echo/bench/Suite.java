@@ -88,10 +88,16 @@ final class Suite {
           new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), ResilienceBenchmark::rows),
       new Bench("dashboard", List.of(DashboardOverheadBenchmark.class), List.of(),
           new Settings(1, 2, 8, 0), new Settings(1, 1, 3, 0), DashboardOverheadBenchmark::rows),
-      new Bench("cluster", List.of(ClusterBenchmark.class), List.of(),
-          new Settings(1, 3, 5, 5), new Settings(1, 1, 3, 5), ClusterBenchmark::rows));
+      new Bench("cluster", List.of(ClusterBenchmark.class, ClusterLatencyBenchmark.class),
+          List.of(LatencyProfiler.class), new Settings(1, 3, 5, 5), new Settings(1, 1, 3, 5), Suite::clusterRows));
 
   private Suite() {}
+
+  static List<Row> clusterRows(Results r) {
+    List<Row> rows = new java.util.ArrayList<>(ClusterBenchmark.rows(r));
+    rows.addAll(ClusterLatencyBenchmark.rows(r));
+    return rows;
+  }
 
   /** Returns the benchmark called {@code name}. */
   static Optional<Bench> byName(String name) {

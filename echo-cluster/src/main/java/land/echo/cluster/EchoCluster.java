@@ -469,6 +469,12 @@ public final class EchoCluster implements AutoCloseable {
       // The slot is taken now; the claim and the start run on a virtual thread, so that claims
       // (map round trips) overlap instead of queuing behind this thread.
       admitted.incrementAndGet();
+      if (next.priority() == Priority.HIGH.ordinal()) {
+        // HIGH is claimed here, at once: on the virtual threads it would queue behind the LOW
+        // work's claims and results, first come first served.
+        claimAndStart(next);
+        continue;
+      }
       try {
         io.execute(() -> claimAndStart(next));
       } catch (RuntimeException e) {
