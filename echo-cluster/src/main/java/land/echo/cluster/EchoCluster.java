@@ -262,9 +262,10 @@ public final class EchoCluster implements AutoCloseable {
     }
     hc.addMapConfig(new MapConfig(TASKS).setBackupCount(config.backupCount())
         .addIndexConfig(new IndexConfig(IndexType.HASH, "priority")));
-    // A claim's backup is asynchronous: a claim lost with its member only means that the task runs
-    // again, which its loss means anyway. Claiming then waits for no other member.
-    hc.addMapConfig(new MapConfig(CLAIMS).setBackupCount(0).setAsyncBackupCount(config.backupCount()));
+    // Synchronous backups: a claim outlives its member, so that the member taking the task over
+    // knows it as a second run (an asynchronous backup lost with its member left the task looking
+    // unclaimed, and its re-run uncounted).
+    hc.addMapConfig(new MapConfig(CLAIMS).setBackupCount(config.backupCount()));
     int ttl = (int) Math.min(Integer.MAX_VALUE, config.resultTtl().toSeconds());
     hc.addMapConfig(new MapConfig(RESULTS).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl)
         .addIndexConfig(new IndexConfig(IndexType.HASH, "submitter")));
