@@ -32,6 +32,8 @@ final class BenchCluster implements AutoCloseable {
   final String name = "bench-" + Long.toHexString(System.nanoTime());
   final ApplicationRuntime runtime;
   final EchoCluster client;
+  private final com.hazelcast.core.IExecutorService executor;
+  private final com.hazelcast.durableexecutor.DurableExecutorService durable;
   private final String addresses;
 
   BenchCluster() throws Exception {
@@ -49,6 +51,8 @@ final class BenchCluster implements AutoCloseable {
     client = EchoCluster.start(runtime, ClusterBenchNode.registry(), ClusterConfig.builder().clusterName(name)
         .port(ports.get(MEMBERS)).members(List.of(addresses.split(","))).submitOnly(true)
         .failureDetector(Duration.ofSeconds(1), Duration.ofSeconds(3)).build(), BenchCluster::executors);
+    executor = client.hazelcast().getExecutorService("bench");
+    durable = client.hazelcast().getDurableExecutorService("bench");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (client.members().size() < MEMBERS + 1) {
       if (System.nanoTime() > deadline) {
@@ -97,6 +101,27 @@ final class BenchCluster implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
+  }
+
+  /**
+   * Runs {@code work} on {@code engine} ({@code echo}, {@code executor} or {@code durable}) and
+   * waits for it; returns when the work started.
+   */
+  long run(String engine, ClusterBenchNode.Work work, land.echo.Priority priority) throws Exception {
+    return switch (engine) {
+      case "echo" -> {
+        land.echo.Outcome<Object, Object> outcome = client.submit("bench.work", work, priority,
+            land.echo.cluster.SubmitOptions.defaults()).join();
+        if (!(outcome instanceof land.echo.Outcome.Success<Object, Object> s)) {
+          throw new IllegalStateException("the work failed: " + outcome);
+        }
+        yield (Long) s.value();
+      }
+      case "executor" -> executor.submit(work, com.hazelcast.cluster.memberselector.MemberSelectors.DATA_MEMBER_SELECTOR)
+          .get();
+      case "durable" -> durable.submit(work).get();
+      default -> throw new IllegalArgumentException("engine: " + engine);
+    };
   }
 
   @Override

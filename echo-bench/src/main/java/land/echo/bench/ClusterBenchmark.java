@@ -1,16 +1,11 @@
 package land.echo.bench;
 
-import com.hazelcast.cluster.memberselector.MemberSelectors;
-import com.hazelcast.core.IExecutorService;
-import com.hazelcast.durableexecutor.DurableExecutorService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
-import land.echo.Outcome;
 import land.echo.Priority;
-import land.echo.cluster.SubmitOptions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -51,15 +46,11 @@ public class ClusterBenchmark {
   public String engine;
 
   private BenchCluster cluster;
-  private IExecutorService executor;
-  private DurableExecutorService durable;
 
   /** Starts the cluster. */
   @Setup(Level.Trial)
   public void start() throws Exception {
     cluster = new BenchCluster();
-    executor = cluster.client.hazelcast().getExecutorService("bench");
-    durable = cluster.client.hazelcast().getDurableExecutorService("bench");
   }
 
   /** Stops it. */
@@ -77,20 +68,7 @@ public class ClusterBenchmark {
   @Benchmark
   @Threads(CLIENTS)
   public long roundTrip() throws Exception {
-    ClusterBenchNode.Work work = new ClusterBenchNode.Work(WORK_MICROS);
-    return switch (engine) {
-      case "echo" -> {
-        Outcome<Object, Object> outcome = cluster.client.submit("bench.work", work, Priority.NORMAL,
-            SubmitOptions.defaults()).join();
-        if (!(outcome instanceof Outcome.Success<Object, Object> s)) {
-          throw new IllegalStateException("the work failed: " + outcome);
-        }
-        yield (Long) s.value();
-      }
-      case "executor" -> executor.submit(work, MemberSelectors.DATA_MEMBER_SELECTOR).get();
-      case "durable" -> durable.submit(work).get();
-      default -> throw new IllegalArgumentException(engine);
-    };
+    return cluster.run(engine, new ClusterBenchNode.Work(WORK_MICROS), Priority.NORMAL);
   }
 
   /**

@@ -1,15 +1,10 @@
 package land.echo.bench;
 
-import com.hazelcast.cluster.memberselector.MemberSelectors;
-import com.hazelcast.core.IExecutorService;
-import com.hazelcast.durableexecutor.DurableExecutorService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import land.echo.Outcome;
 import land.echo.Priority;
-import land.echo.cluster.SubmitOptions;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,8 +50,6 @@ public class ClusterLatencyBenchmark {
   public String engine;
 
   private BenchCluster cluster;
-  private IExecutorService executor;
-  private DurableExecutorService durable;
   private volatile boolean flooding;
   private final List<Thread> flood = new ArrayList<>();
 
@@ -64,8 +57,6 @@ public class ClusterLatencyBenchmark {
   @Setup(Level.Trial)
   public void start() throws Exception {
     cluster = new BenchCluster();
-    executor = cluster.client.hazelcast().getExecutorService("bench");
-    durable = cluster.client.hazelcast().getDurableExecutorService("bench");
   }
 
   /** Stops it. */
@@ -82,7 +73,7 @@ public class ClusterLatencyBenchmark {
       flood.add(Thread.ofVirtual().start(() -> {
         while (flooding) {
           try {
-            run(new ClusterBenchNode.Work(LOW_MICROS), Priority.LOW);
+            cluster.run(engine, new ClusterBenchNode.Work(LOW_MICROS), Priority.LOW);
           } catch (Exception e) {
             return;
           }
@@ -102,21 +93,6 @@ public class ClusterLatencyBenchmark {
     flood.clear();
   }
 
-  private long run(ClusterBenchNode.Work work, Priority priority) throws Exception {
-    return switch (engine) {
-      case "echo" -> {
-        Outcome<Object, Object> outcome = cluster.client.submit("bench.work", work, priority,
-            SubmitOptions.defaults()).join();
-        if (!(outcome instanceof Outcome.Success<Object, Object> s)) {
-          throw new IllegalStateException("the work failed: " + outcome);
-        }
-        yield (Long) s.value();
-      }
-      case "executor" -> executor.submit(work, MemberSelectors.DATA_MEMBER_SELECTOR).get();
-      case "durable" -> durable.submit(work).get();
-      default -> throw new IllegalArgumentException(engine);
-    };
-  }
 
   /**
    * Submits the HIGH units one after the other and publishes their submit-to-start percentiles.
@@ -129,7 +105,7 @@ public class ClusterLatencyBenchmark {
     Histogram latencies = new Histogram(3);
     for (int i = 0; i < HIGH_TASKS; i++) {
       long submitted = System.nanoTime();
-      long started = run(new ClusterBenchNode.Work(HIGH_MICROS), Priority.HIGH);
+      long started = cluster.run(engine, new ClusterBenchNode.Work(HIGH_MICROS), Priority.HIGH);
       latencies.recordValue(Math.max(0, started - submitted));
     }
     LatencyBoard.publishPercentiles("high", latencies);
