@@ -735,15 +735,8 @@ public final class EchoCluster implements AutoCloseable {
 
   private void steal(int room) {
     for (Priority priority : BY_URGENCY) {
-      // A page larger than the room: the first queued tasks may be claimed already (running, or
-      // admitted on their member's scheduler), and offering those would take the room every time.
       Predicate<String, Task> queued = Predicates.equal("priority", priority.ordinal());
-      Map<String, Task> page = new java.util.HashMap<>();
-      for (Map.Entry<String, Task> entry : tasks.entrySet(Predicates.pagingPredicate(queued, 4 * room + 16))) {
-        page.put(entry.getKey(), entry.getValue());
-      }
-      page.keySet().removeAll(claims.getAll(page.keySet()).keySet());
-      for (Map.Entry<String, Task> entry : page.entrySet()) {
+      for (Map.Entry<String, Task> entry : tasks.entrySet(Predicates.pagingPredicate(queued, room))) {
         offer(entry.getKey(), entry.getValue());
         if (--room == 0) {
           return;
