@@ -41,7 +41,7 @@ public final class Tasks {
    */
   public static TaskResult readdressed(TaskResult prior, Task task) {
     return new TaskResult(task.id(), task.submitter(), prior.kind(), prior.value(), prior.faultKind(),
-        prior.faultText(), prior.faultMillis(), prior.policy(), prior.member(), prior.runs());
+        prior.faultText(), prior.faultMillis(), prior.policy(), prior.member(), task.runs()); // this task's runs
   }
 
   /**
