@@ -1,5 +1,9 @@
 package land.echo.cluster;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * One member's counters, since it started. Immutable.
  *
@@ -16,7 +20,15 @@ package land.echo.cluster;
  * @param delivered results this member received for effects it submitted
  * @param deliveredAfterFailover of those, results of effects that ran more than once (their first
  *     member left while running them)
+ * @param deliveredBy of {@code delivered}, how many each member ran, by member id (members that have
+ *     left included); a copy, sorted by member id
  */
 public record ClusterStats(
     String memberId, int members, int pending, int running, long ran, long reran, long stolen, long requeued,
-    long duplicatesSuppressed, long delivered, long deliveredAfterFailover) {}
+    long duplicatesSuppressed, long delivered, long deliveredAfterFailover, Map<String, Long> deliveredBy) {
+
+  /** Copies {@code deliveredBy}. */
+  public ClusterStats {
+    deliveredBy = Collections.unmodifiableMap(new TreeMap<>(deliveredBy));
+  }
+}

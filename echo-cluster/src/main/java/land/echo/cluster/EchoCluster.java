@@ -153,6 +153,7 @@ public final class EchoCluster implements AutoCloseable {
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder deliveredAfterFailover = new LongAdder();
+  private final Map<String, LongAdder> deliveredBy = new ConcurrentHashMap<>();
 
   private EchoCluster(ApplicationRuntime runtime, EffectRegistry registry, ClusterConfig config,
       Consumer<Config> customizer) {
@@ -414,6 +415,7 @@ public final class EchoCluster implements AutoCloseable {
     ClusterHandle<?, ?> handle = waiting.remove(result.id());
     if (handle != null && handle.finish(Tasks.outcome(result))) {
       delivered.increment();
+      deliveredBy.computeIfAbsent(result.member(), m -> new LongAdder()).increment();
       if (result.runs() > 1) {
         deliveredAfterFailover.increment();
       }
@@ -783,7 +785,8 @@ public final class EchoCluster implements AutoCloseable {
   public ClusterStats stats() {
     return new ClusterStats(memberId, hazelcast.getCluster().getMembers().size(), pending.size(), running.size(),
         ran.sum(), reran.sum(), stolen.sum(), requeued.sum(), duplicates.sum(), delivered.sum(),
-        deliveredAfterFailover.sum());
+        deliveredAfterFailover.sum(), deliveredBy.entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum())));
   }
 
   /**
