@@ -29,7 +29,7 @@ import java.util.Objects;
  *     partitions, work of members that left, and, when idle, work queued on busy members
  * @param heartbeatInterval how often members send heartbeats
  * @param maxNoHeartbeat how long without a heartbeat before a member is declared dead
- * @param resultTtl how long a result (and an idempotency key's result) is kept
+ * @param resultTtl how long an idempotency key's result is kept
  * @param drainTimeout how long {@link EchoCluster#close()} waits for running effects before it
  *     hands them to other members
  * @param submitOnly the member submits effects and holds no data and runs none (a Hazelcast lite
@@ -220,7 +220,8 @@ public record ClusterConfig(
     }
 
     /**
-     * Sets how long results are kept.
+     * Sets how long an idempotency key's result is kept (a later submission with the key gets it
+     * without a run).
      *
      * @param ttl 1 s to 7 days
      * @return this builder

@@ -10,10 +10,12 @@ import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.PartitioningStrategyConfig;
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.partition.strategy.StringPartitioningStrategy;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicate;
@@ -22,6 +24,7 @@ import com.hazelcast.topic.ITopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +54,7 @@ import land.echo.resilience.SharedPolicyState;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import land.echo.cluster.internal.BreakerRecord;
 import land.echo.cluster.internal.Task;
+import land.echo.cluster.internal.TaskProcessor;
 import land.echo.cluster.internal.TaskResult;
 import land.echo.cluster.internal.Tasks;
 import org.slf4j.Logger;
@@ -89,17 +93,17 @@ import org.slf4j.LoggerFactory;
 public final class EchoCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EchoCluster.class);
   private static final String TASKS = "echo.tasks";
-  private static final String RESULTS = "echo.results";
   private static final String IDEMPOTENT = "echo.idempotent";
   private static final String CANCEL = "echo.cancel";
   private static final String RATE_LIMITS = "echo.ratelimits";
   private static final String BREAKERS = "echo.breakers";
   private static final String LOAD = "echo.load";
-  private static final String CLAIMS = "echo.claims";
   /** After a member leaves or joins, how long every sweep looks for work to take over. */
   private static final long UNSETTLED_NANOS = TimeUnit.SECONDS.toNanos(15);
   /** Otherwise, one sweep in this many looks (a safety net; events announce new work). */
   private static final int QUIET_SWEEPS = 25;
+  /** A handle waiting this long has its task read back now and then. */
+  private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
   /** The first type id of bucket4j-hazelcast's serializers. */
   private static final int BUCKET4J_TYPE_IDS = 10_000;
   private static final Priority[] BY_URGENCY = {Priority.HIGH, Priority.NORMAL, Priority.LOW};
@@ -109,9 +113,6 @@ public final class EchoCluster implements AutoCloseable {
   private final ClusterConfig config;
   private final HazelcastInstance hazelcast;
   private final IMap<String, Task> tasks;
-  /** Which member runs each task, by the task's key (so in the task's partition). */
-  private final IMap<String, String> claims;
-  private final IMap<String, TaskResult> results;
   private final IMap<String, TaskResult> idempotent;
   private final ITopic<String> cancels;
   private final String memberId;
@@ -129,7 +130,7 @@ public final class EchoCluster implements AutoCloseable {
   /** Tasks whose run is cancelled because this member hands them to another. */
   private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
   /** Handles waiting for a result, by task id. */
-  private final Map<String, ClusterHandle<?, ?>> waiting = new ConcurrentHashMap<>();
+  private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
   private final AtomicInteger admitted = new AtomicInteger();
   private final Object slots = new Object();
   private final Thread dispatcher;
@@ -169,8 +170,6 @@ public final class EchoCluster implements AutoCloseable {
     this.hazelcast = Hazelcast.newHazelcastInstance(hc);
     this.memberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
     this.tasks = hazelcast.getMap(TASKS);
-    this.claims = hazelcast.getMap(CLAIMS);
-    this.results = hazelcast.getMap(RESULTS);
     this.idempotent = hazelcast.getMap(IDEMPOTENT);
     this.cancels = hazelcast.getTopic(CANCEL);
     this.load = hazelcast.getMap(LOAD);
@@ -255,21 +254,21 @@ public final class EchoCluster implements AutoCloseable {
     serialization.getCompactSerializationConfig()
         .addSerializer(new Task.Serializer())
         .addSerializer(new TaskResult.Serializer())
+        .addSerializer(new TaskProcessor.Serializer())
         .addSerializer(new BreakerRecord.Serializer());
     // bucket4j-hazelcast's entry processors, with its own serializers (not Java serialization).
     HazelcastProxyManager.addCustomSerializers(serialization, BUCKET4J_TYPE_IDS);
     for (Class<?> type : compactTypes) {
       serialization.getCompactSerializationConfig().addClass(type);
     }
+    // Synchronous backups of the whole entry, claim and result included: a claim outlives its
+    // member, so that the member taking the task over knows it as a second run.
+    // A task's key is id@routingKey; the string strategy places it by the part after '@', so a task
+    // lives in its routing key's partition (the default strategy hashes the whole key).
     hc.addMapConfig(new MapConfig(TASKS).setBackupCount(config.backupCount())
+        .setPartitioningStrategyConfig(new PartitioningStrategyConfig(new StringPartitioningStrategy()))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "priority")));
-    // Synchronous backups: a claim outlives its member, so that the member taking the task over
-    // knows it as a second run (an asynchronous backup lost with its member left the task looking
-    // unclaimed, and its re-run uncounted).
-    hc.addMapConfig(new MapConfig(CLAIMS).setBackupCount(config.backupCount()));
     int ttl = (int) Math.min(Integer.MAX_VALUE, config.resultTtl().toSeconds());
-    hc.addMapConfig(new MapConfig(RESULTS).setBackupCount(config.backupCount()).setTimeToLiveSeconds(ttl)
-        .addIndexConfig(new IndexConfig(IndexType.HASH, "submitter")));
     hc.addMapConfig(new MapConfig(LOAD).setBackupCount(config.backupCount()));
     hc.addMapConfig(new MapConfig(RATE_LIMITS).setBackupCount(config.backupCount()));
     hc.addMapConfig(new MapConfig(BREAKERS).setBackupCount(config.backupCount()));
@@ -279,10 +278,9 @@ public final class EchoCluster implements AutoCloseable {
 
   private void listen() {
     tasks.addLocalEntryListener(new TaskListener());
-    results.addEntryListener((EntryAddedListener<String, TaskResult>) e -> deliver(e.getKey(), e.getValue()),
-        Predicates.equal("submitter", memberId), true);
-    results.addEntryListener((EntryUpdatedListener<String, TaskResult>) e -> deliver(e.getKey(), e.getValue()),
-        Predicates.equal("submitter", memberId), true);
+    // Each member hears of its own finished tasks only: the filter runs on the partition's owner.
+    tasks.addEntryListener((EntryUpdatedListener<String, Task>) e -> deliver(e.getKey(), e.getValue().result()),
+        Predicates.and(Predicates.equal("submitter", memberId), Predicates.equal("state", Task.DONE)), true);
     cancels.addMessageListener(m -> {
       EffectHandle<?, ?> handle = running.get(m.getMessageObject());
       if (handle != null) {
@@ -302,6 +300,8 @@ public final class EchoCluster implements AutoCloseable {
         String left = event.getMember().getUuid().toString();
         quietly(() -> load.delete(left));
         sweeper.execute(EchoCluster.this::sweepQuietly);
+        // A result stored just before its partition's owner died may never have been announced.
+        sweeper.schedule(() -> recheckQuietly(0), config.sweepInterval().toMillis() * 10, TimeUnit.MILLISECONDS);
       }
     });
     dispatcher.start();
@@ -390,13 +390,15 @@ public final class EchoCluster implements AutoCloseable {
     String id = UUID.randomUUID().toString();
     String key = id + "@" + options.routingKey().orElse(id);
     long deadline = options.timeout().map(t -> System.currentTimeMillis() + t.toMillis()).orElse(0L);
-    Task task = new Task(id, name, args, priority.ordinal(), Task.QUEUED, "", memberId,
-        options.idempotencyKey().orElse(""), deadline, options.timeout().map(Duration::toMillis).orElse(0L), 0,
-        options.retries(), options.retryDelay().toMillis(), false);
+    Task task = Task.queued(id, name, args, priority.ordinal(), memberId, options.idempotencyKey().orElse(""),
+        deadline, options.timeout().map(Duration::toMillis).orElse(0L), options.retries(),
+        options.retryDelay().toMillis());
     ClusterHandle<E, T> handle = new ClusterHandle<>(reason -> cancelRemote(key, id));
-    waiting.put(id, handle);
+    Waiting sent = new Waiting(handle, key, System.nanoTime(), false);
+    waiting.put(id, sent); // before the task exists, so that its result cannot arrive unheard
     try {
       tasks.set(key, task); // returns once the owner and the backups hold it: accepted
+      waiting.replace(id, sent, new Waiting(handle, key, sent.since(), true));
     } catch (RuntimeException e) {
       waiting.remove(id);
       handle.finish(Outcome.faulted(new Fault.Rejected("the cluster did not accept the effect: " + e.getMessage())));
@@ -412,15 +414,57 @@ public final class EchoCluster implements AutoCloseable {
   }
 
   private void deliver(String key, TaskResult result) {
-    ClusterHandle<?, ?> handle = waiting.remove(result.id());
-    if (handle != null && handle.finish(Tasks.outcome(result))) {
+    Waiting w = waiting.remove(result.id());
+    if (w != null && w.handle().finish(Tasks.outcome(result))) {
       delivered.increment();
       deliveredBy.computeIfAbsent(result.member(), m -> new LongAdder()).increment();
       if (result.runs() > 1) {
         deliveredAfterFailover.increment();
       }
     }
-    quietly(() -> results.delete(key));
+    quietly(() -> tasks.delete(key)); // heard: the task's life ends
+  }
+
+  private void recheckQuietly(long olderThanNanos) {
+    try {
+      recheck(olderThanNanos);
+    } catch (RuntimeException e) {
+      if (!closing) {
+        LOG.debug("cluster recheck failed; the next one retries", e);
+      }
+    }
+  }
+
+  /**
+   * Reads the tasks of handles waiting longer than {@code olderThanNanos}: a result whose
+   * announcement was lost (its partition's owner died right after storing it) is delivered, and a
+   * task that is gone while its handle waits (lost with every copy of its partition) fails its
+   * handle instead of leaving it waiting for ever.
+   */
+  private void recheck(long olderThanNanos) {
+    long now = System.nanoTime();
+    Map<String, String> keys = new HashMap<>();
+    for (Map.Entry<String, Waiting> entry : waiting.entrySet()) {
+      if (entry.getValue().accepted() && now - entry.getValue().since() >= olderThanNanos) {
+        keys.put(entry.getValue().key(), entry.getKey());
+      }
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    Map<String, Task> found = tasks.getAll(keys.keySet());
+    for (Map.Entry<String, String> entry : keys.entrySet()) {
+      Task task = found.get(entry.getKey());
+      if (task == null) {
+        Waiting w = waiting.remove(entry.getValue());
+        if (w != null && w.handle().finish(Outcome.faulted(new Fault.Rejected("the cluster lost the effect: "
+            + "every copy of its partition is gone (more members left at once than the backup count)")))) {
+          LOG.warn("cluster task {} was lost with its partition's members", entry.getKey());
+        }
+      } else if (task.state() == Task.DONE && task.result() != null) {
+        deliver(entry.getKey(), task.result());
+      }
+    }
   }
 
   private void cancelRemote(String key, String id) {
@@ -503,29 +547,33 @@ public final class EchoCluster implements AutoCloseable {
 
   /** Claims and starts a task; returns whether it started (its slot is then released when it ends). */
   private boolean claimAndRun(String key, Task task) {
-    Task claimed = Tasks.claim(task, memberId);
-    String previous = claims.putIfAbsent(key, memberId);
-    if (previous != null) {
-      if (previous.equals(memberId) || alive(previous)) {
+    // One operation on the task's entry: it claims a queued task, or names the member running it;
+    // a task that is gone, cancelled or done yields nothing.
+    Object answer = tasks.executeOnKey(key, TaskProcessor.claim(memberId, ""));
+    if (answer instanceof String owner) {
+      if (owner.equals(memberId) || alive(owner)) {
         return false; // it runs here or on another member
       }
-      if (!claims.replace(key, previous, memberId)) {
-        return false; // another member took it over first
+      answer = tasks.executeOnKey(key, TaskProcessor.claim(memberId, owner)); // its member left while running it
+      if (answer instanceof Task) {
+        requeued.increment();
       }
-      requeued.increment();
-      claimed = Tasks.claim(claimed, memberId); // a second run: its member left while running it
     }
-    // The task may have finished (announced to a member that learned of it late) or been cancelled
-    // since it was announced: it is deleted before its claim, so a claim won on a deleted task is
-    // seen here.
-    if (!tasks.containsKey(key)) {
-      claims.remove(key, memberId);
+    if (!(answer instanceof Task claimed)) {
       return false;
     }
-    if (!hazelcast.getPartitionService().getPartition(key).getOwner().localMember()) {
+    // (A partition has no owner for a moment while it migrates after a member left.)
+    Member owner = hazelcast.getPartitionService().getPartition(key).getOwner();
+    if (owner != null && !owner.localMember()) {
       stolen.increment();
     }
-    return run(key, claimed);
+    try {
+      return run(key, claimed);
+    } catch (RuntimeException e) {
+      // Claimed but not started: left claimed by a live member, it would never run. Queued again.
+      quietly(() -> tasks.executeOnKey(key, TaskProcessor.release(memberId)));
+      throw e;
+    }
   }
 
   private boolean alive(String member) {
@@ -541,12 +589,6 @@ public final class EchoCluster implements AutoCloseable {
   private boolean run(String key, Task task) {
     if (task.runs() > 1) {
       reran.increment();
-      if (results.containsKey(key)) {
-        // an earlier run finished and published; only the deletes were lost
-        tasks.delete(key);
-        claims.delete(key);
-        return false;
-      }
     }
     if (!task.idempotencyKey().isEmpty()) {
       TaskResult prior = idempotent.get(task.idempotencyKey());
@@ -622,13 +664,11 @@ public final class EchoCluster implements AutoCloseable {
   }
 
   private void publish(String key, Task task, TaskResult result) {
-    // The result first, in the task's partition; once it is stored (with its backup), the task and
-    // its claim go. A member that dies in between leaves the task, which runs again and finds the
-    // result. Nothing here waits: the submitter hears of the result as soon as it is stored.
+    // The result goes into the task's entry (with its backup), which announces it to the submitter;
+    // the submitter deletes the entry once it has heard. A member that dies before this leaves the
+    // task claimed by a departed member, which another member runs again.
     try {
-      results.set(key, result);
-      tasks.delete(key); // the task before its claim: a member that wins a claim afterwards finds no task
-      claims.delete(key);
+      tasks.executeOnKey(key, TaskProcessor.complete(result));
     } catch (RuntimeException e) {
       if (!closed) {
         LOG.warn("could not publish the result of cluster task {}", task.id(), e);
@@ -674,12 +714,20 @@ public final class EchoCluster implements AutoCloseable {
    * again, to run anew), and, when idle, queued tasks on other members, most urgent first.
    */
   private void sweep() {
-    if (closing || config.submitOnly()) {
+    if (closing) {
+      return;
+    }
+    boolean unsettled = System.nanoTime() - unsettledUntil < 0;
+    boolean now = ++sweeps % QUIET_SWEEPS == 0;
+    if (now) {
+      recheck(RECHECK_NANOS); // a safety net: results are announced by events
+    }
+    if (config.submitOnly()) {
       return;
     }
     // Every sweep while membership is unsettled (partitions move, a departed member's work waits),
     // else now and then: new work is announced by events, and this only catches what they missed.
-    if (System.nanoTime() - unsettledUntil < 0 || ++sweeps % QUIET_SWEEPS == 0) {
+    if (unsettled || now) {
       takeOver();
     }
     int backlog = pending.size();
@@ -706,13 +754,21 @@ public final class EchoCluster implements AutoCloseable {
     if (candidates.isEmpty()) {
       return;
     }
-    Map<String, String> claimed = claims.getAll(candidates);
-    candidates.removeIf(key -> claimed.containsKey(key) && alive.contains(claimed.get(key)));
-    if (candidates.isEmpty()) {
-      return;
-    }
     for (Map.Entry<String, Task> entry : tasks.getAll(candidates).entrySet()) {
-      offer(entry.getKey(), entry.getValue());
+      Task task = entry.getValue();
+      switch (task.state()) {
+        case Task.QUEUED -> offer(entry.getKey(), task);
+        case Task.RUNNING -> {
+          if (!alive.contains(task.owner())) {
+            offer(entry.getKey(), task); // its member left while running it
+          }
+        }
+        default -> {
+          if (!alive.contains(task.submitter())) {
+            tasks.delete(entry.getKey()); // done, and nobody is left to hear of it
+          }
+        }
+      }
     }
   }
 
@@ -737,7 +793,8 @@ public final class EchoCluster implements AutoCloseable {
 
   private void steal(int room) {
     for (Priority priority : BY_URGENCY) {
-      Predicate<String, Task> queued = Predicates.equal("priority", priority.ordinal());
+      Predicate<String, Task> queued = Predicates.and(Predicates.equal("priority", priority.ordinal()),
+          Predicates.equal("state", Task.QUEUED));
       for (Map.Entry<String, Task> entry : tasks.entrySet(Predicates.pagingPredicate(queued, room))) {
         offer(entry.getKey(), entry.getValue());
         if (--room == 0) {
@@ -816,7 +873,7 @@ public final class EchoCluster implements AutoCloseable {
       entry.getValue().cancel("the cluster member is leaving; another member runs it");
       String key = runningKeys.get(entry.getKey());
       if (key != null) {
-        claims.remove(key, memberId); // unclaimed: the partition's owner offers it again
+        tasks.executeOnKey(key, TaskProcessor.release(memberId)); // queued: the partition's owner offers it again
       }
     }
     load.delete(memberId);
@@ -824,12 +881,18 @@ public final class EchoCluster implements AutoCloseable {
     sweeper.shutdownNow();
     hazelcast.shutdown();
     io.shutdown();
-    for (ClusterHandle<?, ?> handle : waiting.values()) {
-      handle.finish(Outcome.faulted(new Fault.Rejected("the cluster member " + memberId
+    for (Waiting w : waiting.values()) {
+      w.handle().finish(Outcome.faulted(new Fault.Rejected("the cluster member " + memberId
           + " left before the result arrived")));
     }
     waiting.clear();
   }
+
+  /**
+   * A handle waiting for its task's result, since {@code since} (nanoTime); {@code accepted} once
+   * the task is stored (before that, a read finds no task, and that does not mean it was lost).
+   */
+  private record Waiting(ClusterHandle<?, ?> handle, String key, long since, boolean accepted) {}
 
   /** A task key waiting in this member's queue: most urgent first, then oldest. */
   private record Pending(String key, Task task, int priority, long sequence) implements Comparable<Pending> {

@@ -170,6 +170,31 @@ class EchoClusterTest {
   }
 
   @Test
+  void aRoutingKeyRunsTheEffectWhereTheKeysPartitionLives() {
+    members = Members.start(2, 1, EchoClusterTest::register, c -> c.admissionLimit(50));
+    await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);
+    EchoCluster submitter = members.get(0);
+    EchoCluster owner = members.get(1);
+    // Partitions move to the second member for a while after it joins.
+    await().atMost(Duration.ofSeconds(60)).until(() -> submitter.hazelcast().getPartitionService().isClusterSafe()
+        && owner.hazelcast().getPartitionService().getPartitions().stream()
+            .filter(p -> p.getOwner() != null && p.getOwner().localMember()).count() > 100);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; keys.size() < 10; i++) {
+      if (owner.hazelcast().getPartitionService().getPartition("doc-" + i).getOwner().localMember()) {
+        keys.add("doc-" + i);
+      }
+    }
+    for (String key : keys) {
+      assertThat(submitter.submit(length, key, Priority.NORMAL, SubmitOptions.defaults().withRoutingKey(key)).join())
+          .isEqualTo(Outcome.success(key.length()));
+    }
+    // No backlog anywhere (a generous admission limit), so nothing is stolen: each ran on its key's owner.
+    assertThat(submitter.stats().deliveredBy()).containsOnlyKeys(owner.memberId());
+    assertThat(owner.stats().ran()).isEqualTo(10);
+  }
+
+  @Test
   void cancellingReachesTheMemberRunningTheEffect() {
     gate = new CountDownLatch(1);
     STARTED.clear();

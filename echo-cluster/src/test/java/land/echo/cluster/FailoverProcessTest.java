@@ -93,9 +93,11 @@ class FailoverProcessTest {
       // Killed while it holds claims (up to its admission limit of effects, two running, the rest
       // queued on its scheduler): what it was running must be run again elsewhere.
       String victim = ids.get(1);
-      com.hazelcast.map.IMap<String, String> claims = submitter.hazelcast().getMap("echo.claims");
+      com.hazelcast.map.IMap<String, Object> tasks = submitter.hazelcast().getMap("echo.tasks");
+      com.hazelcast.query.Predicate<String, Object> claimedByVictim = com.hazelcast.query.Predicates.and(
+          com.hazelcast.query.Predicates.equal("state", 1), com.hazelcast.query.Predicates.equal("owner", victim));
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
-          .until(() -> claims.values().contains(victim));
+          .until(() -> !tasks.keySet(claimedByVictim).isEmpty());
       long killedAt = System.nanoTime();
       System.out.printf("members joined in %d ms; %d of %d done when a member was killed, %d ms later%n",
           (joined - t0) / 1_000_000, done.get(), total, (killedAt - joined) / 1_000_000);
@@ -103,7 +105,16 @@ class FailoverProcessTest {
       assertThat(nodes.get(1).waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(submitted.await(60, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(90)).until(() -> done.get() == total);
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> done.get() == total);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      com.hazelcast.map.IMap<String, Object> tasks = submitter.hazelcast().getMap("echo.tasks");
+      System.out.printf("TIMEOUT: %d of %d done; %s; tasks by state: queued %d, running %d, done %d; members %s%n",
+          done.get(), total, submitter.stats(), tasks.keySet(com.hazelcast.query.Predicates.equal("state", 0)).size(),
+          tasks.keySet(com.hazelcast.query.Predicates.equal("state", 1)).size(),
+          tasks.keySet(com.hazelcast.query.Predicates.equal("state", 2)).size(), submitter.members());
+      throw e;
+    }
     System.out.printf("all %d done %d ms after the members joined%n", total, (System.nanoTime() - joined) / 1_000_000);
 
     Map<Integer, Object> firstResults = new ConcurrentHashMap<>();
@@ -153,8 +164,11 @@ class FailoverProcessTest {
 
   private static void drain(BufferedReader out) {
     try {
-      while (out.readLine() != null) {
-        // discard
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.contains("WARN") || line.contains("ERROR") || line.contains("Exception")) {
+          System.out.println("node: " + line); // kept for a failure's report
+        }
       }
     } catch (IOException e) {
       // the node is gone

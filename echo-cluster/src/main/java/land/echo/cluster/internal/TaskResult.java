@@ -34,6 +34,12 @@ public record TaskResult(
   static final int FAILURE = 1;
   static final int FAULT = 2;
 
+  /** Returns this result counting {@code count} runs. */
+  TaskResult withRuns(int count) {
+    return count == runs ? this
+        : new TaskResult(id, submitter, kind, value, faultKind, faultText, faultMillis, policy, member, count);
+  }
+
   /** Returns the result of {@code outcome} for {@code task}, run by {@code member}. */
   static TaskResult of(Task task, String member, Outcome<?, ?> outcome) {
     return switch (outcome) {

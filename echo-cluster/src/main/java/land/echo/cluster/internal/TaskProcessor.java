@@ -1,0 +1,129 @@
+package land.echo.cluster.internal;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.serialization.compact.CompactReader;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.nio.serialization.compact.CompactWriter;
+import java.util.Map;
+
+/**
+ * A change to one task entry, made atomically on the partition's owner and then on its backups (the
+ * same processor runs there on the same value, so it decides the same). Each is one map operation:
+ * the claim, the result and the hand-off take one round trip each, instead of a claim in a map of
+ * its own and a result in another. Travels with Compact serialization, never Java serialization.
+ * Immutable.
+ *
+ * @param op {@link #CLAIM}, {@link #COMPLETE} or {@link #RELEASE}
+ * @param member the member claiming, completing or releasing
+ * @param replacing for a claim: the departed member whose run it replaces, "" for none
+ * @param result for a completion: the result
+ */
+public record TaskProcessor(int op, String member, String replacing, TaskResult result)
+    implements EntryProcessor<String, Task, Object> {
+  private static final long serialVersionUID = 1L;
+  static final int CLAIM = 0;
+  static final int COMPLETE = 1;
+  static final int RELEASE = 2;
+
+  /**
+   * Returns the claim of a task by {@code member}. It returns the claimed task; or, when another
+   * member runs it, that member's id, so that the caller may claim it again with {@code replacing}
+   * if that member has left; or null when the task is gone, cancelled or done.
+   *
+   * @param member the claiming member
+   * @param replacing the member that left while running it, "" for a queued task
+   * @return the processor
+   */
+  public static TaskProcessor claim(String member, String replacing) {
+    return new TaskProcessor(CLAIM, member, replacing, null);
+  }
+
+  /**
+   * Returns the completion of a task with {@code result}: the entry becomes {@link Task#DONE} unless
+   * it is gone (cancelled) or already done (a second run's result loses to the first). Returns
+   * whether it stored the result.
+   *
+   * @param result the result
+   * @return the processor
+   */
+  public static TaskProcessor complete(TaskResult result) {
+    return new TaskProcessor(COMPLETE, result.member(), "", result);
+  }
+
+  /**
+   * Returns the release of a task {@code member} runs: queued again for another member, its
+   * unfinished run not counted. Returns whether it released it.
+   *
+   * @param member the member handing it off
+   * @return the processor
+   */
+  public static TaskProcessor release(String member) {
+    return new TaskProcessor(RELEASE, member, "", null);
+  }
+
+  @Override
+  public Object process(Map.Entry<String, Task> entry) {
+    Task task = entry.getValue();
+    if (task == null) {
+      return op == CLAIM ? null : Boolean.FALSE;
+    }
+    switch (op) {
+      case CLAIM -> {
+        if (task.cancelled() || task.state() == Task.DONE) {
+          return null;
+        }
+        if (task.state() == Task.RUNNING && !task.owner().equals(replacing)) {
+          return task.owner();
+        }
+        Task claimed = task.claimedBy(member);
+        entry.setValue(claimed);
+        return claimed;
+      }
+      case COMPLETE -> {
+        if (task.state() == Task.DONE) {
+          return Boolean.FALSE;
+        }
+        entry.setValue(task.done(result.withRuns(Math.max(result.runs(), task.runs()))));
+        return Boolean.TRUE;
+      }
+      case RELEASE -> {
+        if (task.state() != Task.RUNNING || !task.owner().equals(member)) {
+          return Boolean.FALSE;
+        }
+        entry.setValue(task.released());
+        return Boolean.TRUE;
+      }
+      default -> throw new IllegalStateException("unknown task operation " + op);
+    }
+  }
+
+  /** The Compact serializer, registered on every member. Stateless. */
+  public static final class Serializer implements CompactSerializer<TaskProcessor> {
+    /** Creates the serializer. */
+    public Serializer() {}
+
+    @Override
+    public TaskProcessor read(CompactReader in) {
+      return new TaskProcessor(in.readInt32("op"), in.readString("member"), in.readString("replacing"),
+          in.readCompact("result"));
+    }
+
+    @Override
+    public void write(CompactWriter out, TaskProcessor p) {
+      out.writeInt32("op", p.op());
+      out.writeString("member", p.member());
+      out.writeString("replacing", p.replacing());
+      out.writeCompact("result", p.result());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "echo.TaskProcessor";
+    }
+
+    @Override
+    public Class<TaskProcessor> getCompactClass() {
+      return TaskProcessor.class;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package land.echo.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.AbstractMap;
+import java.util.Map;
+import land.echo.Outcome;
+import org.junit.jupiter.api.Test;
+
+/** The task entry's transitions, as the partition's owner (and its backups) apply them. */
+class TaskProcessorTest {
+  private static Map.Entry<String, Task> entry(Task task) {
+    return new AbstractMap.SimpleEntry<>("id@key", task);
+  }
+
+  private static Task queued() {
+    return Task.queued("id", "work", "args", 1, "submitter", "", 0, 0, 0, 0);
+  }
+
+  private static TaskResult result(Task task, String member) {
+    return TaskResult.of(task, member, Outcome.success("done by " + member));
+  }
+
+  @Test
+  void aClaimTakesAQueuedTaskAndCountsARun() {
+    Map.Entry<String, Task> entry = entry(queued());
+    Object answer = TaskProcessor.claim("a", "").process(entry);
+    assertThat(answer).isEqualTo(entry.getValue());
+    assertThat(entry.getValue().state()).isEqualTo(Task.RUNNING);
+    assertThat(entry.getValue().owner()).isEqualTo("a");
+    assertThat(entry.getValue().runs()).isEqualTo(1);
+  }
+
+  @Test
+  void aClaimOnATaskAnotherMemberRunsNamesThatMemberAndChangesNothing() {
+    Map.Entry<String, Task> entry = entry(queued());
+    TaskProcessor.claim("a", "").process(entry);
+    Task before = entry.getValue();
+    assertThat(TaskProcessor.claim("b", "").process(entry)).isEqualTo("a");
+    assertThat(TaskProcessor.claim("b", "c").process(entry)).as("replacing a member that does not run it").isEqualTo("a");
+    assertThat(entry.getValue()).isSameAs(before);
+  }
+
+  @Test
+  void aClaimReplacingTheDepartedRunnerCountsASecondRun() {
+    Map.Entry<String, Task> entry = entry(queued());
+    TaskProcessor.claim("a", "").process(entry);
+    Object answer = TaskProcessor.claim("b", "a").process(entry);
+    assertThat(answer).isInstanceOf(Task.class);
+    assertThat(entry.getValue().owner()).isEqualTo("b");
+    assertThat(entry.getValue().runs()).isEqualTo(2);
+    // A third member that also saw "a" leave loses: the task is b's now.
+    assertThat(TaskProcessor.claim("c", "a").process(entry)).isEqualTo("b");
+  }
+
+  @Test
+  void nothingClaimsATaskThatIsGoneCancelledOrDone() {
+    assertThat(TaskProcessor.claim("a", "").process(new AbstractMap.SimpleEntry<>("k", null))).isNull();
+    Task q = queued();
+    Task cancelled = new Task(q.id(), q.name(), q.args(), q.priority(), Task.QUEUED, "", q.submitter(), "", 0, 0, 0,
+        0, 0, true, null);
+    assertThat(TaskProcessor.claim("a", "").process(entry(cancelled))).isNull();
+    Map.Entry<String, Task> done = entry(queued());
+    TaskProcessor.claim("a", "").process(done);
+    TaskProcessor.complete(result(done.getValue(), "a")).process(done);
+    assertThat(TaskProcessor.claim("b", "a").process(done)).isNull();
+    assertThat(done.getValue().state()).isEqualTo(Task.DONE);
+  }
+
+  @Test
+  void theFirstResultStaysAndCarriesTheRunsCounted() {
+    Map.Entry<String, Task> entry = entry(queued());
+    TaskProcessor.claim("a", "").process(entry);
+    Task firstRun = entry.getValue();
+    TaskProcessor.claim("b", "a").process(entry); // a was thought gone; b runs it again
+    assertThat(TaskProcessor.complete(result(firstRun, "a")).process(entry)).isEqualTo(Boolean.TRUE);
+    assertThat(entry.getValue().state()).isEqualTo(Task.DONE);
+    assertThat(entry.getValue().result().member()).isEqualTo("a");
+    assertThat(entry.getValue().result().runs()).as("the runs the entry counted").isEqualTo(2);
+    assertThat(TaskProcessor.complete(result(firstRun, "b")).process(entry)).isEqualTo(Boolean.FALSE);
+    assertThat(entry.getValue().result().member()).isEqualTo("a");
+  }
+
+  @Test
+  void aCompletionOfACancelledTaskStoresNothing() {
+    Map.Entry<String, Task> gone = new AbstractMap.SimpleEntry<>("k", null);
+    assertThat(TaskProcessor.complete(result(queued(), "a")).process(gone)).isEqualTo(Boolean.FALSE);
+    assertThat(gone.getValue()).isNull();
+  }
+
+  @Test
+  void aReleaseQueuesTheTaskAgainWithoutCountingTheRunAndOnlyByItsRunner() {
+    Map.Entry<String, Task> entry = entry(queued());
+    TaskProcessor.claim("a", "").process(entry);
+    assertThat(TaskProcessor.release("b").process(entry)).isEqualTo(Boolean.FALSE);
+    assertThat(entry.getValue().owner()).isEqualTo("a");
+    assertThat(TaskProcessor.release("a").process(entry)).isEqualTo(Boolean.TRUE);
+    assertThat(entry.getValue().state()).isEqualTo(Task.QUEUED);
+    assertThat(entry.getValue().owner()).isEmpty();
+    assertThat(entry.getValue().runs()).isZero();
+    assertThat(TaskProcessor.release("a").process(entry)).as("already queued").isEqualTo(Boolean.FALSE);
+    assertThat(TaskProcessor.release("a").process(new AbstractMap.SimpleEntry<>("k", null))).isEqualTo(Boolean.FALSE);
+  }
+}
