@@ -8,6 +8,7 @@ module land.echo.cluster {
   requires transitive land.echo.core;
   requires transitive land.echo.resilience;
   requires transitive com.hazelcast.core; // EchoCluster.hazelcast(), start(.., Consumer<Config>)
+  requires transitive micrometer.core; // ClusterMeters
   requires io.github.bucket4j.hazelcast;
   requires com.fasterxml.jackson.dataformat.yaml;
   requires org.slf4j;

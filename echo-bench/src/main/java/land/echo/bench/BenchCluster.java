@@ -29,11 +29,13 @@ final class BenchCluster implements AutoCloseable {
 
   final List<Process> nodes = new ArrayList<>();
   final List<Integer> ports = new ArrayList<>();
+  /** The members' ids, in the order of {@link #nodes}. */
+  final List<String> ids = new ArrayList<>();
   final String name = "bench-" + Long.toHexString(System.nanoTime());
   final ApplicationRuntime runtime;
   final EchoCluster client;
   private final com.hazelcast.core.IExecutorService executor;
-  private final com.hazelcast.durableexecutor.DurableExecutorService durable;
+  final com.hazelcast.durableexecutor.DurableExecutorService durable;
   private final String addresses;
 
   BenchCluster() throws Exception {
@@ -45,7 +47,7 @@ final class BenchCluster implements AutoCloseable {
       nodes.add(startNode(i));
     }
     for (Process node : nodes) {
-      awaitReady(node);
+      ids.add(awaitReady(node));
     }
     runtime = ApplicationRuntime.builder().build();
     client = EchoCluster.start(runtime, ClusterBenchNode.registry(), ClusterConfig.builder().clusterName(name)
@@ -78,7 +80,7 @@ final class BenchCluster implements AutoCloseable {
     return builder.start();
   }
 
-  static void awaitReady(Process node) throws IOException {
+  static String awaitReady(Process node) throws IOException {
     BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = out.readLine()) != null; ) {
       if (line.startsWith("READY")) {
@@ -91,7 +93,7 @@ final class BenchCluster implements AutoCloseable {
             // the node is gone
           }
         });
-        return;
+        return line.substring("READY ".length()).trim();
       }
     }
     throw new IllegalStateException("a benchmark member exited before it was ready");

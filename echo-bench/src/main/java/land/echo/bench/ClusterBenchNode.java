@@ -66,7 +66,7 @@ public final class ClusterBenchNode {
         .build();
     EchoCluster cluster = EchoCluster.start(runtime, registry(), ClusterConfig.builder().clusterName(args[0])
         .port(Integer.parseInt(args[1])).members(Arrays.asList(args[2].split(",")))
-        .failureDetector(Duration.ofSeconds(1), Duration.ofSeconds(3)).build());
+        .failureDetector(Duration.ofSeconds(1), Duration.ofSeconds(3)).build(), BenchCluster::executors);
     System.out.println("READY " + cluster.memberId());
     System.out.flush();
     while (System.in.read() >= 0) {

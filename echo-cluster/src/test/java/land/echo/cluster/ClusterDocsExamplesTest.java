@@ -51,6 +51,14 @@ class ClusterDocsExamplesTest {
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(runtime.run(ActionEffect.<CommonError, String>succeed("ok").via(limit.policy())))
             .isEqualTo(Outcome.success("ok"));
+
+        // The metrics section:
+        io.micrometer.core.instrument.MeterRegistry registry2 = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ClusterMeters.of(cluster).bindTo(registry2);
+        ClusterStats stats = cluster.stats();
+        System.out.printf("%s ran %d, re-ran %d after a failover, stole %d%n",
+            stats.memberId(), stats.ran(), stats.reran(), stats.stolen());
+        assertThat(registry2.get("echo.cluster.effects.ran").functionCounter().count()).isEqualTo(stats.ran());
       }
     }
   }
