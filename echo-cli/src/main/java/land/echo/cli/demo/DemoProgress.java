@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -15,7 +16,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * The demo's progress line, drawn by the progressbar library (me.tongfei:progressbar): files
  * indexed out of the total, elapsed time, and the live query, timeout and retry counts, e.g.
- * {@code Echo  27% [=====>          ]  4211/15224 files (0:00:07) 700 queries, 0 timed out, 95 retries}.
+ * {@code Echo  27% [=====>          ]  4211/15224 files (0:00:07) 700 queries, 0 timed out, 95 retries};
+ * for {@code echoctl demo --cluster N}, results received out of the effects submitted.
  *
  * <p>Only on an interactive terminal: one line redrawn in place, cut to the terminal's width.
  * Otherwise (output piped to a file, a test, CI) it draws nothing; the report that follows the run
@@ -57,9 +59,33 @@ public final class DemoProgress implements AutoCloseable {
    */
   public static DemoProgress start(PrintWriter out, boolean terminal, int width, String label, int filesTotal,
       DemoCounters counters, LongSupplier retries) {
-    Objects.requireNonNull(out, "out");
     Objects.requireNonNull(counters, "counters");
     Objects.requireNonNull(retries, "retries");
+    return start(out, terminal, width, label, filesTotal, " files", counters.filesIndexed::sum,
+        () -> String.format(Locale.ROOT, "%,d queries, %,d timed out, %,d retries",
+            counters.queriesSubmitted.sum(), counters.queryTimeouts.sum(), retries.getAsLong()));
+  }
+
+  /**
+   * Starts showing the progress of any counted work on {@code out} if it is a terminal: {@code
+   * done} out of {@code total}, then the text {@code extra} gives (both read ten times a second).
+   *
+   * @param out where to draw
+   * @param terminal whether {@code out} is an interactive terminal; if not, nothing is drawn
+   * @param width the line's width in columns, or 0 for the terminal's width
+   * @param label the workload's name, shown first
+   * @param total the units of work in all
+   * @param unit the unit's name after the counts, with a leading space (e.g. {@code " results"})
+   * @param done the live number of units done
+   * @param extra the live text shown after the elapsed time
+   * @return the progress line, to close when the run ends
+   */
+  public static DemoProgress start(PrintWriter out, boolean terminal, int width, String label, long total,
+      String unit, LongSupplier done, Supplier<String> extra) {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(unit, "unit");
+    Objects.requireNonNull(done, "done");
+    Objects.requireNonNull(extra, "extra");
     if (!terminal) {
       return new DemoProgress(out, null, null, null);
     }
@@ -68,8 +94,8 @@ public final class DemoProgress implements AutoCloseable {
         : new DelegatingProgressBarConsumer(text -> redraw(out, text));
     ProgressBar bar = new ProgressBarBuilder()
         .setTaskName(Objects.requireNonNull(label, "label"))
-        .setInitialMax(filesTotal)
-        .setUnit(" files", 1)
+        .setInitialMax(total)
+        .setUnit(unit, 1)
         .setStyle(ProgressBarStyle.ASCII)
         .hideEta()
         .setUpdateIntervalMillis(REFRESH_MILLIS)
@@ -77,9 +103,8 @@ public final class DemoProgress implements AutoCloseable {
         .setConsumer(line)
         .build();
     Runnable copy = () -> {
-      bar.stepTo(counters.filesIndexed.sum());
-      bar.setExtraMessage(String.format(Locale.ROOT, "%,d queries, %,d timed out, %,d retries",
-          counters.queriesSubmitted.sum(), counters.queryTimeouts.sum(), retries.getAsLong()));
+      bar.stepTo(done.getAsLong());
+      bar.setExtraMessage(extra.get());
     };
     copy.run();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {

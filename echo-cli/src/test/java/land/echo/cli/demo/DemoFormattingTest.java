@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DemoFormattingTest {
@@ -38,6 +40,66 @@ class DemoFormattingTest {
     assertThat(drawn.chars().filter(c -> c == '\n')).as("newlines").hasSize(1);
     String lastDrawn = drawn.substring(drawn.lastIndexOf('\r') + 1).stripTrailing();
     assertThat(lastDrawn).startsWith("Echo").hasSizeLessThanOrEqualTo(120);
+  }
+
+  @Test
+  void theClusterDemosProgressCountsResultsAndShowsItsNote() {
+    StringWriter text = new StringWriter();
+
+    DemoProgress.start(new PrintWriter(text), true, 120, "Cluster", 1_500, " results", () -> 500,
+        () -> "1,500 submitted, node 2 killed at 4.2 s").close();
+
+    String drawn = text.toString();
+    assertThat(drawn).startsWith("\r").contains("500/1500 results").contains(" 33%")
+        .contains("1,500 submitted, node 2 killed at 4.2 s");
+    assertThat(drawn.substring(drawn.lastIndexOf('\r') + 1).stripTrailing()).startsWith("Cluster");
+  }
+
+  @Test
+  void theClusterReportShowsEachMembersResultsTheKillTheRerunsAndNothingLost() {
+    ClusterMembers.Member node2 = new ClusterMembers.Member(2, "127.0.0.1:5702", 4002, "id-2");
+    ClusterDemo.Result result = new ClusterDemo.Result(3, 1_500, 1_500, 1_500, 0, 0, 4,
+        List.of(new ClusterDemo.MemberResults(1, "127.0.0.1:5701", 4001, "id-1", 650, false),
+            new ClusterDemo.MemberResults(2, "127.0.0.1:5702", 4002, "id-2", 163, true),
+            new ClusterDemo.MemberResults(3, "127.0.0.1:5703", 4003, "id-3", 687, false)),
+        new ClusterDemo.Kill(node2, true, 6_400_000_000L, 501, true, 600_000_000L), List.of(), List.of(), false,
+        Duration.ofMillis(24_800), Duration.ofMillis(15_200), Duration.ofMillis(9_600), Duration.ofSeconds(1),
+        Duration.ofSeconds(5), Path.of("/tmp/members.log"));
+
+    assertThat(result.ok()).isTrue();
+    assertThat(result.report()).isEqualTo(String.join(System.lineSeparator(),
+        "Killed node 2 (pid 4002, 127.0.0.1:5702, the cluster's master) with SIGKILL 6.4 s into the workload, "
+            + "after 501 of 1,500 results; the cluster removed it 0.6 s later.",
+        "",
+        "Results by the member that ran them:",
+        "  node 1  127.0.0.1:5701   pid 4001           650",
+        "  node 2  127.0.0.1:5702   pid 4002           163  killed (SIGKILL)",
+        "  node 3  127.0.0.1:5703   pid 4003           687",
+        "  total                                     1,500",
+        "",
+        "  effects submitted            1,500 of 1,500",
+        "  results received             1,500",
+        "    re-run after the failover  4 (their first member died while running them)",
+        "    failures                   0",
+        "  lost                         0",
+        "  elapsed                      24.8 s (members started in 15.2 s, workload 9.6 s)",
+        "  failure detector             a heartbeat every 1 s, a member dead after 5 s without one",
+        "  member log                   /tmp/members.log",
+        ""));
+  }
+
+  @Test
+  void aClusterReportWithLostWorkNamesTheFilesAndIsNotOk() {
+    ClusterDemo.Result result = new ClusterDemo.Result(3, 10, 10, 9, 1, 1, 0, List.of(), null,
+        List.of("demo/B.java: Faulted[...]"), List.of("demo/A.java"), true, Duration.ofSeconds(40),
+        Duration.ofSeconds(5), Duration.ofSeconds(35), Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Path.of("/tmp/members.log"));
+
+    assertThat(result.ok()).isFalse();
+    assertThat(result.report()).startsWith("No member was killed: ")
+        .contains("lost                         1 (no result came for 30 s)" + System.lineSeparator()
+            + "      demo/A.java")
+        .contains("    failures                   1" + System.lineSeparator() + "      demo/B.java: Faulted[...]");
   }
 
   @Test
