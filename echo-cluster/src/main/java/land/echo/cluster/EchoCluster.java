@@ -54,6 +54,7 @@ import land.echo.resilience.SharedPolicyState;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import land.echo.cluster.internal.BreakerRecord;
 import land.echo.cluster.internal.Task;
+import land.echo.cluster.internal.TaskPeek;
 import land.echo.cluster.internal.TaskProcessor;
 import land.echo.cluster.internal.TaskResult;
 import land.echo.cluster.internal.Tasks;
@@ -255,6 +256,7 @@ public final class EchoCluster implements AutoCloseable {
         .addSerializer(new Task.Serializer())
         .addSerializer(new TaskResult.Serializer())
         .addSerializer(new TaskProcessor.Serializer())
+        .addSerializer(new TaskPeek.Serializer())
         .addSerializer(new BreakerRecord.Serializer());
     // bucket4j-hazelcast's entry processors, with its own serializers (not Java serialization).
     HazelcastProxyManager.addCustomSerializers(serialization, BUCKET4J_TYPE_IDS);
@@ -452,17 +454,18 @@ public final class EchoCluster implements AutoCloseable {
     if (keys.isEmpty()) {
       return;
     }
-    Map<String, Task> found = tasks.getAll(keys.keySet());
+    // A read-only processor answers with the result or a marker, not the whole task.
+    Map<String, Object> found = tasks.executeOnKeys(keys.keySet(), new TaskPeek());
     for (Map.Entry<String, String> entry : keys.entrySet()) {
-      Task task = found.get(entry.getKey());
-      if (task == null) {
+      Object answer = found.get(entry.getKey());
+      if (answer == null || TaskPeek.GONE.equals(answer)) {
         Waiting w = waiting.remove(entry.getValue());
         if (w != null && w.handle().finish(Outcome.faulted(new Fault.Rejected("the cluster lost the effect: "
             + "every copy of its partition is gone (more members left at once than the backup count)")))) {
           LOG.warn("cluster task {} was lost with its partition's members", entry.getKey());
         }
-      } else if (task.state() == Task.DONE && task.result() != null) {
-        deliver(entry.getKey(), task.result());
+      } else if (answer instanceof TaskResult result) {
+        deliver(entry.getKey(), result);
       }
     }
   }

@@ -170,6 +170,25 @@ class EchoClusterTest {
   }
 
   @Test
+  void aTaskLostWithEveryCopyOfItsPartitionFailsItsHandleInsteadOfLeavingItWaiting() {
+    gate = new CountDownLatch(1);
+    members = Members.start(2, 1, EchoClusterTest::register, c -> {});
+    await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);
+    EchoCluster submitter = members.get(0);
+    EffectHandle<CommonError, String> handle = submitter.submit(held, "doomed", Priority.NORMAL);
+    com.hazelcast.map.IMap<String, Object> tasks = submitter.hazelcast().getMap("echo.tasks");
+    await().atMost(Duration.ofSeconds(10)).until(() -> tasks.size() == 1);
+    // What losing every copy of its partition at once does to a task (more members dying than the
+    // backup count): the entry is gone, and no event says so.
+    tasks.delete(tasks.keySet().iterator().next());
+    members.get(1).close(); // a member leaves: the submitter reads its waiting tasks back
+    Outcome<CommonError, String> outcome = handle.outcome().orTimeout(30, TimeUnit.SECONDS).join();
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Faulted.class, f ->
+        assertThat(f.fault()).isInstanceOfSatisfying(Fault.Rejected.class, r ->
+            assertThat(r.reason()).startsWith("the cluster lost the effect")));
+  }
+
+  @Test
   void aRoutingKeyRunsTheEffectWhereTheKeysPartitionLives() {
     members = Members.start(2, 1, EchoClusterTest::register, c -> c.admissionLimit(50));
     await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).members().size() == 2);

@@ -101,4 +101,20 @@ class TaskProcessorTest {
     assertThat(TaskProcessor.release("a").process(entry)).as("already queued").isEqualTo(Boolean.FALSE);
     assertThat(TaskProcessor.release("a").process(new AbstractMap.SimpleEntry<>("k", null))).isEqualTo(Boolean.FALSE);
   }
+
+  @Test
+  void aPeekAnswersWithTheResultOrAMarkerAndChangesNothing() {
+    TaskPeek peek = new TaskPeek();
+    assertThat(peek.process(new AbstractMap.SimpleEntry<>("k", null))).isEqualTo(TaskPeek.GONE);
+    Map.Entry<String, Task> entry = entry(queued());
+    assertThat(peek.process(entry)).isEqualTo(TaskPeek.PRESENT);
+    TaskProcessor.claim("a", "").process(entry);
+    assertThat(peek.process(entry)).isEqualTo(TaskPeek.PRESENT);
+    TaskResult result = result(entry.getValue(), "a");
+    TaskProcessor.complete(result).process(entry);
+    Task done = entry.getValue();
+    assertThat(peek.process(entry)).isEqualTo(result);
+    assertThat(entry.getValue()).isSameAs(done);
+    assertThat(peek.getBackupProcessor()).as("read-only: nothing to back up").isNull();
+  }
 }
