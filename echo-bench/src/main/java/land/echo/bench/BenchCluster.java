@@ -21,7 +21,10 @@ import land.echo.cluster.EchoCluster;
  * ClusterBenchNode}, {@value #WORKERS} Echo workers each, and Hazelcast executors "bench" and
  * durable "bench" of as many threads, so that every engine runs the same work on the same threads),
  * joined by a submit-only Echo member in the benchmark's JVM, which submits to all three engines.
- * Failure detector: heartbeats every second, a member dead after 3 s of silence. Not thread-safe.
+ * Failure detector: heartbeats every second, a member dead after 3 s of silence. With {@code
+ * -Dbench.cluster.jfr=DIR} each member records a JFR profile into DIR, written when the member
+ * leaves ({@link #close()} closes the members' input, and kills those still running after 15 s).
+ * Not thread-safe.
  */
 final class BenchCluster implements AutoCloseable {
   static final int MEMBERS = 3;
@@ -73,9 +76,15 @@ final class BenchCluster implements AutoCloseable {
   /** Starts member {@code i} again after it was killed. */
   Process startNode(int i) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", ClusterBenchNode.class.getName(), name,
-        Integer.toString(ports.get(i)), addresses, Integer.toString(WORKERS));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"));
+    String jfr = System.getProperty("bench.cluster.jfr"); // a directory: each member records a profile there
+    if (jfr != null) {
+      command.add("-XX:StartFlightRecording=filename=" + jfr + "/member-" + i + "-" + ports.get(i) + ".jfr,settings=profile");
+    }
+    command.addAll(List.of(ClusterBenchNode.class.getName(), name, Integer.toString(ports.get(i)), addresses,
+        Integer.toString(WORKERS)));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectErrorStream(true);
     return builder.start();
   }
@@ -131,6 +140,12 @@ final class BenchCluster implements AutoCloseable {
     client.close();
     runtime.close();
     for (Process node : nodes) {
+      try {
+        node.getOutputStream().close(); // the member leaves when its input closes (and writes its profile)
+        node.waitFor(15, TimeUnit.SECONDS);
+      } catch (IOException | InterruptedException e) {
+        // killed below
+      }
       node.destroyForcibly();
     }
   }
