@@ -22,6 +22,8 @@ public final class TestNode {
   /** Every member's registrations. */
   static void register(EffectRegistry registry) {
     registry.register("work.step", Step.class, step -> ActionEffect.<CommonError, String>blocking(token -> {
+      // Real time on purpose: this is a member JVM's work in a test that SIGKILLs member processes
+      // mid-run; a virtual clock cannot span processes, and the work must be running when the kill lands.
       Thread.sleep(step.workMillis());
       return step.n() + ":" + System.nanoTime();
     }));

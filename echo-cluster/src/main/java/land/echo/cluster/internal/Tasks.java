@@ -10,17 +10,6 @@ public final class Tasks {
   private Tasks() {}
 
   /**
-   * Returns {@code task} claimed by {@code member}: running there, one more run counted.
-   *
-   * @param task a queued task
-   * @param member the claiming member's id
-   * @return the claimed task
-   */
-  public static Task claim(Task task, String member) {
-    return task.claimedBy(member);
-  }
-
-  /**
    * Returns the result of running {@code task} on {@code member}.
    *
    * @param task the task
