@@ -1,6 +1,7 @@
 package land.echo.cluster;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import land.echo.CommonError;
 import land.echo.EffectHandle;
@@ -13,6 +14,8 @@ import land.echo.Outcome;
  */
 final class ClusterHandle<E, T> implements EffectHandle<E, T> {
   private final OutcomeFuture<E, T> future = new OutcomeFuture<>(this);
+  /** Set by the one finisher, before the future completes: see {@link #finish(Outcome, Runnable)}. */
+  private final AtomicBoolean settled = new AtomicBoolean();
   private final Consumer<String> onCancel;
 
   ClusterHandle(Consumer<String> onCancel) {
@@ -35,9 +38,26 @@ final class ClusterHandle<E, T> implements EffectHandle<E, T> {
   }
 
   /** Completes the handle; false if it was already complete. */
-  @SuppressWarnings("unchecked")
   boolean finish(Outcome<?, ?> outcome) {
-    return future.finish((Outcome<E, T>) outcome);
+    return finish(outcome, () -> {});
+  }
+
+  /**
+   * Completes the handle, running {@code first} before anyone waiting on it wakes (so that what it
+   * records, such as a delivery count, is visible to a caller whose {@code join()} returned); false,
+   * and {@code first} not run, if the handle was already complete.
+   */
+  @SuppressWarnings("unchecked")
+  boolean finish(Outcome<?, ?> outcome, Runnable first) {
+    if (!settled.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      first.run();
+    } finally {
+      future.finish((Outcome<E, T>) outcome);
+    }
+    return true;
   }
 
   @Override
@@ -57,7 +77,7 @@ final class ClusterHandle<E, T> implements EffectHandle<E, T> {
 
   @Override
   public boolean cancel(String reason) {
-    if (!future.finish(Outcome.faulted(new Fault.Cancelled(reason)))) {
+    if (!finish(Outcome.faulted(new Fault.Cancelled(reason)))) {
       return false;
     }
     onCancel.accept(reason);

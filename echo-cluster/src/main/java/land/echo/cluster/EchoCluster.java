@@ -417,12 +417,14 @@ public final class EchoCluster implements AutoCloseable {
 
   private void deliver(String key, TaskResult result) {
     Waiting w = waiting.remove(result.id());
-    if (w != null && w.handle().finish(Tasks.outcome(result))) {
-      delivered.increment();
-      deliveredBy.computeIfAbsent(result.member(), m -> new LongAdder()).increment();
-      if (result.runs() > 1) {
-        deliveredAfterFailover.increment();
-      }
+    if (w != null) {
+      w.handle().finish(Tasks.outcome(result), () -> { // counted before join() returns
+        delivered.increment();
+        deliveredBy.computeIfAbsent(result.member(), m -> new LongAdder()).increment();
+        if (result.runs() > 1) {
+          deliveredAfterFailover.increment();
+        }
+      });
     }
     quietly(() -> tasks.delete(key)); // heard: the task's life ends
   }

@@ -50,4 +50,23 @@ class ClusterHandleTest {
     assertThat(ClusterHandle.faulted(new Fault.Rejected("closing")).join())
         .isEqualTo(Outcome.faulted(new Fault.Rejected("closing")));
   }
+
+  @Test
+  void whatTheFinisherRecordsIsDoneBeforeAnyWaiterWakes() {
+    ClusterHandle<CommonError, String> handle = new ClusterHandle<>(reason -> {});
+    List<String> seen = new ArrayList<>();
+    // The interleaving that failed CI: a caller's join() returned before the delivery was counted.
+    // Here the waiter is a dependent stage that runs the moment the future completes.
+    handle.outcome().thenRun(() -> seen.add("waiter woke"));
+    assertThat(handle.finish(Outcome.success("x"), () -> {
+      seen.add("counted, done=" + handle.isDone());
+      // A racing finisher (the timeout, a cancel) loses while the first one is still recording.
+      assertThat(handle.finish(Outcome.success("late"))).isFalse();
+      assertThat(handle.cancel()).isFalse();
+    })).isTrue();
+    assertThat(seen).containsExactly("counted, done=false", "waiter woke");
+    assertThat(handle.join()).isEqualTo(Outcome.success("x"));
+    assertThat(handle.finish(Outcome.success("y"), () -> seen.add("never"))).isFalse();
+    assertThat(seen).doesNotContain("never");
+  }
 }
