@@ -35,8 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 5)
-@Measurement(iterations = 5, time = 5)
+// Long warm-up: the member JVMs compile Hazelcast's and Echo's paths for about a minute on two CPUs
+// (C2 took a third of a member's CPU 40 s in, in a JFR profile of 2026-12-01), and every engine's
+// throughput kept rising through shorter warm-ups.
+@Warmup(iterations = 6, time = 10)
+@Measurement(iterations = 5, time = 10)
 @Fork(1)
 public class ClusterBenchmark {
   static final int CLIENTS = 16;

@@ -1,5 +1,7 @@
 package land.echo.cluster.internal;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
@@ -7,23 +9,51 @@ import com.hazelcast.nio.serialization.compact.CompactWriter;
 import java.util.Map;
 
 /**
- * A change to one task entry, made atomically on the partition's owner and then on its backups (the
- * same processor runs there on the same value, so it decides the same). Each is one map operation:
+ * A change to one task entry, made atomically on the partition's owner. Each is one map operation:
  * the claim, the result and the hand-off take one round trip each, instead of a claim in a map of
  * its own and a result in another. Travels with Compact serialization, never Java serialization.
- * Immutable.
  *
- * @param op {@link #CLAIM}, {@link #COMPLETE} or {@link #RELEASE}
- * @param member the member claiming, completing or releasing
- * @param replacing for a claim: the departed member whose run it replaces, "" for none
- * @param result for a completion: the result
+ * <p>Which changes reach the backups: the result of a task that the partition's own member ran
+ * stays on that member ({@link #getBackupProcessor()} returns null). A backup promoted after that
+ * member's death then shows the task running on a departed member, and it is run again, which is
+ * what at-least-once delivery asks when the result may not have reached its submitter. Every other
+ * change (a claim, a result from another member, a release) is applied to the backups as well,
+ * where the same processor decides the same on the same value; a call that changes nothing sends
+ * no backup. Whether it runs on the member that ran the task is known only where it runs:
+ * Hazelcast hands each processor its member ({@link HazelcastInstanceAware}) before it runs;
+ * without that, the change is backed up.
+ *
+ * <p>Not thread-safe: one instance per call, as Hazelcast uses it.
  */
-public record TaskProcessor(int op, String member, String replacing, TaskResult result)
-    implements EntryProcessor<String, Task, Object> {
+public final class TaskProcessor implements EntryProcessor<String, Task, Object>, HazelcastInstanceAware {
   private static final long serialVersionUID = 1L;
   static final int CLAIM = 0;
   static final int COMPLETE = 1;
   static final int RELEASE = 2;
+
+  private final int op;
+  private final String member;
+  private final String replacing;
+  private final TaskResult result;
+  /** The member this runs on, once Hazelcast said so; null until then. */
+  private transient String local;
+  /** Whether the change made must reach the backups; decided by {@link #process}. */
+  private transient boolean backup = true;
+
+  /**
+   * Creates a processor; use {@link #claim}, {@link #complete} or {@link #release}.
+   *
+   * @param op {@link #CLAIM}, {@link #COMPLETE} or {@link #RELEASE}
+   * @param member the member claiming, completing or releasing
+   * @param replacing for a claim: the departed member whose run it replaces, "" for none
+   * @param result for a completion: the result
+   */
+  TaskProcessor(int op, String member, String replacing, TaskResult result) {
+    this.op = op;
+    this.member = member;
+    this.replacing = replacing;
+    this.result = result;
+  }
 
   /**
    * Returns the claim of a task by {@code member}. It returns the claimed task; or, when another
@@ -62,7 +92,29 @@ public record TaskProcessor(int op, String member, String replacing, TaskResult 
   }
 
   @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcast) {
+    onMember(hazelcast.getCluster().getLocalMember().getUuid().toString());
+  }
+
+  /** Tells the processor the id of the member it runs on (Hazelcast does, through {@link #setHazelcastInstance}). */
+  TaskProcessor onMember(String id) {
+    this.local = id;
+    return this;
+  }
+
+  /** Whether the change the last {@link #process} made must reach the backups. */
+  boolean backedUp() {
+    return backup;
+  }
+
+  @Override
+  public EntryProcessor<String, Task, Object> getBackupProcessor() {
+    return backup ? this : null;
+  }
+
+  @Override
   public Object process(Map.Entry<String, Task> entry) {
+    backup = false; // unless a change below needs it
     Task task = entry.getValue();
     if (task == null) {
       return op == CLAIM ? null : Boolean.FALSE;
@@ -77,6 +129,7 @@ public record TaskProcessor(int op, String member, String replacing, TaskResult 
         }
         Task claimed = task.claimedBy(member);
         entry.setValue(claimed);
+        backup = true; // so that a promoted backup knows the run died with its member, and counts it
         return claimed;
       }
       case COMPLETE -> {
@@ -84,6 +137,7 @@ public record TaskProcessor(int op, String member, String replacing, TaskResult 
           return Boolean.FALSE;
         }
         entry.setValue(task.done(result.withRuns(Math.max(result.runs(), task.runs()))));
+        backup = !member.equals(local);
         return Boolean.TRUE;
       }
       case RELEASE -> {
@@ -91,6 +145,7 @@ public record TaskProcessor(int op, String member, String replacing, TaskResult 
           return Boolean.FALSE;
         }
         entry.setValue(task.released());
+        backup = true;
         return Boolean.TRUE;
       }
       default -> throw new IllegalStateException("unknown task operation " + op);
@@ -110,10 +165,10 @@ public record TaskProcessor(int op, String member, String replacing, TaskResult 
 
     @Override
     public void write(CompactWriter out, TaskProcessor p) {
-      out.writeInt32("op", p.op());
-      out.writeString("member", p.member());
-      out.writeString("replacing", p.replacing());
-      out.writeCompact("result", p.result());
+      out.writeInt32("op", p.op);
+      out.writeString("member", p.member);
+      out.writeString("replacing", p.replacing);
+      out.writeCompact("result", p.result);
     }
 
     @Override

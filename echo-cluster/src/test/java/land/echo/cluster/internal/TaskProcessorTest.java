@@ -117,4 +117,46 @@ class TaskProcessorTest {
     assertThat(entry.getValue()).isSameAs(done);
     assertThat(peek.getBackupProcessor()).as("read-only: nothing to back up").isNull();
   }
+
+  @Test
+  void onlyTheResultOfTheOwnersOwnRunStaysOffTheBackups() {
+    Map.Entry<String, Task> entry = entry(queued());
+    // The partition's member claims its own task (backed up: a promoted backup must know the run
+    // died with its member) and stores its result, which is not backed up (a promoted backup shows
+    // the task running on a departed member, and it runs again).
+    TaskProcessor own = TaskProcessor.claim("a", "").onMember("a");
+    own.process(entry);
+    assertThat(own.backedUp()).isTrue();
+    TaskProcessor ownResult = TaskProcessor.complete(result(entry.getValue(), "a")).onMember("a");
+    ownResult.process(entry);
+    assertThat(ownResult.backedUp()).isFalse();
+    assertThat(ownResult.getBackupProcessor()).isNull();
+
+    // A steal, a result from another member and a release reach the backups too.
+    Map.Entry<String, Task> stolen = entry(queued());
+    TaskProcessor steal = TaskProcessor.claim("b", "").onMember("a");
+    steal.process(stolen);
+    assertThat(steal.getBackupProcessor()).isSameAs(steal);
+    TaskProcessor theirResult = TaskProcessor.complete(result(stolen.getValue(), "b")).onMember("a");
+    theirResult.process(stolen);
+    assertThat(theirResult.getBackupProcessor()).isSameAs(theirResult);
+    Map.Entry<String, Task> released = entry(queued());
+    TaskProcessor.claim("a", "").onMember("a").process(released);
+    TaskProcessor release = TaskProcessor.release("a").onMember("a");
+    release.process(released);
+    assertThat(release.getBackupProcessor()).isSameAs(release);
+
+    // No change, nothing to back up; and where it runs unknown, everything is backed up.
+    Map.Entry<String, Task> running = entry(queued());
+    TaskProcessor.claim("a", "").onMember("a").process(running);
+    TaskProcessor refused = TaskProcessor.claim("b", "").onMember("a");
+    assertThat(refused.process(running)).isEqualTo("a");
+    assertThat(refused.getBackupProcessor()).as("runs elsewhere: no change").isNull();
+    TaskProcessor again = TaskProcessor.claim("b", "").onMember("a");
+    again.process(stolen);
+    assertThat(again.getBackupProcessor()).as("done: no change").isNull();
+    TaskProcessor unknown = TaskProcessor.claim("a", "");
+    unknown.process(entry(queued()));
+    assertThat(unknown.getBackupProcessor()).isSameAs(unknown);
+  }
 }
