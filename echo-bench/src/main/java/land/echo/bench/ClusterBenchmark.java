@@ -35,10 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-// Long warm-up: the member JVMs compile Hazelcast's and Echo's paths for about a minute on two CPUs
-// (C2 took a third of a member's CPU 40 s in, in a JFR profile of 2026-12-01), and every engine's
-// throughput kept rising through shorter warm-ups.
-@Warmup(iterations = 6, time = 10)
+// Long warm-up: on two CPUs shared by four JVMs every engine's throughput rises for a long time
+// while the JIT compiles (C2 took a third of a member's CPU 40 s in, in a JFR profile of
+// 2026-12-01): the executors level off after 30 to 50 s, Echo after about two minutes (144 effects/s
+// in the first 10 s, 1,954 from the third minute on).
+@Warmup(iterations = 14, time = 10)
 @Measurement(iterations = 5, time = 10)
 @Fork(1)
 public class ClusterBenchmark {

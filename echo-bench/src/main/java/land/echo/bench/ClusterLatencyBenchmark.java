@@ -37,8 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1)
-@Measurement(iterations = 3)
+// Warmed up for about two minutes, as ClusterBenchmark: each iteration floods the members for
+// several seconds, and every engine's JVMs compile for one to two minutes on two CPUs.
+@Warmup(iterations = 14)
+@Measurement(iterations = 5)
 @Fork(1)
 public class ClusterLatencyBenchmark {
   static final int FLOOD = 96;
