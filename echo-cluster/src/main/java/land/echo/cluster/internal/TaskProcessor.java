@@ -31,9 +31,13 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
   static final int COMPLETE = 1;
   static final int RELEASE = 2;
 
+  /** {@link #CLAIM}, {@link #COMPLETE} or {@link #RELEASE}. */
   private final int op;
+  /** The member claiming, completing or releasing. */
   private final String member;
+  /** For a claim: the departed member whose run it replaces, "" for none. */
   private final String replacing;
+  /** For a completion: the result. */
   private final TaskResult result;
   /** The member this runs on, once Hazelcast said so; null until then. */
   private transient String local;
