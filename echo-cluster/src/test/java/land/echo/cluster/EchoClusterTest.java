@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,6 +135,48 @@ class EchoClusterTest {
     }
     // low-0 held the only worker; low-1 was admitted (limit 2) before the HIGH arrived.
     assertThat(STARTED.indexOf("high")).isLessThanOrEqualTo(2);
+  }
+
+  /**
+   * The dispatcher waits for a slot with LOW work at the head of its queue; a HIGH task offered then
+   * must wake it (HIGH needs no slot). The wait is made an hour long, so that only the wake-up can
+   * start the HIGH task: before the fix it waited for a slot to free or for the wait's 50 ms.
+   */
+  @Test
+  void aHighTaskWakesTheDispatcherWaitingForASlot() {
+    gate = new CountDownLatch(1);
+    STARTED.clear();
+    members = Members.start(1, 2, EchoClusterTest::register, c -> c.admissionLimit(1));
+    EchoCluster cluster = members.get(0);
+    cluster.slotWaitMillis = TimeUnit.HOURS.toMillis(1);
+    List<EffectHandle<CommonError, String>> handles = new ArrayList<>();
+    handles.add(cluster.submit(held, "low-0", Priority.LOW));
+    await().atMost(Duration.ofSeconds(10)).until(() -> STARTED.contains("low-0"));
+    handles.add(cluster.submit(held, "low-1", Priority.LOW));
+    // The interleaving: the dispatcher holds low-1 back and waits for a slot.
+    await().atMost(Duration.ofSeconds(10)).until(EchoClusterTest::dispatcherWaitsForASlot);
+    handles.add(cluster.submit(held, "high", Priority.HIGH));
+    await().atMost(Duration.ofSeconds(10)).until(() -> STARTED.contains("high"));
+    assertThat(STARTED).doesNotContain("low-1");
+    gate.countDown();
+    for (EffectHandle<CommonError, String> handle : handles) {
+      assertThat(handle.join()).isInstanceOf(Outcome.Success.class);
+    }
+  }
+
+  private static boolean dispatcherWaitsForASlot() {
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      StackTraceElement[] stack = e.getValue();
+      if (e.getKey().getName().equals("echo-cluster-dispatcher") && e.getKey().getState() == Thread.State.TIMED_WAITING
+          && stack.length > 1 && stack[0].getMethodName().startsWith("wait")) {
+        for (StackTraceElement frame : stack) {
+          if (frame.getMethodName().equals("dispatch")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   @Test
