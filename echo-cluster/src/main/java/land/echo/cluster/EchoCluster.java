@@ -128,6 +128,10 @@ public final class EchoCluster implements AutoCloseable {
   private final Map<String, String> runningKeys = new ConcurrentHashMap<>();
   /** Tasks whose run is cancelled because this member hands them to another. */
   private final Set<String> handedOff = ConcurrentHashMap.newKeySet();
+  /** Ids of tasks cancelled while not running here (when heard of), by when: see {@link #claimAndRun}. */
+  private final Map<String, Long> cancelledEarly = new ConcurrentHashMap<>();
+  /** Keys between the pending queue and {@link #runningKeys}, so that a sweep does not offer them again. */
+  private final Set<String> startingKeys = ConcurrentHashMap.newKeySet();
   /** Handles waiting for a result, by task id. */
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
   private final AtomicInteger admitted = new AtomicInteger();
@@ -287,6 +291,9 @@ public final class EchoCluster implements AutoCloseable {
       EffectHandle<?, ?> handle = running.get(m.getMessageObject());
       if (handle != null) {
         handle.cancel("cancelled by its submitter");
+      } else {
+        // Perhaps a HIGH task claimed at submission and not started yet: it must not start.
+        cancelledEarly.put(m.getMessageObject(), System.nanoTime());
       }
     });
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
@@ -399,7 +406,13 @@ public final class EchoCluster implements AutoCloseable {
     Waiting sent = new Waiting(handle, key, System.nanoTime(), false);
     waiting.put(id, sent); // before the task exists, so that its result cannot arrive unheard
     try {
-      tasks.set(key, task); // returns once the owner and the backups hold it: accepted
+      // Returns once the owner and the backups hold it: accepted. HIGH is stored already claimed by
+      // the partition's owner, which then starts it without a claim round trip of its own.
+      if (priority == Priority.HIGH) {
+        tasks.executeOnKey(key, TaskProcessor.submit(task));
+      } else {
+        tasks.set(key, task);
+      }
       waiting.replace(id, sent, new Waiting(handle, key, sent.since(), true));
     } catch (RuntimeException e) {
       waiting.remove(id);
@@ -527,6 +540,7 @@ public final class EchoCluster implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      startingKeys.add(next.key());
       pendingKeys.remove(next.key());
       // The slot is taken now; the claim and the start run on a virtual thread, so that claims
       // (map round trips) overlap instead of queuing behind this thread.
@@ -540,6 +554,7 @@ public final class EchoCluster implements AutoCloseable {
       try {
         io.execute(() -> claimAndStart(next));
       } catch (RuntimeException e) {
+        startingKeys.remove(next.key());
         release(); // closing: the executor is shut down
       }
     }
@@ -554,6 +569,7 @@ public final class EchoCluster implements AutoCloseable {
         LOG.warn("could not start cluster task {}", next.key(), e);
       }
     } finally {
+      startingKeys.remove(next.key());
       if (!started) {
         release();
       }
@@ -562,6 +578,14 @@ public final class EchoCluster implements AutoCloseable {
 
   /** Claims and starts a task; returns whether it started (its slot is then released when it ends). */
   private boolean claimAndRun(String key, Task task) {
+    if (task.state() == Task.RUNNING && task.owner().equals(memberId)) {
+      // Claimed for this member at its submission (HIGH), or found so by a sweep after its event
+      // was missed: it is this member's to start, with no claim of its own.
+      if (cancelledEarly.remove(task.id()) != null || runningKeys.containsValue(key)) {
+        return false;
+      }
+      return startClaimed(key, task);
+    }
     // One operation on the task's entry: it claims a queued task, or names the member running it;
     // a task that is gone, cancelled or done yields nothing.
     Object answer = tasks.executeOnKey(key, TaskProcessor.claim(memberId, ""));
@@ -577,6 +601,10 @@ public final class EchoCluster implements AutoCloseable {
     if (!(answer instanceof Task claimed)) {
       return false;
     }
+    return startClaimed(key, claimed);
+  }
+
+  private boolean startClaimed(String key, Task claimed) {
     // (A partition has no owner for a moment while it migrates after a member left.)
     Member owner = hazelcast.getPartitionService().getPartition(key).getOwner();
     if (owner != null && !owner.localMember()) {
@@ -645,12 +673,17 @@ public final class EchoCluster implements AutoCloseable {
     runningKeys.put(task.id(), key);
     handle.outcome().thenAcceptAsync(outcome -> {
       running.remove(task.id());
-      runningKeys.remove(task.id());
       release();
-      if (handedOff.remove(task.id())) {
-        return; // queued again for another member; nothing to publish
+      try {
+        if (handedOff.remove(task.id())) {
+          return; // queued again for another member; nothing to publish
+        }
+        finish(key, task, outcome);
+      } finally {
+        // Only once the result is stored: until then a sweep would find the task running here,
+        // and, claimed by this member, offer it again.
+        runningKeys.remove(task.id());
       }
-      finish(key, task, outcome);
     }, io);
     return true;
   }
@@ -732,6 +765,8 @@ public final class EchoCluster implements AutoCloseable {
     if (closing) {
       return;
     }
+    long forgetBefore = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    cancelledEarly.values().removeIf(at -> at - forgetBefore < 0);
     boolean unsettled = System.nanoTime() - unsettledUntil < 0;
     boolean now = ++sweeps % QUIET_SWEEPS == 0;
     if (now) {
@@ -766,6 +801,7 @@ public final class EchoCluster implements AutoCloseable {
     Set<String> candidates = new java.util.HashSet<>(tasks.localKeySet());
     candidates.removeAll(pendingKeys);
     candidates.removeAll(runningKeys.values());
+    candidates.removeAll(startingKeys);
     if (candidates.isEmpty()) {
       return;
     }
@@ -776,6 +812,8 @@ public final class EchoCluster implements AutoCloseable {
         case Task.RUNNING -> {
           if (!alive.contains(task.owner())) {
             offer(entry.getKey(), task); // its member left while running it
+          } else if (task.owner().equals(memberId)) {
+            offer(entry.getKey(), task); // claimed for this member at submission; its event was missed
           }
         }
         default -> {
@@ -889,6 +927,16 @@ public final class EchoCluster implements AutoCloseable {
       String key = runningKeys.get(entry.getKey());
       if (key != null) {
         tasks.executeOnKey(key, TaskProcessor.release(memberId)); // queued: the partition's owner offers it again
+      }
+    }
+    for (Pending p : pending) {
+      if (p.task().state() == Task.RUNNING && p.task().owner().equals(memberId)) {
+        // Claimed for this member at submission and never started: queued again for the others.
+        try {
+          tasks.executeOnKey(p.key(), TaskProcessor.release(memberId));
+        } catch (RuntimeException e) {
+          LOG.debug("could not hand off cluster task {}; it runs again once this member has left", p.key(), e);
+        }
       }
     }
     load.delete(memberId);

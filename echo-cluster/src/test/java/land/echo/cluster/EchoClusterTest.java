@@ -204,6 +204,16 @@ class EchoClusterTest {
     // The idle submitter takes two LOW effects (its admission limit) from the runner; the runner
     // admitted two, and the HIGH one beyond its limit: five admitted in all.
     await().atMost(Duration.ofSeconds(10)).until(() -> submitter.stats().running() + runner.stats().running() == 5);
+    // The HIGH task is claimed by the partition's owner, where it runs, on its first run (stored so at
+    // its submission: TaskProcessorTest pins that).
+    java.util.Collection<land.echo.cluster.internal.Task> high = runner.hazelcast()
+        .<String, land.echo.cluster.internal.Task>getMap("echo.tasks")
+        .values(com.hazelcast.query.Predicates.equal("priority", Priority.HIGH.ordinal()));
+    assertThat(high).singleElement().satisfies(t -> {
+      assertThat(t.state()).isEqualTo(land.echo.cluster.internal.Task.RUNNING);
+      assertThat(t.owner()).isEqualTo(runner.memberId());
+      assertThat(t.runs()).isEqualTo(1);
+    });
     gate.countDown();
     for (EffectHandle<CommonError, String> handle : handles) {
       assertThat(handle.join()).isInstanceOf(Outcome.Success.class);

@@ -23,6 +23,9 @@ import java.util.Map;
  * Hazelcast hands each processor its member ({@link HazelcastInstanceAware}) before it runs;
  * without that, the change is backed up.
  *
+ * <p>A HIGH task is submitted with {@link #submit}: stored already claimed by the member the
+ * processor runs on (the partition's owner), whose backup stores the same value (a {@code PUT}).
+ *
  * <p>Not thread-safe: one instance per call, as Hazelcast uses it.
  */
 public final class TaskProcessor implements EntryProcessor<String, Task, Object>, HazelcastInstanceAware {
@@ -30,6 +33,8 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
   static final int CLAIM = 0;
   static final int COMPLETE = 1;
   static final int RELEASE = 2;
+  static final int SUBMIT = 3;
+  static final int PUT = 4;
 
   /** {@link #CLAIM}, {@link #COMPLETE} or {@link #RELEASE}. */
   private final int op;
@@ -39,6 +44,10 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
   private final String replacing;
   /** For a completion: the result. */
   private final TaskResult result;
+  /** For a submission: the task; for a put (a submission's backup): the value to store. */
+  private final Task task;
+  /** What a submission stored, for its backup. */
+  private transient Task stored;
   /** The member this runs on, once Hazelcast said so; null until then. */
   private transient String local;
   /** Whether the change made must reach the backups; decided by {@link #process}. */
@@ -51,12 +60,14 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
    * @param member the member claiming, completing or releasing
    * @param replacing for a claim: the departed member whose run it replaces, "" for none
    * @param result for a completion: the result
+   * @param task for a submission: the task; for a put: the value
    */
-  TaskProcessor(int op, String member, String replacing, TaskResult result) {
+  TaskProcessor(int op, String member, String replacing, TaskResult result, Task task) {
     this.op = op;
     this.member = member;
     this.replacing = replacing;
     this.result = result;
+    this.task = task;
   }
 
   /**
@@ -69,7 +80,7 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
    * @return the processor
    */
   public static TaskProcessor claim(String member, String replacing) {
-    return new TaskProcessor(CLAIM, member, replacing, null);
+    return new TaskProcessor(CLAIM, member, replacing, null, null);
   }
 
   /**
@@ -81,7 +92,7 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
    * @return the processor
    */
   public static TaskProcessor complete(TaskResult result) {
-    return new TaskProcessor(COMPLETE, result.member(), "", result);
+    return new TaskProcessor(COMPLETE, result.member(), "", result, null);
   }
 
   /**
@@ -92,7 +103,21 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
    * @return the processor
    */
   public static TaskProcessor release(String member) {
-    return new TaskProcessor(RELEASE, member, "", null);
+    return new TaskProcessor(RELEASE, member, "", null, null);
+  }
+
+  /**
+   * Returns the submission of a HIGH task: stored already claimed by the partition's owner, where
+   * it runs, so that the owner starts it without a claim of its own (a round trip through the
+   * partition's queue, behind every other operation there, and its backup). Such a task is never
+   * stolen: HIGH work is admitted at once, beyond the admission limit. Returns whether it stored
+   * the task (false if the key exists).
+   *
+   * @param task the queued task
+   * @return the processor
+   */
+  public static TaskProcessor submit(Task task) {
+    return new TaskProcessor(SUBMIT, task.submitter(), "", null, task);
   }
 
   @Override
@@ -113,12 +138,25 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
 
   @Override
   public EntryProcessor<String, Task, Object> getBackupProcessor() {
-    return backup ? this : null;
+    if (!backup) {
+      return null;
+    }
+    // A submission's backup stores what the owner stored: run there, it would claim for the backup.
+    return op == SUBMIT ? new TaskProcessor(PUT, member, "", null, stored) : this;
   }
 
   @Override
   public Object process(Map.Entry<String, Task> entry) {
     backup = false; // unless a change below needs it
+    if (op == SUBMIT || op == PUT) {
+      if (op == SUBMIT && entry.getValue() != null) {
+        return Boolean.FALSE;
+      }
+      stored = op == PUT || local == null ? task : task.claimedBy(local);
+      entry.setValue(stored);
+      backup = true;
+      return Boolean.TRUE;
+    }
     Task task = entry.getValue();
     if (task == null) {
       return op == CLAIM ? null : Boolean.FALSE;
@@ -164,7 +202,7 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
     @Override
     public TaskProcessor read(CompactReader in) {
       return new TaskProcessor(in.readInt32("op"), in.readString("member"), in.readString("replacing"),
-          in.readCompact("result"));
+          in.readCompact("result"), in.readCompact("task"));
     }
 
     @Override
@@ -173,6 +211,7 @@ public final class TaskProcessor implements EntryProcessor<String, Task, Object>
       out.writeString("member", p.member);
       out.writeString("replacing", p.replacing);
       out.writeCompact("result", p.result);
+      out.writeCompact("task", p.task);
     }
 
     @Override

@@ -159,4 +159,30 @@ class TaskProcessorTest {
     unknown.process(entry(queued()));
     assertThat(unknown.getBackupProcessor()).isSameAs(unknown);
   }
+
+  @Test
+  void aHighSubmissionIsStoredClaimedByTheMemberItLandsOnAndItsBackupStoresTheSame() {
+    Map.Entry<String, Task> entry = new AbstractMap.SimpleEntry<>("id@key", null);
+    TaskProcessor submit = TaskProcessor.submit(queued()).onMember("owner");
+    assertThat(submit.process(entry)).isEqualTo(Boolean.TRUE);
+    assertThat(entry.getValue().state()).isEqualTo(Task.RUNNING);
+    assertThat(entry.getValue().owner()).isEqualTo("owner");
+    assertThat(entry.getValue().runs()).isEqualTo(1);
+    // The backup runs a put of what the owner stored, not the submission: there it would claim for
+    // the backup's member.
+    TaskProcessor backup = (TaskProcessor) submit.getBackupProcessor();
+    assertThat(backup).isNotSameAs(submit);
+    Map.Entry<String, Task> copy = new AbstractMap.SimpleEntry<>("id@key", null);
+    backup.onMember("backup").process(copy);
+    assertThat(copy.getValue()).isEqualTo(entry.getValue());
+    // A key that exists is left alone.
+    TaskProcessor again = TaskProcessor.submit(queued()).onMember("other");
+    assertThat(again.process(entry)).isEqualTo(Boolean.FALSE);
+    assertThat(entry.getValue().owner()).isEqualTo("owner");
+    assertThat(again.getBackupProcessor()).isNull();
+    // Where it runs unknown, it is stored queued, for any member to claim.
+    Map.Entry<String, Task> unknown = new AbstractMap.SimpleEntry<>("id@key", null);
+    TaskProcessor.submit(queued()).process(unknown);
+    assertThat(unknown.getValue()).isEqualTo(queued());
+  }
 }
