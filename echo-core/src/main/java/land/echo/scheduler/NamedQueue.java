@@ -115,11 +115,15 @@ public final class NamedQueue {
    * while the running ones finish. Nothing is lost or refused: tasks keep waiting here, holding no
    * worker. What an operator does to quiesce one kind of work (say, indexing) without stopping the
    * rest. The scheduler's {@code shutdown()} resumes every drained queue, so that a graceful
-   * shutdown still runs what waits. Idempotent.
+   * shutdown still runs what waits; once the scheduler is shut down, this does nothing.
+   * Idempotent.
    */
   public void drain() {
     lock.lock();
     try {
+      if (scheduler.isShutdown()) {
+        return; // what waits here must run before the workers retire
+      }
       drained = true;
     } finally {
       lock.unlock();
