@@ -145,6 +145,14 @@ public final class EchoScheduler extends AbstractExecutorService {
 
   /** Test hook (package-private, null in production): runs in {@link #execute} on a non-worker thread after the run-state check, before the push. */
   static volatile Runnable acceptedHook;
+  /**
+   * Test hooks (package-private, null in production): run in {@link #shutdown} on its thread just
+   * before and just after the run state moves to SHUTDOWN, so that a test can drain a queue in the
+   * first window or hold the shutdown in the second.
+   */
+  static volatile Runnable beforeShutdownState;
+  /** See {@link #beforeShutdownState}. */
+  static volatile Runnable afterShutdownState;
   private final BlockingLane blocking;
   private final Map<String, NamedQueue> namedQueues;
   private final AtomicInteger runState = new AtomicInteger(RUNNING);
@@ -620,14 +628,22 @@ public final class EchoScheduler extends AbstractExecutorService {
     for (NamedQueue queue : namedQueues.values()) {
       queue.resume();
     }
+    runHook(beforeShutdownState);
     if (advanceTo(SHUTDOWN) && LOG.isInfoEnabled()) {
       LOG.info("Echo scheduler shutting down; queued tasks will still run");
     }
+    runHook(afterShutdownState);
     for (NamedQueue queue : namedQueues.values()) {
       queue.resume(); // one drained in between (drain() does nothing from now on)
     }
     idle.wakeAll();
     tryTerminate();
+  }
+
+  private static void runHook(Runnable hook) {
+    if (hook != null) {
+      hook.run();
+    }
   }
 
   /**

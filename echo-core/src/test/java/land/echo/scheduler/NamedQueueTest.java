@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import land.echo.Priority;
 import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,8 @@ class NamedQueueTest {
 
   @AfterEach
   void stop() throws InterruptedException {
+    EchoScheduler.beforeShutdownState = null;
+    EchoScheduler.afterShutdownState = null;
     release.countDown();
     if (scheduler != null) {
       TestThreads.callPromptly(scheduler::shutdownNow, "shutdownNow returning");
@@ -118,6 +121,57 @@ class NamedQueueTest {
     assertThat(ran.getCount()).isZero();
     assertThat(queue.isDrained()).isFalse();
     queue.drain(); // after shutdown: nothing may be left waiting while the workers retire
+    assertThat(queue.isDrained()).isFalse();
+  }
+
+  /**
+   * Forces the interleaving that lost both tasks above at 85e115d: the shutdown is held just after
+   * the state became SHUTDOWN, where idle workers find nothing and retire. The drained queue's
+   * tasks must already be queued for a worker then, so they run during the hold. Mutation: the
+   * resume before the state change removed (the tasks wait in the queue through the hold).
+   */
+  @Test
+  void aDrainedQueuesTasksAreQueuedForTheWorkersBeforeTheStateMoves() throws InterruptedException {
+    NamedQueue queue = queue(2, 1);
+    CountDownLatch ran = new CountDownLatch(2);
+    queue.drain();
+    queue.execute(ran::countDown);
+    queue.execute(ran::countDown);
+    AtomicBoolean ranDuringTheHold = new AtomicBoolean();
+    EchoScheduler.afterShutdownState = () -> {
+      try {
+        ranDuringTheHold.set(ran.await(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+
+    scheduler.shutdown();
+
+    assertThat(ranDuringTheHold).as("the drained queue's tasks ran while the shutdown was held").isTrue();
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+  }
+
+  /**
+   * A queue drained after the shutdown's first resume but before the state moved (drain() still
+   * works then) is resumed again once the state is SHUTDOWN, so what it holds still runs.
+   * Mutation: the second resume removed (both tasks are left in the queue and the scheduler
+   * terminates without them).
+   */
+  @Test
+  void aQueueDrainedJustBeforeTheStateMovesIsResumedAfterIt() throws InterruptedException {
+    NamedQueue queue = queue(2, 1);
+    CountDownLatch ran = new CountDownLatch(2);
+    EchoScheduler.beforeShutdownState = () -> {
+      queue.drain();
+      queue.execute(ran::countDown);
+      queue.execute(ran::countDown);
+    };
+
+    scheduler.shutdown();
+
+    assertThat(scheduler.awaitTermination(TestThreads.PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(ran.getCount()).as("tasks left in the drained queue").isZero();
     assertThat(queue.isDrained()).isFalse();
   }
 
