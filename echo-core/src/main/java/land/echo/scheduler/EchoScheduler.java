@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -85,7 +84,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p><b>No lost wake-ups.</b> A submission from outside the workers publishes its task with the
- * CAS of {@link ConcurrentLinkedQueue#offer} and then reads the idle word with a volatile read; a
+ * volatile write of the global queue's size ({@link Injector}) and then reads the idle word with a volatile read; a
  * worker changes the idle word with an atomic add and then scans the queues with volatile reads.
  * These accesses are sequentially consistent, so for a task t and the submitter's read r of the
  * word: (a) if r saw a searcher, the last searcher to stop does so after r, and re-checks every
@@ -131,7 +130,7 @@ public final class EchoScheduler extends AbstractExecutorService {
   private static final Logger LOG = LoggerFactory.getLogger(EchoScheduler.class);
 
   final SchedulerConfig config;
-  final ConcurrentLinkedQueue<Runnable>[] global;
+  final Injector[] global;
   /** How long a worker that found nothing watches for work before it parks (0: never). */
   final long spinNanos;
   final Worker[] workers;
@@ -192,9 +191,9 @@ public final class EchoScheduler extends AbstractExecutorService {
     this.spinNanos = config.spinBeforePark().toNanos();
     this.spareProcessor = Runtime.getRuntime().availableProcessors() > config.workers();
     int n = config.workers();
-    this.global = new ConcurrentLinkedQueue[Priority.COUNT];
+    this.global = new Injector[Priority.COUNT];
     for (int p = 0; p < Priority.COUNT; p++) {
-      global[p] = new ConcurrentLinkedQueue<>();
+      global[p] = new Injector();
     }
     this.idle = new IdleWorkers(n);
     this.blocking = new BlockingLane(this, config.blockingLimit(), blockingThreads);
@@ -497,12 +496,10 @@ public final class EchoScheduler extends AbstractExecutorService {
       if (hook != null) {
         hook.run();
       }
-      for (int i = from; i < to; i++) {
-        global[level].offer(tasks[i]);
-        accepted++;
-      }
+      global[level].offerAll(tasks, from, to);
+      accepted = to - from;
     } catch (Error e) {
-      // An offer could not allocate its node: the caller handles the rest.
+      // The global queue could not grow: none was queued, the caller handles them all.
     } finally {
       leaveGate(stripe);
     }

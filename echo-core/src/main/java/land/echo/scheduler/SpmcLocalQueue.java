@@ -2,7 +2,7 @@ package land.echo.scheduler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Queue;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -66,6 +66,8 @@ final class SpmcLocalQueue {
   @SuppressWarnings("unused") // accessed through TAIL
   private volatile long tail;
   private final int capacity;
+  /** The owner's scratch array for {@link #spillHalfTo}: a spill allocates nothing. */
+  private final Runnable[] spill;
   private final int mask;
 
   /** Creates an empty ring of {@link #CAPACITY} slots. */
@@ -81,6 +83,7 @@ final class SpmcLocalQueue {
     this.capacity = capacity;
     this.mask = capacity - 1;
     this.slots = new Runnable[capacity];
+    this.spill = new Runnable[capacity / 2];
   }
 
   /** Appends {@code task} (owner only); returns false without change if the ring is full. */
@@ -158,11 +161,13 @@ final class SpmcLocalQueue {
   }
 
   /**
-   * Moves the older half of this ring to {@code sink} (owner only, when {@link #offer} failed);
-   * returns how many tasks moved.
+   * Moves the older half of this ring to {@code sink} in one batch (owner only, when {@link
+   * #offer} failed); returns how many tasks moved. If {@code sink} cannot take them (it could not
+   * grow: an {@link OutOfMemoryError}), they go back to this ring, which has room for them again
+   * since they left it, and the error is rethrown: nothing is lost, only their order bends.
    */
-  int spillHalfTo(Queue<Runnable> sink) {
-    Runnable[] batch = new Runnable[capacity / 2];
+  int spillHalfTo(Injector sink) {
+    Runnable[] batch = spill;
     for (;;) {
       long h = (long) HEAD.getVolatile(this);
       long t = (long) TAIL.getVolatile(this);
@@ -174,8 +179,15 @@ final class SpmcLocalQueue {
         batch[i] = (Runnable) SLOTS.getAcquire(slots, (int) ((h + i) & mask));
       }
       if (HEAD.compareAndSet(this, h, h + take)) {
-        for (int i = 0; i < take; i++) {
-          sink.offer(batch[i]);
+        try {
+          sink.offerAll(batch, 0, take);
+        } catch (Throwable e) {
+          for (int i = 0; i < take; i++) {
+            offer(batch[i]); // thieves only take, so the slots the batch left are still free
+          }
+          throw e;
+        } finally {
+          Arrays.fill(batch, 0, take, null); // the scratch array must not keep tasks reachable
         }
         return take;
       }
@@ -190,6 +202,14 @@ final class SpmcLocalQueue {
       drained++;
     }
     return drained;
+  }
+
+  /**
+   * Returns how many more tasks the owner can push before a push fails: exact or an underestimate
+   * (owner only: only the owner pushes, and other threads only take).
+   */
+  int room() {
+    return capacity - size();
   }
 
   /** Returns the number of queued tasks, read racily (exact only when the ring is quiet). */

@@ -2,7 +2,6 @@ package land.echo.scheduler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Queue;
 import java.util.concurrent.locks.LockSupport;
 import land.echo.Priority;
 
@@ -79,6 +78,8 @@ final class Worker implements Runnable {
 
   final int index;
   final SpmcLocalQueue[] local = new SpmcLocalQueue[LEVELS];
+  /** Scratch array of {@link #takeGlobal} (owner only, emptied after each take): a take allocates nothing. */
+  private final Runnable[] batch = new Runnable[GLOBAL_BATCH];
   private final EchoScheduler pool;
   private final int fairnessInterval;
   /** The value of untilFairPick at which a pick looks at the global injectors first. */
@@ -140,7 +141,7 @@ final class Worker implements Runnable {
   /** Pushes a task submitted on this worker's own thread to its local ring (owner only). */
   void pushLocal(Runnable task, int level) {
     SpmcLocalQueue queue = local[level];
-    Queue<Runnable> global = pool.global[level];
+    Injector global = pool.global[level];
     while (!queue.offer(task)) {
       queue.spillHalfTo(global);
     }
@@ -434,27 +435,24 @@ final class Worker implements Runnable {
     return task != null ? task : steal(p);
   }
 
-  /** Takes the oldest global task at level p and moves up to GLOBAL_BATCH - 1 more locally. */
+  /**
+   * Takes the oldest global task at level p and moves up to GLOBAL_BATCH - 1 more locally, no
+   * more than the ring has room for, so every task taken has a place.
+   */
   private Runnable takeGlobal(int p) {
-    Queue<Runnable> global = pool.global[p];
-    Runnable first = global.poll();
-    if (first == null) {
+    SpmcLocalQueue queue = local[p];
+    Runnable[] batch = this.batch;
+    int n = pool.global[p].pollBatch(batch, Math.min(GLOBAL_BATCH, queue.room() + 1));
+    if (n == 0) {
       return null;
     }
-    SpmcLocalQueue queue = local[p];
-    boolean moved = false;
-    for (int i = 1; i < GLOBAL_BATCH; i++) {
-      Runnable next = global.poll();
-      if (next == null) {
-        break;
-      }
-      if (!queue.offer(next)) {
-        global.offer(next); // ring full: leave it for others (rare; order within a level may bend)
-        break;
-      }
-      moved = true;
+    Runnable first = batch[0];
+    batch[0] = null;
+    for (int i = 1; i < n; i++) {
+      queue.offer(batch[i]); // cannot fail: room() was a lower bound, and only this thread pushes
+      batch[i] = null;
     }
-    if (moved) {
+    if (n > 1) {
       pool.idle.signalWorkAfterLocalPush(); // others may help with the batch
     }
     return first;

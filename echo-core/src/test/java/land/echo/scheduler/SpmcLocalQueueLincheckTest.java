@@ -36,13 +36,12 @@ public class SpmcLocalQueueLincheckTest {
 
   @Operation(nonParallelGroup = "owner")
   public List<Integer> spillHalf() {
+    Injector global = new Injector();
+    queue.spillHalfTo(global);
     List<Runnable> sink = new ArrayList<>();
-    queue.spillHalfTo(new java.util.ArrayDeque<>() {
-      @Override
-      public boolean offer(Runnable r) {
-        return sink.add(r);
-      }
-    });
+    for (Runnable r; (r = global.poll()) != null; ) {
+      sink.add(r);
+    }
     return ids(sink);
   }
 
