@@ -2,6 +2,7 @@ package land.echo.scheduler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -76,8 +77,8 @@ final class Injector {
    * @param maxCapacity the largest ring, a power of two
    */
   Injector(int initialCapacity, int shrinkAbove, int maxCapacity) {
-    if (Integer.bitCount(initialCapacity) != 1 || Integer.bitCount(maxCapacity) != 1 || maxCapacity > MAX_CAPACITY
-        || initialCapacity > maxCapacity) {
+    if (initialCapacity <= 0 || Integer.bitCount(initialCapacity) != 1 || Integer.bitCount(maxCapacity) != 1
+        || maxCapacity > MAX_CAPACITY || initialCapacity > maxCapacity) {
       throw new IllegalArgumentException("capacities must be powers of two, initial <= max <= " + MAX_CAPACITY
           + ", were " + initialCapacity + " and " + maxCapacity);
     }
@@ -91,10 +92,9 @@ final class Injector {
    * Appends {@code task}.
    *
    * @param task the task, not null (unchecked: the scheduler checked it)
-   * @return true
    * @throws OutOfMemoryError if the ring had to grow and could not; the queue is unchanged
    */
-  boolean offer(Runnable task) {
+  void offer(Runnable task) {
     lock.lock();
     try {
       int n = size;
@@ -107,7 +107,6 @@ final class Injector {
     } finally {
       lock.unlock();
     }
-    return true;
   }
 
   /**
@@ -116,13 +115,15 @@ final class Injector {
    * @param tasks holds the tasks, none null in the range (unchecked)
    * @param from index of the first task
    * @param to one past the index of the last task
+   * @throws IndexOutOfBoundsException if {@code from} and {@code to} are not a range of {@code tasks}
    * @throws OutOfMemoryError if the ring had to grow and could not; the queue is unchanged
    */
   void offerAll(Runnable[] tasks, int from, int to) {
-    int count = to - from;
-    if (count <= 0) {
+    Objects.checkFromToIndex(from, to, tasks.length);
+    if (from == to) {
       return;
     }
+    int count = to - from;
     lock.lock();
     try {
       int n = size;
@@ -217,6 +218,15 @@ final class Injector {
     return size;
   }
 
+  /**
+   * The ring's current number of slots (for tests, read without the lock).
+   *
+   * @return the capacity
+   */
+  int capacity() {
+    return slots.length; // racy outside the lock: for tests on a quiet queue
+  }
+
   /** Publishes the size after a take; an emptied ring grown past SHRINK_ABOVE is replaced. Under the lock. */
   private void settle(int left) {
     if (left == 0 && slots.length > shrinkAbove) {
@@ -233,7 +243,7 @@ final class Injector {
 
   /** Replaces the ring with one of at least {@code needed} slots, oldest task first. Under the lock. */
   private void grow(int needed) {
-    if (needed > maxCapacity || needed < 0) {
+    if (Integer.compareUnsigned(needed, maxCapacity) > 0) { // a negative int overflowed: too many as well
       throw new OutOfMemoryError("the scheduler's global queue cannot hold more than " + maxCapacity + " tasks");
     }
     int capacity = slots.length;
@@ -243,10 +253,9 @@ final class Injector {
     Runnable[] old = slots;
     Runnable[] s = new Runnable[capacity];
     int n = size;
-    int mask = old.length - 1;
-    for (int i = 0; i < n; i++) {
-      s[i] = old[(head + i) & mask];
-    }
+    int first = Math.min(n, old.length - head); // from head to the end of the old ring, then its start
+    System.arraycopy(old, head, s, 0, first);
+    System.arraycopy(old, 0, s, first, n - first);
     slots = s;
     head = 0;
   }

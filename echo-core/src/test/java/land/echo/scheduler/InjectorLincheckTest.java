@@ -22,8 +22,8 @@ public class InjectorLincheckTest {
   private final Injector queue = new Injector(2, 2, 1 << 10);
 
   @Operation
-  public boolean offer(@Param(name = "value") int value) {
-    return queue.offer(new SpmcLocalQueueLincheckTest.Task(value));
+  public void offer(@Param(name = "value") int value) {
+    queue.offer(new SpmcLocalQueueLincheckTest.Task(value));
   }
 
   @Operation

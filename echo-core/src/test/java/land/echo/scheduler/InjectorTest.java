@@ -48,6 +48,8 @@ class InjectorTest {
     }
 
     assertThat(queue.size()).isEqualTo(38);
+    assertThat(queue.isEmpty()).isFalse();
+    assertThat(queue.capacity()).as("the smallest power of two that holds 38").isEqualTo(64);
     assertThat(drain(queue)).isEqualTo(range(2, 40));
     assertThat(queue.isEmpty()).isTrue();
     assertThat(queue.poll()).isNull();
@@ -74,19 +76,45 @@ class InjectorTest {
   }
 
   @Test
+  void aBatchThatFitsExactlyDoesNotGrowTheRing() {
+    Injector queue = new Injector(2, 1 << 20, 4);
+    queue.offer(task(0));
+    queue.offerAll(new Runnable[] {task(1)}, 0, 1);
+    assertThat(queue.capacity()).isEqualTo(2);
+    queue.offerAll(new Runnable[] {task(2), task(3)}, 0, 2); // needs exactly the largest ring
+
+    assertThat(queue.capacity()).isEqualTo(4);
+    assertThat(drain(queue)).isEqualTo(range(0, 4));
+  }
+
+  @Test
   void anEmptiedRingGrownPastTheThresholdShrinksAndStillWorks() {
     Injector queue = new Injector(2, 8, 1 << 10);
     for (int i = 0; i < 100; i++) {
       queue.offer(task(i));
     }
     Runnable[] into = new Runnable[100];
-    assertThat(queue.pollBatch(into, 100)).isEqualTo(100);
+    assertThat(queue.pollBatch(into, 99)).isEqualTo(99);
+    assertThat(queue.capacity()).as("not shrunk while a task is left").isEqualTo(128);
+    assertThat(queue.poll()).isNotNull();
     assertThat(queue.isEmpty()).isTrue();
+    assertThat(queue.capacity()).isEqualTo(2);
 
     for (int i = 0; i < 5; i++) {
       queue.offer(task(i));
     }
     assertThat(drain(queue)).isEqualTo(range(0, 5));
+  }
+
+  @Test
+  void aRingAtTheShrinkThresholdIsKeptWhenEmptied() {
+    Injector queue = new Injector(2, 8, 1 << 10);
+    for (int i = 0; i < 8; i++) {
+      queue.offer(task(i));
+    }
+    assertThat(queue.capacity()).isEqualTo(8);
+    assertThat(drain(queue)).isEqualTo(range(0, 8));
+    assertThat(queue.capacity()).isEqualTo(8);
   }
 
   @Test
@@ -108,6 +136,23 @@ class InjectorTest {
     assertThatThrownBy(() -> new Injector(3, 8, 16)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("powers of two");
     assertThatThrownBy(() -> new Injector(32, 8, 16)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Injector(Integer.MIN_VALUE, 8, 16)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Injector(2, 8, Integer.MIN_VALUE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Injector(2, 8, Injector.MAX_CAPACITY << 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new Injector(4, 8, 4).capacity()).as("initial = max").isEqualTo(4);
+    assertThat(new Injector(2, 8, Injector.MAX_CAPACITY).capacity()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchOutsideItsArrayIsRefusedAndChangesNothing() {
+    Injector queue = new Injector(2, 8, 16);
+    Runnable[] tasks = {task(0), task(1)};
+
+    assertThatThrownBy(() -> queue.offerAll(tasks, 1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> queue.offerAll(tasks, 0, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThat(queue.size()).isZero();
+    queue.offerAll(tasks, 1, 1);
+    assertThat(queue.isEmpty()).isTrue();
   }
 
   @Test
