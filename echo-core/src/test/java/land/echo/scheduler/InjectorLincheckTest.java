@@ -3,10 +3,8 @@ package land.echo.scheduler;
 import java.util.ArrayList;
 import java.util.List;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -61,25 +59,11 @@ public class InjectorLincheckTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(200)
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(3)
-        .actorsAfter(2)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass());
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .iterations(10)
-        .invocationsPerIteration(500)
-        .threads(3)
-        .actorsPerThread(4)
-        .actorsBefore(2)
-        .actorsAfter(2)
-        .check(getClass());
+    LincheckRuns.stress(getClass());
   }
 }
