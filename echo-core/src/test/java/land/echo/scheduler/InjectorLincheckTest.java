@@ -5,8 +5,6 @@ import java.util.List;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Lincheck linearizability checks of {@link Injector}: every operation from any thread. An initial
@@ -14,9 +12,8 @@ import org.junit.jupiter.api.Timeout;
  * reachable in short scenarios. The sequential specification is the same class run on one thread.
  */
 @Param(name = "value", gen = IntGen.class, conf = "1:9")
-@Timeout(120)
 @SuppressWarnings("deprecation") // IntGen: the parameter generator Lincheck's @Param still takes
-public class InjectorLincheckTest {
+public class InjectorLincheckTest extends LincheckTestBase {
   private final Injector queue = new Injector(2, 2, 1 << 10);
 
   @Operation
@@ -55,15 +52,5 @@ public class InjectorLincheckTest {
   @Operation
   public int size() {
     return queue.size();
-  }
-
-  @Test
-  void modelChecking() {
-    LincheckRuns.modelCheck(getClass());
-  }
-
-  @Test
-  void stress() {
-    LincheckRuns.stress(getClass());
   }
 }

@@ -5,8 +5,6 @@ import java.util.List;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Lincheck linearizability checks of {@link SpmcLocalQueue} under its threading contract: one
@@ -16,9 +14,8 @@ import org.junit.jupiter.api.Timeout;
  * same class run on one thread.
  */
 @Param(name = "value", gen = IntGen.class, conf = "1:9")
-@Timeout(120)
 @SuppressWarnings("deprecation") // IntGen: the parameter generator Lincheck's @Param still takes
-public class SpmcLocalQueueLincheckTest {
+public class SpmcLocalQueueLincheckTest extends LincheckTestBase {
   private final SpmcLocalQueue queue = new SpmcLocalQueue(4);
   private final SpmcLocalQueue thiefRing = new SpmcLocalQueue(4);
 
@@ -67,15 +64,6 @@ public class SpmcLocalQueueLincheckTest {
     return queue.isEmpty();
   }
 
-  @Test
-  void modelChecking() {
-    LincheckRuns.modelCheck(getClass());
-  }
-
-  @Test
-  void stress() {
-    LincheckRuns.stress(getClass());
-  }
 
   private static Integer id(Runnable task) {
     return task == null ? null : ((Task) task).id();

@@ -2,16 +2,19 @@ package land.echo.scheduler;
 
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * The Lincheck settings the scheduler's queue tests share: three threads, short scenarios, and
- * enough iterations for both modes to take about 20 s together per class on two CPUs.
+ * The two Lincheck runs that the scheduler's queue tests share, on the {@code @Operation} methods
+ * of the subclass: model checking and stress, three threads, short scenarios, about 20 s together
+ * per class on two CPUs. The sequential specification is the subclass run on one thread.
  */
-final class LincheckRuns {
-  private LincheckRuns() {}
+@Timeout(120)
+abstract class LincheckTestBase {
 
-  /** Model-checks the operations of {@code test} (its {@code @Operation} methods). */
-  static void modelCheck(Class<?> test) {
+  @Test
+  void modelChecking() {
     new ModelCheckingOptions()
         .iterations(10)
         .invocationsPerIteration(200)
@@ -19,11 +22,11 @@ final class LincheckRuns {
         .actorsPerThread(3)
         .actorsBefore(3)
         .actorsAfter(2)
-        .check(test);
+        .check(getClass());
   }
 
-  /** Stress-tests the operations of {@code test} on real threads. */
-  static void stress(Class<?> test) {
+  @Test
+  void stress() {
     new StressOptions()
         .iterations(10)
         .invocationsPerIteration(500)
@@ -31,6 +34,6 @@ final class LincheckRuns {
         .actorsPerThread(4)
         .actorsBefore(2)
         .actorsAfter(2)
-        .check(test);
+        .check(getClass());
   }
 }
