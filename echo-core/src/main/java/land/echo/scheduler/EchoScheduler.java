@@ -432,10 +432,7 @@ public final class EchoScheduler extends AbstractExecutorService {
       if (runState.get() != RUNNING) {
         throw rejected(task);
       }
-      Runnable hook = acceptedHook;
-      if (hook != null) {
-        hook.run();
-      }
+      runHook(acceptedHook);
       global[level].offer(task);
     } finally {
       leaveGate(stripe);
@@ -492,10 +489,7 @@ public final class EchoScheduler extends AbstractExecutorService {
       if (runState.get() != RUNNING) {
         return 0;
       }
-      Runnable hook = acceptedHook;
-      if (hook != null) {
-        hook.run();
-      }
+      runHook(acceptedHook);
       global[level].offerAll(tasks, from, to);
       accepted = to - from;
     } catch (Error e) {

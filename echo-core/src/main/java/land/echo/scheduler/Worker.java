@@ -440,9 +440,13 @@ final class Worker implements Runnable {
    * more than the ring has room for, so every task taken has a place.
    */
   private Runnable takeGlobal(int p) {
+    Injector global = pool.global[p];
+    if (global.isEmpty()) {
+      return null; // the common case on every pick above the level in use: one volatile read
+    }
     SpmcLocalQueue queue = local[p];
     Runnable[] batch = this.batch;
-    int n = pool.global[p].pollBatch(batch, Math.min(GLOBAL_BATCH, queue.room() + 1));
+    int n = global.pollBatch(batch, Math.min(GLOBAL_BATCH, queue.room() + 1));
     if (n == 0) {
       return null;
     }
