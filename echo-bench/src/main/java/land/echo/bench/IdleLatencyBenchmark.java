@@ -54,8 +54,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class IdleLatencyBenchmark {
 
-  /** The executor under test; see {@link Kinds} ({@code echo} is the application runtime here). */
-  @Param({Kinds.ECHO, Kinds.FJP_ASYNC, Kinds.CE_WSTP, Kinds.VIRTUAL})
+  /**
+   * The variant of Echo that runs the bare {@code EchoScheduler}: the task itself submitted with
+   * {@code execute(task, HIGH)}, without the effect, handle and fiber of {@link Kinds#ECHO}. It
+   * tells the scheduler's share of Echo's latency from the runtime's.
+   */
+  public static final String BARE_SCHEDULER = "echoScheduler";
+
+  /**
+   * The executor under test; see {@link Kinds} ({@code echo} is the application runtime here,
+   * {@link #BARE_SCHEDULER} the bare scheduler).
+   */
+  @Param({Kinds.ECHO, BARE_SCHEDULER, Kinds.FJP_ASYNC, Kinds.CE_WSTP, Kinds.VIRTUAL})
   public String kind;
 
   /** Number of latency samples per iteration. */
@@ -82,7 +92,11 @@ public class IdleLatencyBenchmark {
     if (pauseMicros < 0) {
       throw new IllegalArgumentException("pauseMicros must not be negative, was " + pauseMicros);
     }
-    executor = kind.equals(Kinds.ECHO) ? EchoSide.runtimeExecutor() : Kinds.create(kind);
+    executor = switch (kind) {
+      case Kinds.ECHO -> EchoSide.runtimeExecutor();
+      case BARE_SCHEDULER -> Kinds.create(Kinds.ECHO);
+      default -> Kinds.create(kind);
+    };
   }
 
   /** Shuts the executor down. */

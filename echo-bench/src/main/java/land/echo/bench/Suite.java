@@ -149,6 +149,11 @@ final class Suite {
         rows.add(new Row("priority", "HIGH submit-to-start " + pct, "us", echo, anchor,
             r.secondaryMedian(method, Map.of("kind", anchor), label), target));
       }
+      // The bare scheduler, without the effect, handle and fiber: the scheduler's share of Echo's
+      // latency (no target; the issue's target is the runtime's, above).
+      rows.add(new Row("idle", "submit-to-start on an idle pool, " + pct + ", bare EchoScheduler", "us",
+          r.secondaryMedian(method, Map.of("kind", IdleLatencyBenchmark.BARE_SCHEDULER), label), Kinds.FJP_ASYNC,
+          r.secondaryMedian(method, Map.of("kind", Kinds.FJP_ASYNC), label), null));
     }
     return rows;
   }
@@ -246,8 +251,9 @@ final class Suite {
 
   /**
    * Rows of {@link IdleLatencyBenchmark}: Echo's p50 and p99 submit-to-start latency on an idle
-   * pool (the medians of the per-iteration percentiles) against each anchor's. Target (issue 8):
-   * p50 and p99 each at most 1.0x ForkJoinPool asyncMode's.
+   * pool (the medians of the per-iteration percentiles) against each anchor's, and the bare
+   * scheduler's against ForkJoinPool's. Target (issue 8): the runtime's p50 and p99 each at most
+   * 1.0x ForkJoinPool asyncMode's.
    */
   private static List<Row> idleRows(Results r) {
     String method = "IdleLatencyBenchmark.idleLatency";
