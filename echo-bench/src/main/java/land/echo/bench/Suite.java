@@ -149,11 +149,6 @@ final class Suite {
         rows.add(new Row("priority", "HIGH submit-to-start " + pct, "us", echo, anchor,
             r.secondaryMedian(method, Map.of("kind", anchor), label), target));
       }
-      // The bare scheduler, without the effect, handle and fiber: the scheduler's share of Echo's
-      // latency (no target; the target is the runtime's, above).
-      rows.add(new Row("idle", "submit-to-start on an idle pool, " + pct + ", bare EchoScheduler", "us",
-          r.secondaryMedian(method, Map.of("kind", IdleLatencyBenchmark.BARE_SCHEDULER), label), Kinds.FJP_ASYNC,
-          r.secondaryMedian(method, Map.of("kind", Kinds.FJP_ASYNC), label), null));
     }
     return rows;
   }
@@ -266,6 +261,11 @@ final class Suite {
         rows.add(new Row("idle", "submit-to-start on an idle pool, " + pct, "us", echo, anchor,
             r.secondaryMedian(method, Map.of("kind", anchor), label), target));
       }
+      // The bare scheduler, without the effect, handle and fiber: the scheduler's share of Echo's
+      // latency (no target; the target is the runtime's, above).
+      rows.add(new Row("idle", "submit-to-start on an idle pool, " + pct + ", bare EchoScheduler", "us",
+          r.secondaryMedian(method, Map.of("kind", IdleLatencyBenchmark.BARE_SCHEDULER), label), Kinds.FJP_ASYNC,
+          r.secondaryMedian(method, Map.of("kind", Kinds.FJP_ASYNC), label), null));
     }
     return rows;
   }
