@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.util.AsyncExecutor;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
@@ -20,6 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import kotlin.LazyKt;
 import land.echo.ApplicationRuntime;
 import land.echo.resilience.Bulkhead;
 import land.echo.resilience.CircuitBreaker;
@@ -73,6 +77,9 @@ public final class EchoDashboard implements AutoCloseable {
   static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
       + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+  /** Name prefix of the threads that serve asynchronous requests (the event streams). */
+  static final String REQUEST_THREAD_PREFIX = "echo-dashboard-request-";
+
   private final ApplicationRuntime runtime;
   private final DashboardConfig config;
   private final String token;
@@ -80,6 +87,14 @@ public final class EchoDashboard implements AutoCloseable {
   private final ObjectMapper mapper = new ObjectMapper();
   private final SnapshotJson snapshots;
   private final LiveStream stream;
+  /**
+   * The threads Javalin runs asynchronous requests on (each open event stream holds one): virtual,
+   * and shut down by {@link #close}. Javalin's default pool keeps its idle platform threads, which
+   * are not daemons, for a minute after {@code stop()} (javalin/javalin#2628), so a program that
+   * closed its dashboard could not exit for that minute.
+   */
+  private final ExecutorService requestThreads =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(REQUEST_THREAD_PREFIX, 0).factory());
   private final Javalin server;
 
   private EchoDashboard(ApplicationRuntime runtime, DashboardConfig config) {
@@ -96,6 +111,7 @@ public final class EchoDashboard implements AutoCloseable {
     this.stream = new LiveStream(this::snapshotText, config.updateInterval());
     try {
       this.server = Javalin.create(c -> {
+        c.concurrency.executor = LazyKt.lazyOf(new AsyncExecutor(requestThreads));
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
         c.jsonMapper(new JavalinJackson(mapper, false));
@@ -128,10 +144,12 @@ public final class EchoDashboard implements AutoCloseable {
       }).start();
     } catch (JavalinBindException e) {
       stream.close();
+      requestThreads.shutdownNow();
       throw new IllegalStateException("the dashboard cannot listen on " + config.host() + ":" + config.port()
           + ": the port is in use (choose another, or 0 for a free one)", e);
     } catch (RuntimeException e) {
       stream.close();
+      requestThreads.shutdownNow();
       throw e;
     }
     if (config.token().isEmpty()) {
@@ -198,6 +216,7 @@ public final class EchoDashboard implements AutoCloseable {
   public void close() {
     stream.close();
     server.stop();
+    requestThreads.shutdownNow();
   }
 
   // ------------------------------------------------------------------ requests

@@ -191,6 +191,28 @@ class EchoDashboardTest {
     return last;
   }
 
+  /**
+   * An event stream holds a request thread for as long as it is open. Javalin's default pool for
+   * them keeps idle platform threads, not daemons, for a minute after {@code stop()}, so a program
+   * that closed its dashboard could not exit for that minute; the dashboard runs them on virtual
+   * threads of its own, shut down by {@code close()}.
+   */
+  @Test
+  void closingTheDashboardLeavesNoPlatformThreadOfItsEventStreamsBehind() throws Exception {
+    try (BufferedReader lines = subscribe()) {
+      read(lines, 1);
+    }
+    dashboard.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> platformThreadsNamed("JavalinDefaultAsyncThreadPool").isEmpty());
+  }
+
+  private static java.util.List<String> platformThreadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+        .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : ""))
+        .toList();
+  }
+
   @Test
   void severalBrowsersFollowTheStreamAndOneLeavingChangesNothingForTheOthers() throws Exception {
     try (BufferedReader a = subscribe(); BufferedReader b = subscribe()) {
