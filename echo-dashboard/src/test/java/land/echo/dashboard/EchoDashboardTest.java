@@ -209,7 +209,7 @@ class EchoDashboardTest {
   private static java.util.List<String> platformThreadsNamed(String prefix) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
-        .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : ""))
+        .map(Thread::getName)
         .toList();
   }
 
