@@ -584,7 +584,14 @@ public final class EchoCluster implements AutoCloseable {
       if (cancelledEarly.remove(task.id()) != null || runningKeys.containsValue(key)) {
         return false;
       }
-      return startClaimed(key, task);
+      // The snapshot may be older than a run of it that has finished since. runningKeys drops the
+      // key only once the result is stored, so the entry, read after it, says whether the task
+      // still waits to start here.
+      Task current = tasks.get(key);
+      if (current == null || current.state() != Task.RUNNING || !current.owner().equals(memberId)) {
+        return false;
+      }
+      return startClaimed(key, current);
     }
     // One operation on the task's entry: it claims a queued task, or names the member running it;
     // a task that is gone, cancelled or done yields nothing.
