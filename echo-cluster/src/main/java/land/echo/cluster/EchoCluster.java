@@ -157,6 +157,8 @@ public final class EchoCluster implements AutoCloseable {
   private final LongAdder stolen = new LongAdder();
   private final LongAdder requeued = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
+  /** Offers dropped because another offer of the same task was being started: read by tests. */
+  final LongAdder overlappingOffers = new LongAdder();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder deliveredAfterFailover = new LongAdder();
   private final Map<String, LongAdder> deliveredBy = new ConcurrentHashMap<>();
@@ -503,7 +505,11 @@ public final class EchoCluster implements AutoCloseable {
     }
   }
 
-  private void offer(String key, Task task) {
+  /**
+   * Queues a task for this member's dispatcher, unless it is cancelled, running here or queued
+   * already; returns whether it was queued.
+   */
+  boolean offer(String key, Task task) {
     if (!task.cancelled() && !runningKeys.containsValue(key) && pendingKeys.add(key)) {
       pending.add(new Pending(key, task, task.priority(), sequence.getAndIncrement()));
       if (task.priority() == Priority.HIGH.ordinal()) {
@@ -513,7 +519,9 @@ public final class EchoCluster implements AutoCloseable {
           slots.notifyAll();
         }
       }
+      return true;
     }
+    return false;
   }
 
   /** The dispatcher: claims the most urgent pending task while the admission limit allows. */
@@ -540,7 +548,15 @@ public final class EchoCluster implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      startingKeys.add(next.key());
+      if (!startingKeys.add(next.key())) {
+        // Another offer of this task is being claimed or started: a sweep's snapshot taken before
+        // that start. Two starts in flight at once could both find the task "RUNNING, owned by this
+        // member" and not yet in runningKeys, and both run it. The start in flight settles the
+        // task; if it fails, the task is queued again and a later sweep offers it anew.
+        pendingKeys.remove(next.key());
+        overlappingOffers.increment();
+        continue;
+      }
       pendingKeys.remove(next.key());
       // The slot is taken now; the claim and the start run on a virtual thread, so that claims
       // (map round trips) overlap instead of queuing behind this thread.

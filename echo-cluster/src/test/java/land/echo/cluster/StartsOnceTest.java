@@ -1,0 +1,123 @@
+package land.echo.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.map.IMap;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import land.echo.ActionEffect;
+import land.echo.CommonError;
+import land.echo.EffectHandle;
+import land.echo.Outcome;
+import land.echo.Priority;
+import land.echo.cluster.internal.Task;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A task is started once per claim, whatever snapshots of it a sweep offers again: these tests hand
+ * the dispatcher such a snapshot at the moment that used to start the task a second time.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StartsOnceTest {
+  static final AtomicInteger BUILDS = new AtomicInteger();
+  static final AtomicInteger BODIES = new AtomicInteger();
+  static volatile CountDownLatch buildGate = new CountDownLatch(0);
+  static volatile CountDownLatch bodyGate = new CountDownLatch(0);
+
+  static ClusterEffect<String, CommonError, String> slowToBuild;
+  static ClusterEffect<String, CommonError, String> slowToRun;
+  static ClusterEffect<String, CommonError, String> quick;
+
+  private Members members;
+
+  static void register(EffectRegistry registry) {
+    slowToBuild = registry.register("slow.build", String.class, s -> {
+      BUILDS.incrementAndGet();
+      awaitQuietly(buildGate);
+      return ActionEffect.succeed(s);
+    });
+    slowToRun = registry.register("slow.run", String.class, s -> ActionEffect.blocking(token -> {
+      BODIES.incrementAndGet();
+      bodyGate.await();
+      return s;
+    }));
+    quick = registry.register("quick", String.class, ActionEffect::succeed);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterEach
+  void close() {
+    buildGate.countDown();
+    bodyGate.countDown();
+    if (members != null) {
+      members.close();
+    }
+  }
+
+  /** The only entry of the task map: the one task a test has submitted. */
+  private static Map.Entry<String, Task> onlyTask(EchoCluster cluster) {
+    IMap<String, Task> tasks = cluster.hazelcast().getMap("echo.tasks");
+    assertThat(tasks.size()).isEqualTo(1);
+    return tasks.entrySet().iterator().next();
+  }
+
+  @Test
+  void aSnapshotTakenWhileTheTaskRanDoesNotStartItAgainOnceItHasFinished() {
+    BODIES.set(0);
+    bodyGate = new CountDownLatch(1);
+    members = Members.start(1, 2, StartsOnceTest::register, c -> {});
+    EchoCluster cluster = members.get(0);
+    // HIGH is claimed for the submitting member at submission: "RUNNING, owned by this member".
+    EffectHandle<CommonError, String> handle = cluster.submit(slowToRun, "once", Priority.HIGH);
+    await().atMost(Duration.ofSeconds(10)).until(() -> BODIES.get() == 1);
+    Map.Entry<String, Task> running = onlyTask(cluster);
+    assertThat(running.getValue().state()).isEqualTo(Task.RUNNING);
+    bodyGate.countDown();
+    assertThat(handle.join()).isEqualTo(Outcome.success("once"));
+
+    // Accepted only once the run has left runningKeys, that is, once its result is stored.
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.offer(running.getKey(), running.getValue()));
+    // The dispatcher takes HIGH offers in order and starts them on its own thread: once a HIGH task
+    // offered after the snapshot has run, the snapshot has been dealt with.
+    assertThat(cluster.submit(quick, "after", Priority.HIGH).join()).isEqualTo(Outcome.success("after"));
+
+    assertThat(BODIES.get()).isEqualTo(1);
+    assertThat(cluster.stats().ran()).isEqualTo(2);
+  }
+
+  @Test
+  void aSnapshotOfferedWhileTheTaskIsBeingStartedIsDropped() {
+    BUILDS.set(0);
+    buildGate = new CountDownLatch(1);
+    members = Members.start(1, 2, StartsOnceTest::register, c -> {});
+    EchoCluster cluster = members.get(0);
+    EffectHandle<CommonError, String> handle = cluster.submit(slowToBuild, "once", Priority.NORMAL);
+    // The member has claimed the task and is building its effect: claimed, not yet in runningKeys.
+    await().atMost(Duration.ofSeconds(10)).until(() -> BUILDS.get() == 1);
+    Map.Entry<String, Task> claimed = onlyTask(cluster);
+    assertThat(claimed.getValue().state()).isEqualTo(Task.RUNNING);
+    assertThat(cluster.offer(claimed.getKey(), claimed.getValue())).isTrue();
+
+    // Started a second time, the snapshot would build the effect again.
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.overlappingOffers.sum() == 1 || BUILDS.get() > 1);
+    buildGate.countDown();
+    assertThat(handle.join()).isEqualTo(Outcome.success("once"));
+    assertThat(BUILDS.get()).isEqualTo(1);
+    assertThat(cluster.stats().ran()).isEqualTo(1);
+  }
+}
