@@ -372,6 +372,7 @@ public abstract sealed class ActionEffect<E, T>
    * @param <T> the success type of each effect
    * @param effects the effects to run; copied, none may be null
    * @return an effect that succeeds with the list of values, in the order of {@code effects}
+   * @throws IllegalArgumentException if {@code effects} holds more than 33,554,431 effects
    */
   public static <E, T> ActionEffect<E, List<T>> all(
       List<? extends ActionEffect<? extends E, ? extends T>> effects) {
@@ -390,7 +391,7 @@ public abstract sealed class ActionEffect<E, T>
    * @param <T> the success type
    * @param effects the effects to race; copied, none may be null
    * @return an effect that ends with the outcome of the first effect to finish
-   * @throws IllegalArgumentException if {@code effects} is empty
+   * @throws IllegalArgumentException if {@code effects} is empty or holds more than 33,554,431 effects
    */
   public static <E, T> ActionEffect<E, T> race(
       List<? extends ActionEffect<? extends E, ? extends T>> effects) {
@@ -425,7 +426,7 @@ public abstract sealed class ActionEffect<E, T>
    * @param effects the effects to run; copied, none may be null
    * @return an effect that succeeds with the first value produced, or else ends with the outcome of
    *     the last effect to finish
-   * @throws IllegalArgumentException if {@code effects} is empty
+   * @throws IllegalArgumentException if {@code effects} is empty or holds more than 33,554,431 effects
    */
   public static <E, T> ActionEffect<E, T> firstSuccess(
       List<? extends ActionEffect<? extends E, ? extends T>> effects) {
@@ -777,6 +778,10 @@ public abstract sealed class ActionEffect<E, T>
   private static ActionEffect<?, ?>[] requireEffects(
       List<? extends ActionEffect<?, ?>> effects, String operator) {
     Objects.requireNonNull(effects, "effects");
+    if (effects.size() > land.echo.internal.Fiber.MAX_CHILDREN) { // checked before copying them
+      throw new IllegalArgumentException(operator + "() runs at most " + land.echo.internal.Fiber.MAX_CHILDREN
+          + " effects at once, was given " + effects.size() + ": split them into groups");
+    }
     ActionEffect<?, ?>[] copy = effects.toArray(new ActionEffect<?, ?>[0]);
     if (copy.length == 0) {
       throw new IllegalArgumentException(operator + "() needs at least one effect");

@@ -70,7 +70,8 @@ public final class AsyncCall implements BiConsumer<Object, Throwable> {
     fiber.resume(cause, Fiber.FAULT);
     if (stage instanceof Future<?> future) {
       // Cancelling runs the stage's dependents here: user code, so under the effect's context.
-      ContextPropagator.Scope scope = fiber.context == null ? null : ContextScopes.enter(fiber.context);
+      ContextPropagator.Captured context = fiber.context();
+      ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
       try {
         future.cancel(true);
       } catch (Throwable t) {

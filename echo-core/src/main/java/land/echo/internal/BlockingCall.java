@@ -34,7 +34,8 @@ public final class BlockingCall implements Runnable {
     }
     Object r;
     int m;
-    ContextPropagator.Scope scope = fiber.context == null ? null : ContextScopes.enter(fiber.context);
+    ContextPropagator.Captured context = fiber.context();
+    ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
     try {
       Fault cause = fiber.cancelCause();
       if (cause != null) {

@@ -55,7 +55,7 @@ public final class Deadlines {
       }
       l = j.parent.link();
     }
-    if (l instanceof HandleFuture<?, ?> handle && handle.deadline instanceof RootDeadline root) {
+    if (l instanceof HandleFuture<?, ?> handle && handle.deadline() instanceof RootDeadline root) {
       least = Math.min(least, root.at() - now);
       found = true;
     }

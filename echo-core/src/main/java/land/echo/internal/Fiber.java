@@ -105,16 +105,19 @@ import org.slf4j.LoggerFactory;
  * frame first, and a child settled unstarted by a cancelled fork never had one pushed), so every
  * step frame is popped and reported.
  *
- * <p><b>Context.</b> With a {@link ContextPropagator}, a root captures its submitter's context in
- * its constructor (on the submitting thread) and every child copies the reference from its
- * parent, so a fork captures nothing. {@link #run()} restores it once per quantum around {@link
+ * <p><b>Context.</b> With a {@link ContextPropagator}, a root captures its submitter's context at
+ * submission (on the submitting thread) into its handle's observation, and every join copies the
+ * reference from its parent, so a fork captures nothing and {@link #context()} is two loads. {@link #run()} restores it once per quantum around {@link
  * #runLoop(int, boolean)}, which covers every compute body, async invocation, function and finalizer the loop
  * runs; {@link BlockingCall#run()} restores it around the blocking body on its virtual thread, and
  * {@link #markCancelled} and {@link #onCancel} around cancellation actions, on whichever thread
- * cancels (a deadline's hand-off thread included). Without a propagator the field is null and
- * each of those sites pays one null check. The field costs no bytes: with compressed oops the
- * fiber's fields end at byte 51 without it and 55 with it, both padded to 56 (JOL 0.17's {@code
- * ClassLayout}, 12-byte headers).
+ * cancels (a deadline's hand-off thread included). Without a propagator each of those sites
+ * reads the runtime's propagator field and pays one null check.
+ *
+ * <p><b>Size.</b> A root costs this object, its handle and its outcome ("bytes per effect" in
+ * echo-bench), so the fiber is kept at 48 bytes (12-byte header, compressed references): nine
+ * 4-byte fields and nothing else. Its mode, priority, "ever forked" mark and index share one int,
+ * {@link #packed}, and the context lives with the root's handle and with each join.
  */
 public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run {
 
@@ -175,22 +178,31 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     }
   }
 
-  // Field count matters: a root costs this object, its handle and its Outcome ("bytes per effect" in echo-bench).
+  /** Bits of {@link #packed}: the mode, the priority, the "ever forked" mark, then the index. */
+  private static final int MODE_MASK = 0b111;
+  private static final int PRIORITY_SHIFT = 3;
+  private static final int FORKED = 1 << 5;
+  private static final int INDEX_SHIFT = 6;
+  /** The most children one fork may have: its children's indexes must fit in {@link #packed}. */
+  public static final int MAX_CHILDREN = (1 << (31 - INDEX_SHIFT)) - 1;
+
+  // Field count matters: nine 4-byte fields fill 48 bytes (see "Size" above).
   public final RuntimeCore core;
   /** For a root, its {@link HandleFuture}; for a child, its {@link Join}. */
   private final Object link;
   /**
-   * A child's index in its join; a root's slot in the {@link InFlightRegistry} ({@link
-   * InFlightRegistry#NONE} until registered), written before the root is first submitted.
+   * The mode (bits 0 to 2), the priority (3 and 4), whether this fiber ever forked a join (5:
+   * until then {@link #live} is private to its own thread), and, signed, from bit 6 on, a child's
+   * index in its join or a root's slot in the {@link InFlightRegistry} ({@link
+   * InFlightRegistry#NONE} until registered, written before the root is first submitted). Only
+   * the party running the fiber writes it (its submitter, before the first submission; the party
+   * that resumes it), always whole, so a concurrent reader (a child releasing its parent) sees a
+   * value with the bits that were set before it was published.
    */
-  private int index;
+  private int packed;
   private Object reg;
   private Object[] stack;
   private int sp;
-  private byte mode;
-  private final byte priority;
-  /** Whether this fiber ever forked a join; until then {@link #live} is private to its own thread. */
-  private boolean forked;
   /** 1 for this fiber until it finishes, plus one per forked join not yet settled (see the notes). */
   private int live = 1;
 
@@ -201,22 +213,36 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
    */
   private volatile Object cancelState;
   private volatile Object suspension;
-  /**
-   * The root's context snapshot, captured at submission and shared by every child; null when the
-   * runtime has no propagator. The field fits in the fiber's alignment padding (see the notes).
-   * Written once, for a root by {@link RuntimeCore#start} after its listeners were told (so that a
-   * propagator that also listens finds what it opened) and for a child in its constructor, in both
-   * cases before the fiber is first submitted, which publishes it.
-   */
-  public ContextPropagator.Captured context;
 
   public Fiber(RuntimeCore core, Priority priority, ActionEffect<?, ?> effect, Object link, int index) {
     this.core = core;
-    this.priority = (byte) priority.ordinal();
+    this.packed = (index << INDEX_SHIFT) | (priority.ordinal() << PRIORITY_SHIFT) | EVAL;
     this.link = link;
-    this.index = index;
     this.reg = effect;
-    this.context = link instanceof Join j ? j.parent.context : null;
+  }
+
+  /**
+   * Returns the root's context snapshot, captured at submission and shared by every child; null
+   * when the runtime has no propagator. It was written before the root was first submitted, and a
+   * join's before its children were, which publishes it.
+   */
+  public ContextPropagator.Captured context() {
+    if (core.propagator == null) {
+      return null;
+    }
+    return link instanceof Join j ? j.context : ((HandleFuture<?, ?>) link).context();
+  }
+
+  private int mode() {
+    return packed & MODE_MASK;
+  }
+
+  private void mode(int m) {
+    packed = (packed & ~MODE_MASK) | m;
+  }
+
+  private boolean forked() {
+    return (packed & FORKED) != 0;
   }
 
   /** The runtime's clock (for {@link Gate#enter}). */
@@ -234,7 +260,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
   /** Returns the priority this fiber runs at. */
   @Override
   public Priority priority() {
-    return PRIORITIES[priority];
+    return PRIORITIES[(packed >>> PRIORITY_SHIFT) & 0b11];
   }
 
   /**
@@ -267,14 +293,15 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     do {
       Fiber<?, ?> current = next;
       // One scope per quantum covers every body, function and finalizer the loop runs.
-      ContextPropagator.Scope scope = current.context == null ? null : ContextScopes.enter(current.context);
+      ContextPropagator.Captured context = current.context();
+      ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
       try {
         next = current.runLoop(YIELD_AFTER, false);
       } catch (Throwable t) {
         // Even the run loop's own guard failed (the heap is exhausted): unwind with a fault that
         // needs no allocation, so the finalizers still run and the handle still completes.
         current.reg = OUT_OF_MEMORY;
-        current.mode = FAULT;
+        current.mode(FAULT);
         next = current;
       } finally {
         if (scope != null) {
@@ -314,6 +341,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
       unwindOnAWorker();
       return;
     }
+    ContextPropagator.Captured context = context();
     ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
     RuntimeCore outer = CALLER_OF.get();
     CALLER_OF.set(core); // set back (to null at the outermost level, which keeps the thread's entry and allocates nothing next time)
@@ -336,7 +364,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
    */
   private void unwindOnAWorker() {
     reg = OUT_OF_MEMORY;
-    mode = FAULT;
+    mode(FAULT);
     submit();
   }
 
@@ -395,21 +423,21 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Fiber<?, ?> runLoop(int budget, boolean onCaller) {
-    if (mode == DONE) {
+    if (mode() == DONE) {
       return null;
     }
     if (core.listeners != null && link instanceof HandleFuture<?, ?> handle && !(cancelState instanceof Fault)) {
       handle.running();
     }
     Object r = reg;
-    int m = mode;
+    int m = mode();
     reg = null;
     while (true) {
       try {
         // A cancelled fiber unwinds to the end without yielding: it only runs finalizers now.
         if (budget-- == 0 && !(cancelState instanceof Fault)) {
           reg = r;
-          mode = (byte) m;
+          mode(m);
           submit();
           return null;
         }
@@ -423,7 +451,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
           if (onCaller && needsWorker(e)) {
             // The end of the caller's prefix: the rest is queued at the root's priority.
             reg = e;
-            mode = EVAL;
+            mode(EVAL);
             submit();
             return null;
           }
@@ -834,7 +862,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
 
   /** Ends this fiber: drops its listeners, delivers the result, then releases its hold on quiescence. Never throws. */
   private void finish(int m, Object r) {
-    mode = DONE;
+    mode(DONE);
     suspension = null;
     stack = null;
     try {
@@ -878,7 +906,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
   private void release() {
     Fiber<?, ?> f = this;
     while (true) {
-      if (f.forked && (int) LIVE.getAndAdd(f, -1) != 1) {
+      if (f.forked() && (int) LIVE.getAndAdd(f, -1) != 1) {
         return;
       }
       if (f.link instanceof Join join) {
@@ -1008,7 +1036,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
 
   /** A forked join keeps this fiber's subtree alive until every child of it has settled. */
   private void holdFor(Join j) {
-    forked = true;
+    packed |= FORKED;
     LIVE.getAndAdd(this, 1);
   }
 
@@ -1072,7 +1100,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
       return scope().id;
     }
     if (link instanceof HandleFuture<?, ?> handle) {
-      Object effect = handle.effect;
+      Object effect = handle.rootEffect();
       while (effect instanceof Node.Named<?, ?> named) {
         effect = named.source;
       }
@@ -1107,7 +1135,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
 
   /** Settles a child that will never run because its parent was cancelled before starting it. */
   private void finishUnstarted(Fault cause) {
-    if (mode != DONE) {
+    if (mode() != DONE) {
       finish(FAULT, cause);
     }
   }
@@ -1116,7 +1144,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
   public void resume(Object r, int m) {
     suspension = null;
     reg = r;
-    mode = (byte) m;
+    mode(m);
     submit();
   }
 
@@ -1131,7 +1159,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     if (sp == 0) {
       suspension = null;
       reg = r;
-      mode = (byte) m;
+      mode(m);
       run();
     } else {
       resume(r, m);
@@ -1210,6 +1238,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
       }
     } while (!CANCEL_STATE.compareAndSet(this, state, cause));
     if (state instanceof CancelListeners listeners) {
+      ContextPropagator.Captured context = context();
       ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
       try {
         for (Runnable action : listeners.detach()) {
@@ -1301,6 +1330,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     while (true) {
       Object state = cancelState;
       if (state instanceof Fault) {
+        ContextPropagator.Captured context = context();
         ContextPropagator.Scope scope = context == null ? null : ContextScopes.enter(context);
         try {
           runCancelListener(action);
@@ -1338,17 +1368,17 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
 
   /** A child's index in its join; a root's registry slot. */
   public int index() {
-    return index;
+    return packed >> INDEX_SHIFT;
   }
 
   /** Records a root's registry slot; called by {@link RuntimeCore#start} before the root is submitted. */
   void registeredAt(int slot) {
-    index = slot;
+    packed = (packed & ((1 << INDEX_SHIFT) - 1)) | (slot << INDEX_SHIFT);
   }
 
   @Override
   public String toString() {
-    return "Fiber[" + name() + ", " + priority() + (mode == DONE ? ", done]" : "]");
+    return "Fiber[" + name() + ", " + priority() + (mode() == DONE ? ", done]" : "]");
   }
 
   // ------------------------------------------------------------------ helpers

@@ -16,6 +16,7 @@ import land.echo.EffectHandle;
 import land.echo.Fault;
 import land.echo.Outcome;
 import land.echo.RunOptions;
+import land.echo.spi.ContextPropagator;
 import land.echo.spi.EffectInfo;
 import land.echo.time.Timer;
 
@@ -59,13 +60,11 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
   }
 
   // Field count matters: a root costs its fiber, this handle and its Outcome ("bytes per effect" in
-  // echo-bench). With the two fields CompletableFuture has, these five fill 40 bytes exactly (12-byte
-  // headers, compressed references); the registry slot lives in the root fiber's index instead.
-  public final ActionEffect<?, ?> effect;
+  // echo-bench). With the two fields CompletableFuture has, these three fill 32 bytes exactly
+  // (12-byte headers, compressed references). The registry slot lives in the root fiber's index;
+  // the effect, the deadline and the context, which a plain run needs none of, in the observation.
   /** The root fiber; set once, right after construction, before the handle is published. */
   public Fiber<E, T> fiber;
-  /** The deadline's timer entry, withdrawn when the handle completes first. */
-  public volatile Timer.Cancellable deadline;
   /**
    * Null, or the thread parked in {@link #awaitOutcome} (to be unparked once the handle is
    * complete), until the handle is claimed; then {@link #CLAIMED}. One field elects the single
@@ -75,8 +74,10 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
    */
   private volatile Object state;
   /**
-   * Null until a log line, a listener or {@code inFlight()} first needs the id or the times;
-   * created at construction when the effect was submitted with {@link RunOptions}, which it holds.
+   * Null until a log line, a listener, {@code inFlight()}, a deadline or a context propagator
+   * first needs it; created at construction when the effect was submitted with {@link
+   * RunOptions}, which it holds, or when the effect itself is needed later (see {@link
+   * #keepsEffect}).
    */
   private volatile Observation observation;
 
@@ -85,10 +86,18 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
   }
 
   public HandleFuture(ActionEffect<?, ?> effect, RunOptions options) {
-    this.effect = effect;
-    if (options != null) {
-      this.observation = new Observation(options);
+    if (options != null || keepsEffect(effect)) {
+      this.observation = new Observation(options, effect);
     }
+  }
+
+  /**
+   * Whether the root effect is needed once it has started: for its {@code named(..)} name ({@link
+   * #name()}) or as a retried root ({@link #rootEffect()}). Any other effect's handle keeps none,
+   * and creates its observation without one when first asked, with the same answers.
+   */
+  private static boolean keepsEffect(ActionEffect<?, ?> effect) {
+    return explicitName(effect) != null || effect instanceof Node.Retry<?, ?>;
   }
 
   /**
@@ -99,6 +108,16 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
   public static final class Observation {
     /** Name and attributes of this execution; null when submitted without {@link RunOptions}. */
     final RunOptions options;
+    /** The root effect, if it was kept ({@link #keepsEffect}); null otherwise. */
+    final ActionEffect<?, ?> effect;
+    /** The deadline's timer entry, withdrawn when the handle completes first; null for none. */
+    volatile Timer.Cancellable deadline;
+    /**
+     * The root's context snapshot ({@link Fiber#context()}), or null. Written once by {@link
+     * RuntimeCore#start} after its listeners were told (so that a propagator that also listens
+     * finds what it opened) and before the root is first submitted, which publishes it.
+     */
+    ContextPropagator.Captured context;
     /** The effect's id, or 0 until first needed (ids start at 1). */
     private volatile long id;
     /** The clock at submission, or -1; written only while the runtime has listeners. */
@@ -112,9 +131,28 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
      */
     volatile EffectInfo started;
 
-    Observation(RunOptions options) {
+    Observation(RunOptions options, ActionEffect<?, ?> effect) {
       this.options = options;
+      this.effect = effect;
     }
+  }
+
+  /** Returns the root effect if it was kept: only a named or retried root keeps it ({@link #keepsEffect}). */
+  public ActionEffect<?, ?> rootEffect() {
+    Observation o = observation;
+    return o == null ? null : o.effect;
+  }
+
+  /** Returns the root's context snapshot, or null (see {@link Fiber#context()}). */
+  ContextPropagator.Captured context() {
+    Observation o = observation;
+    return o == null ? null : o.context;
+  }
+
+  /** Returns the deadline's timer entry, or null if the root has no deadline. */
+  public Timer.Cancellable deadline() {
+    Observation o = observation;
+    return o == null ? null : o.deadline;
   }
 
   /** Returns this root's options, or null if it was submitted without. */
@@ -129,7 +167,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
     if (current != null) {
       return current;
     }
-    Observation mine = new Observation(null);
+    Observation mine = new Observation(null, null);
     Observation witness = (Observation) OBSERVATION.compareAndExchange(this, null, mine);
     return witness == null ? mine : witness;
   }
@@ -222,7 +260,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
       }
       // Last: withdrawing the timer entry only frees it (a deadline that fires meanwhile finds
       // the handle claimed and does nothing), so whoever waits for the outcome does not wait for it.
-      Timer.Cancellable d = deadline;
+      Timer.Cancellable d = deadline();
       if (d != null) {
         try {
           d.cancel();
@@ -322,7 +360,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
     if (options != null && options.name().isPresent()) {
       return options.name().get();
     }
-    String named = explicitName(effect);
+    String named = explicitName(rootEffect());
     return named != null ? named : "effect#" + id();
   }
 
@@ -331,7 +369,7 @@ public final class HandleFuture<E, T> extends CompletableFuture<Outcome<E, T>>
    * enclosing operators as {@link ActionEffect#name()} does, or null if it has none.
    */
   public static String explicitName(ActionEffect<?, ?> effect) {
-    ActionEffect<?, ?> node = effect;
+    ActionEffect<?, ?> node = effect; // null: none
     for (int hops = 0; hops < 16; hops++) {
       if (node instanceof Node.Named<?, ?> named) {
         return named.name;

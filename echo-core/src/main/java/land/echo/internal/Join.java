@@ -8,6 +8,7 @@ import java.util.Collections;
 import land.echo.ActionEffect;
 import land.echo.Fault;
 import land.echo.Outcome;
+import land.echo.spi.ContextPropagator;
 import land.echo.spi.StepInfo;
 import land.echo.time.Timer;
 
@@ -42,11 +43,17 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
 
   public final Fiber<?, ?> parent;
   public final Fiber<?, ?>[] children;
+  /**
+   * The root's context snapshot ({@link Fiber#context()}), copied from the parent so that a child
+   * finds it in two loads however deep it is; written before any child is submitted.
+   */
+  final ContextPropagator.Captured context;
   private volatile int resumed;
   private volatile int unsettled;
 
   public Join(Fiber<?, ?> parent, int n) {
     this.parent = parent;
+    this.context = parent.context();
     this.children = new Fiber<?, ?>[n];
     this.unsettled = n;
   }

@@ -167,7 +167,7 @@ public final class RuntimeCore {
     }
     if (propagator != null) {
       // After the listeners: a propagator that also listens (tracing) finds what it opened.
-      fiber.context = propagatorWantsInfo
+      handle.observation().context = propagatorWantsInfo
           ? ContextScopes.capture(propagator, info != null ? info : handle.info()) : ContextScopes.capture(propagator);
     }
     if (LOG.isEnabledForLevel(logging.submitted())) {
@@ -203,7 +203,7 @@ public final class RuntimeCore {
     if (timeout != null) {
       // The budget starts now; the timer entry follows the submission (see RootDeadline).
       deadline = new Deadlines.RootDeadline(Deadlines.at(clock.nanoTime(), timeout));
-      handle.deadline = deadline;
+      handle.observation().deadline = deadline;
     }
     if (onCaller) {
       // The caller's prefix may take a while: its deadline must be armed before it starts.
