@@ -121,6 +121,24 @@ class ContextPropagationTest {
   }
 
   @Test
+  void everyKindOfForkPassesTheRootsContextDownToItsGrandchildren() {
+    // Each join copies the snapshot from the fiber that forked it: a grandchild finds it through
+    // its own join, whatever the kinds of fork above it.
+    ActionEffect<String, String> read = ActionEffect.compute(token -> REQUEST.get());
+    ActionEffect<String, String> readBlocking = ActionEffect.blocking(token -> REQUEST.get());
+    ActionEffect<String, String> raced = ActionEffect.race(List.of(ActionEffect.all(List.of(read, readBlocking))
+        .map(values -> String.join("+", values))));
+    ActionEffect<String, String> hedged = ActionEffect.firstSuccess(List.of(raced.timeout(Duration.ofSeconds(30))));
+    ActionEffect<String, String> acquired = ActionEffect.acquireRelease(hedged,
+        value -> ActionEffect.all(List.of(read, ActionEffect.succeed(value))).map(values -> String.join("|", values)),
+        (value, outcome) -> {});
+    EffectHandle<String, String> handle = submitAs("req-9", acquired);
+
+    assertThat(TestRuntimes.joinPromptly(handle)).isEqualTo(new Outcome.Success<>("req-9|req-9+req-9"));
+    propagator.awaitBalanced();
+  }
+
+  @Test
   void finalizersSeeTheContext() {
     AtomicReference<String> ensuring = new AtomicReference<>();
     AtomicReference<String> onExit = new AtomicReference<>();

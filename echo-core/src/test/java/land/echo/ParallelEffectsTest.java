@@ -1,9 +1,7 @@
 package land.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,33 +17,6 @@ class ParallelEffectsTest {
   @AfterEach
   void stop() {
     TestRuntimes.stop(runtime);
-  }
-
-  /** A list that claims {@code size} elements and hands out none: a fork that large is refused before it is copied. */
-  private static List<ActionEffect<String, Integer>> claiming(int size) {
-    return new AbstractList<>() {
-      @Override
-      public ActionEffect<String, Integer> get(int index) {
-        throw new AssertionError("read element " + index);
-      }
-
-      @Override
-      public int size() {
-        return size;
-      }
-    };
-  }
-
-  @Test
-  void aForkOfMoreEffectsThanAFiberCanIndexIsRefusedWithTheLimitAndTheSize() {
-    // A child's index shares an int with its fiber's mode and priority: 2^25 - 1 children at most.
-    assertThatThrownBy(() -> ActionEffect.all(claiming(33_554_432)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("all() runs at most 33554431 effects at once, was given 33554432: split them into groups");
-    assertThatThrownBy(() -> ActionEffect.race(claiming(Integer.MAX_VALUE)))
-        .hasMessageStartingWith("race() runs at most 33554431 effects at once, was given 2147483647");
-    assertThatThrownBy(() -> ActionEffect.firstSuccess(claiming(40_000_000)))
-        .hasMessageStartingWith("firstSuccess() runs at most 33554431 effects");
   }
 
   @Test
