@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import land.echo.internal.Fiber;
 import land.echo.internal.HandleFuture;
 import land.echo.internal.Node;
 import land.echo.spi.Gate;
@@ -778,8 +779,8 @@ public abstract sealed class ActionEffect<E, T>
   private static ActionEffect<?, ?>[] requireEffects(
       List<? extends ActionEffect<?, ?>> effects, String operator) {
     Objects.requireNonNull(effects, "effects");
-    if (effects.size() > land.echo.internal.Fiber.MAX_CHILDREN) { // checked before copying them
-      throw new IllegalArgumentException(operator + "() runs at most " + land.echo.internal.Fiber.MAX_CHILDREN
+    if (effects.size() > Fiber.MAX_CHILDREN) { // checked before copying them
+      throw new IllegalArgumentException(operator + "() runs at most " + Fiber.MAX_CHILDREN
           + " effects at once, was given " + effects.size() + ": split them into groups");
     }
     ActionEffect<?, ?>[] copy = effects.toArray(new ActionEffect<?, ?>[0]);

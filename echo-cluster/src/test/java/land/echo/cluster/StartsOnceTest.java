@@ -68,24 +68,30 @@ class StartsOnceTest {
     }
   }
 
-  /** The only entry of the task map: the one task a test has submitted. */
-  private static Map.Entry<String, Task> onlyTask(EchoCluster cluster) {
+  /** Starts a cluster of one member with two workers. */
+  private EchoCluster oneMember() {
+    members = Members.start(1, 2, StartsOnceTest::register, c -> {});
+    return members.get(0);
+  }
+
+  /** The only entry of the task map, the one task a test has submitted, claimed by now. */
+  private static Map.Entry<String, Task> onlyTaskClaimed(EchoCluster cluster) {
     IMap<String, Task> tasks = cluster.hazelcast().getMap("echo.tasks");
     assertThat(tasks.size()).isEqualTo(1);
-    return tasks.entrySet().iterator().next();
+    Map.Entry<String, Task> entry = tasks.entrySet().iterator().next();
+    assertThat(entry.getValue().state()).isEqualTo(Task.RUNNING);
+    return entry;
   }
 
   @Test
   void aSnapshotTakenWhileTheTaskRanDoesNotStartItAgainOnceItHasFinished() {
     BODIES.set(0);
     bodyGate = new CountDownLatch(1);
-    members = Members.start(1, 2, StartsOnceTest::register, c -> {});
-    EchoCluster cluster = members.get(0);
+    EchoCluster cluster = oneMember();
     // HIGH is claimed for the submitting member at submission: "RUNNING, owned by this member".
     EffectHandle<CommonError, String> handle = cluster.submit(slowToRun, "once", Priority.HIGH);
     await().atMost(Duration.ofSeconds(10)).until(() -> BODIES.get() == 1);
-    Map.Entry<String, Task> running = onlyTask(cluster);
-    assertThat(running.getValue().state()).isEqualTo(Task.RUNNING);
+    Map.Entry<String, Task> running = onlyTaskClaimed(cluster);
     bodyGate.countDown();
     assertThat(handle.join()).isEqualTo(Outcome.success("once"));
 
@@ -103,13 +109,11 @@ class StartsOnceTest {
   void aSnapshotOfferedWhileTheTaskIsBeingStartedIsDropped() {
     BUILDS.set(0);
     buildGate = new CountDownLatch(1);
-    members = Members.start(1, 2, StartsOnceTest::register, c -> {});
-    EchoCluster cluster = members.get(0);
+    EchoCluster cluster = oneMember();
     EffectHandle<CommonError, String> handle = cluster.submit(slowToBuild, "once", Priority.NORMAL);
     // The member has claimed the task and is building its effect: claimed, not yet in runningKeys.
     await().atMost(Duration.ofSeconds(10)).until(() -> BUILDS.get() == 1);
-    Map.Entry<String, Task> claimed = onlyTask(cluster);
-    assertThat(claimed.getValue().state()).isEqualTo(Task.RUNNING);
+    Map.Entry<String, Task> claimed = onlyTaskClaimed(cluster);
     assertThat(cluster.offer(claimed.getKey(), claimed.getValue())).isTrue();
 
     // Started a second time, the snapshot would build the effect again.
