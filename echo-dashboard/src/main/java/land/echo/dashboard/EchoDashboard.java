@@ -142,14 +142,13 @@ public final class EchoDashboard implements AutoCloseable {
           error(ctx, 500, "internal error (logged on the server)");
         });
       }).start();
-    } catch (JavalinBindException e) {
-      stream.close();
-      requestThreads.shutdownNow();
-      throw new IllegalStateException("the dashboard cannot listen on " + config.host() + ":" + config.port()
-          + ": the port is in use (choose another, or 0 for a free one)", e);
     } catch (RuntimeException e) {
       stream.close();
       requestThreads.shutdownNow();
+      if (e instanceof JavalinBindException) {
+        throw new IllegalStateException("the dashboard cannot listen on " + config.host() + ":" + config.port()
+            + ": the port is in use (choose another, or 0 for a free one)", e);
+      }
       throw e;
     }
     if (config.token().isEmpty()) {
