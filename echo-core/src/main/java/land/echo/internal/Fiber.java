@@ -438,7 +438,7 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
         if (budget-- == 0 && !(cancelState instanceof Fault)) {
           reg = r;
           mode(m);
-          submit();
+          requeue();
           return null;
         }
         if (m == EVAL) {
@@ -1174,6 +1174,20 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
   public void submit() {
     try {
       core.scheduler.execute(this, priority());
+    } catch (Throwable e) {
+      cancelWith(new Fault.Rejected("the scheduler is shut down"));
+      core.runElsewhere(this);
+    }
+  }
+
+  /**
+   * Yields the worker at the end of a quantum: the fiber goes behind the work already queued at
+   * its priority ({@link land.echo.scheduler.EchoScheduler#requeue}), not on top of its worker's own ring, which the
+   * worker serves newest first. A refusal is handled as in {@link #submit()}.
+   */
+  private void requeue() {
+    try {
+      core.scheduler.requeue(this, priority());
     } catch (Throwable e) {
       cancelWith(new Fault.Rejected("the scheduler is shut down"));
       core.runElsewhere(this);

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A task submitted from one of this scheduler's workers goes to that worker's local queue;
- *       from any other thread, to the global queue of its priority. Idle workers steal about half
- *       of a random peer's queue, highest priority first.
+ *       from any other thread, to the global queue of its priority. A worker runs its local queue
+ *       newest first (a tree of forks runs depth-first, as in a ForkJoinPool), the global queues
+ *       oldest first; {@link #requeue} puts a task behind the queued work instead. Idle workers
+ *       steal about half of a random peer's queue, its oldest tasks, highest priority first.
  *   <li>Priority is strict across phases: before running a task of some priority, a worker looks
  *       for more urgent work in its own queues, the global queues and its peers' queues.
  *   <li>Starvation bound: every K-th task a worker picks ({@link
@@ -107,8 +109,9 @@ import org.slf4j.LoggerFactory;
  * iterations with 2 workers, none in 1,348,432 after; the fence's cost on the scheduling
  * benchmark is in {@code docs/scheduler.md} ("The StoreLoad fence on local pushes").
  *
- * <p><b>Costs on the hot path.</b> Per task: one CAS on the worker's own ring head (uncontended
- * unless a thief is stealing), a release store of its own tail on submission followed by a full
+ * <p><b>Costs on the hot path.</b> Per task: a volatile store of the worker's own ring tail and
+ * one CAS on its head word (uncontended unless a thief is stealing), a release store of its own
+ * tail on submission followed by a full
  * fence and a volatile read of the idle word, and the priority look-ahead described in {@link Worker} (volatile reads of
  * rarely written lines). No shared counter is written per task; statistics are owner-written
  * opaque fields; submissions from outside the workers also touch a per-thread stripe of {@link
@@ -437,6 +440,35 @@ public final class EchoScheduler extends AbstractExecutorService {
     } finally {
       leaveGate(stripe);
     }
+    idle.signalWork();
+  }
+
+  /**
+   * Runs {@code task} at {@code priority} behind the work already queued at that priority: the way
+   * a task that gives up its worker part-way (to let others run) should come back.
+   *
+   * <p>{@link #execute(Runnable, Priority)} from a worker puts the task on that worker's own queue,
+   * which the worker serves newest first, so a task that re-submits itself there would run again
+   * at once. This method puts it on the priority's global queue instead, which every worker serves
+   * oldest first and looks at before its own queue at least every K picks ({@link
+   * SchedulerConfig#starvationInterval()}). From any other thread it is {@code execute(task,
+   * priority)}. An effect's fiber comes back this way after each quantum of evaluation steps.
+   *
+   * @param task the task to run
+   * @param priority the priority to run it at
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  public void requeue(Runnable task, Priority priority) {
+    Objects.requireNonNull(task, "task");
+    int level = Objects.requireNonNull(priority, "priority").ordinal();
+    if (currentWorker() == null) {
+      execute(task, priority);
+      return;
+    }
+    if (runState.get() != RUNNING) {
+      throw rejected(task);
+    }
+    global[level].offer(task);
     idle.signalWork();
   }
 

@@ -19,8 +19,10 @@ import land.echo.Priority;
  * notes; this class implements them.
  *
  * <p><b>A pick</b> ({@link #findWork}) walks the levels HIGH, NORMAL, LOW and, at each, tries the
- * local ring, then the global injector (moving a batch of up to {@value #GLOBAL_BATCH} into the
- * local ring), then a steal of about half of a random peer's ring at that level. A lower level is
+ * local ring (its newest task: a fork runs depth-first), then the global injector (moving a batch
+ * of up to {@value #GLOBAL_BATCH} into the local ring, newest first, so that the batch still runs
+ * oldest first), then a steal of about half of a random peer's ring at that level (its oldest
+ * tasks). A lower level is
  * therefore reached only after every source of every higher level looked empty: priority is
  * strict across the local, global and peer phases. Looking costs, per higher level, an empty poll
  * of the local ring and of the injector and an {@code isEmpty} of each peer's ring, i.e. two
@@ -37,7 +39,9 @@ import land.echo.Priority;
  * starts within 4K picks even under a continuous flood of HIGH work; the same holds for NORMAL.
  * Half-way between two fairness picks (for K >= 4), a pick keeps strict priority but tries each
  * level's global injector before the local ring, so a task submitted from outside waits at most
- * K picks behind local re-submissions of its own priority.
+ * K picks behind local re-submissions of its own priority. A fairness pick takes the oldest task
+ * of the local ring, not the newest, so a task that newer local ones keep jumping also starts
+ * within those bounds.
  *
  * <p><b>JFR</b>: a successful steal commits a {@link TasksStolen} event and a park a {@link
  * WorkerParked} event, each only when a recording enables it; neither is on the path of a worker
@@ -361,7 +365,7 @@ final class Worker implements Runnable {
     for (int p = 0; p < LEVELS; p++) {
       Runnable task = pool.global[p].poll();
       if (task == null) {
-        task = local[p].poll();
+        task = local[p].pop();
         if (task == null && peerHasWork(p)) {
           task = steal(p);
         }
@@ -375,7 +379,7 @@ final class Worker implements Runnable {
 
   private Runnable strictPick() {
     for (int p = 0; p < LEVELS; p++) {
-      Runnable task = local[p].poll();
+      Runnable task = local[p].pop();
       if (task == null) {
         task = takeGlobal(p);
         if (task == null && peerHasWork(p)) {
@@ -452,7 +456,9 @@ final class Worker implements Runnable {
     }
     Runnable first = batch[0];
     batch[0] = null;
-    for (int i = 1; i < n; i++) {
+    // Newest first, so that the owner, which takes its ring's newest task first, runs the batch
+    // in the order it was submitted.
+    for (int i = n - 1; i > 0; i--) {
       queue.offer(batch[i]); // cannot fail: room() was a lower bound, and only this thread pushes
       batch[i] = null;
     }

@@ -204,6 +204,53 @@ class FiberTest {
     assertThat(TestThreads.joinPromptly(seen, "the body registering after its cancellation")).containsExactly(true, true);
   }
 
+  /**
+   * A fiber that used up its quantum goes behind the work queued at its priority, not on top of
+   * its worker's own queue (which the worker serves newest first): two long effects on one worker
+   * take turns, quantum by quantum. With a yield onto the worker's own queue, the first would run
+   * all its quanta before the second started.
+   */
+  @Test
+  void fibersThatYieldTakeTurnsOnOneWorker() throws InterruptedException {
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      blocked.countDown();
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    TestThreads.awaitPromptly(blocked, "the worker blocked");
+    List<String> log = new CopyOnWriteArrayList<>();
+    EffectHandle<String, Integer> a = runtime.submit(marking(log, "a", 3_000));
+    EffectHandle<String, Integer> b = runtime.submit(marking(log, "b", 3_000));
+    gate.countDown();
+
+    assertThat(TestThreads.joinPromptly(a).getOrThrow()).isEqualTo(3_000);
+    assertThat(TestThreads.joinPromptly(b).getOrThrow()).isEqualTo(3_000);
+    int switches = 0;
+    for (int i = 1; i < log.size(); i++) {
+      if (!log.get(i).equals(log.get(i - 1))) {
+        switches++;
+      }
+    }
+    // Each effect takes 6,002 steps, six quanta, and marks during its last three: they alternate.
+    assertThat(switches).as("turns between the two effects").isGreaterThanOrEqualTo(3);
+  }
+
+  private static ActionEffect<String, Integer> marking(List<String> log, String mark, int maps) {
+    ActionEffect<String, Integer> effect = ActionEffect.succeed(0);
+    for (int i = 0; i < maps; i++) {
+      effect = effect.map(x -> {
+        log.add(mark);
+        return x + 1;
+      });
+    }
+    return effect;
+  }
+
   /** How many tasks the scheduler ran for one effect of {@code maps} chained maps. */
   private long tasksFor(int maps) {
     ActionEffect<String, Integer> effect = ActionEffect.succeed(0);

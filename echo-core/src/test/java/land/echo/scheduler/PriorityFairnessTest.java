@@ -48,8 +48,9 @@ class PriorityFairnessTest {
 
     await().until(() -> order.size() == 11);
     assertThat(order.get(0)).isEqualTo("high");
+    // A worker serves its own queue newest first (docs/scheduler.md, "A worker runs its own newest task first").
     assertThat(order.subList(1, 11)).containsExactly(
-        "low0", "low1", "low2", "low3", "low4", "low5", "low6", "low7", "low8", "low9");
+        "low9", "low8", "low7", "low6", "low5", "low4", "low3", "low2", "low1", "low0");
   }
 
   @Test

@@ -1,13 +1,16 @@
 package land.echo.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import land.echo.Priority;
 import land.echo.testing.TestThreads;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +50,83 @@ class SchedulerBasicsTest {
 
     await().until(() -> order.size() == 6);
     assertThat(order).containsExactly("high1", "high2", "normal1", "normal2", "low1", "low2");
+  }
+
+  /**
+   * A worker serves its own queue newest first (a fork runs depth-first), and what came from
+   * outside in the order it came, also after a batch of it moved to the worker's own queue.
+   */
+  @Test
+  void aWorkerRunsItsOwnSubmissionsNewestFirstAndOutsideOnesInTheirOrder() throws InterruptedException {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      blocked.countDown();
+      awaitQuietly(gate);
+    });
+    TestThreads.awaitPromptly(blocked, "blocked");
+    List<Integer> outside = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      int n = i;
+      scheduler.execute(() -> outside.add(n));
+    }
+    gate.countDown();
+    await().until(() -> outside.size() == 40);
+    assertThat(outside).isSortedAccordingTo(Integer::compare);
+
+    List<String> inside = new CopyOnWriteArrayList<>();
+    scheduler.execute(() -> {
+      for (int i = 0; i < 3; i++) {
+        int n = i;
+        scheduler.execute(() -> inside.add("local" + n));
+      }
+    });
+    await().until(() -> inside.size() == 3);
+    assertThat(inside).containsExactly("local2", "local1", "local0");
+  }
+
+  /** {@code requeue} from a worker goes behind that worker's own queue, not on top of it. */
+  @Test
+  void aRequeuedTaskRunsAfterTheWorkersOwnQueue() {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    List<String> order = new CopyOnWriteArrayList<>();
+    scheduler.execute(() -> {
+      scheduler.execute(() -> order.add("local0"));
+      scheduler.execute(() -> order.add("local1"));
+      scheduler.requeue(() -> order.add("requeued"), Priority.NORMAL);
+      scheduler.execute(() -> order.add("local2"));
+    });
+
+    await().until(() -> order.size() == 4);
+    assertThat(order).containsExactly("local2", "local1", "local0", "requeued");
+  }
+
+  @Test
+  void requeueRefusesWhenShutDownAndNamesWhatIsMissing() throws InterruptedException {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    assertThatThrownBy(() -> scheduler.requeue(null, Priority.LOW)).isInstanceOf(NullPointerException.class).hasMessage("task");
+    assertThatThrownBy(() -> scheduler.requeue(() -> { }, null)).isInstanceOf(NullPointerException.class).hasMessage("priority");
+    scheduler.shutdown();
+    assertThatThrownBy(() -> scheduler.requeue(() -> { }, Priority.LOW)).isInstanceOf(RejectedExecutionException.class);
+    AtomicReference<Throwable> fromWorker = new AtomicReference<>();
+    EchoScheduler other = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    try {
+      CountDownLatch done = new CountDownLatch(1);
+      other.execute(() -> {
+        other.shutdown();
+        try {
+          other.requeue(() -> { }, Priority.HIGH);
+        } catch (Throwable e) {
+          fromWorker.set(e);
+        }
+        done.countDown();
+      });
+      TestThreads.awaitPromptly(done, "requeue on a worker of a shut-down scheduler");
+    } finally {
+      other.shutdownNow();
+    }
+    assertThat(fromWorker.get()).isInstanceOf(RejectedExecutionException.class);
   }
 
   @Test

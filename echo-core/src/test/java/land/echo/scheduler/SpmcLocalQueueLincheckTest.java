@@ -30,6 +30,11 @@ public class SpmcLocalQueueLincheckTest extends LincheckTestBase {
   }
 
   @Operation(nonParallelGroup = "owner")
+  public Integer pop() {
+    return id(queue.pop());
+  }
+
+  @Operation(nonParallelGroup = "owner")
   public List<Integer> spillHalf() {
     Injector global = new Injector();
     queue.spillHalfTo(global);
