@@ -39,9 +39,9 @@ import land.echo.Priority;
  * starts within 4K picks even under a continuous flood of HIGH work; the same holds for NORMAL.
  * Half-way between two fairness picks (for K >= 4), a pick keeps strict priority but tries each
  * level's global injector before the local ring, so a task submitted from outside waits at most
- * K picks behind local re-submissions of its own priority. A fairness pick takes the oldest task
- * of the local ring, not the newest, so a task that newer local ones keep jumping also starts
- * within those bounds.
+ * K picks behind local re-submissions of its own priority. While a higher level has work, a
+ * fairness pick takes the oldest task of the preferred level's local ring, not the newest, so the
+ * bound holds for a task that newer local ones keep jumping too.
  *
  * <p><b>JFR</b>: a successful steal commits a {@link TasksStolen} event and a park a {@link
  * WorkerParked} event, each only when a recording enables it; neither is on the path of a worker
@@ -408,30 +408,46 @@ final class Worker implements Runnable {
     return false;
   }
 
+  /**
+   * A fairness pick. It takes the preferred level's oldest local task when some higher level has
+   * work, since that is the task the starvation bound is about; otherwise nothing above starves it,
+   * and it takes the newest, as any other pick does, so that a fork keeps running depth-first (on
+   * skynet, taking the oldest here made Echo's tree 20 to 40% slower: docs/scheduler.md).
+   */
   private Runnable fairPick() {
     int round = fairRound++;
     int preferred = (round & 1) == 0 ? Priority.LOW.ordinal() : Priority.NORMAL.ordinal();
     boolean globalFirst = (round & 2) == 0;
-    Runnable task = takeAt(preferred, globalFirst);
+    Runnable task = takeAt(preferred, globalFirst, workAbove(preferred));
     for (int p = 0; p < LEVELS && task == null; p++) {
       if (p != preferred) {
-        task = takeAt(p, globalFirst);
+        task = takeAt(p, globalFirst, false);
       }
     }
     return task;
   }
 
-  private Runnable takeAt(int p, boolean globalFirst) {
+  /** Whether any level above {@code level} looked non-empty: here, in a global queue, or at a peer. */
+  private boolean workAbove(int level) {
+    for (int p = 0; p < level; p++) {
+      if (!local[p].isEmpty() || !pool.global[p].isEmpty() || peerHasWork(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Runnable takeAt(int p, boolean globalFirst, boolean oldest) {
     Runnable task;
     if (globalFirst) {
       // One task, not a batch (as Tokio's fairness tick): a batch here would keep cycling
       // re-submitting chains between the rings and the injector, see the chains benchmark.
       task = pool.global[p].poll();
       if (task == null) {
-        task = local[p].poll();
+        task = oldest ? local[p].poll() : local[p].pop();
       }
     } else {
-      task = local[p].poll();
+      task = oldest ? local[p].poll() : local[p].pop();
       if (task == null) {
         task = takeGlobal(p);
       }

@@ -109,6 +109,40 @@ class PriorityFairnessTest {
     assertThat(highRunsBeforeLow.get()).isPositive().isLessThanOrEqualTo(2 * K);
   }
 
+  /**
+   * A worker runs its own queue newest first, but under HIGH load a fairness pick takes the oldest
+   * LOW task of that queue: it starts within 4K picks even with 199 newer LOW tasks above it.
+   */
+  @Test
+  void theOldestLowTaskOfAWorkersOwnQueueStartsWithinFourKPicksUnderAHighFlood() {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    AtomicInteger highRuns = new AtomicInteger();
+    AtomicInteger highRunsBeforeOldest = new AtomicInteger(-1);
+    AtomicBoolean oldestRan = new AtomicBoolean();
+    Runnable flood = new Runnable() { // re-submits itself to the local ring until the oldest ran
+      @Override
+      public void run() {
+        highRuns.incrementAndGet();
+        if (!oldestRan.get()) {
+          scheduler.execute(this, Priority.HIGH);
+        }
+      }
+    };
+    scheduler.execute(() -> { // on the worker: everything below goes to its own ring
+      scheduler.execute(() -> {
+        highRunsBeforeOldest.set(highRuns.get());
+        oldestRan.set(true);
+      }, Priority.LOW);
+      for (int i = 0; i < 199; i++) {
+        scheduler.execute(() -> { }, Priority.LOW);
+      }
+      scheduler.execute(flood, Priority.HIGH);
+    });
+
+    await().untilTrue(oldestRan);
+    assertThat(highRunsBeforeOldest.get()).isPositive().isLessThanOrEqualTo(4 * K);
+  }
+
   @Test
   void anExternalHighTaskDoesNotStarveBehindALocalHighChainWhileLowWaits() throws Exception {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
