@@ -38,10 +38,13 @@ import java.util.function.Consumer;
  *       {@link #pop} would have changed the stamp), and the owner overwrites slot {@code i & mask}
  *       only after reading {@code head > i - capacity}, which a CAS expecting {@code head == h <= i}
  *       would fail on, since {@code head} only grows.
- *   <li>{@link #pop} takes the newest task, at {@code t - 1}: it first lowers {@code tail} with a
- *       volatile write, then CASes {@code headWord} to the same head with the stamp plus one. A
- *       consumer whose CAS comes after the pop's read {@code headWord} after it, hence {@code tail}
- *       after the lowering, so it cannot count slot {@code t - 1}. A consumer that read {@code
+ *   <li>{@link #pop} takes the newest task, at {@code t - 1}: it first lowers {@code tail}, then
+ *       CASes {@code headWord} to the same head with the stamp plus one. A consumer whose CAS
+ *       succeeds after the pop's must have read {@code headWord} after it (else its CAS fails on the
+ *       stamp), so it read the pop's CAS and, since that CAS is a volatile write that comes after
+ *       the lowering in the owner's program order, its later read of {@code tail} sees the lowered
+ *       value or a newer one: it cannot count slot {@code t - 1}. So the lowering needs no fence of
+ *       its own, and a pop costs one CAS, as a take from the head does. A consumer that read {@code
  *       headWord} before the pop's CAS fails its own CAS, because the stamp moved, even if it read
  *       the old {@code tail}, and even if the owner has pushed into that slot again since (without
  *       the stamp that would be an ABA: the same head and tail, a different task). A consumer whose
@@ -138,7 +141,8 @@ final class SpmcLocalQueue {
       return null;
     }
     int last = t - 1;
-    TAIL.setVolatile(this, last);
+    // A release store suffices: the CAS below publishes it, see the notes.
+    TAIL.setRelease(this, last);
     for (;;) {
       word = (long) HEAD_WORD.getVolatile(this);
       int h = headOf(word);

@@ -181,9 +181,10 @@ class ReadmeExamplesTest {
   /** README: "The scheduler". */
   @Test
   void schedulerExample() throws InterruptedException {
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(5);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(6);
     Runnable render = done::countDown;
     Runnable index = done::countDown;
+    Runnable nextSlice = done::countDown;
     Runnable[] batch = {done::countDown, done::countDown, done::countDown};
     EchoScheduler scheduler = EchoScheduler.create(SchedulerConfig.builder()
         .workers(4)
@@ -194,6 +195,7 @@ class ReadmeExamplesTest {
     scheduler.execute(render, Priority.HIGH);
     scheduler.queue("indexer").execute(index, Priority.LOW);
     int accepted = scheduler.executeAll(batch, 0, batch.length, Priority.LOW);
+    scheduler.requeue(nextSlice, Priority.LOW);
     TestThreads.awaitPromptly(done, "done");
     assertThat(accepted).isEqualTo(3);
     land.echo.scheduler.SchedulerStats stats = scheduler.stats();
