@@ -412,20 +412,30 @@ final class Worker implements Runnable {
    * A fairness pick. It takes the preferred level's oldest local task when some higher level has
    * work, since that is the task the starvation bound is about; otherwise nothing above starves it,
    * and it takes the newest, as any other pick does, so that a fork keeps running depth-first (on
-   * skynet, taking the oldest here made Echo's tree 20 to 40% slower: docs/scheduler.md).
+   * skynet, taking the oldest here made Echo's tree 20 to 40% slower: docs/scheduler.md). Every
+   * {@value #AGED_TURN_EVERY}th one takes the oldest in any case.
    */
   private Runnable fairPick() {
     int round = fairRound++;
     int preferred = (round & 1) == 0 ? Priority.LOW.ordinal() : Priority.NORMAL.ordinal();
     boolean globalFirst = (round & 2) == 0;
-    Runnable task = takeAt(preferred, globalFirst, workAbove(preferred));
+    boolean agedTurn = (round & (AGED_TURN_EVERY - 1)) == AGED_TURN_EVERY - 1;
+    Runnable task = takeAt(preferred, globalFirst, agedTurn || workAbove(preferred));
     for (int p = 0; p < LEVELS && task == null; p++) {
       if (p != preferred) {
-        task = takeAt(p, globalFirst, false);
+        task = takeAt(p, globalFirst, agedTurn);
       }
     }
     return task;
   }
+
+  /**
+   * Every this many fairness picks (a power of two), one takes the oldest local task whatever the
+   * levels above hold: within a priority, the task at the bottom of a worker's own ring starts
+   * within 64K picks even while the worker keeps pushing newer tasks of that priority (a task that
+   * re-submits itself with {@code execute}). Rare enough that a tree of forks stays depth-first.
+   */
+  static final int AGED_TURN_EVERY = 64;
 
   /** Whether any level above {@code level} looked non-empty: here, in a global queue, or at a peer. */
   private boolean workAbove(int level) {

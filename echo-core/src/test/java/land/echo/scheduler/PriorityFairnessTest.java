@@ -143,6 +143,39 @@ class PriorityFairnessTest {
     assertThat(highRunsBeforeOldest.get()).isPositive().isLessThanOrEqualTo(4 * K);
   }
 
+  /**
+   * Within one priority, a worker's own queue runs newest first, so a task that keeps
+   * re-submitting itself there stays on top; the oldest task below it still starts within
+   * {@code AGED_TURN_EVERY} fairness picks (64K picks), not never.
+   */
+  @Test
+  void theOldestTaskOfAWorkersOwnQueueStartsWithinSixtyFourKPicksUnderALocalChainOfItsPriority() {
+    scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
+    AtomicInteger chainRuns = new AtomicInteger();
+    AtomicInteger chainRunsBeforeOldest = new AtomicInteger(-1);
+    AtomicBoolean oldestRan = new AtomicBoolean();
+    Runnable chain = new Runnable() {
+      @Override
+      public void run() {
+        chainRuns.incrementAndGet();
+        if (!oldestRan.get()) {
+          scheduler.execute(this); // to its own ring, on top
+        }
+      }
+    };
+    scheduler.execute(() -> {
+      scheduler.execute(() -> {
+        chainRunsBeforeOldest.set(chainRuns.get());
+        oldestRan.set(true);
+      });
+      scheduler.execute(chain);
+    });
+
+    await().untilTrue(oldestRan);
+    assertThat(Worker.AGED_TURN_EVERY).isEqualTo(64);
+    assertThat(chainRunsBeforeOldest.get()).isGreaterThan(16 * K).isLessThanOrEqualTo(64 * K);
+  }
+
   @Test
   void anExternalHighTaskDoesNotStarveBehindALocalHighChainWhileLowWaits() throws Exception {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
