@@ -41,7 +41,7 @@ import zio.ZIO;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
+@Warmup(iterations = 10)
 @Measurement(iterations = 5)
 @Fork(1)
 public class SkynetBenchmark {
