@@ -1175,23 +1175,27 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     try {
       core.scheduler.execute(this, priority());
     } catch (Throwable e) {
-      cancelWith(new Fault.Rejected("the scheduler is shut down"));
-      core.runElsewhere(this);
+      refused();
     }
   }
 
   /**
    * Yields the worker at the end of a quantum: the fiber goes behind the work already queued at
-   * its priority ({@link land.echo.scheduler.EchoScheduler#requeue}), not on top of its worker's own ring, which the
-   * worker serves newest first. A refusal is handled as in {@link #submit()}.
+   * its priority ({@link land.echo.scheduler.EchoScheduler#requeue}), not on top of its worker's
+   * own ring, which the worker serves newest first. A refusal is handled as in {@link #submit()}.
    */
   private void requeue() {
     try {
       core.scheduler.requeue(this, priority());
     } catch (Throwable e) {
-      cancelWith(new Fault.Rejected("the scheduler is shut down"));
-      core.runElsewhere(this);
+      refused();
     }
+  }
+
+  /** The scheduler refused this fiber: it is cancelled as rejected and unwinds on a fresh thread. */
+  private void refused() {
+    cancelWith(new Fault.Rejected("the scheduler is shut down"));
+    core.runElsewhere(this);
   }
 
   /** Cancels the suspension {@code s} of a leaf wait (not a join; see {@link #propagate}). */

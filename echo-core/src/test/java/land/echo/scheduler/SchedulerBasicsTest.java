@@ -32,13 +32,7 @@ class SchedulerBasicsTest {
   @Test
   void singleWorkerRunsQueuedTasksHighestPriorityFirstThenFifo() throws InterruptedException {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
-    CountDownLatch gate = new CountDownLatch(1);
-    CountDownLatch blocked = new CountDownLatch(1);
-    scheduler.execute(() -> {
-      blocked.countDown();
-      awaitQuietly(gate);
-    });
-    TestThreads.awaitPromptly(blocked, "blocked");
+    CountDownLatch gate = occupyTheWorker();
     List<String> order = new CopyOnWriteArrayList<>();
     scheduler.execute(() -> order.add("low1"), Priority.LOW);
     scheduler.execute(() -> order.add("normal1"), Priority.NORMAL);
@@ -59,13 +53,7 @@ class SchedulerBasicsTest {
   @Test
   void aWorkerRunsItsOwnSubmissionsNewestFirstAndOutsideOnesInTheirOrder() throws InterruptedException {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
-    CountDownLatch gate = new CountDownLatch(1);
-    CountDownLatch blocked = new CountDownLatch(1);
-    scheduler.execute(() -> {
-      blocked.countDown();
-      awaitQuietly(gate);
-    });
-    TestThreads.awaitPromptly(blocked, "blocked");
+    CountDownLatch gate = occupyTheWorker();
     List<Integer> outside = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 40; i++) {
       int n = i;
@@ -200,6 +188,18 @@ class SchedulerBasicsTest {
     } finally {
       other.shutdownNow();
     }
+  }
+
+  /** Blocks the scheduler's worker until the returned gate opens, so that what follows queues up. */
+  private CountDownLatch occupyTheWorker() throws InterruptedException {
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      blocked.countDown();
+      awaitQuietly(gate);
+    });
+    TestThreads.awaitPromptly(blocked, "blocked");
+    return gate;
   }
 
   static void awaitQuietly(CountDownLatch latch) {
