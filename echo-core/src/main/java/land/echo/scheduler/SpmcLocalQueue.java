@@ -161,6 +161,16 @@ final class SpmcLocalQueue {
 
   /** Removes and returns the oldest task (owner only), or null if empty. */
   Runnable poll() {
+    return takeOldest(true);
+  }
+
+  /** Removes and returns the oldest task from any thread, or null if empty. */
+  Runnable pollShared() {
+    return takeOldest(false);
+  }
+
+  /** Claims the oldest task; {@code clear} (owner only) also empties its slot. */
+  private Runnable takeOldest(boolean clear) {
     for (;;) {
       long word = (long) HEAD_WORD.getVolatile(this);
       int h = headOf(word);
@@ -171,23 +181,9 @@ final class SpmcLocalQueue {
       int index = h & mask;
       Runnable task = (Runnable) SLOTS.getAcquire(slots, index);
       if (HEAD_WORD.compareAndSet(this, word, withHead(word, h + 1))) {
-        SLOTS.setOpaque(slots, index, null); // owner only: lets the finished task be collected
-        return task;
-      }
-    }
-  }
-
-  /** Removes and returns the oldest task from any thread, or null if empty. */
-  Runnable pollShared() {
-    for (;;) {
-      long word = (long) HEAD_WORD.getVolatile(this);
-      int h = headOf(word);
-      int t = (int) TAIL.getVolatile(this);
-      if (t - h <= 0) {
-        return null;
-      }
-      Runnable task = (Runnable) SLOTS.getAcquire(slots, h & mask);
-      if (HEAD_WORD.compareAndSet(this, word, withHead(word, h + 1))) {
+        if (clear) {
+          SLOTS.setOpaque(slots, index, null); // owner only: lets the finished task be collected
+        }
         return task;
       }
     }

@@ -1,6 +1,7 @@
 package land.echo.scheduler;
 
 import static land.echo.scheduler.SchedulerBasicsTest.awaitQuietly;
+import static land.echo.scheduler.SchedulerBasicsTest.occupyTheWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -88,8 +89,7 @@ class PriorityFairnessTest {
     AtomicInteger highRuns = new AtomicInteger();
     AtomicInteger highRunsBeforeLow = new AtomicInteger(-1);
     AtomicBoolean lowRan = new AtomicBoolean();
-    CountDownLatch release = new CountDownLatch(1);
-    occupyTheWorker(release);
+    CountDownLatch release = occupyTheWorker(scheduler);
     scheduler.execute(() -> {
       highRunsBeforeLow.set(highRuns.get());
       lowRan.set(true);
@@ -179,8 +179,7 @@ class PriorityFairnessTest {
   @Test
   void anExternalHighTaskDoesNotStarveBehindALocalHighChainWhileLowWaits() throws Exception {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
-    CountDownLatch release = new CountDownLatch(1);
-    occupyTheWorker(release);
+    CountDownLatch release = occupyTheWorker(scheduler);
     for (int i = 0; i < 500; i++) {
       scheduler.execute(() -> { }, Priority.LOW); // fairness picks always find LOW work
     }
@@ -222,8 +221,7 @@ class PriorityFairnessTest {
     AtomicInteger lastLow = new AtomicInteger();
     AtomicInteger lastNormal = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch release = new CountDownLatch(1);
-    occupyTheWorker(release);
+    CountDownLatch release = occupyTheWorker(scheduler);
     for (int i = 0; i < 200; i++) {
       scheduler.execute(() -> {
         int now = picks.incrementAndGet();
@@ -253,16 +251,6 @@ class PriorityFairnessTest {
     stop.set(true);
     assertThat(maxGapLow.get()).isLessThanOrEqualTo(2 * K);
     assertThat(maxGapNormal.get()).isLessThanOrEqualTo(2 * K);
-  }
-
-  /** Blocks the single worker until release, so that everything after queues up first. */
-  private void occupyTheWorker(CountDownLatch release) throws InterruptedException {
-    CountDownLatch running = new CountDownLatch(1);
-    scheduler.execute(() -> {
-      running.countDown();
-      awaitQuietly(release);
-    });
-    TestThreads.awaitPromptly(running, "running");
   }
 
   private static void joinQuietly(Thread thread) {

@@ -32,7 +32,7 @@ class SchedulerBasicsTest {
   @Test
   void singleWorkerRunsQueuedTasksHighestPriorityFirstThenFifo() throws InterruptedException {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
-    CountDownLatch gate = occupyTheWorker();
+    CountDownLatch gate = occupyTheWorker(scheduler);
     List<String> order = new CopyOnWriteArrayList<>();
     scheduler.execute(() -> order.add("low1"), Priority.LOW);
     scheduler.execute(() -> order.add("normal1"), Priority.NORMAL);
@@ -53,7 +53,7 @@ class SchedulerBasicsTest {
   @Test
   void aWorkerRunsItsOwnSubmissionsNewestFirstAndOutsideOnesInTheirOrder() throws InterruptedException {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
-    CountDownLatch gate = occupyTheWorker();
+    CountDownLatch gate = occupyTheWorker(scheduler);
     List<Integer> outside = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 40; i++) {
       int n = i;
@@ -190,8 +190,11 @@ class SchedulerBasicsTest {
     }
   }
 
-  /** Blocks the scheduler's worker until the returned gate opens, so that what follows queues up. */
-  private CountDownLatch occupyTheWorker() throws InterruptedException {
+  /**
+   * Blocks a worker of {@code scheduler} (its only one, in the tests that use this) until the
+   * returned gate opens, so that what is submitted meanwhile queues up.
+   */
+  static CountDownLatch occupyTheWorker(EchoScheduler scheduler) throws InterruptedException {
     CountDownLatch gate = new CountDownLatch(1);
     CountDownLatch blocked = new CountDownLatch(1);
     scheduler.execute(() -> {
