@@ -85,7 +85,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Quiescence.</b> A root's handle may complete (by cancellation) long before its tree stops
  * running. Each fiber counts what keeps its subtree alive in {@link #live}: itself until it
  * finishes, plus one per join it forked until every child of that join has settled. A fiber that
- * never forked touches no counter. When a subtree settles, {@link #release()} walks up to the root
+ * never forked touches no counter of its own: it settles in its join as it delivers its result
+ * (one atomic step in {@code all}), and a first fork raises the count with a plain write, as no
+ * other thread can reach it before the children are published. When a subtree settles, {@link #release(Fiber)} walks up to the root
  * (iteratively) and finally tells the handle, which leaves the runtime's registry; shutdown waits
  * for that before it runs its hooks.
  *
@@ -860,15 +862,30 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     s[sp++] = frame;
   }
 
-  /** Ends this fiber: drops its listeners, delivers the result, then releases its hold on quiescence. Never throws. */
+  /**
+   * Ends this fiber: drops its listeners, delivers the result, then releases its hold on
+   * quiescence. A child that never forked settles in its join as it delivers ({@link
+   * Join#childDoneAndSettle}), one atomic step in {@code all}. Never throws.
+   */
   private void finish(int m, Object r) {
     mode(DONE);
-    suspension = null;
+    if (suspension != null) { // a running fiber's is null already; the check spares a fence per fiber
+      suspension = null;
+    }
     stack = null;
+    Fiber<?, ?> releaseFrom = this;
     try {
       dropListeners();
       if (link instanceof Join join) {
-        join.childDone(this, m, r);
+        if (forked()) {
+          join.childDone(this, m, r);
+        } else {
+          // Settled here: the release walk starts at the parent, and only if this was the last.
+          releaseFrom = null;
+          if (join.childDoneAndSettle(this, m, r)) {
+            releaseFrom = join.parent;
+          }
+        }
       } else {
         @SuppressWarnings("unchecked") // a root's link is the handle of its own E and T
         HandleFuture<E, T> handle = (HandleFuture<E, T>) link;
@@ -878,7 +895,9 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
       RuntimeCore.logQuietly("Delivering the result of an effect failed", t);
     } finally {
       try {
-        release();
+        if (releaseFrom != null) {
+          release(releaseFrom);
+        }
       } catch (Throwable t) {
         RuntimeCore.logQuietly("Releasing a finished effect failed", t);
       }
@@ -900,11 +919,12 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
   }
 
   /**
-   * Releases this fiber's own hold on quiescence and walks up, without recursion, while each
-   * subtree it completes was the last one holding its parent.
+   * Releases the hold on quiescence of {@code start} (a finished fiber's own, or the settled
+   * join's hold on its parent) and walks up, without recursion, while each subtree it completes
+   * was the last one holding its parent.
    */
-  private void release() {
-    Fiber<?, ?> f = this;
+  private static void release(Fiber<?, ?> start) {
+    Fiber<?, ?> f = start;
     while (true) {
       if (f.forked() && (int) LIVE.getAndAdd(f, -1) != 1) {
         return;
@@ -1036,8 +1056,14 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
 
   /** A forked join keeps this fiber's subtree alive until every child of it has settled. */
   private void holdFor(Join j) {
-    packed |= FORKED;
-    LIVE.getAndAdd(this, 1);
+    if (forked()) {
+      LIVE.getAndAdd(this, 1);
+    } else {
+      // The first fork: until now no other thread has touched live, and the children that will
+      // decrement it are published after this write.
+      packed |= FORKED;
+      live++;
+    }
   }
 
   /**

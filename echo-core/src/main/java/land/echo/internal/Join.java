@@ -116,29 +116,54 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
   }
 
   /** A child's subtree stopped running; returns true for the last one, which releases the parent. */
-  public final boolean settle() {
+  public boolean settle() {
     return (int) UNSETTLED.getAndAdd(this, -1) == 1;
   }
 
-  /** Succeeds when every child has; the first failure or fault wins and cancels the rest. */
+  /**
+   * A child that never forked finished, so its subtree settles with it: delivers its result as
+   * {@link #childDone} does, then settles it as {@link #settle()} does, and returns true if it
+   * was the last child to settle. Never throws: a failure to deliver is logged, and the child
+   * still settles, so the parent's quiescence is never held by it. {@link All} does both in one
+   * atomic step.
+   */
+  boolean childDoneAndSettle(Fiber<?, ?> child, int m, Object r) {
+    try {
+      childDone(child, m, r);
+    } catch (Throwable t) {
+      RuntimeCore.logQuietly("Delivering the result of an effect failed", t);
+    }
+    return settle();
+  }
+
+  /**
+   * Succeeds when every child has; the first failure or fault wins and cancels the rest.
+   *
+   * <p>The children still to succeed and the children still to settle share one word, {@link
+   * #counts} (high and low 32 bits), so a child that never forked and succeeds counts for both in
+   * one atomic step: a fork of leaves (skynet's million) pays one atomic per child here, not two.
+   * The low half never borrows from the high one, as each child settles exactly once.
+   */
   public static final class All extends Join {
-    private static final VarHandle REMAINING;
+    private static final VarHandle COUNTS;
+    private static final long ONE_REMAINING = 1L << 32;
 
     static {
       try {
-        REMAINING = MethodHandles.lookup().findVarHandle(All.class, "remaining", int.class);
+        COUNTS = MethodHandles.lookup().findVarHandle(All.class, "counts", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
     private final Object[] values;
-    private volatile int remaining;
+    /** High 32 bits: children yet to succeed; low 32 bits: children yet to settle. */
+    private volatile long counts;
 
     All(Fiber<?, ?> parent, int n) {
       super(parent, n);
       this.values = new Object[n];
-      this.remaining = n;
+      this.counts = ((long) n << 32) | n;
     }
 
     @Override
@@ -146,12 +171,34 @@ public abstract sealed class Join permits Join.All, Join.Race, Join.Timeout, Joi
       if (m == Fiber.VALUE) {
         values[child.index()] = r;
         // The decrement is a full fence: the last child sees every sibling's value.
-        if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+        if ((int) ((long) COUNTS.getAndAdd(this, -ONE_REMAINING) >>> 32) == 1) {
           tryResume(immutableList(values), Fiber.VALUE);
         }
       } else if (tryResume(r, m)) {
         cancelChildren(new Fault.Cancelled("a sibling in all() failed"), child);
       }
+    }
+
+    @Override
+    public boolean settle() {
+      return (int) (long) COUNTS.getAndAdd(this, -1L) == 1;
+    }
+
+    @Override
+    boolean childDoneAndSettle(Fiber<?, ?> child, int m, Object r) {
+      if (m != Fiber.VALUE) {
+        return super.childDoneAndSettle(child, m, r);
+      }
+      values[child.index()] = r;
+      long before = (long) COUNTS.getAndAdd(this, -ONE_REMAINING - 1);
+      if ((int) (before >>> 32) == 1) {
+        try {
+          tryResume(immutableList(values), Fiber.VALUE);
+        } catch (Throwable t) {
+          RuntimeCore.logQuietly("Delivering the result of an effect failed", t);
+        }
+      }
+      return (int) before == 1;
     }
   }
 

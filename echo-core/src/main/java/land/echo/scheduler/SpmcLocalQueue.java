@@ -56,14 +56,19 @@ import java.util.function.Consumer;
  *   <li>Only the owner clears a slot, right after its own successful {@link #pop} or {@link #poll}.
  *       Slots claimed by thieves or by {@link #pollShared} are left as they are until the owner
  *       overwrites them, so a ring may keep up to {@value #CAPACITY} finished tasks reachable.
- *   <li>{@code CAPACITY} = 256 is the local-queue size of Tokio and of cats-effect: large enough
- *       that a worker re-submitting from inside rarely overflows, small enough that a steal of
- *       half (at most 128 tasks) stays cheap.
+ *   <li>{@code CAPACITY} = 2,048, eight times the local-queue size of Tokio and of cats-effect,
+ *       whose workers run their own queues oldest first. Run newest first, a tree of forks keeps
+ *       its whole frontier in the ring: skynet's million-leaf tree reached 400 to 880 tasks in one
+ *       ring (1, 2, 4 and 8 workers). At 256 it overflowed some 300 times per tree; each overflow
+ *       moved the oldest half (the largest subtrees) to the global queue, whose global-first
+ *       picks brought them back one every K picks, each starting a new subtree on top of the
+ *       half-finished ones, which overflowed the ring again; the tree took about 30% longer
+ *       (docs/scheduler.md). A steal of half (at most 1,024 tasks) is still one CAS and a copy.
  * </ol>
  */
 final class SpmcLocalQueue {
-  /** Ring size; Tokio's and cats-effect's local-queue capacity (see the notes). */
-  static final int CAPACITY = 256;
+  /** Ring size; eight times Tokio's and cats-effect's local-queue capacity (see the notes). */
+  static final int CAPACITY = 2048;
 
   private static final VarHandle HEAD_WORD;
   private static final VarHandle TAIL;
