@@ -476,6 +476,54 @@ class JoinTest {
     awaitQuiescent(runtime);
   }
 
+  /**
+   * A child that settled before its cancelled parent finished must not count as the last one: the
+   * root stays registered until its stubborn sibling (a blocking body that ignores the interrupt)
+   * has stopped too. One case per way a child settles: a leaf of {@code all} (its value and its
+   * settling in one step), a forked child of {@code all} (settled by its own subtree), and a
+   * failing leaf of {@code firstSuccess} (the general path).
+   */
+  @Test
+  void aCancelledRootStaysRegisteredUntilItsLastChildHasStopped() throws Exception {
+    assertStaysRegisteredUntilTheStubbornChildStops(
+        stubborn -> ActionEffect.all(List.of(ActionEffect.compute(token -> 1), stubborn)), "a leaf of all");
+    assertStaysRegisteredUntilTheStubbornChildStops(
+        stubborn -> ActionEffect.all(List.of(
+            ActionEffect.<String, Integer>all(List.of(ActionEffect.compute(token -> 1))).map(v -> v.get(0)), stubborn)),
+        "a forked child of all");
+    assertStaysRegisteredUntilTheStubbornChildStops(
+        stubborn -> ActionEffect.firstSuccess(List.of(ActionEffect.fail("no"), stubborn)), "a leaf of firstSuccess");
+  }
+
+  private void assertStaysRegisteredUntilTheStubbornChildStops(
+      java.util.function.Function<ActionEffect<String, Integer>, ActionEffect<String, ?>> parent, String kind)
+      throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch rootExited = new CountDownLatch(1);
+    ActionEffect<String, Integer> stubborn = ActionEffect.blocking(token -> {
+      running.countDown();
+      while (true) {
+        try {
+          release.await();
+          return 2;
+        } catch (InterruptedException e) {
+          // ignores the cancellation's interrupt: it runs on after its parent has finished
+        }
+      }
+    });
+    EffectHandle<String, ?> handle = runtime.submit(parent.apply(stubborn).onExit(o -> rootExited.countDown()));
+    // One worker: the first child ran (and settled) before the stubborn one started.
+    awaitLatch(running, kind + ": the stubborn child running");
+    handle.cancel("stop");
+    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+    awaitLatch(rootExited, kind + ": the root unwound");
+    RuntimeCore core = cores.computeIfAbsent(runtime, VirtualTimeRuntimes::coreOf);
+    within().during(Duration.ofMillis(300)).until(() -> core.registry.size() == 1); // a miscount drops it in microseconds
+    release.countDown();
+    awaitQuiescent(runtime);
+  }
+
   /** A timeout's single child settling releases its parent: the finished effect leaves nothing in flight and no timer. */
   @Test
   void aTimedEffectThatFinishedInTimeLeavesNothingInFlightNorATimer() {
