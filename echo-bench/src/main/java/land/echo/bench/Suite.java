@@ -62,8 +62,11 @@ final class Suite {
 
   /** Every benchmark, in the order the runner runs them. */
   static final List<Bench> ALL = List.of(
+      // Ten warm-up shots, as for skynet: in run Q (docs/measurements/2026-12-02c) Echo's shots in a
+      // JVM fell from 891-1,151 ms through all three warm-ups and the five measured ones (to
+      // 203-272 ms), while ForkJoinPool's were flat from the third on.
       new Bench("scheduling", List.of(SchedulingBenchmark.class), List.of(),
-          new Settings(2, 3, 5, 0), new Settings(1, 1, 3, 0), Suite::schedulingRows),
+          new Settings(2, 10, 5, 0), new Settings(1, 1, 3, 0), Suite::schedulingRows),
       // Ten warm-up shots, not three: a JVM's Echo tree kept getting faster through 25 single shots
       // (184 ms down to 77), so three measured part of the JIT's work (docs/measurements/2026-12-02b).
       new Bench("skynet", List.of(SkynetBenchmark.class), List.of(),
