@@ -495,9 +495,38 @@ class JoinTest {
         stubborn -> ActionEffect.firstSuccess(List.of(ActionEffect.fail("no"), stubborn)), "a leaf of firstSuccess");
   }
 
+  /** The same for a failing leaf of all(), which resumes its parent itself and settles before its stubborn sibling. */
+  @Test
+  void aRootWhoseAllFailedStaysRegisteredUntilItsLastChildHasStopped() throws Exception {
+    assertStaysRegisteredUntilTheStubbornChildStops(
+        (stubborn, running) -> ActionEffect.all(List.of(stubborn,
+            ActionEffect.<String, Integer>blocking(token -> {
+              running.await(); // fails only once its sibling's body runs, so the body does run
+              return 0;
+            }).flatMap(x -> ActionEffect.fail("no")))),
+        "a failing leaf of all", new Outcome.Failure<>("no"));
+  }
+
+  /** all() of children that themselves forked succeeds with their values in order, once the last of them has. */
+  @Test
+  void allOfForkedChildrenSucceedsWithTheirValuesInOrder() {
+    ActionEffect<String, Integer> one = ActionEffect.<String, Integer>all(List.of(ActionEffect.compute(token -> 1))).map(v -> v.get(0));
+    ActionEffect<String, Integer> two = ActionEffect.<String, Integer>all(List.of(ActionEffect.compute(token -> 2))).map(v -> v.get(0));
+
+    assertThat(outcomeOf(runtime.submit(ActionEffect.all(List.of(one, two))))).isEqualTo(new Outcome.Success<>(List.of(1, 2)));
+    awaitQuiescent(runtime);
+  }
+
   private void assertStaysRegisteredUntilTheStubbornChildStops(
       java.util.function.Function<ActionEffect<String, Integer>, ActionEffect<String, ?>> parent, String kind)
       throws Exception {
+    assertStaysRegisteredUntilTheStubbornChildStops((stubborn, running) -> parent.apply(stubborn), kind, null);
+  }
+
+  /** As above; with {@code ended} null the root is cancelled, else it must end so by itself. */
+  private void assertStaysRegisteredUntilTheStubbornChildStops(
+      java.util.function.BiFunction<ActionEffect<String, Integer>, CountDownLatch, ActionEffect<String, ?>> parent,
+      String kind, Outcome<String, ?> ended) throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch rootExited = new CountDownLatch(1);
@@ -512,11 +541,14 @@ class JoinTest {
         }
       }
     });
-    EffectHandle<String, ?> handle = runtime.submit(parent.apply(stubborn).onExit(o -> rootExited.countDown()));
-    // One worker: the first child ran (and settled) before the stubborn one started.
+    EffectHandle<String, ?> handle = runtime.submit(parent.apply(stubborn, running).onExit(o -> rootExited.countDown()));
+    // One worker: the first child ran (and settled) before the stubborn one started, or the
+    // stubborn one is first and its sibling fails after it started.
     awaitLatch(running, kind + ": the stubborn child running");
-    handle.cancel("stop");
-    assertThat(outcomeOf(handle)).isEqualTo(new Outcome.Faulted<>(new Fault.Cancelled("stop")));
+    if (ended == null) {
+      handle.cancel("stop");
+    }
+    assertThat(outcomeOf(handle)).isEqualTo(ended != null ? ended : new Outcome.Faulted<>(new Fault.Cancelled("stop")));
     awaitLatch(rootExited, kind + ": the root unwound");
     RuntimeCore core = cores.computeIfAbsent(runtime, VirtualTimeRuntimes::coreOf);
     within().during(Duration.ofMillis(300)).until(() -> core.registry.size() == 1); // a miscount drops it in microseconds
