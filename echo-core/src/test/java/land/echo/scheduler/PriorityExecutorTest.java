@@ -51,13 +51,7 @@ class PriorityExecutorTest {
   void supplyAsyncKeepsThePriority() throws InterruptedException {
     // One worker, strict priorities: once the worker is free, queued HIGH work runs before LOW work.
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).starvationInterval(1_000_000).build());
-    CountDownLatch gate = new CountDownLatch(1);
-    CountDownLatch blocked = new CountDownLatch(1);
-    scheduler.execute(() -> {
-      blocked.countDown();
-      awaitQuietly(gate);
-    });
-    TestThreads.awaitPromptly(blocked, "blocked");
+    CountDownLatch gate = SchedulerBasicsTest.occupyTheWorker(scheduler);
     List<String> order = new CopyOnWriteArrayList<>();
     CompletableFuture<Boolean> low =
         CompletableFuture.supplyAsync(() -> order.add("low"), scheduler.executor(Priority.LOW));
@@ -90,13 +84,5 @@ class PriorityExecutorTest {
   void aNullPriorityIsRejected() {
     scheduler = EchoScheduler.create(SchedulerConfig.builder().workers(1).build());
     assertThatThrownBy(() -> scheduler.executor(null)).isInstanceOf(NullPointerException.class);
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
