@@ -87,9 +87,9 @@ import org.slf4j.LoggerFactory;
  * finishes, plus one per join it forked until every child of that join has settled. A fiber that
  * never forked touches no counter of its own: it settles in its join as it delivers its result
  * (one atomic step in {@code all}), and a first fork raises the count with a plain write, as no
- * other thread can reach it before the children are published. When a subtree settles, {@link #release(Fiber)} walks up to the root
- * (iteratively) and finally tells the handle, which leaves the runtime's registry; shutdown waits
- * for that before it runs its hooks.
+ * other thread can reach it before the children are published. When a subtree settles, {@link
+ * #release(Fiber)} walks up to the root (iteratively) and finally tells the handle, which leaves
+ * the runtime's registry; shutdown waits for that before it runs its hooks.
  *
  * <p>The design follows the run loops of cats-effect's {@code IOFiber} and ZIO's {@code
  * FiberRuntime} (explicit continuation stack, auto-yield), simplified to one kind of frame per
