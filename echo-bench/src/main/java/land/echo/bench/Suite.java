@@ -79,8 +79,11 @@ final class Suite {
           new Settings(1, 1, 5, 0), new Settings(1, 1, 2, 0), Suite::starvationRows),
       new Bench("overhead", List.of(EffectOverheadBenchmark.class, FlatMapBenchmark.class), List.of(),
           new Settings(2, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::overheadRows),
+      // Twenty warm-up shots and ten measured: every kind's burst kept getting faster through the
+      // first twenty shots of a JVM (Echo's from 240 ms to 15, the virtual threads' from 100 to 14),
+      // so with three the measured shots were the JIT's work (docs/measurements/2026-12-02d).
       new Bench("blocking", List.of(BlockingBurstBenchmark.class), List.of(),
-          new Settings(2, 3, 5, 0), new Settings(1, 1, 3, 0), Suite::blockingRows),
+          new Settings(2, 20, 10, 0), new Settings(1, 1, 3, 0), Suite::blockingRows),
       new Bench("allocation", List.of(AllocationBenchmark.class), List.of(GCProfiler.class),
           new Settings(1, 3, 5, 1), new Settings(1, 1, 3, 1), Suite::allocationRows),
       new Bench("timers", List.of(TimerIsolationBenchmark.class), List.of(LatencyProfiler.class),

@@ -957,6 +957,57 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     call.arm(core.timer, delay);
   }
 
+  /**
+   * Whether every child after the first is a bare {@code blocking} leaf (children of {@code all},
+   * {@code race} or {@code firstSuccess} that only call a blocking body), whose start {@link
+   * #startAsBlockingLeaf} does without a worker round trip.
+   */
+  private static boolean blockingLeaves(Fiber<?, ?>[] children) {
+    if (children.length < 2) {
+      return false;
+    }
+    for (int i = 1; i < children.length; i++) {
+      if (!(children[i].reg instanceof Node.Blocking<?, ?>)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Starts this unstarted child, whose effect is a {@code blocking} leaf, as the run loop would on
+   * a worker: the capability is looked up, the cancellation checked, and the body handed to the
+   * blocking lane, whose permits keep their priority order. Anything else (a missing capability,
+   * a refusal, a cancellation that came first) leaves the child to a worker with its fault, as
+   * {@link #submit} does, so it unwinds exactly as it would have there. Called by the forking
+   * fiber before any other thread can run this child.
+   */
+  private void startAsBlockingLeaf() {
+    Node.Leaf<?, ?> leaf = (Node.Leaf<?, ?>) reg;
+    Fault refused;
+    try {
+      Class<?> type = leaf.capabilityType();
+      Object cap = null;
+      if (type != null && (cap = core.lookup.apply(type)) == null) {
+        submit(); // its run loop finds the capability missing and says so
+        return;
+      }
+      reg = null;
+      refused = startBlocking(leaf, cap);
+    } catch (Throwable t) {
+      // Nothing started (startBlocking catches whatever its hand-off throws): the child's own run
+      // loop tries again on a worker and reports what fails there.
+      reg = leaf;
+      submit();
+      return;
+    }
+    if (refused != null) {
+      reg = refused;
+      mode(FAULT);
+      submit();
+    }
+  }
+
   /** Starts a blocking body; returns null once it is running, or the fault that prevented it. */
   private Fault startBlocking(Node.Leaf<?, ?> leaf, Object cap) {
     BlockingCall call = new BlockingCall(this, leaf, cap);
@@ -1087,6 +1138,14 @@ public final class Fiber<E, T> implements CancellationToken, Runnable, Gate.Run 
     Fiber<?, ?>[] children = j.children;
     if (core.stepsObserved) {
       openChildSteps(children, kind);
+    }
+    if (blockingLeaves(children)) {
+      // A fan-out of blocking calls: this fiber starts their bodies itself, as a worker that
+      // popped each child would, and only the first child runs here next.
+      for (int i = 1; i < children.length; i++) {
+        children[i].startAsBlockingLeaf();
+      }
+      return children[0];
     }
     // One wake-up signal (and on a worker one fence) for all the children, not one each; a child
     // the scheduler did not accept goes through submit(), which handles the refusal.
