@@ -137,13 +137,19 @@ class BlockingFanOutTest {
     VirtualTimeRuntimes.awaitQuiescent(VirtualTimeRuntimes.coreOf(runtime), await());
   }
 
-  @Test
-  void aCancellationAsTheFanOutForksStartsNoBody() {
-    AtomicInteger ran = new AtomicInteger();
+  /** Ten blocking calls, each of which counts its run in {@code ran}. */
+  private static List<ActionEffect<Void, Integer>> countingCalls(AtomicInteger ran) {
     List<ActionEffect<Void, Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       calls.add(ActionEffect.blocking(token -> ran.incrementAndGet()));
     }
+    return calls;
+  }
+
+  @Test
+  void aCancellationAsTheFanOutForksStartsNoBody() {
+    AtomicInteger ran = new AtomicInteger();
+    List<ActionEffect<Void, Integer>> calls = countingCalls(ran);
     CountDownLatch submitted = new CountDownLatch(1);
     List<EffectHandle<Void, List<Integer>>> handle = new CopyOnWriteArrayList<>();
     Fiber.beforeForkPublish = () -> {
@@ -163,10 +169,7 @@ class BlockingFanOutTest {
   @Test
   void aShutdownAsTheFanOutForksRefusesEveryBodyAndLeavesNoChildBehind() {
     AtomicInteger ran = new AtomicInteger();
-    List<ActionEffect<Void, Integer>> calls = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      calls.add(ActionEffect.blocking(token -> ran.incrementAndGet()));
-    }
+    List<ActionEffect<Void, Integer>> calls = countingCalls(ran);
     RuntimeCore core = VirtualTimeRuntimes.coreOf(runtime);
     Fiber.beforeForkPublish = () -> {
       Fiber.beforeForkPublish = null;
