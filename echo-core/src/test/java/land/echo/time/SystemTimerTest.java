@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -121,5 +122,95 @@ class SystemTimerTest {
     } finally {
       timer.close();
     }
+  }
+
+  /**
+   * While the timer is in use, its own beat stays queued, so an entry due after the next beat is
+   * never the earliest and never has to wake the thread; withdrawing every entry leaves the beat.
+   * On a timer without the beat, the queue would be empty after the withdrawal.
+   */
+  @Test
+  void aTimerInUseKeepsItsBeatQueuedSoThatLaterEntriesWakeNobody() {
+    SystemTimer timer = SystemTimer.createForTest("beat-test-timer", Duration.ofHours(1), 3);
+    try {
+      assertThat(timer.queuedForTest()).as("a timer never used queues nothing").isZero();
+      assertThat(timer.beatingForTest()).isFalse();
+      Timer.Cancellable first = timer.schedule(Duration.ofHours(2), () -> { });
+      assertThat(timer.beatingForTest()).isTrue();
+      assertThat(timer.queuedForTest()).as("the entry and the beat").isEqualTo(2);
+      Timer.Cancellable second = timer.schedule(Duration.ofHours(2), () -> { });
+      assertThat(timer.queuedForTest()).as("one beat for any number of entries").isEqualTo(3);
+      assertThat(first.cancel()).isTrue();
+      assertThat(second.cancel()).isTrue();
+      assertThat(timer.queuedForTest()).as("the beat outlives the entries").isEqualTo(1);
+    } finally {
+      timer.close();
+    }
+  }
+
+  /**
+   * A quiet timer stops beating: after the set number of beats with nothing scheduled, nothing is
+   * queued and the thread waits without a timeout, so an idle timer burns no CPU. The next entry
+   * starts the beat again. Mutation: the beat rescheduling itself unconditionally.
+   */
+  @Test
+  void aQuietTimerStopsBeatingAndTheNextEntryStartsItAgain() {
+    SystemTimer timer = SystemTimer.createForTest("quiet-test-timer", Duration.ofMillis(2), 3);
+    try {
+      CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+      timer.schedule(Duration.ZERO, () -> ranOn.complete(Thread.currentThread()));
+      Thread thread = promptly(ranOn, "a zero-delay action");
+      Awaitility.await("the beat stopping").atMost(Duration.ofSeconds(5))
+          .until(() -> !timer.beatingForTest() && timer.queuedForTest() == 0);
+      Awaitility.await("the thread waiting without a timeout").atMost(Duration.ofSeconds(5))
+          .until(() -> thread.getState() == Thread.State.WAITING);
+      timer.schedule(Duration.ofHours(1), () -> { });
+      assertThat(timer.beatingForTest()).isTrue();
+      assertThat(timer.queuedForTest()).isEqualTo(2);
+    } finally {
+      timer.close();
+    }
+  }
+
+  /**
+   * Forces the race the beat's stop guards: an entry scheduled after the last beat found nothing
+   * scheduled but before it clears {@code beating} sees the beat running and does not start it, so
+   * the stopping beat must see that entry and carry on. Without the second look, the beat stops
+   * with the entry queued and the next entry wakes the thread again.
+   */
+  @Test
+  void anEntryScheduledAsTheBeatStopsKeepsItBeating() {
+    SystemTimer timer = SystemTimer.createForTest("race-test-timer", Duration.ofMillis(2), 2);
+    try {
+      CompletableFuture<Boolean> sawBeating = new CompletableFuture<>();
+      CompletableFuture<String> afterTheBeat = new CompletableFuture<>();
+      timer.beforeStopForTest(() -> {
+        timer.beforeStopForTest(null);
+        sawBeating.complete(timer.beatingForTest());
+        timer.schedule(Duration.ofHours(1), () -> { });
+        // Due at once on the same thread, so it runs as soon as this beat has returned.
+        timer.schedule(Duration.ZERO, () -> afterTheBeat.complete(
+            "beating " + timer.beatingForTest() + ", queued " + timer.queuedForTest()));
+      });
+      timer.schedule(Duration.ZERO, () -> { });
+      assertThat(within(sawBeating)).as("the racing entry saw the beat running").isTrue();
+      assertThat(within(afterTheBeat)).as("the hour-long entry and the beat").isEqualTo("beating true, queued 2");
+    } finally {
+      timer.close();
+    }
+  }
+
+  /** A timer closed while beating runs nothing more and refuses new entries. */
+  @Test
+  void aTimerClosedWhileBeatingRefusesNewEntries() {
+    SystemTimer timer = SystemTimer.createForTest("closed-test-timer", Duration.ofMillis(1), 1000);
+    timer.schedule(Duration.ofHours(1), () -> { });
+    timer.close();
+    assertThatThrownBy(() -> timer.schedule(Duration.ZERO, () -> { }))
+        .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+  }
+
+  private static <T> T within(CompletableFuture<T> future) {
+    return promptly(future, "the beat's stop");
   }
 }
