@@ -92,6 +92,19 @@ final class EchoSide {
     return echoExecutor(runtime::submitCompute, runtime::close);
   }
 
+  /**
+   * As {@link #runtimeExecutor()}, but each task is submitted with a time budget, {@code
+   * runtime.submitWithTimeout(compute(token -> task), budget, priority)}, as the demo submits its
+   * interactive queries: the path includes arming the budget's timer entry.
+   *
+   * @param budget the time budget of each submission
+   * @return the executor; closing it shuts the runtime (and its scheduler and timer) down
+   */
+  static BenchExecutor runtimeExecutorWithTimeout(java.time.Duration budget) {
+    Runtime runtime = runtime();
+    return echoExecutor((task, priority) -> runtime.submitComputeWithTimeout(task, budget, priority), runtime::close);
+  }
+
   /** An Echo application runtime and the effect programs the benchmarks run on it. */
   static final class Runtime implements AutoCloseable {
     /** Constructors for effects that never fail with a domain error. */
@@ -121,6 +134,14 @@ final class EchoSide {
         task.run();
         return null;
       }), priority);
+    }
+
+    /** As {@link #submitCompute}, under {@code submitWithTimeout(effect, budget, priority)}. */
+    void submitComputeWithTimeout(Runnable task, java.time.Duration budget, Priority priority) {
+      runtime.submitWithTimeout(EFFECTS.compute(token -> {
+        task.run();
+        return null;
+      }), budget, priority);
     }
 
     /** Runs {@code succeed(0).flatMap(x -> succeed(x + 1))} repeated {@code depth} times. */

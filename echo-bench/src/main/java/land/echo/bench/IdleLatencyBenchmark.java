@@ -1,6 +1,9 @@
 package land.echo.bench;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import land.echo.Priority;
@@ -40,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * queries, see {@link EchoSide#runtimeExecutor()}), against ForkJoinPool with {@code asyncMode},
  * Cats Effect 3's work-stealing pool and virtual threads ({@link Kinds}; each pool with {@link
  * Kinds#workers()} threads, the anchors ignore the priority). Target (issue 8): Echo's p50 and p99
- * each at most 1.0x ForkJoinPool's.
+ * each at most 1.0x ForkJoinPool's. The pair {@link #ECHO_TIMEOUT} and {@link #FJP_TIMEOUT} adds a
+ * 250 ms budget to each submission on both sides, as the demo does; it has no target of its own.
  *
  * <p>Run: {@code ./echoctl bench idle} (or {@code ./echoctl bench --quick idle}); JMH directly
  * needs {@code -prof land.echo.bench.LatencyProfiler} to see the percentiles. Thread-safety: JMH
@@ -62,10 +66,27 @@ public class IdleLatencyBenchmark {
   public static final String BARE_SCHEDULER = "echoScheduler";
 
   /**
-   * The executor under test; see {@link Kinds} ({@code echo} is the application runtime here,
-   * {@link #BARE_SCHEDULER} the bare scheduler).
+   * The application runtime with a time budget on each submission ({@code submitWithTimeout}, as
+   * the demo submits its queries), so that arming the budget's timer entry is on the measured path.
    */
-  @Param({Kinds.ECHO, BARE_SCHEDULER, Kinds.FJP_ASYNC, Kinds.CE_WSTP, Kinds.VIRTUAL})
+  public static final String ECHO_TIMEOUT = "echoTimeout";
+
+  /**
+   * ForkJoinPool (asyncMode) with the same budget the way users write it: {@code
+   * CompletableFuture.runAsync(task, pool).orTimeout(budget)}, the demo's ForkJoinPool side. Its
+   * timer is the JDK's shared {@code CompletableFuture} delayer thread.
+   */
+  public static final String FJP_TIMEOUT = "fjpTimeout";
+
+  /** The budget of {@link #ECHO_TIMEOUT} and {@link #FJP_TIMEOUT}: the demo's query budget. */
+  static final Duration BUDGET = Duration.ofMillis(250);
+
+  /**
+   * The executor under test; see {@link Kinds} ({@code echo} is the application runtime here,
+   * {@link #BARE_SCHEDULER} the bare scheduler, {@link #ECHO_TIMEOUT} and {@link #FJP_TIMEOUT} the
+   * runtime and ForkJoinPool with a time budget on each submission).
+   */
+  @Param({Kinds.ECHO, BARE_SCHEDULER, Kinds.FJP_ASYNC, Kinds.CE_WSTP, Kinds.VIRTUAL, ECHO_TIMEOUT, FJP_TIMEOUT})
   public String kind;
 
   /** Number of latency samples per iteration. */
@@ -95,7 +116,35 @@ public class IdleLatencyBenchmark {
     executor = switch (kind) {
       case Kinds.ECHO -> EchoSide.runtimeExecutor();
       case BARE_SCHEDULER -> Kinds.create(Kinds.ECHO);
+      case ECHO_TIMEOUT -> EchoSide.runtimeExecutorWithTimeout(BUDGET);
+      case FJP_TIMEOUT -> forkJoinWithTimeout();
       default -> Kinds.create(kind);
+    };
+  }
+
+  /** ForkJoinPool asyncMode behind {@code runAsync(task, pool).orTimeout(BUDGET)}. */
+  private static BenchExecutor forkJoinWithTimeout() {
+    ForkJoinPool pool = new ForkJoinPool(Kinds.workers(), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+    return new BenchExecutor() {
+      @Override
+      public void execute(Runnable task, Priority priority) {
+        CompletableFuture.runAsync(task, pool).orTimeout(BUDGET.toNanos(), TimeUnit.NANOSECONDS);
+      }
+
+      @Override
+      public String kind() {
+        return FJP_TIMEOUT;
+      }
+
+      @Override
+      public void close() {
+        pool.shutdownNow();
+        try {
+          pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     };
   }
 

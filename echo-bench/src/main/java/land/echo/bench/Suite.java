@@ -274,6 +274,10 @@ final class Suite {
       rows.add(new Row("idle", "submit-to-start on an idle pool, " + pct + ", bare EchoScheduler", "us",
           r.secondaryMedian(method, Map.of("kind", IdleLatencyBenchmark.BARE_SCHEDULER), label), Kinds.FJP_ASYNC,
           r.secondaryMedian(method, Map.of("kind", Kinds.FJP_ASYNC), label), null));
+      // Both sides with the demo's 250 ms budget on each submission (no target of its own).
+      rows.add(new Row("idle", "submit-to-start on an idle pool, " + pct + ", under a 250 ms timeout", "us",
+          r.secondaryMedian(method, Map.of("kind", IdleLatencyBenchmark.ECHO_TIMEOUT), label), IdleLatencyBenchmark.FJP_TIMEOUT,
+          r.secondaryMedian(method, Map.of("kind", IdleLatencyBenchmark.FJP_TIMEOUT), label), null));
     }
     return rows;
   }

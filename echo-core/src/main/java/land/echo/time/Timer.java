@@ -24,7 +24,9 @@ public interface Timer {
   /**
    * Returns the shared system timer: one daemon platform thread named {@code echo-timer} (a {@code
    * ScheduledThreadPoolExecutor} that removes cancelled actions at once), created on first use.
-   * Its actions must be short; an action that throws is logged and does not stop the timer.
+   * Its actions must be short; an action that throws is logged and does not stop the timer. While it
+   * is in use its thread also wakes every 50 ms, and it stops after a second with nothing scheduled
+   * (see {@link SystemTimer}).
    *
    * @return the shared system timer
    */
