@@ -33,7 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * machine gives the workers), {@code latency.lowOldestPicks.max.count} (the longest wait counted
  * only from when the task was the oldest LOW task: a task submitted while earlier LOW tasks still
  * wait starts after them, and the documented bound is about the oldest) and {@code
- * latency.lowStartedUnderLoad.count} (how many LOW tasks started while HIGH load lasted).
+ * latency.lowStartedUnderLoad.count} (how many LOW tasks started while HIGH load lasted), and {@code
+ * latency.lowLateSubmissions.count}: how many LOW tasks were submitted late, at once after the one
+ * before, because this thread had fallen behind its schedule (a pause of the thread itself); such
+ * a burst queues LOW tasks behind each other.
  *
  * <p>Compares Echo against a ThreadPoolExecutor on a PriorityBlockingQueue, which strictly prefers
  * HIGH and therefore starves LOW for the whole window. Target: Echo's LOW maximum wait within the
@@ -115,9 +118,14 @@ public class StarvationBenchmark {
     CountDownLatch lowDone = new CountDownLatch(lowCount);
     long spacing = TimeUnit.MILLISECONDS.toNanos(lowSpacingMillis);
     long next = System.nanoTime();
+    int late = 0;
     for (int i = 0; i < lowCount; i++) {
       next += spacing;
-      for (long wait = next - System.nanoTime(); wait > 0; wait = next - System.nanoTime()) {
+      long wait = next - System.nanoTime();
+      if (wait <= 0) {
+        late++; // this thread fell behind its schedule (a pause of its own) and submits at once
+      }
+      for (; wait > 0; wait = next - System.nanoTime()) {
         LockSupport.parkNanos(wait);
       }
       int sample = i;
@@ -158,6 +166,7 @@ public class StarvationBenchmark {
     LatencyBoard.publish("lowWaitPicks.p99.count", picks.getValueAtPercentile(99));
     LatencyBoard.publish("lowWaitPicks.max.count", picks.getMaxValue());
     LatencyBoard.publish("lowOldestPicks.max.count", picksAsOldest.getMaxValue());
+    LatencyBoard.publish("lowLateSubmissions.count", late);
     LatencyBoard.publish("lowStartedUnderLoad.count", startedUnderLoad);
     LatencyBoard.publish("lowSubmitted.count", lowCount);
     return histogram.getTotalCount();
