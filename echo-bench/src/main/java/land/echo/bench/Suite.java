@@ -177,6 +177,8 @@ final class Suite {
     // them too. Reported beside the target, without one of its own (see StarvationBenchmark).
     rows.add(new Row("starvation", "LOW max wait once it was the oldest LOW task, in HIGH tasks started meanwhile", "#",
         r.secondaryMedian(method, echo, "latency.lowOldestPicks.max.count"), "—", java.util.OptionalDouble.empty(), null));
+    rows.add(new Row("starvation", "LOW tasks submitted late, at once after the one before (the submitting thread fell behind)", "#",
+        r.secondaryMedian(method, echo, "latency.lowLateSubmissions.count"), "—", java.util.OptionalDouble.empty(), null));
     var echoMax = r.secondaryMedian(method, echo, "latency.low.max");
     String timeMetric = "LOW max wait in time (the same bound is " + Math.round(STARVATION_BOUND_MICROS)
         + " us only if the workers always have a CPU)";
