@@ -139,6 +139,7 @@ public final class ClusterDemo {
               "the cluster did not form within %d s: this process sees %d of %d members%nAll member output: %s",
               START_TIMEOUT.toSeconds(), cluster.members().size(), memberCount + 1, log));
         }
+        awaitClusterSafe(cluster, t0 + START_TIMEOUT.toNanos(), log);
         long formed = System.nanoTime();
         List<ClusterMembers.Member> started = members.members();
         out.printf(Locale.ROOT, "Cluster formed in %.1f s: %s, and this process (submit-only).%n", seconds(formed - t0),
@@ -201,6 +202,25 @@ public final class ClusterDemo {
         defaults.heartbeatInterval().toSeconds(), defaults.maxNoHeartbeat().toSeconds());
     out.printf(Locale.ROOT, "  member log  %s%n%n", log);
     out.flush();
+  }
+
+  /**
+   * Waits until every partition has its backups in place ({@code PartitionService.isClusterSafe}):
+   * until then, a partition whose backup is still being copied lives on one member only, and
+   * killing that member loses it (Hazelcast logs "partitionId=N is completely lost"), which the
+   * failover this demo shows is not about. Polls every 50 ms until {@code deadline} (a {@code
+   * System.nanoTime} reading).
+   */
+  private static void awaitClusterSafe(EchoCluster cluster, long deadline, Path log) throws InterruptedException {
+    var partitions = cluster.hazelcast().getPartitionService();
+    while (!partitions.isClusterSafe()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(String.format(Locale.ROOT,
+            "the cluster's partitions did not get their backups within %d s of the first member's start%n"
+                + "All member output: %s", START_TIMEOUT.toSeconds(), log));
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
   }
 
   /** Counts down once this member sees the whole cluster; notes when a member is removed. */
