@@ -220,13 +220,17 @@ class ResilienceMetersTest {
         .onLimit(RateLimit.OnLimit.FAIL).clock(time).timer(time).build();
     ResultCache cache = ResultCache.builder("users", runtime).clock(time).build();
     AdaptiveTimeout timeout = timeout();
+    // Held until after the scrape: the meters hold their policies weakly (as documented), so a
+    // policy created inline here could be collected first and read NaN (a CI run on 2026-12-02 did).
+    Bulkhead bulkhead = Bulkhead.of("db", 2, 1);
+    Hedge hedge = Hedge.builder("search").clock(time).build();
     bind(prometheus, NameTags.ofDefaults(), ResilienceMeters.builder()
         .breaker(breaker)
         .rateLimit(limit)
-        .bulkhead(Bulkhead.of("db", 2, 1))
+        .bulkhead(bulkhead)
         .cache(cache)
         .timeout(timeout)
-        .hedge(Hedge.builder("search").clock(time).build())
+        .hedge(hedge)
         .build());
     runtime.run(APP.succeed(1).via(limit.policy()));
     runtime.run(APP.succeed(1).via(limit.policy()));
@@ -234,6 +238,9 @@ class ResilienceMetersTest {
     feed(timeout, "lookup");
 
     String body = prometheus.scrape();
+    for (Object policy : new Object[] {breaker, limit, bulkhead, cache, timeout, hedge}) {
+      java.lang.ref.Reference.reachabilityFence(policy);
+    }
 
     assertThat(body)
         .contains("echo_policy_breaker_state{policy=\"payments\",state=\"closed\"} 1")
