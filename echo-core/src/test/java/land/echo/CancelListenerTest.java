@@ -117,7 +117,10 @@ class CancelListenerTest {
     waiting.cancel();
 
     await().until(() -> queuedBlocking() == 0);
-    await().until(() -> secondRan.get() == 100); // the finalizer ran, the body never did
+    // The finalizer ran, the body never did. Asserted rather than polled for a boolean, so that a
+    // failure shows the count: 0 if the cancelled fiber never resumed, 101 if the body ran too.
+    // (One clean-clone CI run on 2026-12-02 timed out here; the value was not shown then.)
+    await().untilAsserted(() -> assertThat(secondRan).hasValue(100));
     release.countDown();
     assertThat(TestRuntimes.runPromptly(runtime, ActionEffect.<String, Integer>blocking(token -> 3))).isEqualTo(new Outcome.Success<>(3));
     assertThat(secondRan).hasValue(100);
