@@ -138,12 +138,7 @@ public class IdleLatencyBenchmark {
 
       @Override
       public void close() {
-        pool.shutdownNow();
-        try {
-          pool.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        Kinds.shutdown(pool);
       }
     };
   }

@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * meanwhile: the unit of the scheduler's documented bound, and independent of how much CPU the
  * machine gives the workers), {@code latency.lowOldestPicks.max.count} (the longest wait counted
  * only from when the task was the oldest LOW task: a task submitted while earlier LOW tasks still
- * wait starts after them, and the documented bound is about the oldest) and {@code
- * latency.lowStartedUnderLoad.count} (how many LOW tasks started while HIGH load lasted), and {@code
+ * wait starts after them, and the documented bound is about the oldest), {@code
+ * latency.lowStartedUnderLoad.count} (how many LOW tasks started while HIGH load lasted) and {@code
  * latency.lowLateSubmissions.count}: how many LOW tasks were submitted late, at once after the one
  * before, because this thread had fallen behind its schedule (a pause of the thread itself); such
  * a burst queues LOW tasks behind each other.
@@ -112,8 +112,8 @@ public class StarvationBenchmark {
 
     int lowCount = windowMillis / lowSpacingMillis;
     long[] waits = new long[lowCount];
-    long[] waitPicks = new long[lowCount];
-    long[] startPicks = new long[lowCount];
+    long[] submittedPicks = new long[lowCount]; // HIGH tasks started when each LOW task was submitted
+    long[] startPicks = new long[lowCount]; // and when it started
     boolean[] underLoad = new boolean[lowCount];
     CountDownLatch lowDone = new CountDownLatch(lowCount);
     long spacing = TimeUnit.MILLISECONDS.toNanos(lowSpacingMillis);
@@ -130,12 +130,10 @@ public class StarvationBenchmark {
       }
       int sample = i;
       long submitted = System.nanoTime();
-      long highBefore = highStarted.get();
+      submittedPicks[i] = highStarted.get();
       executor.execute(() -> {
         waits[sample] = System.nanoTime() - submitted;
-        long atStart = highStarted.get();
-        startPicks[sample] = atStart;
-        waitPicks[sample] = atStart - highBefore;
+        startPicks[sample] = highStarted.get();
         underLoad[sample] = loadOn.get();
         lowDone.countDown();
       }, Priority.LOW);
@@ -152,11 +150,11 @@ public class StarvationBenchmark {
     int startedUnderLoad = 0;
     for (int i = 0; i < lowCount; i++) {
       histogram.recordValue(Math.max(0, waits[i]));
-      picks.recordValue(Math.max(0, waitPicks[i]));
+      picks.recordValue(Math.max(0, startPicks[i] - submittedPicks[i]));
       // The documented bound is about the oldest LOW task: a task behind earlier LOW tasks becomes
       // the oldest when the last of them has started (they are all submitted from this one thread,
       // in order), and its wait as the oldest counts from then.
-      long becameOldest = Math.max(startPicks[i] - waitPicks[i], latestEarlierStart);
+      long becameOldest = Math.max(submittedPicks[i], latestEarlierStart);
       picksAsOldest.recordValue(Math.max(0, startPicks[i] - becameOldest));
       latestEarlierStart = Math.max(latestEarlierStart, startPicks[i]);
       startedUnderLoad += underLoad[i] ? 1 : 0;
