@@ -22,7 +22,7 @@ public class StampQuery {
       EchoScheduler sch = EchoScheduler.create(SchedulerConfig.builder().workers(2).build());
       var env = Environment.builder().with(SourceIndex.class, index).build();
       ApplicationRuntime r = ApplicationRuntime.builder().environment(env).scheduler(sch).build();
-      long[][] d = new long[8][N];
+      long[][] d = new long[9][N];
       var gen = Executors.newSingleThreadScheduledExecutor();
       var random = new SplittableRandom(42 + round);
       CountDownLatch[] latch = {null};
@@ -46,10 +46,11 @@ public class StampQuery {
         d[4][k] = ProbeStamps.workerWake - ProbeStamps.beforeExec;
         d[5][k] = ProbeStamps.runEntry - ProbeStamps.workerWake;
         d[6][k] = st[0] - ProbeStamps.runEntry;
+        d[8][k] = st[0] - sub;
       }
-      String[] names = {"sub>entry", "entry>exec", "exec", "exec>ret", "exec>wake", "wake>run", "run>body", "construct"};
+      String[] names = {"sub>entry", "entry>exec", "exec", "exec>ret", "exec>wake", "wake>run", "run>body", "construct", "START"};
       StringBuilder sb = new StringBuilder("r" + round + (timeout ? " to " : " noTo "));
-      for (int j = 0; j < 8; j++) sb.append(String.format("%s %.1f | ", names[j], p(d[j], .5)));
+      for (int j = 0; j < 9; j++) sb.append(String.format("%s %.1f | ", names[j], p(d[j], .5)));
       System.out.println(sb);
       r.close();
       gen.shutdown();
