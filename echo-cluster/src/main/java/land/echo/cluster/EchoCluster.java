@@ -506,22 +506,31 @@ public final class EchoCluster implements AutoCloseable {
   }
 
   /**
-   * Queues a task for this member's dispatcher, unless it is cancelled, running here or queued
-   * already; returns whether it was queued.
+   * Queues a task for this member's dispatcher, unless it is cancelled, queued already, or being
+   * started or running here; returns whether it was queued.
    */
   boolean offer(String key, Task task) {
-    if (!task.cancelled() && !runningKeys.containsValue(key) && pendingKeys.add(key)) {
-      pending.add(new Pending(key, task, task.priority(), sequence.getAndIncrement()));
-      if (task.priority() == Priority.HIGH.ordinal()) {
-        // The dispatcher may be waiting for a slot, with LOW work at the head of the queue: HIGH
-        // is admitted beyond the limit, so wake it now rather than when a slot frees.
-        synchronized (slots) {
-          slots.notifyAll();
-        }
-      }
-      return true;
+    if (task.cancelled() || !pendingKeys.add(key)) {
+      return false;
     }
-    return false;
+    // A task moves from pendingKeys to startingKeys to runningKeys, each entered before the last
+    // is left, so reading them in that order after the add finds one that is on its way: a sweep's
+    // snapshot read before the task was started, offered while it starts or runs, is refused here.
+    // Queued, it would sit in the pending queue (and its count) while the real one runs, as long
+    // as a LOW task waits for a slot.
+    if (startingKeys.contains(key) || runningKeys.containsValue(key)) {
+      pendingKeys.remove(key);
+      return false;
+    }
+    pending.add(new Pending(key, task, task.priority(), sequence.getAndIncrement()));
+    if (task.priority() == Priority.HIGH.ordinal()) {
+      // The dispatcher may be waiting for a slot, with LOW work at the head of the queue: HIGH
+      // is admitted beyond the limit, so wake it now rather than when a slot frees.
+      synchronized (slots) {
+        slots.notifyAll();
+      }
+    }
+    return true;
   }
 
   /** The dispatcher: claims the most urgent pending task while the admission limit allows. */
